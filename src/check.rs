@@ -1,0 +1,833 @@
+//! Stage 2: every rule of the stack format, all problems collected.
+//!
+//! `check` validates values (ranges, names, ARNs, runtimes), resolves wires to their ends and
+//! kinds, assigns environment variable names, and finds collisions between the stack's IDs and
+//! those SAM and stackwire generate. What it works out is the `Plan` that `lower` follows.
+
+use std::collections::HashMap;
+
+use miette::SourceSpan;
+
+use crate::arn;
+use crate::diagnostic::Problem;
+use crate::ids;
+use crate::model::{
+    Access, Body, Encryption, EventOptions, Existing, Function, Sp, Stack, StartingPosition,
+    Stream, StreamMode, Wire, WireKind,
+};
+use crate::node::{Node, Value};
+use crate::parse::{DISCOVERY_KEYS, EVENT_KEYS};
+use crate::runtime::{self, Status};
+use crate::suggest;
+
+/// CloudFormation's limits.
+pub const MAX_RESOURCES: usize = 500;
+pub const MAX_PARAMETERS: usize = 200;
+
+/// Variables Lambda sets itself; a function may not define them.
+const RESERVED_ENV_VARS: &[&str] = &[
+    "_HANDLER",
+    "_X_AMZN_TRACE_ID",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+    "AWS_EXECUTION_ENV",
+    "AWS_ACCESS_KEY",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_XRAY_CONTEXT_MISSING",
+    "AWS_XRAY_DAEMON_ADDRESS",
+    "LAMBDA_TASK_ROOT",
+    "LAMBDA_RUNTIME_DIR",
+];
+
+/// An event subscription wire, resolved.
+#[derive(Debug)]
+pub struct EventWire<'a> {
+    pub stream: usize,
+    pub options: &'a EventOptions,
+}
+
+/// A service discovery wire, resolved, with its variable names.
+#[derive(Debug)]
+pub struct DiscoveryWire {
+    pub stream: usize,
+    pub access: Access,
+    pub name_var: String,
+    pub arn_var: String,
+}
+
+/// What `lower` writes, worked out. Vectors are indexed by resource position.
+#[derive(Debug)]
+pub struct Plan<'a> {
+    pub stack: &'a Stack,
+    pub environment: Option<&'a str>,
+    pub events: Vec<Vec<EventWire<'a>>>,
+    pub discoveries: Vec<Vec<DiscoveryWire>>,
+    /// Functions with an enhanced fan-out consumer on each stream, in wire order.
+    pub consumers: Vec<Vec<usize>>,
+}
+
+pub fn check<'a>(
+    stack: &'a Stack,
+    text: &str,
+    environment: Option<&'a str>,
+) -> (Plan<'a>, Vec<Problem>) {
+    let n = stack.resources.len();
+    let mut checker = Checker {
+        text,
+        environment,
+        problems: Vec::new(),
+    };
+    let mut plan = Plan {
+        stack,
+        environment,
+        events: (0..n).map(|_| Vec::new()).collect(),
+        discoveries: (0..n).map(|_| Vec::new()).collect(),
+        consumers: (0..n).map(|_| Vec::new()).collect(),
+    };
+    if let Some(d) = &stack.description {
+        checker.max_len(d, "description", 1024);
+    }
+    checker.logical_ids(stack);
+    for resource in &stack.resources {
+        match &resource.body {
+            Body::Stream(s) => checker.stream(s),
+            Body::Function(f) => checker.function(f),
+            Body::Unknown => {}
+        }
+    }
+    checker.wires(stack, &mut plan);
+    checker.generated_ids(&plan);
+    checker.limits(&plan);
+    (plan, checker.problems)
+}
+
+struct Checker<'t> {
+    text: &'t str,
+    environment: Option<&'t str>,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn source(&self, span: SourceSpan) -> &str {
+        let start = span.offset();
+        self.text.get(start..start + span.len()).unwrap_or("")
+    }
+
+    fn range(&mut self, value: &Option<Sp<i128>>, key: &str, lo: i128, hi: i128) {
+        if let Some(v) = value {
+            if !(lo..=hi).contains(&v.value) {
+                self.problems.push(Problem::OutOfRange {
+                    key: key.to_owned(),
+                    value: self.source(v.span).to_owned(),
+                    range: format!("{lo} to {hi}"),
+                    span: v.span,
+                });
+            }
+        }
+    }
+
+    fn max_len(&mut self, value: &Sp<String>, key: &str, max: usize) {
+        if value.value.len() > max {
+            self.problems.push(Problem::TooLong {
+                key: key.to_owned(),
+                len: value.value.len(),
+                max,
+                span: value.span,
+            });
+        }
+    }
+
+    fn logical_ids(&mut self, stack: &Stack) {
+        let mut by_lowercase: HashMap<String, &Sp<String>> = HashMap::new();
+        for resource in &stack.resources {
+            let id = &resource.id;
+            if !ids::is_logical_id(&id.value) {
+                let reason = if id.value.is_empty() {
+                    "it is empty".to_owned()
+                } else if id.value.len() > 255 {
+                    format!("it is {} characters long", id.value.len())
+                } else {
+                    let bad = id.value.chars().find(|c| !c.is_ascii_alphanumeric());
+                    match bad {
+                        Some(c) if c.is_whitespace() || c.is_control() || !c.is_ascii() => {
+                            format!("it contains the character U+{:04X}", u32::from(c))
+                        }
+                        Some(c) => format!("it contains `{c}`"),
+                        None => "it is not alphanumeric".to_owned(),
+                    }
+                };
+                self.problems.push(Problem::InvalidLogicalId {
+                    id: id.value.clone(),
+                    reason,
+                    span: id.span,
+                });
+                continue;
+            }
+            match by_lowercase.get(&id.value.to_ascii_lowercase()) {
+                Some(first) => self.problems.push(Problem::SimilarLogicalIds {
+                    id: id.value.clone(),
+                    other: first.value.clone(),
+                    first: first.span,
+                    span: id.span,
+                }),
+                None => {
+                    by_lowercase.insert(id.value.to_ascii_lowercase(), id);
+                }
+            }
+        }
+    }
+
+    /// A physical name with an optional `${AWS::StackName}`: the literal rest must be valid.
+    fn physical_name(&mut self, name: &Sp<String>, what: &'static str, max: usize, extra: &[u8]) {
+        let literal = name.value.replace("${AWS::StackName}", "");
+        let bad = literal
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || (c.is_ascii() && extra.contains(&(*c as u8)))));
+        let allowed: String = extra.iter().map(|b| char::from(*b)).collect();
+        let reason = if name.value.is_empty() {
+            Some("it is empty".to_owned())
+        } else if let Some(c) = bad {
+            Some(if c == '$' || c == '{' || c == '}' {
+                "the only substitution allowed is `${AWS::StackName}`".to_owned()
+            } else {
+                format!("`{c}` is not allowed")
+            })
+        } else if literal.len() > max {
+            Some(format!("it is longer than {max} characters"))
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            self.problems.push(Problem::InvalidName {
+                what,
+                value: name.value.clone(),
+                reason,
+                span: name.span,
+                help: Some(format!(
+                    "use 1 to {max} of `A-Za-z0-9{allowed}`; `${{AWS::StackName}}` may stand for the stack's name"
+                )),
+            });
+        }
+    }
+
+    fn stream(&mut self, s: &Stream) {
+        if let Some(existing) = &s.existing {
+            self.existing(s, existing);
+        }
+        if let Some(name) = &s.name {
+            self.physical_name(name, "stream name", 128, b"_.-");
+        }
+        self.range(&s.shard_count, "shardCount", 1, 100_000);
+        if let (Some(mode), Some(count)) = (&s.mode, &s.shard_count) {
+            if mode.value == StreamMode::OnDemand {
+                self.problems.push(Problem::OnDemandShardCount {
+                    span: count.span,
+                    mode: mode.span,
+                });
+            }
+        }
+        self.range(&s.retention_hours, "retentionHours", 24, 8760);
+        if let Some(Sp {
+            value: Encryption::Key(key),
+            span,
+        }) = &s.encryption
+        {
+            if arn::kms_key(key).is_none() {
+                self.problems.push(Problem::InvalidKmsKey {
+                    value: key.clone(),
+                    span: *span,
+                });
+            }
+        }
+        for (key, value) in &s.tags {
+            let reason = if key.value.is_empty() || key.value.chars().count() > 128 {
+                Some("a tag key is 1 to 128 characters".to_owned())
+            } else if key.value.to_ascii_lowercase().starts_with("aws:") {
+                Some("the `aws:` prefix is reserved for AWS".to_owned())
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                self.problems.push(Problem::InvalidTag {
+                    reason,
+                    span: key.span,
+                });
+            }
+            if value.value.chars().count() > 256 {
+                self.problems.push(Problem::InvalidTag {
+                    reason: "a tag value is at most 256 characters".to_owned(),
+                    span: value.span,
+                });
+            }
+        }
+    }
+
+    fn existing(&mut self, s: &Stream, existing: &Sp<Existing>) {
+        match &existing.value {
+            Existing::Arn(text) => {
+                if arn::kinesis_stream_name(text).is_none() {
+                    self.problems.push(Problem::InvalidArn {
+                        what: "a Kinesis stream ARN",
+                        value: text.clone(),
+                        span: existing.span,
+                        help: Some("a stream ARN looks like `arn:aws:kinesis:us-east-1:123456789012:stream/orders`; for a parameter, write `existing: {env: path}` or `existing: {parameter: Name}`".to_owned()),
+                    });
+                }
+                for key in s.keys.iter().filter(|k| k.value != "existing") {
+                    self.problems.push(Problem::ExistingStreamConflict {
+                        key: key.value.clone(),
+                        span: key.span,
+                        existing: existing.span,
+                    });
+                }
+            }
+            Existing::Env(path) => {
+                let p = &path.value;
+                let reason = if p.is_empty() || !p.chars().any(|c| c.is_ascii_alphanumeric()) {
+                    Some("it needs at least one letter or digit")
+                } else if p.starts_with('/') {
+                    Some("it is relative to the environment: remove the leading `/`")
+                } else if !p
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'.' | b'-'))
+                {
+                    Some("Parameter Store paths use only `A-Za-z0-9/_.-`")
+                } else if p.ends_with('/') || p.contains("//") {
+                    Some("a path segment is empty")
+                } else {
+                    None
+                };
+                if let Some(reason) = reason {
+                    self.problems.push(Problem::InvalidName {
+                        what: "environment parameter path",
+                        value: p.clone(),
+                        reason: reason.to_owned(),
+                        span: path.span,
+                        help: Some("write a Parameter Store path below the environment, such as `streams/orders`; stackwire reads `/<environment>/streams/orders`".to_owned()),
+                    });
+                } else if self.environment.is_none() {
+                    self.problems.push(Problem::MissingEnvironment {
+                        path: p.clone(),
+                        span: path.span,
+                    });
+                }
+            }
+            Existing::Parameter(name) => {
+                if !ids::is_logical_id(&name.value) {
+                    self.problems.push(Problem::InvalidName {
+                        what: "parameter name",
+                        value: name.value.clone(),
+                        reason: "a template parameter name is 1 to 255 letters and digits".to_owned(),
+                        span: name.span,
+                        help: Some("for example `existing: {parameter: OrdersStreamArn}`".to_owned()),
+                    });
+                }
+            }
+        }
+    }
+
+    fn function(&mut self, f: &Function) {
+        if let Some(r) = &f.runtime {
+            self.runtime(r);
+        }
+        if let Some(h) = &f.handler {
+            if h.value.trim().is_empty() {
+                self.problems.push(Problem::InvalidName {
+                    what: "handler",
+                    value: h.value.clone(),
+                    reason: "it is empty".to_owned(),
+                    span: h.span,
+                    help: Some("name the entry point, such as `index.handler`".to_owned()),
+                });
+            } else {
+                self.max_len(h, "handler", 128);
+            }
+        }
+        if let Some(src) = &f.source {
+            let v = &src.value;
+            let reason = if v.is_empty() {
+                Some("it is empty")
+            } else if v.starts_with('/') || v.starts_with('\\') || v.get(1..2) == Some(":") {
+                Some("it is an absolute path")
+            } else if v.contains("://") {
+                Some("it is a URL")
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                self.problems.push(Problem::InvalidSource {
+                    value: v.clone(),
+                    span: src.span,
+                    reason,
+                });
+            }
+        }
+        if let Some(name) = &f.name {
+            self.physical_name(name, "function name", 64, b"_-");
+        }
+        self.range(&f.memory, "memory", 128, 10_240);
+        self.range(&f.timeout, "timeout", 1, 900);
+        if let Some(d) = &f.description {
+            self.max_len(d, "description", 256);
+        }
+        for (name, _) in &f.environment {
+            self.env_var_name(name);
+        }
+        for policy in &f.policies {
+            if !arn::is_policy(&policy.value) {
+                self.problems.push(Problem::InvalidPolicy {
+                    value: policy.value.clone(),
+                    span: policy.span,
+                });
+            }
+        }
+    }
+
+    fn runtime(&mut self, r: &Sp<String>) {
+        let Some(known) = runtime::find(&r.value) else {
+            let current: Vec<&str> = runtime::current_ids().collect();
+            let help = suggest::nearest(&r.value, current.iter().copied())
+                .map(|near| format!("did you mean `{near}`?"))
+                .or_else(|| Some(format!("current runtimes: {}", current.join(", "))));
+            self.problems.push(Problem::UnknownRuntime {
+                runtime: r.value.clone(),
+                span: r.span,
+                help,
+            });
+            return;
+        };
+        let help = known.successor.map(|s| format!("move to `{s}`"));
+        match known.status {
+            Status::Current => {}
+            Status::Deprecated { since } => self.problems.push(Problem::DeprecatedRuntime {
+                runtime: r.value.clone(),
+                span: r.span,
+                help: help.map(|h| format!("deprecated by AWS since {since}; {h}")),
+            }),
+            Status::Retired { since } => self.problems.push(Problem::RetiredRuntime {
+                runtime: r.value.clone(),
+                span: r.span,
+                since,
+                help,
+            }),
+        }
+    }
+
+    /// Whether `name` may be a Lambda environment variable; reports why not.
+    fn env_var_name(&mut self, name: &Sp<String>) -> bool {
+        let n = &name.value;
+        let well_formed = n.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !well_formed {
+            self.problems.push(Problem::InvalidEnvVar {
+                name: n.clone(),
+                span: name.span,
+            });
+            return false;
+        }
+        if RESERVED_ENV_VARS.contains(&n.as_str()) || n.starts_with("AWS_LAMBDA_") {
+            self.problems.push(Problem::ReservedEnvVar {
+                name: n.clone(),
+                span: name.span,
+            });
+            return false;
+        }
+        true
+    }
+
+    fn wires<'a>(&mut self, stack: &'a Stack, plan: &mut Plan<'a>) {
+        let index: HashMap<&str, usize> = stack
+            .resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.value.as_str(), i))
+            .collect();
+        let ids: Vec<&str> = stack.resources.iter().map(|r| r.id.value.as_str()).collect();
+        let mut seen: HashMap<(usize, usize), SourceSpan> = HashMap::new();
+        // Per function: the wires that discover a stream, resolved later in wire order.
+        let mut discovery: Vec<Vec<(usize, &'a Wire)>> = (0..ids.len()).map(|_| Vec::new()).collect();
+        for wire in &stack.wires {
+            let (Some(from), Some(to)) = (&wire.from, &wire.to) else {
+                continue;
+            };
+            let ends = [("from", from), ("to", to)].map(|(end, name)| {
+                let found = index.get(name.value.as_str()).copied();
+                if found.is_none() {
+                    self.problems.push(Problem::UnknownWireEnd {
+                        end,
+                        name: name.value.clone(),
+                        span: name.span,
+                        help: suggest::nearest(&name.value, ids.iter().copied())
+                            .map(|near| format!("did you mean `{near}`?")),
+                    });
+                }
+                found
+            });
+            let [Some(f), Some(t)] = ends else { continue };
+            if f == t {
+                self.problems.push(Problem::SelfWire {
+                    id: from.value.clone(),
+                    span: wire.span,
+                });
+                continue;
+            }
+            let (from_r, to_r) = (&stack.resources[f], &stack.resources[t]);
+            let kind = match (&from_r.body, &to_r.body) {
+                (Body::Stream(_), Body::Function(_)) => WireKind::Event,
+                (Body::Function(_), Body::Stream(_)) => WireKind::Discovery,
+                (Body::Unknown, _) | (_, Body::Unknown) => continue,
+                _ => {
+                    self.problems.push(Problem::UnsupportedWire {
+                        from: from_r.kind_name(),
+                        to: to_r.kind_name(),
+                        span: wire.span,
+                    });
+                    continue;
+                }
+            };
+            if let Some(first) = seen.insert((f, t), wire.span) {
+                self.problems.push(Problem::DuplicateWire {
+                    from: from.value.clone(),
+                    to: to.value.clone(),
+                    first,
+                    span: wire.span,
+                });
+                continue;
+            }
+            if let Some(declared) = &wire.kind {
+                if declared.value != kind {
+                    self.problems.push(Problem::WireKindMismatch {
+                        declared: declared.value.name(),
+                        actual: kind.name(),
+                        span: declared.span,
+                        help: Some(format!(
+                            "a wire from a {} to a {} is {} (`kind: {}`); remove `kind` or swap `from` and `to`",
+                            from_r.kind_name(),
+                            to_r.kind_name(),
+                            kind.description(),
+                            kind.name()
+                        )),
+                    });
+                }
+            }
+            self.wire_keys(wire, kind);
+            match kind {
+                WireKind::Event => {
+                    self.event(&wire.event);
+                    if wire.event.fan_out.as_ref().is_some_and(|b| b.value) {
+                        plan.consumers[f].push(t);
+                    }
+                    plan.events[t].push(EventWire {
+                        stream: f,
+                        options: &wire.event,
+                    });
+                }
+                WireKind::Discovery => discovery[f].push((t, wire)),
+            }
+        }
+        for (function, wires) in discovery.into_iter().enumerate() {
+            if let Body::Function(body) = &stack.resources[function].body {
+                plan.discoveries[function] = self.env_vars(&stack.resources[function].id, body, wires);
+            }
+        }
+    }
+
+    fn wire_keys(&mut self, wire: &Wire, kind: WireKind) {
+        let (other, other_kind) = match kind {
+            WireKind::Event => (DISCOVERY_KEYS, WireKind::Discovery),
+            WireKind::Discovery => (EVENT_KEYS, WireKind::Event),
+        };
+        for key in wire.keys.iter().filter(|k| other.contains(&k.value.as_str())) {
+            self.problems.push(Problem::WireKeyKind {
+                key: key.value.clone(),
+                applies_to: other_kind.description(),
+                actual: kind.description(),
+                span: key.span,
+                help: Some(match other_kind {
+                    WireKind::Event => "event subscription keys belong on a wire from a Stream to a Function".to_owned(),
+                    WireKind::Discovery => "service discovery keys belong on a wire from a Function to a Stream".to_owned(),
+                }),
+            });
+        }
+    }
+
+    fn event(&mut self, e: &EventOptions) {
+        self.range(&e.batch_size, "batchSize", 1, 10_000);
+        self.range(&e.batch_window, "batchWindow", 0, 300);
+        self.range(&e.parallelization, "parallelization", 1, 10);
+        self.range(&e.retries, "retries", -1, 10_000);
+        self.range(&e.tumbling_window, "tumblingWindow", 0, 900);
+        if let Some(age) = &e.max_record_age {
+            if age.value != -1 && !(60..=604_800).contains(&age.value) {
+                self.problems.push(Problem::OutOfRange {
+                    key: "maxRecordAge".to_owned(),
+                    value: self.source(age.span).to_owned(),
+                    range: "-1 (no limit) or 60 to 604800".to_owned(),
+                    span: age.span,
+                });
+            }
+        }
+        let at_timestamp = e
+            .starting_position
+            .as_ref()
+            .is_some_and(|p| p.value == StartingPosition::AtTimestamp);
+        match (&e.starting_position_timestamp, at_timestamp) {
+            (None, true) => {
+                if let Some(p) = &e.starting_position {
+                    self.problems.push(Problem::StartingPositionTimestamp {
+                        message: "`startingPosition: AT_TIMESTAMP` needs `startingPositionTimestamp`",
+                        span: p.span,
+                        label: "reads from a point in time, but which?",
+                        help: Some("add `startingPositionTimestamp:` with the time in Unix seconds, such as 1767225600"),
+                    });
+                }
+            }
+            (Some(ts), false) => self.problems.push(Problem::StartingPositionTimestamp {
+                message: "`startingPositionTimestamp` applies only with `startingPosition: AT_TIMESTAMP`",
+                span: ts.span,
+                label: "ignored by Lambda",
+                help: Some("add `startingPosition: AT_TIMESTAMP`, or remove the timestamp"),
+            }),
+            (Some(_), true) => {
+                self.range(&e.starting_position_timestamp, "startingPositionTimestamp", 0, 253_402_300_799);
+            }
+            (None, false) => {}
+        }
+        if let Some(dest) = &e.on_failure {
+            if arn::destination(&dest.value).is_none() {
+                self.problems.push(Problem::InvalidArn {
+                    what: "an SQS queue, SNS topic or S3 bucket ARN",
+                    value: dest.value.clone(),
+                    span: dest.span,
+                    help: Some("for example `arn:aws:sqs:us-east-1:123456789012:orders-dlq`".to_owned()),
+                });
+            }
+        }
+        if let Some(filters) = &e.filters {
+            for f in &filters.value {
+                self.filter(f);
+            }
+        }
+    }
+
+    fn filter(&mut self, node: &Node) {
+        let reason = match &node.value {
+            Value::Map(entries) if entries.is_empty() => Some("the pattern is empty".to_owned()),
+            Value::Map(_) => match crate::lower::filter_json(node) {
+                Ok(json) if json.len() > 4096 => {
+                    Some(format!("the pattern is {} bytes as JSON; Lambda allows 4096", json.len()))
+                }
+                Ok(_) => None,
+                Err(why) => Some(why),
+            },
+            other => Some(format!("a filter is a mapping, found {}", other.kind())),
+        };
+        if let Some(reason) = reason {
+            self.problems.push(Problem::InvalidFilter {
+                reason,
+                span: node.span,
+            });
+        }
+    }
+
+    /// Names the variables of each discovery wire of one function: overrides as written, the
+    /// defaults with the first `_2`, `_3`, ... suffix that is free on both, in wire order.
+    fn env_vars(&mut self, id: &Sp<String>, f: &Function, wires: Vec<(usize, &Wire)>) -> Vec<DiscoveryWire> {
+        let mut taken: HashMap<String, SourceSpan> = f
+            .environment
+            .iter()
+            .map(|(k, _)| (k.value.clone(), k.span))
+            .collect();
+        let mut out = Vec::with_capacity(wires.len());
+        for (stream, wire) in wires {
+            let d = &wire.discovery;
+            let mut claim = |this: &mut Self, var: &Sp<String>| {
+                if !this.env_var_name(var) {
+                    return;
+                }
+                if let Some(first) = taken.get(&var.value) {
+                    this.problems.push(Problem::EnvVarCollision {
+                        name: var.value.clone(),
+                        function: id.value.clone(),
+                        span: var.span,
+                        first: *first,
+                    });
+                } else {
+                    taken.insert(var.value.clone(), var.span);
+                }
+            };
+            if let Some(v) = &d.env_name {
+                claim(self, v);
+            }
+            if let Some(v) = &d.env_arn {
+                claim(self, v);
+            }
+            let suffixed = |base: &str, n: usize| {
+                if n == 1 {
+                    base.to_owned()
+                } else {
+                    format!("{base}_{n}")
+                }
+            };
+            let free = |n: usize| {
+                (d.env_name.is_some() || !taken.contains_key(&suffixed("STREAM_NAME", n)))
+                    && (d.env_arn.is_some() || !taken.contains_key(&suffixed("STREAM_ARN", n)))
+            };
+            let n = (1..).find(|n| free(*n)).unwrap_or(1);
+            let name_var = d
+                .env_name
+                .as_ref()
+                .map_or_else(|| suffixed("STREAM_NAME", n), |v| v.value.clone());
+            let arn_var = d
+                .env_arn
+                .as_ref()
+                .map_or_else(|| suffixed("STREAM_ARN", n), |v| v.value.clone());
+            for var in [&name_var, &arn_var] {
+                taken.entry(var.clone()).or_insert(wire.span);
+            }
+            out.push(DiscoveryWire {
+                stream,
+                access: d.access.as_ref().map_or(Access::ReadWrite, |a| a.value),
+                name_var,
+                arn_var,
+            });
+        }
+        out
+    }
+
+    /// The IDs SAM and stackwire generate must not collide with the stack's own, or each other.
+    fn generated_ids(&mut self, plan: &Plan<'_>) {
+        let resources = &plan.stack.resources;
+        let mut taken: HashMap<String, (SourceSpan, String)> = HashMap::new();
+        for r in resources {
+            taken.insert(r.id.value.clone(), (r.id.span, format!("resource `{}`", r.id.value)));
+        }
+        let mut generated: Vec<(String, &Sp<String>, String)> = Vec::new();
+        for (i, r) in resources.iter().enumerate() {
+            let id = &r.id;
+            match &r.body {
+                Body::Function(_) => {
+                    let role = format!("the role SAM generates for Function `{}`", id.value);
+                    generated.push((ids::role(&id.value), id, role));
+                    for e in &plan.events[i] {
+                        let stream = &resources[e.stream].id.value;
+                        let origin = format!(
+                            "the event source mapping SAM generates from `{stream}` to `{}`",
+                            id.value
+                        );
+                        generated.push((ids::event_source_mapping(&id.value, stream), id, origin));
+                    }
+                }
+                Body::Stream(_) => {
+                    for f in &plan.consumers[i] {
+                        let function = &resources[*f].id.value;
+                        let origin = format!(
+                            "the fan-out consumer of `{}` for `{function}`",
+                            id.value
+                        );
+                        generated.push((ids::consumer(&id.value, function), id, origin));
+                    }
+                }
+                Body::Unknown => {}
+            }
+        }
+        for (gen_id, owner, origin) in generated {
+            if gen_id.len() > 255 {
+                self.problems.push(Problem::GeneratedIdTooLong {
+                    id: owner.value.clone(),
+                    len: gen_id.len(),
+                    generated: gen_id,
+                    span: owner.span,
+                });
+                continue;
+            }
+            match taken.get(&gen_id) {
+                Some((span, first)) => self.problems.push(Problem::GeneratedIdCollision {
+                    id: gen_id,
+                    first: first.clone(),
+                    origin,
+                    span: *span,
+                    owner: owner.span,
+                }),
+                None => {
+                    taken.insert(gen_id, (owner.span, origin));
+                }
+            }
+        }
+        // Parameters share the namespace of resources.
+        let mut params: HashMap<String, (SourceSpan, Option<String>)> = HashMap::new();
+        for r in resources {
+            let Body::Stream(s) = &r.body else { continue };
+            let Some(existing) = &s.existing else { continue };
+            let (name, path) = match &existing.value {
+                Existing::Env(path) => (ids::env_parameter(&path.value), Some(path)),
+                Existing::Parameter(name) => (name.value.clone(), None),
+                Existing::Arn(_) => continue,
+            };
+            let span = path.map_or(existing.span, |p| p.span);
+            if let Some((first, _)) = taken.get(&name) {
+                self.problems.push(Problem::ParameterCollision {
+                    other: format!("the resource `{name}`"),
+                    name,
+                    span,
+                    first: *first,
+                });
+                continue;
+            }
+            match params.get(&name) {
+                // Two streams may read the same environment path: one parameter serves both.
+                Some((_, Some(p))) if path.is_some_and(|q| &q.value == p) => {}
+                Some((first, _)) => self.problems.push(Problem::ParameterCollision {
+                    other: "another stream's parameter".to_owned(),
+                    name,
+                    span,
+                    first: *first,
+                }),
+                None => {
+                    params.insert(name, (span, path.map(|p| p.value.clone())));
+                }
+            }
+        }
+    }
+
+    fn limits(&mut self, plan: &Plan<'_>) {
+        let stack = plan.stack;
+        let mut resources = 0;
+        let mut parameters = std::collections::HashSet::new();
+        for (i, r) in stack.resources.iter().enumerate() {
+            match &r.body {
+                Body::Stream(s) => {
+                    match s.existing.as_ref().map(|e| &e.value) {
+                        Some(Existing::Arn(_)) => {}
+                        Some(Existing::Env(path)) => {
+                            parameters.insert(ids::env_parameter(&path.value));
+                        }
+                        Some(Existing::Parameter(name)) => {
+                            parameters.insert(name.value.clone());
+                            resources += 1;
+                        }
+                        None => resources += 1,
+                    }
+                    resources += plan.consumers[i].len();
+                }
+                // The function, its role, and one event source mapping per event.
+                Body::Function(_) => resources += 2 + plan.events[i].len(),
+                Body::Unknown => {}
+            }
+        }
+        if resources > MAX_RESOURCES {
+            self.problems.push(Problem::TooManyResources {
+                count: resources,
+                span: stack.resources_key,
+            });
+        }
+        if parameters.len() > MAX_PARAMETERS {
+            self.problems.push(Problem::TooManyParameters {
+                count: parameters.len(),
+                span: stack.resources_key,
+            });
+        }
+    }
+}

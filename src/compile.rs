@@ -1,0 +1,147 @@
+//! The pipeline end to end (`compile`), and the `compile` command over it.
+
+use std::io;
+use std::path::Path;
+
+use miette::SourceSpan;
+
+use crate::cli::CompileArgs;
+use crate::diagnostic::{FileReport, Problem};
+use crate::{Io, check, emit, exit, lower, output, parse};
+
+/// CloudFormation's limits on a template body.
+pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
+pub const MAX_DIRECT_TEMPLATE_BYTES: usize = 51_200;
+
+/// The outcome of compiling one stack description.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The source as text, for rendering diagnostics (lossy where the input was not UTF-8).
+    pub text: String,
+    /// The template, when there were no errors.
+    pub template: Option<String>,
+    /// Every error and warning, in the order found.
+    pub problems: Vec<Problem>,
+}
+
+/// Compiles the bytes of a stack description. `environment` is `--environment`.
+pub fn compile(bytes: &[u8], environment: Option<&str>) -> Compiled {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            // The lossy text has U+FFFD (3 bytes) where the bad byte was.
+            let problem = Problem::InvalidUtf8 {
+                span: SourceSpan::new(at.into(), '\u{FFFD}'.len_utf8()),
+            };
+            return Compiled {
+                text,
+                template: None,
+                problems: vec![problem],
+            };
+        }
+    };
+    let (stack, mut problems) = parse::parse(text);
+    let template = stack.and_then(|stack| {
+        let (plan, found) = check::check(&stack, text, environment);
+        problems.extend(found);
+        if problems.iter().any(Problem::is_error) {
+            return None;
+        }
+        let template = emit::emit(&lower::lower(&plan));
+        let span = stack.resources_key;
+        if template.len() > MAX_TEMPLATE_BYTES {
+            problems.push(Problem::TemplateTooLarge {
+                bytes: template.len(),
+                span,
+            });
+            return None;
+        }
+        if template.len() > MAX_DIRECT_TEMPLATE_BYTES {
+            problems.push(Problem::TemplateNeedsS3 {
+                bytes: template.len(),
+                span,
+            });
+        }
+        Some(template)
+    });
+    // In reading order; problems at one place keep the order they were found in.
+    problems.sort_by_key(|p| first_offset(p));
+    Compiled {
+        text: text.to_owned(),
+        template,
+        problems,
+    }
+}
+
+fn first_offset(problem: &Problem) -> usize {
+    use miette::Diagnostic;
+    problem
+        .labels()
+        .and_then(|labels| labels.map(|l| l.offset()).min())
+        .unwrap_or(0)
+}
+
+/// Reads a stack file, or standard input for `-`. Returns the name to show and the bytes.
+fn read_input(path: &Path, io: &mut Io<'_>) -> Result<(String, Vec<u8>), String> {
+    let mut bytes = Vec::new();
+    if path.as_os_str() == "-" {
+        io.stdin
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        return Ok(("<stdin>".to_owned(), bytes));
+    }
+    let name = path.display().to_string();
+    bytes = std::fs::read(path).map_err(|e| format!("cannot read `{name}`: {e}"))?;
+    Ok((name, bytes))
+}
+
+fn fail(io: &mut Io<'_>, message: &str) -> i32 {
+    let _ = writeln!(io.stderr, "error: {message}");
+    exit::IO
+}
+
+pub fn command(args: &CompileArgs, io: &mut Io<'_>) -> i32 {
+    let (name, bytes) = match read_input(&args.stack, io) {
+        Ok(input) => input,
+        Err(message) => return fail(io, &message),
+    };
+    let compiled = compile(&bytes, args.environment.as_deref());
+    if !compiled.problems.is_empty() {
+        let report = FileReport::new(&name, compiled.text, compiled.problems);
+        let _ = io.stderr.write_all(report.render_human(io.color, 100).as_bytes());
+    }
+    let Some(template) = compiled.template else {
+        return exit::INVALID;
+    };
+    let Some(path) = &args.output else {
+        return match io.stdout.write_all(template.as_bytes()).and_then(|()| io.stdout.flush()) {
+            Ok(()) => exit::OK,
+            Err(e) => fail(io, &format!("cannot write the template: {e}")),
+        };
+    };
+    let shown = path.display().to_string();
+    if args.check {
+        let on_disk = match std::fs::read(path) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
+            Err(e) => return fail(io, &format!("cannot read `{shown}`: {e}")),
+        };
+        if on_disk == template {
+            return exit::OK;
+        }
+        let diff = output::unified_diff(&on_disk, &template, &shown);
+        let _ = io.stdout.write_all(diff.as_bytes());
+        let _ = writeln!(
+            io.stderr,
+            "error: `{shown}` is out of date; run `stackwire compile {} -o {shown}` and commit the result",
+            args.stack.display()
+        );
+        return exit::STALE;
+    }
+    match output::write_atomic(path, template.as_bytes()) {
+        Ok(()) => exit::OK,
+        Err(e) => fail(io, &format!("cannot write `{shown}`: {e}")),
+    }
+}

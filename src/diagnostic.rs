@@ -1,0 +1,585 @@
+//! Every problem stackwire can report, as one miette diagnostic type with stable codes.
+//!
+//! A `Problem` carries its own spans (byte offsets into the stack file) and help text; the source
+//! text comes from the `FileReport` that groups a file's problems with `#[related]`, so each
+//! problem is rendered with the file name, line and column and the offending text underlined.
+//! The codes (`stackwire::<name>`) are part of the public interface: tools and people match on
+//! them, so a code is never renamed or reused for another problem.
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, Severity, SourceSpan,
+};
+use thiserror::Error;
+
+/// One problem in a stack description.
+#[derive(Debug, Clone, Error, Diagnostic, PartialEq, Eq)]
+pub enum Problem {
+    #[error("the file is not valid UTF-8 text")]
+    #[diagnostic(
+        code(stackwire::invalid_utf8),
+        help("save the stack description as UTF-8 (without a byte order mark)")
+    )]
+    InvalidUtf8 {
+        #[label("this byte is not UTF-8")]
+        span: SourceSpan,
+    },
+
+    #[error("invalid YAML: {message}")]
+    #[diagnostic(code(stackwire::yaml_syntax))]
+    YamlSyntax {
+        message: String,
+        #[label("here")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("the stack description is empty")]
+    #[diagnostic(
+        code(stackwire::empty_stack),
+        help("a stack needs at least a `resources:` mapping, for example:\nresources:\n  Stream:\n    type: Stream")
+    )]
+    EmptyStack {
+        #[label("nothing here but comments and blank lines")]
+        span: SourceSpan,
+    },
+
+    #[error("`{key}` is defined twice")]
+    #[diagnostic(
+        code(stackwire::duplicate_key),
+        help("YAML keys must be unique in a mapping; remove or rename one of them")
+    )]
+    DuplicateKey {
+        key: String,
+        #[label("first defined here")]
+        first: SourceSpan,
+        #[label("defined again here")]
+        span: SourceSpan,
+    },
+
+    #[error("unknown key `{key}` in {context}")]
+    #[diagnostic(code(stackwire::unknown_key))]
+    UnknownKey {
+        key: String,
+        context: String,
+        #[label("not a key of {context}")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`{key}` must be {expected}, found {found}")]
+    #[diagnostic(code(stackwire::wrong_type))]
+    WrongType {
+        key: String,
+        expected: &'static str,
+        found: String,
+        #[label("expected {expected}")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{context} is missing the required key `{key}`")]
+    #[diagnostic(code(stackwire::missing_key))]
+    MissingKey {
+        key: &'static str,
+        context: String,
+        #[label("`{key}` is missing here")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("unknown resource type `{found}`")]
+    #[diagnostic(code(stackwire::unknown_resource_type))]
+    UnknownResourceType {
+        found: String,
+        #[label("not a resource type")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`{found}` is not a valid value for `{key}`")]
+    #[diagnostic(code(stackwire::invalid_choice))]
+    InvalidChoice {
+        key: String,
+        found: String,
+        #[label("expected one of {allowed}")]
+        span: SourceSpan,
+        allowed: String,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`{key}` is {value}, outside the allowed range {range}")]
+    #[diagnostic(code(stackwire::out_of_range))]
+    OutOfRange {
+        key: String,
+        value: String,
+        range: String,
+        #[label("must be {range}")]
+        span: SourceSpan,
+    },
+
+    #[error("`{key}` is too long: {len} bytes, at most {max} are allowed")]
+    #[diagnostic(code(stackwire::too_long))]
+    TooLong {
+        key: String,
+        len: usize,
+        max: usize,
+        #[label("{len} bytes")]
+        span: SourceSpan,
+    },
+
+    #[error("invalid Logical ID `{id}`: {reason}")]
+    #[diagnostic(
+        code(stackwire::invalid_logical_id),
+        help("a Logical ID is 1 to 255 letters and digits (A-Za-z0-9), unique within the stack")
+    )]
+    InvalidLogicalId {
+        id: String,
+        reason: String,
+        #[label("{reason}")]
+        span: SourceSpan,
+    },
+
+    #[error("Logical IDs `{id}` and `{other}` differ only in case")]
+    #[diagnostic(
+        code(stackwire::similar_logical_ids),
+        severity(Warning),
+        help("CloudFormation accepts both, but people and case-insensitive file systems mix them up; rename one")
+    )]
+    SimilarLogicalIds {
+        id: String,
+        other: String,
+        #[label("`{other}` is defined here")]
+        first: SourceSpan,
+        #[label("and `{id}` here")]
+        span: SourceSpan,
+    },
+
+    #[error("Logical ID `{id}` is taken twice: by {first} and by {origin}")]
+    #[diagnostic(
+        code(stackwire::generated_id_collision),
+        help("rename a resource: generated Logical IDs are their owner's ID with a suffix")
+    )]
+    GeneratedIdCollision {
+        id: String,
+        first: String,
+        origin: String,
+        #[label("`{id}` is taken here")]
+        span: SourceSpan,
+        #[label("and generated from here")]
+        owner: SourceSpan,
+    },
+
+    #[error("`{id}` would generate the Logical ID `{generated}`, {len} characters long; CloudFormation allows at most 255")]
+    #[diagnostic(
+        code(stackwire::generated_id_too_long),
+        help("shorten the Logical IDs involved")
+    )]
+    GeneratedIdTooLong {
+        id: String,
+        generated: String,
+        len: usize,
+        #[label("owner of `{generated}`")]
+        span: SourceSpan,
+    },
+
+    #[error("invalid {what} `{value}`: {reason}")]
+    #[diagnostic(code(stackwire::invalid_name))]
+    InvalidName {
+        what: &'static str,
+        value: String,
+        reason: String,
+        #[label("{reason}")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`{value}` is not {what}")]
+    #[diagnostic(code(stackwire::invalid_arn))]
+    InvalidArn {
+        what: &'static str,
+        value: String,
+        #[label("not {what}")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`{key}` cannot be set on a stream that uses an existing stream by ARN")]
+    #[diagnostic(
+        code(stackwire::existing_stream_conflict),
+        help("an existing stream is not created or changed by this stack; remove `{key}`, or use `existing: {{parameter: Name}}` to create the stream when no ARN is given")
+    )]
+    ExistingStreamConflict {
+        key: String,
+        #[label("not allowed beside `existing: <ARN>`")]
+        span: SourceSpan,
+        #[label("the existing stream")]
+        existing: SourceSpan,
+    },
+
+    #[error("`shardCount` cannot be set on an on-demand stream")]
+    #[diagnostic(
+        code(stackwire::on_demand_shard_count),
+        help("an on-demand stream scales its shards itself: remove `shardCount`, or use `mode: provisioned`")
+    )]
+    OnDemandShardCount {
+        #[label("not allowed with `mode: onDemand`")]
+        span: SourceSpan,
+        #[label("on-demand here")]
+        mode: SourceSpan,
+    },
+
+    #[error("`existing: {{env: {path}}}` needs an environment name")]
+    #[diagnostic(
+        code(stackwire::missing_environment),
+        help("pass `--environment NAME` to `stackwire compile`; the parameter's default becomes `/NAME/{path}`")
+    )]
+    MissingEnvironment {
+        path: String,
+        #[label("an environment parameter")]
+        span: SourceSpan,
+    },
+
+    #[error("`{name}` is not a valid environment variable name")]
+    #[diagnostic(
+        code(stackwire::invalid_env_var),
+        help("Lambda environment variable names start with a letter and contain only letters, digits and `_`")
+    )]
+    InvalidEnvVar {
+        name: String,
+        #[label("invalid name")]
+        span: SourceSpan,
+    },
+
+    #[error("`{name}` is reserved by AWS Lambda")]
+    #[diagnostic(
+        code(stackwire::reserved_env_var),
+        help("Lambda sets this variable itself and rejects functions that define it; choose another name")
+    )]
+    ReservedEnvVar {
+        name: String,
+        #[label("reserved name")]
+        span: SourceSpan,
+    },
+
+    #[error("environment variable `{name}` is defined twice on function `{function}`")]
+    #[diagnostic(
+        code(stackwire::env_var_collision),
+        help("choose another name in the wire's `env: {{name: ..., arn: ...}}`")
+    )]
+    EnvVarCollision {
+        name: String,
+        function: String,
+        #[label("`{name}` again")]
+        span: SourceSpan,
+        #[label("`{name}` is first set here")]
+        first: SourceSpan,
+    },
+
+    #[error("unknown Lambda runtime `{runtime}`")]
+    #[diagnostic(code(stackwire::unknown_runtime))]
+    UnknownRuntime {
+        runtime: String,
+        #[label("not a Lambda runtime")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("Lambda runtime `{runtime}` is retired: Lambda no longer creates functions with it")]
+    #[diagnostic(code(stackwire::retired_runtime))]
+    RetiredRuntime {
+        runtime: String,
+        #[label("retired since {since}")]
+        span: SourceSpan,
+        since: &'static str,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("Lambda runtime `{runtime}` is deprecated")]
+    #[diagnostic(code(stackwire::deprecated_runtime), severity(Warning))]
+    DeprecatedRuntime {
+        runtime: String,
+        #[label("deprecated")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("the wire's `{end}` end, `{name}`, names no resource")]
+    #[diagnostic(code(stackwire::unknown_wire_end))]
+    UnknownWireEnd {
+        end: &'static str,
+        name: String,
+        #[label("no resource with this Logical ID")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("a wire cannot connect `{id}` to itself")]
+    #[diagnostic(
+        code(stackwire::self_wire),
+        help("a wire connects a Stream to a Function (event subscription) or a Function to a Stream (service discovery)")
+    )]
+    SelfWire {
+        id: String,
+        #[label("from and to are both `{id}`")]
+        span: SourceSpan,
+    },
+
+    #[error("a wire from a {from} to a {to} is not supported")]
+    #[diagnostic(
+        code(stackwire::unsupported_wire),
+        help("a wire connects a Stream to a Function (event subscription, a solid line) or a Function to a Stream (service discovery, a dashed line)")
+    )]
+    UnsupportedWire {
+        from: &'static str,
+        to: &'static str,
+        #[label("{from} -> {to}")]
+        span: SourceSpan,
+    },
+
+    #[error("the wire from `{from}` to `{to}` is defined twice")]
+    #[diagnostic(
+        code(stackwire::duplicate_wire),
+        help("remove one; a pair of resources is connected at most once in each direction")
+    )]
+    DuplicateWire {
+        from: String,
+        to: String,
+        #[label("first defined here")]
+        first: SourceSpan,
+        #[label("defined again here")]
+        span: SourceSpan,
+    },
+
+    #[error("`kind: {declared}` does not match the wire's ends, which make it `{actual}`")]
+    #[diagnostic(code(stackwire::wire_kind_mismatch))]
+    WireKindMismatch {
+        declared: &'static str,
+        actual: &'static str,
+        #[label("does not match")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("`{key}` is a key of {applies_to} wires, but this wire is {actual}")]
+    #[diagnostic(code(stackwire::wire_key_kind))]
+    WireKeyKind {
+        key: String,
+        applies_to: &'static str,
+        actual: &'static str,
+        #[label("not used by a {actual} wire")]
+        span: SourceSpan,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("{message}")]
+    #[diagnostic(code(stackwire::starting_position_timestamp))]
+    StartingPositionTimestamp {
+        message: &'static str,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: &'static str,
+        #[help]
+        help: Option<&'static str>,
+    },
+
+    #[error("`{value}` is not a KMS key")]
+    #[diagnostic(
+        code(stackwire::invalid_kms_key),
+        help("`encryption` is `aws`, `none`, a KMS key ARN, a key ID (a UUID or `mrk-...`), an alias (`alias/name`) or an alias ARN")
+    )]
+    InvalidKmsKey {
+        value: String,
+        #[label("not a key ARN, key ID or alias")]
+        span: SourceSpan,
+    },
+
+    #[error("invalid tag: {reason}")]
+    #[diagnostic(code(stackwire::invalid_tag))]
+    InvalidTag {
+        reason: String,
+        #[label("{reason}")]
+        span: SourceSpan,
+    },
+
+    #[error("invalid event filter: {reason}")]
+    #[diagnostic(
+        code(stackwire::invalid_filter),
+        help("each filter is an event pattern, a mapping such as `{{data: {{kind: [order]}}}}`; see the Lambda event filtering documentation")
+    )]
+    InvalidFilter {
+        reason: String,
+        #[label("{reason}")]
+        span: SourceSpan,
+    },
+
+    #[error("`{value}` is not a managed policy name or policy ARN")]
+    #[diagnostic(
+        code(stackwire::invalid_policy),
+        help("use an AWS managed policy name such as `AmazonS3ReadOnlyAccess`, or an ARN such as `arn:aws:iam::123456789012:policy/my-policy`")
+    )]
+    InvalidPolicy {
+        value: String,
+        #[label("not a policy")]
+        span: SourceSpan,
+    },
+
+    #[error("`{value}` is not a relative path")]
+    #[diagnostic(
+        code(stackwire::invalid_source),
+        help("`source` is a folder relative to the template, such as `src/Processor`")
+    )]
+    InvalidSource {
+        value: String,
+        #[label("{reason}")]
+        span: SourceSpan,
+        reason: &'static str,
+    },
+
+    #[error("the stack defines no resources")]
+    #[diagnostic(
+        code(stackwire::no_resources),
+        help("add at least one resource, for example:\n  Stream:\n    type: Stream")
+    )]
+    NoResources {
+        #[label("empty")]
+        span: SourceSpan,
+    },
+
+    #[error("template parameter `{name}` collides with {other}")]
+    #[diagnostic(
+        code(stackwire::parameter_collision),
+        help("parameters and resources share one namespace in CloudFormation; rename one of them")
+    )]
+    ParameterCollision {
+        name: String,
+        other: String,
+        #[label("parameter `{name}`")]
+        span: SourceSpan,
+        #[label("{other}")]
+        first: SourceSpan,
+    },
+
+    #[error("the template would have {count} resources after SAM's expansion; CloudFormation allows at most 500")]
+    #[diagnostic(
+        code(stackwire::too_many_resources),
+        help("each Function counts with its role and its event source mappings, each fan-out wire with its consumer; split the stack into several stacks")
+    )]
+    TooManyResources {
+        count: usize,
+        #[label("{count} resources")]
+        span: SourceSpan,
+    },
+
+    #[error("the template would have {count} parameters; CloudFormation allows at most 200")]
+    #[diagnostic(
+        code(stackwire::too_many_parameters),
+        help("each `existing: {{env: ...}}` path and each `existing: {{parameter: ...}}` is a parameter; share paths or split the stack")
+    )]
+    TooManyParameters {
+        count: usize,
+        #[label("{count} parameters")]
+        span: SourceSpan,
+    },
+
+    #[error("the template is {bytes} bytes; CloudFormation accepts at most 1,000,000")]
+    #[diagnostic(
+        code(stackwire::template_too_large),
+        help("split the stack into several stacks")
+    )]
+    TemplateTooLarge {
+        bytes: usize,
+        #[label("this stack")]
+        span: SourceSpan,
+    },
+
+    #[error("the template is {bytes} bytes, more than the 51,200 that can be sent to CloudFormation directly")]
+    #[diagnostic(
+        code(stackwire::template_needs_s3),
+        severity(Warning),
+        help("deploy through an S3 bucket (`sam deploy` does this with `--s3-bucket` or `--resolve-s3`)")
+    )]
+    TemplateNeedsS3 {
+        bytes: usize,
+        #[label("this stack")]
+        span: SourceSpan,
+    },
+}
+
+impl Problem {
+    pub fn is_error(&self) -> bool {
+        !matches!(self.severity(), Some(Severity::Warning))
+    }
+}
+
+/// Every problem found in one file, with the file's text, rendered as one report.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{summary}")]
+pub struct FileReport {
+    summary: String,
+    #[diagnostic(severity)]
+    severity: Severity,
+    #[source_code]
+    src: NamedSource<String>,
+    #[related]
+    problems: Vec<Problem>,
+}
+
+impl FileReport {
+    pub fn new(name: &str, text: String, problems: Vec<Problem>) -> Self {
+        let errors = problems.iter().filter(|p| p.is_error()).count();
+        let warnings = problems.len() - errors;
+        let summary = match (errors, warnings) {
+            (0, w) => format!("{name}: {}", count(w, "warning")),
+            (e, 0) => format!("{name}: {}", count(e, "error")),
+            (e, w) => format!("{name}: {}, {}", count(e, "error"), count(w, "warning")),
+        };
+        FileReport {
+            summary,
+            severity: if errors > 0 { Severity::Error } else { Severity::Warning },
+            src: NamedSource::new(name, text),
+            problems,
+        }
+    }
+
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// The report as a person reads it: miette's graphical layout, with or without colour.
+    pub fn render_human(&self, color: bool, width: usize) -> String {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(width)
+            .with_links(false);
+        let mut out = String::new();
+        // Writing into a String cannot fail.
+        let _ = handler.render_report(&mut out, self);
+        out
+    }
+}
+
+fn count(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

@@ -1,0 +1,34 @@
+//! The Logical IDs and names stackwire and SAM derive from the stack's own IDs. `check` uses them
+//! to find collisions before `lower` writes them, so both go through these functions.
+
+/// The IAM role SAM creates for a function.
+pub fn role(function: &str) -> String {
+    format!("{function}Role")
+}
+
+/// The `AWS::Lambda::EventSourceMapping` SAM creates for a function's event, which stackwire
+/// names after the stream.
+pub fn event_source_mapping(function: &str, stream: &str) -> String {
+    format!("{function}{stream}")
+}
+
+/// The `AWS::Kinesis::StreamConsumer` of a fan-out wire.
+pub fn consumer(stream: &str, function: &str) -> String {
+    format!("{stream}{function}Consumer")
+}
+
+/// The template parameter of `existing: {env: <path>}`, as Stackery named it.
+pub fn env_parameter(path: &str) -> String {
+    let alnum: String = path.chars().filter(char::is_ascii_alphanumeric).collect();
+    format!("EnvConfig{alnum}AsString")
+}
+
+/// The condition of `existing: {parameter: ...}` that holds when a new stream is created.
+pub fn create_condition(stream: &str) -> String {
+    format!("{stream}CreateNewResource")
+}
+
+/// Whether a Logical ID is well-formed: 1 to 255 ASCII letters and digits.
+pub fn is_logical_id(id: &str) -> bool {
+    (1..=255).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}

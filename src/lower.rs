@@ -1,0 +1,472 @@
+//! Stage 3: the checked stack -> the template model, with CloudFormation intrinsics.
+//!
+//! Runs only on a stack `check` accepted. Resources come in the stack's order, each stream's
+//! fan-out consumers right after it; keys within a resource in a fixed order.
+
+use crate::arn::{self, KmsKey};
+use crate::check::Plan;
+use crate::ids;
+use crate::model::{
+    Architecture, Body, Encryption, EventOptions, Existing, Function, Sp, Stream, StreamMode,
+};
+use crate::node::{Node, Value as Yaml};
+use crate::template::{Map, Value};
+
+pub fn lower(plan: &Plan<'_>) -> Value {
+    let stack = plan.stack;
+    let refs: Vec<Option<StreamRefs>> = stack
+        .resources
+        .iter()
+        .map(|r| match &r.body {
+            Body::Stream(s) => Some(StreamRefs::new(&r.id.value, s)),
+            _ => None,
+        })
+        .collect();
+
+    let mut template = Map::new();
+    template.insert("AWSTemplateFormatVersion".into(), Value::str("2010-09-09"));
+    template.insert("Transform".into(), Value::str("AWS::Serverless-2016-10-31"));
+    if let Some(d) = &stack.description {
+        template.insert("Description".into(), Value::str(&d.value));
+    }
+
+    let mut env_config = Map::new();
+    let mut parameters = Map::new();
+    let mut conditions = Map::new();
+    let mut resources = Map::new();
+    for (i, r) in stack.resources.iter().enumerate() {
+        let id = &r.id.value;
+        match &r.body {
+            Body::Stream(s) => {
+                match s.existing.as_ref().map(|e| &e.value) {
+                    Some(Existing::Arn(_)) => {}
+                    Some(Existing::Env(path)) => {
+                        let name = ids::env_parameter(&path.value);
+                        let environment = plan.environment.unwrap_or_default();
+                        let default = format!("/{environment}/{}", path.value);
+                        parameters.insert(
+                            name.clone(),
+                            Value::map([
+                                ("Type", Value::str("AWS::SSM::Parameter::Value<String>")),
+                                ("Default", Value::Str(default)),
+                                ("Description", Value::Str(format!("ARN of the Kinesis stream for {id}, from Parameter Store"))),
+                            ]),
+                        );
+                        env_config.insert(name, Value::str(&path.value));
+                    }
+                    Some(Existing::Parameter(param)) => {
+                        parameters.insert(param.value.clone(), stream_parameter(id));
+                        let condition = ids::create_condition(id);
+                        conditions.insert(
+                            condition.clone(),
+                            Value::Equals(
+                                Box::new(Value::Ref(param.value.clone())),
+                                Box::new(Value::str("")),
+                            ),
+                        );
+                        resources.insert(id.clone(), stream(s, Some(condition)));
+                    }
+                    None => {
+                        resources.insert(id.clone(), stream(s, None));
+                    }
+                }
+                for f in &plan.consumers[i] {
+                    let function = &stack.resources[*f].id.value;
+                    let arn = refs[i].as_ref().map_or(Value::Ref(id.clone()), |r| r.arn.clone());
+                    resources.insert(ids::consumer(id, function), consumer(function, arn));
+                }
+            }
+            Body::Function(f) => {
+                let function = function(plan, i, f, &refs);
+                resources.insert(id.clone(), function);
+            }
+            Body::Unknown => {}
+        }
+    }
+
+    if !env_config.is_empty() {
+        let metadata = Value::map([("EnvConfigParameters", Value::Map(env_config))]);
+        template.insert("Metadata".into(), metadata);
+    }
+    if !parameters.is_empty() {
+        template.insert("Parameters".into(), Value::Map(parameters));
+    }
+    if !conditions.is_empty() {
+        template.insert("Conditions".into(), Value::Map(conditions));
+    }
+    template.insert("Resources".into(), Value::Map(resources));
+    Value::Map(template)
+}
+
+/// How the rest of the template names a stream: its ARN, its name, and its KMS key.
+struct StreamRefs {
+    arn: Value,
+    name: Value,
+    key: Option<String>,
+}
+
+impl StreamRefs {
+    fn new(id: &str, s: &Stream) -> StreamRefs {
+        let key = match s.encryption.as_ref().map(|e| &e.value) {
+            Some(Encryption::Key(k)) if !arn::is_aws_managed_alias(k) => Some(k.clone()),
+            _ => None,
+        };
+        let name_from = |arn: Value| {
+            Value::Select(1, Box::new(Value::Split("/".into(), Box::new(arn))))
+        };
+        match s.existing.as_ref().map(|e| &e.value) {
+            None => StreamRefs {
+                arn: Value::get_att(id, "Arn"),
+                name: Value::Ref(id.to_owned()),
+                key,
+            },
+            Some(Existing::Arn(text)) => StreamRefs {
+                arn: Value::str(text),
+                name: Value::str(arn::kinesis_stream_name(text).unwrap_or(text)),
+                key: None,
+            },
+            Some(Existing::Env(path)) => {
+                let param = Value::Ref(ids::env_parameter(&path.value));
+                StreamRefs {
+                    arn: param.clone(),
+                    name: name_from(param),
+                    key,
+                }
+            }
+            Some(Existing::Parameter(name)) => {
+                let condition = ids::create_condition(id);
+                let param = Value::Ref(name.value.clone());
+                StreamRefs {
+                    arn: Value::If(
+                        condition.clone(),
+                        Box::new(Value::get_att(id, "Arn")),
+                        Box::new(param.clone()),
+                    ),
+                    name: Value::If(
+                        condition,
+                        Box::new(Value::Ref(id.to_owned())),
+                        Box::new(name_from(param)),
+                    ),
+                    key,
+                }
+            }
+        }
+    }
+}
+
+fn stream_parameter(id: &str) -> Value {
+    Value::map([
+        ("Type", Value::str("String")),
+        ("Default", Value::str("")),
+        (
+            "AllowedPattern",
+            Value::str("^(arn:[a-z-]+:kinesis:[a-z0-9-]+:[0-9]{12}:stream/[A-Za-z0-9_.-]+)?$"),
+        ),
+        (
+            "Description",
+            Value::Str(format!(
+                "ARN of an existing Kinesis stream to use for {id}; leave empty to create a new stream"
+            )),
+        ),
+    ])
+}
+
+fn stream(s: &Stream, condition: Option<String>) -> Value {
+    let mut r = Map::new();
+    r.insert("Type".into(), Value::str("AWS::Kinesis::Stream"));
+    if let Some(c) = condition {
+        r.insert("Condition".into(), Value::Str(c));
+    }
+    if s.retain.as_ref().is_none_or(|r| r.value) {
+        r.insert("DeletionPolicy".into(), Value::str("Retain"));
+        r.insert("UpdateReplacePolicy".into(), Value::str("Retain"));
+    }
+    let mut p = Map::new();
+    if let Some(name) = &s.name {
+        p.insert("Name".into(), Value::maybe_sub(&name.value));
+    }
+    let on_demand = s.mode.as_ref().is_some_and(|m| m.value == StreamMode::OnDemand);
+    if !on_demand {
+        let shards = s.shard_count.as_ref().map_or(1, |c| c.value);
+        p.insert("ShardCount".into(), Value::Int(shards));
+    }
+    if let Some(mode) = &s.mode {
+        let mode = match mode.value {
+            StreamMode::Provisioned => "PROVISIONED",
+            StreamMode::OnDemand => "ON_DEMAND",
+        };
+        p.insert("StreamModeDetails".into(), Value::map([("StreamMode", Value::str(mode))]));
+    }
+    if let Some(hours) = &s.retention_hours {
+        p.insert("RetentionPeriodHours".into(), Value::Int(hours.value));
+    }
+    let key = match s.encryption.as_ref().map(|e| &e.value) {
+        None | Some(Encryption::Aws) => Some("alias/aws/kinesis"),
+        Some(Encryption::None) => None,
+        Some(Encryption::Key(k)) => Some(k.as_str()),
+    };
+    if let Some(key) = key {
+        p.insert(
+            "StreamEncryption".into(),
+            Value::map([("EncryptionType", Value::str("KMS")), ("KeyId", Value::str(key))]),
+        );
+    }
+    if !s.tags.is_empty() {
+        let mut tags: Vec<&(Sp<String>, Sp<String>)> = s.tags.iter().collect();
+        tags.sort_by(|a, b| a.0.value.cmp(&b.0.value));
+        let tags = tags
+            .into_iter()
+            .map(|(k, v)| Value::map([("Key", Value::str(&k.value)), ("Value", Value::str(&v.value))]))
+            .collect();
+        p.insert("Tags".into(), Value::Seq(tags));
+    }
+    r.insert("Properties".into(), Value::Map(p));
+    Value::Map(r)
+}
+
+fn consumer(function: &str, stream_arn: Value) -> Value {
+    Value::map([
+        ("Type", Value::str("AWS::Kinesis::StreamConsumer")),
+        (
+            "Properties",
+            Value::map([
+                ("ConsumerName", Value::Sub(format!("${{AWS::StackName}}-{function}"))),
+                ("StreamARN", stream_arn),
+            ]),
+        ),
+    ])
+}
+
+fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]) -> Value {
+    let stack = plan.stack;
+    let id = &stack.resources[i].id.value;
+    let mut p = Map::new();
+    if let Some(name) = &f.name {
+        p.insert("FunctionName".into(), Value::maybe_sub(&name.value));
+    }
+    if let Some(d) = &f.description {
+        p.insert("Description".into(), Value::str(&d.value));
+    }
+    let source = f.source.as_ref().map_or_else(|| format!("src/{id}"), |s| s.value.clone());
+    p.insert("CodeUri".into(), Value::Str(source));
+    if let Some(h) = &f.handler {
+        p.insert("Handler".into(), Value::str(&h.value));
+    }
+    if let Some(r) = &f.runtime {
+        p.insert("Runtime".into(), Value::str(&r.value));
+    }
+    if let Some(a) = &f.architecture {
+        let arch = match a.value {
+            Architecture::X86_64 => "x86_64",
+            Architecture::Arm64 => "arm64",
+        };
+        p.insert("Architectures".into(), Value::Seq(vec![Value::str(arch)]));
+    }
+    if let Some(m) = &f.memory {
+        p.insert("MemorySize".into(), Value::Int(m.value));
+    }
+    if let Some(t) = &f.timeout {
+        p.insert("Timeout".into(), Value::Int(t.value));
+    }
+    if f.tracing.as_ref().is_some_and(|t| t.value) {
+        p.insert("Tracing".into(), Value::str("Active"));
+    }
+
+    let stream_refs = |s: usize| refs.get(s).and_then(Option::as_ref);
+    let mut variables = Map::new();
+    for (k, v) in &f.environment {
+        variables.insert(k.value.clone(), Value::str(&v.value));
+    }
+    let mut policies = Vec::new();
+    let mut statements = Vec::new();
+    let mut kms = KmsGrants::default();
+    for d in &plan.discoveries[i] {
+        let Some(r) = stream_refs(d.stream) else { continue };
+        variables.insert(d.name_var.clone(), r.name.clone());
+        variables.insert(d.arn_var.clone(), r.arn.clone());
+        let name = Value::map([("StreamName", r.name.clone())]);
+        if d.access.writes() {
+            policies.push(Value::map([("KinesisCrudPolicy", name.clone())]));
+        }
+        if d.access.reads() {
+            policies.push(Value::map([("KinesisStreamReadPolicy", name)]));
+        }
+        if let Some(key) = &r.key {
+            if d.access.reads() {
+                kms.add(key, "kms:Decrypt");
+            }
+            if d.access.writes() {
+                kms.add(key, "kms:GenerateDataKey");
+            }
+        }
+    }
+    let mut events = Map::new();
+    for e in &plan.events[i] {
+        let stream_id = &stack.resources[e.stream].id.value;
+        let Some(r) = stream_refs(e.stream) else { continue };
+        let fan_out = e.options.fan_out.as_ref().is_some_and(|b| b.value);
+        let source = if fan_out {
+            let consumer_arn = Value::get_att(&ids::consumer(stream_id, id), "ConsumerARN");
+            statements.push(Value::map([
+                ("Effect", Value::str("Allow")),
+                (
+                    "Action",
+                    Value::Seq(vec![
+                        Value::str("kinesis:SubscribeToShard"),
+                        Value::str("kinesis:DescribeStreamConsumer"),
+                    ]),
+                ),
+                ("Resource", consumer_arn.clone()),
+            ]));
+            consumer_arn
+        } else {
+            r.arn.clone()
+        };
+        if let Some(key) = &r.key {
+            kms.add(key, "kms:Decrypt");
+        }
+        events.insert(stream_id.clone(), event(source, e.options));
+    }
+    statements.extend(kms.statements());
+    if !statements.is_empty() {
+        policies.push(Value::map([("Statement", Value::Seq(statements))]));
+    }
+    policies.extend(f.policies.iter().map(|p| Value::str(&p.value)));
+
+    if !variables.is_empty() {
+        p.insert(
+            "Environment".into(),
+            Value::map([("Variables", Value::Map(variables))]),
+        );
+    }
+    if !policies.is_empty() {
+        p.insert("Policies".into(), Value::Seq(policies));
+    }
+    if !events.is_empty() {
+        p.insert("Events".into(), Value::Map(events));
+    }
+    Value::map([
+        ("Type", Value::str("AWS::Serverless::Function")),
+        ("Properties", Value::Map(p)),
+    ])
+}
+
+fn event(stream: Value, e: &EventOptions) -> Value {
+    let mut p = Map::new();
+    p.insert("Stream".into(), stream);
+    let position = e.starting_position.as_ref().map_or("TRIM_HORIZON", |s| s.value.name());
+    p.insert("StartingPosition".into(), Value::str(position));
+    let int = |v: &Option<Sp<i128>>| v.as_ref().map(|v| Value::Int(v.value));
+    let bool = |v: &Option<Sp<bool>>| v.as_ref().map(|v| Value::Bool(v.value));
+    let optional = [
+        ("StartingPositionTimestamp", int(&e.starting_position_timestamp)),
+        ("BatchSize", Some(Value::Int(e.batch_size.as_ref().map_or(1, |b| b.value)))),
+        ("MaximumBatchingWindowInSeconds", int(&e.batch_window)),
+        ("ParallelizationFactor", int(&e.parallelization)),
+        ("MaximumRetryAttempts", int(&e.retries)),
+        ("MaximumRecordAgeInSeconds", int(&e.max_record_age)),
+        ("BisectBatchOnFunctionError", bool(&e.bisect_on_error)),
+        ("TumblingWindowInSeconds", int(&e.tumbling_window)),
+    ];
+    for (key, value) in optional {
+        if let Some(value) = value {
+            p.insert(key.into(), value);
+        }
+    }
+    if e.report_batch_item_failures.as_ref().is_some_and(|b| b.value) {
+        let types = Value::Seq(vec![Value::str("ReportBatchItemFailures")]);
+        p.insert("FunctionResponseTypes".into(), types);
+    }
+    if let Some(dest) = &e.on_failure {
+        let kind = arn::destination(&dest.value).map_or("SQS", |d| d.sam_type());
+        let on_failure = Value::map([("Type", Value::str(kind)), ("Destination", Value::str(&dest.value))]);
+        p.insert("DestinationConfig".into(), Value::map([("OnFailure", on_failure)]));
+    }
+    if let Some(filters) = &e.filters {
+        let patterns = filters
+            .value
+            .iter()
+            .filter_map(|f| filter_json(f).ok())
+            .map(|json| Value::map([("Pattern", Value::Str(json))]))
+            .collect();
+        p.insert("FilterCriteria".into(), Value::map([("Filters", Value::Seq(patterns))]));
+    }
+    if let Some(enabled) = bool(&e.enabled) {
+        p.insert("Enabled".into(), enabled);
+    }
+    Value::map([("Type", Value::str("Kinesis")), ("Properties", Value::Map(p))])
+}
+
+/// The KMS actions a function needs, per key, in the order the wires ask for them.
+#[derive(Default)]
+struct KmsGrants {
+    keys: Vec<(String, Vec<&'static str>)>,
+}
+
+impl KmsGrants {
+    fn add(&mut self, key: &str, action: &'static str) {
+        match self.keys.iter_mut().find(|(k, _)| k == key) {
+            Some((_, actions)) if actions.contains(&action) => {}
+            Some((_, actions)) => actions.push(action),
+            None => self.keys.push((key.to_owned(), vec![action])),
+        }
+    }
+
+    fn statements(self) -> impl Iterator<Item = Value> {
+        self.keys.into_iter().filter_map(|(key, mut actions)| {
+            actions.sort_unstable();
+            let actions = Value::Seq(actions.into_iter().map(Value::str).collect());
+            let account_keys = "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key";
+            let (resource, alias) = match arn::kms_key(&key)? {
+                KmsKey::KeyArn(a) => (Value::str(a), None),
+                KmsKey::KeyId(id) => (Value::Sub(format!("{account_keys}/{id}")), None),
+                KmsKey::Alias { name, arn: None } => (Value::Sub(format!("{account_keys}/*")), Some(name)),
+                KmsKey::Alias { name, arn: Some(a) } => (
+                    Value::Str(format!("arn:{}:kms:{}:{}:key/*", a.partition, a.region, a.account)),
+                    Some(name),
+                ),
+            };
+            let mut s = Map::new();
+            s.insert("Effect".into(), Value::str("Allow"));
+            s.insert("Action".into(), actions);
+            s.insert("Resource".into(), resource);
+            if let Some(alias) = alias {
+                let aliases = Value::map([("kms:ResourceAliases", Value::str(alias))]);
+                s.insert("Condition".into(), Value::map([("ForAnyValue:StringEquals", aliases)]));
+            }
+            Some(Value::Map(s))
+        })
+    }
+}
+
+/// An event filter pattern as the JSON text Lambda expects, keys in the order written.
+pub fn filter_json(node: &Node) -> Result<String, String> {
+    fn json(node: &Node) -> Result<serde_json::Value, String> {
+        Ok(match &node.value {
+            Yaml::Null => serde_json::Value::Null,
+            Yaml::Bool(b) => serde_json::Value::Bool(*b),
+            Yaml::Int(i) => {
+                let n = i64::try_from(*i).map_err(|_| format!("{i} is too large for JSON"))?;
+                serde_json::Value::from(n)
+            }
+            Yaml::Float(f) => serde_json::Number::from_f64(*f)
+                .map(serde_json::Value::Number)
+                .ok_or_else(|| format!("{f} is not a JSON number"))?,
+            Yaml::Str(s) => serde_json::Value::String(s.clone()),
+            Yaml::Seq(items) => {
+                serde_json::Value::Array(items.iter().map(json).collect::<Result<_, _>>()?)
+            }
+            Yaml::Map(entries) => {
+                let mut map = serde_json::Map::new();
+                for (k, v) in entries {
+                    let Yaml::Str(key) = &k.value else {
+                        return Err("pattern keys are field names (strings)".to_owned());
+                    };
+                    map.insert(key.clone(), json(v)?);
+                }
+                serde_json::Value::Object(map)
+            }
+        })
+    }
+    serde_json::to_string(&json(node)?).map_err(|e| e.to_string())
+}

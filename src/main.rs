@@ -1,0 +1,13 @@
+use std::io::IsTerminal;
+
+fn main() {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut io = stackwire::Io {
+        stdin: &mut std::io::stdin().lock(),
+        stdout: &mut std::io::stdout().lock(),
+        stderr: &mut std::io::stderr().lock(),
+        color,
+    };
+    let code = stackwire::run(std::env::args_os(), &mut io);
+    std::process::exit(code);
+}

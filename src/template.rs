@@ -1,0 +1,53 @@
+//! The template model: CloudFormation values, with intrinsic functions as their own variants so
+//! `emit` can write them in short form (`!Ref X`, `!GetAtt X.Arn`, ...).
+
+use indexmap::IndexMap;
+
+pub type Map = IndexMap<String, Value>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Str(String),
+    Int(i128),
+    Bool(bool),
+    Seq(Vec<Value>),
+    Map(Map),
+    /// `!Ref name`
+    Ref(String),
+    /// `!GetAtt resource.attribute`
+    GetAtt(String),
+    /// `!Sub 'text with ${...}'`
+    Sub(String),
+    /// `!If [condition, then, else]`
+    If(String, Box<Value>, Box<Value>),
+    /// `!Select [index, list]`
+    Select(u32, Box<Value>),
+    /// `!Split [delimiter, text]`
+    Split(String, Box<Value>),
+    /// `!Equals [a, b]`
+    Equals(Box<Value>, Box<Value>),
+}
+
+impl Value {
+    pub fn str(s: impl Into<String>) -> Value {
+        Value::Str(s.into())
+    }
+
+    pub fn get_att(resource: &str, attribute: &str) -> Value {
+        Value::GetAtt(format!("{resource}.{attribute}"))
+    }
+
+    /// A literal string, or `!Sub` when it holds a `${...}` substitution.
+    pub fn maybe_sub(s: &str) -> Value {
+        if s.contains("${") {
+            Value::Sub(s.to_owned())
+        } else {
+            Value::Str(s.to_owned())
+        }
+    }
+
+    /// A mapping from `(key, value)` pairs, in the order given.
+    pub fn map<K: Into<String>>(entries: impl IntoIterator<Item = (K, Value)>) -> Value {
+        Value::Map(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+}
