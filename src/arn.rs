@@ -24,7 +24,10 @@ pub fn parse(text: &str) -> Option<Arn<'_>> {
         resource: parts.next()?,
     };
     let partition_ok = arn.partition.starts_with("aws")
-        && arn.partition.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
+        && arn
+            .partition
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b == b'-');
     (partition_ok && !arn.resource.is_empty()).then_some(arn)
 }
 
@@ -115,10 +118,7 @@ pub enum KmsKey<'a> {
     /// A key ID: a UUID, or `mrk-` and 32 hex digits for a multi-Region key.
     KeyId(&'a str),
     /// `alias/<name>`, or its ARN: the alias name and, for an ARN, the ARN's parts.
-    Alias {
-        name: &'a str,
-        arn: Option<Arn<'a>>,
-    },
+    Alias { name: &'a str, arn: Option<Arn<'a>> },
 }
 
 pub fn kms_key(text: &str) -> Option<KmsKey<'_>> {
@@ -164,11 +164,7 @@ fn is_key_id(text: &str) -> bool {
         return hex(rest, 32);
     }
     let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| hex(g, n))
+    groups.len() == 5 && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| hex(g, n))
 }
 
 /// An IAM managed policy: an ARN `arn:<partition>:iam::<account or aws>:policy/<path/name>`,
@@ -201,10 +197,22 @@ mod tests {
             kinesis_stream_name("arn:aws-cn:kinesis:cn-north-1:123456789012:stream/a.b-c_d"),
             Some("a.b-c_d")
         );
-        assert_eq!(kinesis_stream_name("arn:aws:kinesis:us-east-1:1234:stream/x"), None);
-        assert_eq!(kinesis_stream_name("arn:aws:sqs:us-east-1:123456789012:stream/x"), None);
-        assert_eq!(kinesis_stream_name("arn:aws:kinesis:useast:123456789012:stream/x"), None);
-        assert_eq!(kinesis_stream_name("arn:aws:kinesis:us-east-1:123456789012:stream/"), None);
+        assert_eq!(
+            kinesis_stream_name("arn:aws:kinesis:us-east-1:1234:stream/x"),
+            None
+        );
+        assert_eq!(
+            kinesis_stream_name("arn:aws:sqs:us-east-1:123456789012:stream/x"),
+            None
+        );
+        assert_eq!(
+            kinesis_stream_name("arn:aws:kinesis:useast:123456789012:stream/x"),
+            None
+        );
+        assert_eq!(
+            kinesis_stream_name("arn:aws:kinesis:us-east-1:123456789012:stream/"),
+            None
+        );
     }
 
     #[test]
@@ -215,19 +223,34 @@ mod tests {
         assert_eq!(destination(sns), Some(Destination::Sns));
         assert_eq!(destination("arn:aws:s3:::my-bucket"), Some(Destination::S3));
         assert_eq!(destination("arn:aws:s3:::My_Bucket"), None);
-        assert_eq!(destination("arn:aws:lambda:us-east-1:123456789012:function:f"), None);
+        assert_eq!(
+            destination("arn:aws:lambda:us-east-1:123456789012:function:f"),
+            None
+        );
     }
 
     #[test]
     fn kms_keys() {
         let uuid = "1234abcd-12ab-34cd-56ef-1234567890ab";
         assert_eq!(kms_key(uuid), Some(KmsKey::KeyId(uuid)));
-        assert!(matches!(kms_key("mrk-1234abcd12ab34cd56ef1234567890ab"), Some(KmsKey::KeyId(_))));
-        assert!(matches!(kms_key("alias/orders"), Some(KmsKey::Alias { arn: None, .. })));
+        assert!(matches!(
+            kms_key("mrk-1234abcd12ab34cd56ef1234567890ab"),
+            Some(KmsKey::KeyId(_))
+        ));
+        assert!(matches!(
+            kms_key("alias/orders"),
+            Some(KmsKey::Alias { arn: None, .. })
+        ));
         let arn = format!("arn:aws:kms:us-east-1:123456789012:key/{uuid}");
         assert!(matches!(kms_key(&arn), Some(KmsKey::KeyArn(_))));
         let alias = "arn:aws:kms:us-east-1:123456789012:alias/orders";
-        assert!(matches!(kms_key(alias), Some(KmsKey::Alias { name: "alias/orders", .. })));
+        assert!(matches!(
+            kms_key(alias),
+            Some(KmsKey::Alias {
+                name: "alias/orders",
+                ..
+            })
+        ));
         assert_eq!(kms_key("my-key"), None);
         assert_eq!(kms_key("alias/"), None);
     }
@@ -235,7 +258,9 @@ mod tests {
     #[test]
     fn policies() {
         assert!(is_policy("AmazonS3ReadOnlyAccess"));
-        assert!(is_policy("arn:aws:iam::aws:policy/service-role/AWSLambdaRole"));
+        assert!(is_policy(
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaRole"
+        ));
         assert!(is_policy("arn:aws:iam::123456789012:policy/custom"));
         assert!(!is_policy("arn:aws:iam::123:policy/custom"));
         assert!(!is_policy("not a policy"));

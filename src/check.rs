@@ -116,15 +116,15 @@ impl Checker<'_> {
     }
 
     fn range(&mut self, value: &Option<Sp<i128>>, key: &str, lo: i128, hi: i128) {
-        if let Some(v) = value {
-            if !(lo..=hi).contains(&v.value) {
-                self.problems.push(Problem::OutOfRange {
-                    key: key.to_owned(),
-                    value: self.source(v.span).to_owned(),
-                    range: format!("{lo} to {hi}"),
-                    span: v.span,
-                });
-            }
+        if let Some(v) = value
+            && !(lo..=hi).contains(&v.value)
+        {
+            self.problems.push(Problem::OutOfRange {
+                key: key.to_owned(),
+                value: self.source(v.span).to_owned(),
+                range: format!("{lo} to {hi}"),
+                span: v.span,
+            });
         }
     }
 
@@ -182,9 +182,9 @@ impl Checker<'_> {
     /// A physical name with an optional `${AWS::StackName}`: the literal rest must be valid.
     fn physical_name(&mut self, name: &Sp<String>, what: &'static str, max: usize, extra: &[u8]) {
         let literal = name.value.replace("${AWS::StackName}", "");
-        let bad = literal
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || (c.is_ascii() && extra.contains(&(*c as u8)))));
+        let bad = literal.chars().find(|c| {
+            !(c.is_ascii_alphanumeric() || (c.is_ascii() && extra.contains(&(*c as u8))))
+        });
         let allowed: String = extra.iter().map(|b| char::from(*b)).collect();
         let reason = if name.value.is_empty() {
             Some("it is empty".to_owned())
@@ -220,26 +220,25 @@ impl Checker<'_> {
             self.physical_name(name, "stream name", 128, b"_.-");
         }
         self.range(&s.shard_count, "shardCount", 1, 100_000);
-        if let (Some(mode), Some(count)) = (&s.mode, &s.shard_count) {
-            if mode.value == StreamMode::OnDemand {
-                self.problems.push(Problem::OnDemandShardCount {
-                    span: count.span,
-                    mode: mode.span,
-                });
-            }
+        if let (Some(mode), Some(count)) = (&s.mode, &s.shard_count)
+            && mode.value == StreamMode::OnDemand
+        {
+            self.problems.push(Problem::OnDemandShardCount {
+                span: count.span,
+                mode: mode.span,
+            });
         }
         self.range(&s.retention_hours, "retentionHours", 24, 8760);
         if let Some(Sp {
             value: Encryption::Key(key),
             span,
         }) = &s.encryption
+            && arn::kms_key(key).is_none()
         {
-            if arn::kms_key(key).is_none() {
-                self.problems.push(Problem::InvalidKmsKey {
-                    value: key.clone(),
-                    span: *span,
-                });
-            }
+            self.problems.push(Problem::InvalidKmsKey {
+                value: key.clone(),
+                span: *span,
+            });
         }
         for (key, value) in &s.tags {
             let reason = if key.value.is_empty() || key.value.chars().count() > 128 {
@@ -319,9 +318,12 @@ impl Checker<'_> {
                     self.problems.push(Problem::InvalidName {
                         what: "parameter name",
                         value: name.value.clone(),
-                        reason: "a template parameter name is 1 to 255 letters and digits".to_owned(),
+                        reason: "a template parameter name is 1 to 255 letters and digits"
+                            .to_owned(),
                         span: name.span,
-                        help: Some("for example `existing: {parameter: OrdersStreamArn}`".to_owned()),
+                        help: Some(
+                            "for example `existing: {parameter: OrdersStreamArn}`".to_owned(),
+                        ),
                     });
                 }
             }
@@ -418,7 +420,9 @@ impl Checker<'_> {
     /// Whether `name` may be a Lambda environment variable; reports why not.
     fn env_var_name(&mut self, name: &Sp<String>) -> bool {
         let n = &name.value;
-        let well_formed = n.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        // Lambda's pattern, `[a-zA-Z]([a-zA-Z0-9_])+`: a letter, then at least one more.
+        let well_formed = n.len() >= 2
+            && n.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
             && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !well_formed {
             self.problems.push(Problem::InvalidEnvVar {
@@ -444,10 +448,15 @@ impl Checker<'_> {
             .enumerate()
             .map(|(i, r)| (r.id.value.as_str(), i))
             .collect();
-        let ids: Vec<&str> = stack.resources.iter().map(|r| r.id.value.as_str()).collect();
+        let ids: Vec<&str> = stack
+            .resources
+            .iter()
+            .map(|r| r.id.value.as_str())
+            .collect();
         let mut seen: HashMap<(usize, usize), SourceSpan> = HashMap::new();
         // Per function: the wires that discover a stream, resolved later in wire order.
-        let mut discovery: Vec<Vec<(usize, &'a Wire)>> = (0..ids.len()).map(|_| Vec::new()).collect();
+        let mut discovery: Vec<Vec<(usize, &'a Wire)>> =
+            (0..ids.len()).map(|_| Vec::new()).collect();
         for wire in &stack.wires {
             let (Some(from), Some(to)) = (&wire.from, &wire.to) else {
                 continue;
@@ -496,9 +505,10 @@ impl Checker<'_> {
                 });
                 continue;
             }
-            if let Some(declared) = &wire.kind {
-                if declared.value != kind {
-                    self.problems.push(Problem::WireKindMismatch {
+            if let Some(declared) = &wire.kind
+                && declared.value != kind
+            {
+                self.problems.push(Problem::WireKindMismatch {
                         declared: declared.value.name(),
                         actual: kind.name(),
                         span: declared.span,
@@ -510,7 +520,6 @@ impl Checker<'_> {
                             kind.name()
                         )),
                     });
-                }
             }
             self.wire_keys(wire, kind);
             match kind {
@@ -529,7 +538,8 @@ impl Checker<'_> {
         }
         for (function, wires) in discovery.into_iter().enumerate() {
             if let Body::Function(body) = &stack.resources[function].body {
-                plan.discoveries[function] = self.env_vars(&stack.resources[function].id, body, wires);
+                plan.discoveries[function] =
+                    self.env_vars(&stack.resources[function].id, body, wires);
             }
         }
     }
@@ -539,15 +549,25 @@ impl Checker<'_> {
             WireKind::Event => (DISCOVERY_KEYS, WireKind::Discovery),
             WireKind::Discovery => (EVENT_KEYS, WireKind::Event),
         };
-        for key in wire.keys.iter().filter(|k| other.contains(&k.value.as_str())) {
+        for key in wire
+            .keys
+            .iter()
+            .filter(|k| other.contains(&k.value.as_str()))
+        {
             self.problems.push(Problem::WireKeyKind {
                 key: key.value.clone(),
                 applies_to: other_kind.description(),
                 actual: kind.description(),
                 span: key.span,
                 help: Some(match other_kind {
-                    WireKind::Event => "event subscription keys belong on a wire from a Stream to a Function".to_owned(),
-                    WireKind::Discovery => "service discovery keys belong on a wire from a Function to a Stream".to_owned(),
+                    WireKind::Event => {
+                        "event subscription keys belong on a wire from a Stream to a Function"
+                            .to_owned()
+                    }
+                    WireKind::Discovery => {
+                        "service discovery keys belong on a wire from a Function to a Stream"
+                            .to_owned()
+                    }
                 }),
             });
         }
@@ -559,15 +579,16 @@ impl Checker<'_> {
         self.range(&e.parallelization, "parallelization", 1, 10);
         self.range(&e.retries, "retries", -1, 10_000);
         self.range(&e.tumbling_window, "tumblingWindow", 0, 900);
-        if let Some(age) = &e.max_record_age {
-            if age.value != -1 && !(60..=604_800).contains(&age.value) {
-                self.problems.push(Problem::OutOfRange {
-                    key: "maxRecordAge".to_owned(),
-                    value: self.source(age.span).to_owned(),
-                    range: "-1 (no limit) or 60 to 604800".to_owned(),
-                    span: age.span,
-                });
-            }
+        if let Some(age) = &e.max_record_age
+            && age.value != -1
+            && !(60..=604_800).contains(&age.value)
+        {
+            self.problems.push(Problem::OutOfRange {
+                key: "maxRecordAge".to_owned(),
+                value: self.source(age.span).to_owned(),
+                range: "-1 (no limit) or 60 to 604800".to_owned(),
+                span: age.span,
+            });
         }
         let at_timestamp = e
             .starting_position
@@ -595,15 +616,17 @@ impl Checker<'_> {
             }
             (None, false) => {}
         }
-        if let Some(dest) = &e.on_failure {
-            if arn::destination(&dest.value).is_none() {
-                self.problems.push(Problem::InvalidArn {
-                    what: "an SQS queue, SNS topic or S3 bucket ARN",
-                    value: dest.value.clone(),
-                    span: dest.span,
-                    help: Some("for example `arn:aws:sqs:us-east-1:123456789012:orders-dlq`".to_owned()),
-                });
-            }
+        if let Some(dest) = &e.on_failure
+            && arn::destination(&dest.value).is_none()
+        {
+            self.problems.push(Problem::InvalidArn {
+                what: "an SQS queue, SNS topic or S3 bucket ARN",
+                value: dest.value.clone(),
+                span: dest.span,
+                help: Some(
+                    "for example `arn:aws:sqs:us-east-1:123456789012:orders-dlq`".to_owned(),
+                ),
+            });
         }
         if let Some(filters) = &e.filters {
             for f in &filters.value {
@@ -616,9 +639,10 @@ impl Checker<'_> {
         let reason = match &node.value {
             Value::Map(entries) if entries.is_empty() => Some("the pattern is empty".to_owned()),
             Value::Map(_) => match crate::lower::filter_json(node) {
-                Ok(json) if json.len() > 4096 => {
-                    Some(format!("the pattern is {} bytes as JSON; Lambda allows 4096", json.len()))
-                }
+                Ok(json) if json.len() > 4096 => Some(format!(
+                    "the pattern is {} bytes as JSON; Lambda allows 4096",
+                    json.len()
+                )),
                 Ok(_) => None,
                 Err(why) => Some(why),
             },
@@ -634,7 +658,12 @@ impl Checker<'_> {
 
     /// Names the variables of each discovery wire of one function: overrides as written, the
     /// defaults with the first `_2`, `_3`, ... suffix that is free on both, in wire order.
-    fn env_vars(&mut self, id: &Sp<String>, f: &Function, wires: Vec<(usize, &Wire)>) -> Vec<DiscoveryWire> {
+    fn env_vars(
+        &mut self,
+        id: &Sp<String>,
+        f: &Function,
+        wires: Vec<(usize, &Wire)>,
+    ) -> Vec<DiscoveryWire> {
         let mut taken: HashMap<String, SourceSpan> = f
             .environment
             .iter()
@@ -702,7 +731,10 @@ impl Checker<'_> {
         let resources = &plan.stack.resources;
         let mut taken: HashMap<String, (SourceSpan, String)> = HashMap::new();
         for r in resources {
-            taken.insert(r.id.value.clone(), (r.id.span, format!("resource `{}`", r.id.value)));
+            taken.insert(
+                r.id.value.clone(),
+                (r.id.span, format!("resource `{}`", r.id.value)),
+            );
         }
         let mut generated: Vec<(String, &Sp<String>, String)> = Vec::new();
         for (i, r) in resources.iter().enumerate() {
@@ -723,10 +755,8 @@ impl Checker<'_> {
                 Body::Stream(_) => {
                     for f in &plan.consumers[i] {
                         let function = &resources[*f].id.value;
-                        let origin = format!(
-                            "the fan-out consumer of `{}` for `{function}`",
-                            id.value
-                        );
+                        let origin =
+                            format!("the fan-out consumer of `{}` for `{function}`", id.value);
                         generated.push((ids::consumer(&id.value, function), id, origin));
                     }
                 }
@@ -760,7 +790,9 @@ impl Checker<'_> {
         let mut params: HashMap<String, (SourceSpan, Option<String>)> = HashMap::new();
         for r in resources {
             let Body::Stream(s) = &r.body else { continue };
-            let Some(existing) = &s.existing else { continue };
+            let Some(existing) = &s.existing else {
+                continue;
+            };
             let (name, path) = match &existing.value {
                 Existing::Env(path) => (ids::env_parameter(&path.value), Some(path)),
                 Existing::Parameter(name) => (name.value.clone(), None),
@@ -794,27 +826,19 @@ impl Checker<'_> {
 
     fn limits(&mut self, plan: &Plan<'_>) {
         let stack = plan.stack;
-        let mut resources = 0;
+        let resources = expanded_resource_count(plan);
         let mut parameters = std::collections::HashSet::new();
-        for (i, r) in stack.resources.iter().enumerate() {
-            match &r.body {
-                Body::Stream(s) => {
-                    match s.existing.as_ref().map(|e| &e.value) {
-                        Some(Existing::Arn(_)) => {}
-                        Some(Existing::Env(path)) => {
-                            parameters.insert(ids::env_parameter(&path.value));
-                        }
-                        Some(Existing::Parameter(name)) => {
-                            parameters.insert(name.value.clone());
-                            resources += 1;
-                        }
-                        None => resources += 1,
+        for r in &stack.resources {
+            if let Body::Stream(s) = &r.body {
+                match s.existing.as_ref().map(|e| &e.value) {
+                    Some(Existing::Env(path)) => {
+                        parameters.insert(ids::env_parameter(&path.value));
                     }
-                    resources += plan.consumers[i].len();
+                    Some(Existing::Parameter(name)) => {
+                        parameters.insert(name.value.clone());
+                    }
+                    _ => {}
                 }
-                // The function, its role, and one event source mapping per event.
-                Body::Function(_) => resources += 2 + plan.events[i].len(),
-                Body::Unknown => {}
             }
         }
         if resources > MAX_RESOURCES {
@@ -830,4 +854,26 @@ impl Checker<'_> {
             });
         }
     }
+}
+
+/// How many resources the template has once SAM has expanded it: what CloudFormation counts.
+pub fn expanded_resource_count(plan: &Plan<'_>) -> usize {
+    let mut count = 0;
+    for (i, r) in plan.stack.resources.iter().enumerate() {
+        match &r.body {
+            Body::Stream(s) => {
+                if !matches!(
+                    s.existing.as_ref().map(|e| &e.value),
+                    Some(Existing::Arn(_) | Existing::Env(_))
+                ) {
+                    count += 1;
+                }
+                count += plan.consumers[i].len();
+            }
+            // The function, its role, and one event source mapping per event.
+            Body::Function(_) => count += 2 + plan.events[i].len(),
+            Body::Unknown => {}
+        }
+    }
+    count
 }

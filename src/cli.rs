@@ -19,7 +19,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compile a stack description into a SAM template.yaml
-    #[command(after_help = "Examples:\n  stackwire compile stack.yaml -o template.yaml\n  stackwire compile stack.yaml -o template.yaml --check   # in CI: fail when template.yaml is stale\n  cat stack.yaml | stackwire compile - > template.yaml")]
+    #[command(
+        after_help = "Examples:\n  stackwire compile stack.yaml -o template.yaml\n  stackwire compile stack.yaml -o template.yaml --check   # in CI: fail when template.yaml is stale\n  cat stack.yaml | stackwire compile - > template.yaml"
+    )]
     Compile(CompileArgs),
 }
 
@@ -45,8 +47,7 @@ pub struct CompileArgs {
 fn environment_name(s: &str) -> Result<String, String> {
     let ok = !s.is_empty()
         && s.len() <= 128
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
     if ok {
         Ok(s.to_owned())

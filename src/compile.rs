@@ -67,7 +67,7 @@ pub fn compile(bytes: &[u8], environment: Option<&str>) -> Compiled {
         Some(template)
     });
     // In reading order; problems at one place keep the order they were found in.
-    problems.sort_by_key(|p| first_offset(p));
+    problems.sort_by_key(first_offset);
     Compiled {
         text: text.to_owned(),
         template,
@@ -110,13 +110,19 @@ pub fn command(args: &CompileArgs, io: &mut Io<'_>) -> i32 {
     let compiled = compile(&bytes, args.environment.as_deref());
     if !compiled.problems.is_empty() {
         let report = FileReport::new(&name, compiled.text, compiled.problems);
-        let _ = io.stderr.write_all(report.render_human(io.color, 100).as_bytes());
+        let _ = io
+            .stderr
+            .write_all(report.render_human(io.color, 100).as_bytes());
     }
     let Some(template) = compiled.template else {
         return exit::INVALID;
     };
     let Some(path) = &args.output else {
-        return match io.stdout.write_all(template.as_bytes()).and_then(|()| io.stdout.flush()) {
+        return match io
+            .stdout
+            .write_all(template.as_bytes())
+            .and_then(|()| io.stdout.flush())
+        {
             Ok(()) => exit::OK,
             Err(e) => fail(io, &format!("cannot write the template: {e}")),
         };

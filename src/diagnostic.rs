@@ -37,7 +37,9 @@ pub enum Problem {
     #[error("the stack description is empty")]
     #[diagnostic(
         code(stackwire::empty_stack),
-        help("a stack needs at least a `resources:` mapping, for example:\nresources:\n  Stream:\n    type: Stream")
+        help(
+            "a stack needs at least a `resources:` mapping, for example:\nresources:\n  Stream:\n    type: Stream"
+        )
     )]
     EmptyStack {
         #[label("nothing here but comments and blank lines")]
@@ -149,7 +151,9 @@ pub enum Problem {
     #[diagnostic(
         code(stackwire::similar_logical_ids),
         severity(Warning),
-        help("CloudFormation accepts both, but people and case-insensitive file systems mix them up; rename one")
+        help(
+            "CloudFormation accepts both, but people and case-insensitive file systems mix them up; rename one"
+        )
     )]
     SimilarLogicalIds {
         id: String,
@@ -175,7 +179,9 @@ pub enum Problem {
         owner: SourceSpan,
     },
 
-    #[error("`{id}` would generate the Logical ID `{generated}`, {len} characters long; CloudFormation allows at most 255")]
+    #[error(
+        "`{id}` would generate the Logical ID `{generated}`, {len} characters long; CloudFormation allows at most 255"
+    )]
     #[diagnostic(
         code(stackwire::generated_id_too_long),
         help("shorten the Logical IDs involved")
@@ -214,7 +220,9 @@ pub enum Problem {
     #[error("`{key}` cannot be set on a stream that uses an existing stream by ARN")]
     #[diagnostic(
         code(stackwire::existing_stream_conflict),
-        help("an existing stream is not created or changed by this stack; remove `{key}`, or use `existing: {{parameter: Name}}` to create the stream when no ARN is given")
+        help(
+            "an existing stream is not created or changed by this stack; remove `{key}`, or use `existing: {{parameter: Name}}` to create the stream when no ARN is given"
+        )
     )]
     ExistingStreamConflict {
         key: String,
@@ -227,7 +235,9 @@ pub enum Problem {
     #[error("`shardCount` cannot be set on an on-demand stream")]
     #[diagnostic(
         code(stackwire::on_demand_shard_count),
-        help("an on-demand stream scales its shards itself: remove `shardCount`, or use `mode: provisioned`")
+        help(
+            "an on-demand stream scales its shards itself: remove `shardCount`, or use `mode: provisioned`"
+        )
     )]
     OnDemandShardCount {
         #[label("not allowed with `mode: onDemand`")]
@@ -239,7 +249,9 @@ pub enum Problem {
     #[error("`existing: {{env: {path}}}` needs an environment name")]
     #[diagnostic(
         code(stackwire::missing_environment),
-        help("pass `--environment NAME` to `stackwire compile`; the parameter's default becomes `/NAME/{path}`")
+        help(
+            "pass `--environment NAME` to `stackwire compile`; the parameter's default becomes `/NAME/{path}`"
+        )
     )]
     MissingEnvironment {
         path: String,
@@ -250,7 +262,9 @@ pub enum Problem {
     #[error("`{name}` is not a valid environment variable name")]
     #[diagnostic(
         code(stackwire::invalid_env_var),
-        help("Lambda environment variable names start with a letter and contain only letters, digits and `_`")
+        help(
+            "Lambda environment variable names are at least 2 characters: a letter, then letters, digits and `_`"
+        )
     )]
     InvalidEnvVar {
         name: String,
@@ -261,7 +275,9 @@ pub enum Problem {
     #[error("`{name}` is reserved by AWS Lambda")]
     #[diagnostic(
         code(stackwire::reserved_env_var),
-        help("Lambda sets this variable itself and rejects functions that define it; choose another name")
+        help(
+            "Lambda sets this variable itself and rejects functions that define it; choose another name"
+        )
     )]
     ReservedEnvVar {
         name: String,
@@ -328,7 +344,9 @@ pub enum Problem {
     #[error("a wire cannot connect `{id}` to itself")]
     #[diagnostic(
         code(stackwire::self_wire),
-        help("a wire connects a Stream to a Function (event subscription) or a Function to a Stream (service discovery)")
+        help(
+            "a wire connects a Stream to a Function (event subscription) or a Function to a Stream (service discovery)"
+        )
     )]
     SelfWire {
         id: String,
@@ -339,7 +357,9 @@ pub enum Problem {
     #[error("a wire from a {from} to a {to} is not supported")]
     #[diagnostic(
         code(stackwire::unsupported_wire),
-        help("a wire connects a Stream to a Function (event subscription, a solid line) or a Function to a Stream (service discovery, a dashed line)")
+        help(
+            "a wire connects a Stream to a Function (event subscription, a solid line) or a Function to a Stream (service discovery, a dashed line)"
+        )
     )]
     UnsupportedWire {
         from: &'static str,
@@ -399,7 +419,9 @@ pub enum Problem {
     #[error("`{value}` is not a KMS key")]
     #[diagnostic(
         code(stackwire::invalid_kms_key),
-        help("`encryption` is `aws`, `none`, a KMS key ARN, a key ID (a UUID or `mrk-...`), an alias (`alias/name`) or an alias ARN")
+        help(
+            "`encryption` is `aws`, `none`, a KMS key ARN, a key ID (a UUID or `mrk-...`), an alias (`alias/name`) or an alias ARN"
+        )
     )]
     InvalidKmsKey {
         value: String,
@@ -418,7 +440,9 @@ pub enum Problem {
     #[error("invalid event filter: {reason}")]
     #[diagnostic(
         code(stackwire::invalid_filter),
-        help("each filter is an event pattern, a mapping such as `{{data: {{kind: [order]}}}}`; see the Lambda event filtering documentation")
+        help(
+            "each filter is an event pattern, a mapping such as `{{data: {{kind: [order]}}}}`; see the Lambda event filtering documentation"
+        )
     )]
     InvalidFilter {
         reason: String,
@@ -429,7 +453,9 @@ pub enum Problem {
     #[error("`{value}` is not a managed policy name or policy ARN")]
     #[diagnostic(
         code(stackwire::invalid_policy),
-        help("use an AWS managed policy name such as `AmazonS3ReadOnlyAccess`, or an ARN such as `arn:aws:iam::123456789012:policy/my-policy`")
+        help(
+            "use an AWS managed policy name such as `AmazonS3ReadOnlyAccess`, or an ARN such as `arn:aws:iam::123456789012:policy/my-policy`"
+        )
     )]
     InvalidPolicy {
         value: String,
@@ -473,10 +499,14 @@ pub enum Problem {
         first: SourceSpan,
     },
 
-    #[error("the template would have {count} resources after SAM's expansion; CloudFormation allows at most 500")]
+    #[error(
+        "the template would have {count} resources after SAM's expansion; CloudFormation allows at most 500"
+    )]
     #[diagnostic(
         code(stackwire::too_many_resources),
-        help("each Function counts with its role and its event source mappings, each fan-out wire with its consumer; split the stack into several stacks")
+        help(
+            "each Function counts with its role and its event source mappings, each fan-out wire with its consumer; split the stack into several stacks"
+        )
     )]
     TooManyResources {
         count: usize,
@@ -487,7 +517,9 @@ pub enum Problem {
     #[error("the template would have {count} parameters; CloudFormation allows at most 200")]
     #[diagnostic(
         code(stackwire::too_many_parameters),
-        help("each `existing: {{env: ...}}` path and each `existing: {{parameter: ...}}` is a parameter; share paths or split the stack")
+        help(
+            "each `existing: {{env: ...}}` path and each `existing: {{parameter: ...}}` is a parameter; share paths or split the stack"
+        )
     )]
     TooManyParameters {
         count: usize,
@@ -506,11 +538,15 @@ pub enum Problem {
         span: SourceSpan,
     },
 
-    #[error("the template is {bytes} bytes, more than the 51,200 that can be sent to CloudFormation directly")]
+    #[error(
+        "the template is {bytes} bytes, more than the 51,200 that can be sent to CloudFormation directly"
+    )]
     #[diagnostic(
         code(stackwire::template_needs_s3),
         severity(Warning),
-        help("deploy through an S3 bucket (`sam deploy` does this with `--s3-bucket` or `--resolve-s3`)")
+        help(
+            "deploy through an S3 bucket (`sam deploy` does this with `--s3-bucket` or `--resolve-s3`)"
+        )
     )]
     TemplateNeedsS3 {
         bytes: usize,
@@ -549,7 +585,11 @@ impl FileReport {
         };
         FileReport {
             summary,
-            severity: if errors > 0 { Severity::Error } else { Severity::Warning },
+            severity: if errors > 0 {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
             src: NamedSource::new(name, text),
             problems,
         }

@@ -111,16 +111,18 @@ fn inline(v: &Value, flow: bool) -> String {
         ),
         Value::Select(index, list) => format!("!Select [{index}, {}]", inline(list, true)),
         Value::Split(delimiter, text) => {
-            format!("!Split [{}, {}]", scalar(delimiter, true), inline(text, true))
+            format!(
+                "!Split [{}, {}]",
+                scalar(delimiter, true),
+                inline(text, true)
+            )
         }
         Value::Equals(a, b) => format!("!Equals [{}, {}]", inline(a, true), inline(b, true)),
     }
 }
 
 /// Words that YAML 1.1 or 1.2 readers take for booleans or null when written plain.
-const RESERVED_WORDS: &[&str] = &[
-    "y", "n", "yes", "no", "true", "false", "on", "off", "null",
-];
+const RESERVED_WORDS: &[&str] = &["y", "n", "yes", "no", "true", "false", "on", "off", "null"];
 
 /// Whether `s` reads back as the same string when written plain, in any YAML reader.
 fn plain_ok(s: &str, flow: bool) -> bool {
@@ -135,7 +137,16 @@ fn plain_ok(s: &str, flow: bool) -> bool {
     }
     let bytes = s.as_bytes();
     bytes.iter().enumerate().all(|(i, &b)| match b {
-        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'/' | b'-' | b'+' | b'=' | b'@' => true,
+        b'A'..=b'Z'
+        | b'a'..=b'z'
+        | b'0'..=b'9'
+        | b'_'
+        | b'.'
+        | b'/'
+        | b'-'
+        | b'+'
+        | b'='
+        | b'@' => true,
         b' ' => true,
         // `:` is plain only inside a word in block context (`AWS::Kinesis::Stream`, ARNs).
         b':' => !flow && bytes.get(i + 1).is_some_and(|n| *n != b' '),
@@ -193,8 +204,14 @@ mod tests {
     #[test]
     fn quoting() {
         assert_eq!(scalar("index.handler", false), "index.handler");
-        assert_eq!(scalar("AWS::Kinesis::Stream", false), "AWS::Kinesis::Stream");
-        assert_eq!(scalar("AWS::Kinesis::Stream", true), "'AWS::Kinesis::Stream'");
+        assert_eq!(
+            scalar("AWS::Kinesis::Stream", false),
+            "AWS::Kinesis::Stream"
+        );
+        assert_eq!(
+            scalar("AWS::Kinesis::Stream", true),
+            "'AWS::Kinesis::Stream'"
+        );
         assert_eq!(scalar("2010-09-09", false), "'2010-09-09'");
         assert_eq!(scalar("on", false), "'on'");
         assert_eq!(scalar("No", false), "'No'");
@@ -219,6 +236,9 @@ mod tests {
                 Box::new(Value::Split("/".into(), Box::new(Value::Ref("P".into())))),
             )),
         );
-        assert_eq!(inline(&v, false), "!If [C, !GetAtt S.Arn, !Select [1, !Split [/, !Ref P]]]");
+        assert_eq!(
+            inline(&v, false),
+            "!If [C, !GetAtt S.Arn, !Select [1, !Split [/, !Ref P]]]"
+        );
     }
 }

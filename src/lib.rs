@@ -21,6 +21,11 @@ pub mod runtime;
 pub mod suggest;
 pub mod template;
 
+#[cfg(test)]
+mod conformance;
+#[cfg(test)]
+mod tests;
+
 use std::ffi::OsString;
 use std::io::{Read, Write};
 

@@ -49,7 +49,12 @@ pub fn lower(plan: &Plan<'_>) -> Value {
                             Value::map([
                                 ("Type", Value::str("AWS::SSM::Parameter::Value<String>")),
                                 ("Default", Value::Str(default)),
-                                ("Description", Value::Str(format!("ARN of the Kinesis stream for {id}, from Parameter Store"))),
+                                (
+                                    "Description",
+                                    Value::Str(format!(
+                                        "ARN of the Kinesis stream for {id}, from Parameter Store"
+                                    )),
+                                ),
                             ]),
                         );
                         env_config.insert(name, Value::str(&path.value));
@@ -72,7 +77,9 @@ pub fn lower(plan: &Plan<'_>) -> Value {
                 }
                 for f in &plan.consumers[i] {
                     let function = &stack.resources[*f].id.value;
-                    let arn = refs[i].as_ref().map_or(Value::Ref(id.clone()), |r| r.arn.clone());
+                    let arn = refs[i]
+                        .as_ref()
+                        .map_or(Value::Ref(id.clone()), |r| r.arn.clone());
                     resources.insert(ids::consumer(id, function), consumer(function, arn));
                 }
             }
@@ -111,9 +118,8 @@ impl StreamRefs {
             Some(Encryption::Key(k)) if !arn::is_aws_managed_alias(k) => Some(k.clone()),
             _ => None,
         };
-        let name_from = |arn: Value| {
-            Value::Select(1, Box::new(Value::Split("/".into(), Box::new(arn))))
-        };
+        let name_from =
+            |arn: Value| Value::Select(1, Box::new(Value::Split("/".into(), Box::new(arn))));
         match s.existing.as_ref().map(|e| &e.value) {
             None => StreamRefs {
                 arn: Value::get_att(id, "Arn"),
@@ -185,7 +191,10 @@ fn stream(s: &Stream, condition: Option<String>) -> Value {
     if let Some(name) = &s.name {
         p.insert("Name".into(), Value::maybe_sub(&name.value));
     }
-    let on_demand = s.mode.as_ref().is_some_and(|m| m.value == StreamMode::OnDemand);
+    let on_demand = s
+        .mode
+        .as_ref()
+        .is_some_and(|m| m.value == StreamMode::OnDemand);
     if !on_demand {
         let shards = s.shard_count.as_ref().map_or(1, |c| c.value);
         p.insert("ShardCount".into(), Value::Int(shards));
@@ -195,7 +204,10 @@ fn stream(s: &Stream, condition: Option<String>) -> Value {
             StreamMode::Provisioned => "PROVISIONED",
             StreamMode::OnDemand => "ON_DEMAND",
         };
-        p.insert("StreamModeDetails".into(), Value::map([("StreamMode", Value::str(mode))]));
+        p.insert(
+            "StreamModeDetails".into(),
+            Value::map([("StreamMode", Value::str(mode))]),
+        );
     }
     if let Some(hours) = &s.retention_hours {
         p.insert("RetentionPeriodHours".into(), Value::Int(hours.value));
@@ -208,7 +220,10 @@ fn stream(s: &Stream, condition: Option<String>) -> Value {
     if let Some(key) = key {
         p.insert(
             "StreamEncryption".into(),
-            Value::map([("EncryptionType", Value::str("KMS")), ("KeyId", Value::str(key))]),
+            Value::map([
+                ("EncryptionType", Value::str("KMS")),
+                ("KeyId", Value::str(key)),
+            ]),
         );
     }
     if !s.tags.is_empty() {
@@ -216,7 +231,12 @@ fn stream(s: &Stream, condition: Option<String>) -> Value {
         tags.sort_by(|a, b| a.0.value.cmp(&b.0.value));
         let tags = tags
             .into_iter()
-            .map(|(k, v)| Value::map([("Key", Value::str(&k.value)), ("Value", Value::str(&v.value))]))
+            .map(|(k, v)| {
+                Value::map([
+                    ("Key", Value::str(&k.value)),
+                    ("Value", Value::str(&v.value)),
+                ])
+            })
             .collect();
         p.insert("Tags".into(), Value::Seq(tags));
     }
@@ -230,7 +250,10 @@ fn consumer(function: &str, stream_arn: Value) -> Value {
         (
             "Properties",
             Value::map([
-                ("ConsumerName", Value::Sub(format!("${{AWS::StackName}}-{function}"))),
+                (
+                    "ConsumerName",
+                    Value::Sub(format!("${{AWS::StackName}}-{function}")),
+                ),
                 ("StreamARN", stream_arn),
             ]),
         ),
@@ -247,7 +270,10 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
     if let Some(d) = &f.description {
         p.insert("Description".into(), Value::str(&d.value));
     }
-    let source = f.source.as_ref().map_or_else(|| format!("src/{id}"), |s| s.value.clone());
+    let source = f
+        .source
+        .as_ref()
+        .map_or_else(|| format!("src/{id}"), |s| s.value.clone());
     p.insert("CodeUri".into(), Value::Str(source));
     if let Some(h) = &f.handler {
         p.insert("Handler".into(), Value::str(&h.value));
@@ -281,7 +307,9 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
     let mut statements = Vec::new();
     let mut kms = KmsGrants::default();
     for d in &plan.discoveries[i] {
-        let Some(r) = stream_refs(d.stream) else { continue };
+        let Some(r) = stream_refs(d.stream) else {
+            continue;
+        };
         variables.insert(d.name_var.clone(), r.name.clone());
         variables.insert(d.arn_var.clone(), r.arn.clone());
         let name = Value::map([("StreamName", r.name.clone())]);
@@ -303,7 +331,9 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
     let mut events = Map::new();
     for e in &plan.events[i] {
         let stream_id = &stack.resources[e.stream].id.value;
-        let Some(r) = stream_refs(e.stream) else { continue };
+        let Some(r) = stream_refs(e.stream) else {
+            continue;
+        };
         let fan_out = e.options.fan_out.as_ref().is_some_and(|b| b.value);
         let source = if fan_out {
             let consumer_arn = Value::get_att(&ids::consumer(stream_id, id), "ConsumerARN");
@@ -354,13 +384,22 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
 fn event(stream: Value, e: &EventOptions) -> Value {
     let mut p = Map::new();
     p.insert("Stream".into(), stream);
-    let position = e.starting_position.as_ref().map_or("TRIM_HORIZON", |s| s.value.name());
+    let position = e
+        .starting_position
+        .as_ref()
+        .map_or("TRIM_HORIZON", |s| s.value.name());
     p.insert("StartingPosition".into(), Value::str(position));
     let int = |v: &Option<Sp<i128>>| v.as_ref().map(|v| Value::Int(v.value));
     let bool = |v: &Option<Sp<bool>>| v.as_ref().map(|v| Value::Bool(v.value));
     let optional = [
-        ("StartingPositionTimestamp", int(&e.starting_position_timestamp)),
-        ("BatchSize", Some(Value::Int(e.batch_size.as_ref().map_or(1, |b| b.value)))),
+        (
+            "StartingPositionTimestamp",
+            int(&e.starting_position_timestamp),
+        ),
+        (
+            "BatchSize",
+            Some(Value::Int(e.batch_size.as_ref().map_or(1, |b| b.value))),
+        ),
         ("MaximumBatchingWindowInSeconds", int(&e.batch_window)),
         ("ParallelizationFactor", int(&e.parallelization)),
         ("MaximumRetryAttempts", int(&e.retries)),
@@ -373,14 +412,23 @@ fn event(stream: Value, e: &EventOptions) -> Value {
             p.insert(key.into(), value);
         }
     }
-    if e.report_batch_item_failures.as_ref().is_some_and(|b| b.value) {
+    if e.report_batch_item_failures
+        .as_ref()
+        .is_some_and(|b| b.value)
+    {
         let types = Value::Seq(vec![Value::str("ReportBatchItemFailures")]);
         p.insert("FunctionResponseTypes".into(), types);
     }
     if let Some(dest) = &e.on_failure {
         let kind = arn::destination(&dest.value).map_or("SQS", |d| d.sam_type());
-        let on_failure = Value::map([("Type", Value::str(kind)), ("Destination", Value::str(&dest.value))]);
-        p.insert("DestinationConfig".into(), Value::map([("OnFailure", on_failure)]));
+        let on_failure = Value::map([
+            ("Type", Value::str(kind)),
+            ("Destination", Value::str(&dest.value)),
+        ]);
+        p.insert(
+            "DestinationConfig".into(),
+            Value::map([("OnFailure", on_failure)]),
+        );
     }
     if let Some(filters) = &e.filters {
         let patterns = filters
@@ -389,12 +437,18 @@ fn event(stream: Value, e: &EventOptions) -> Value {
             .filter_map(|f| filter_json(f).ok())
             .map(|json| Value::map([("Pattern", Value::Str(json))]))
             .collect();
-        p.insert("FilterCriteria".into(), Value::map([("Filters", Value::Seq(patterns))]));
+        p.insert(
+            "FilterCriteria".into(),
+            Value::map([("Filters", Value::Seq(patterns))]),
+        );
     }
     if let Some(enabled) = bool(&e.enabled) {
         p.insert("Enabled".into(), enabled);
     }
-    Value::map([("Type", Value::str("Kinesis")), ("Properties", Value::Map(p))])
+    Value::map([
+        ("Type", Value::str("Kinesis")),
+        ("Properties", Value::Map(p)),
+    ])
 }
 
 /// The KMS actions a function needs, per key, in the order the wires ask for them.
@@ -420,9 +474,14 @@ impl KmsGrants {
             let (resource, alias) = match arn::kms_key(&key)? {
                 KmsKey::KeyArn(a) => (Value::str(a), None),
                 KmsKey::KeyId(id) => (Value::Sub(format!("{account_keys}/{id}")), None),
-                KmsKey::Alias { name, arn: None } => (Value::Sub(format!("{account_keys}/*")), Some(name)),
+                KmsKey::Alias { name, arn: None } => {
+                    (Value::Sub(format!("{account_keys}/*")), Some(name))
+                }
                 KmsKey::Alias { name, arn: Some(a) } => (
-                    Value::Str(format!("arn:{}:kms:{}:{}:key/*", a.partition, a.region, a.account)),
+                    Value::Str(format!(
+                        "arn:{}:kms:{}:{}:key/*",
+                        a.partition, a.region, a.account
+                    )),
                     Some(name),
                 ),
             };
@@ -432,7 +491,10 @@ impl KmsGrants {
             s.insert("Resource".into(), resource);
             if let Some(alias) = alias {
                 let aliases = Value::map([("kms:ResourceAliases", Value::str(alias))]);
-                s.insert("Condition".into(), Value::map([("ForAnyValue:StringEquals", aliases)]));
+                s.insert(
+                    "Condition".into(),
+                    Value::map([("ForAnyValue:StringEquals", aliases)]),
+                );
             }
             Some(Value::Map(s))
         })

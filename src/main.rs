@@ -1,7 +1,8 @@
 use std::io::IsTerminal;
 
 fn main() {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut io = stackwire::Io {
         stdin: &mut std::io::stdin().lock(),
         stdout: &mut std::io::stdout().lock(),

@@ -124,7 +124,10 @@ fn yaml_error(text: &str, error: &serde_saphyr::Error) -> Problem {
     } else if message.contains("unsupported tag") {
         Some("a stack description has no YAML tags: write plain values (stackwire writes `!Ref` and `!GetAtt` into the template itself)".to_owned())
     } else if message.contains("alias") || message.contains("budget") {
-        Some("the file exceeds stackwire's limits on YAML aliases or nesting; write the values out".to_owned())
+        Some(
+            "the file exceeds stackwire's limits on YAML aliases or nesting; write the values out"
+                .to_owned(),
+        )
     } else {
         None
     };
@@ -211,7 +214,13 @@ impl Decoder<'_> {
         Some(entries)
     }
 
-    fn unknown_key(&mut self, key: &Sp<String>, context: &str, valid: &[&str], hint: Option<String>) {
+    fn unknown_key(
+        &mut self,
+        key: &Sp<String>,
+        context: &str,
+        valid: &[&str],
+        hint: Option<String>,
+    ) {
         let help = hint.or_else(|| suggest::help(&key.value, valid));
         self.problems.push(Problem::UnknownKey {
             key: key.value.clone(),
@@ -400,7 +409,9 @@ impl Decoder<'_> {
                 Body::Unknown
             }
             Some(t) => match &t.value.value {
-                Value::Str(s) if s == "Stream" => Body::Stream(Box::new(self.stream(&entries, &id))),
+                Value::Str(s) if s == "Stream" => {
+                    Body::Stream(Box::new(self.stream(&entries, &id)))
+                }
                 Value::Str(s) if s == "Function" => {
                     Body::Function(Box::new(self.function(&entries, &id)))
                 }
@@ -455,7 +466,10 @@ impl Decoder<'_> {
                 "existing" => s.existing = self.existing(v),
                 _ => {
                     let hint = FUNCTION_KEYS.contains(&e.key.value.as_str()).then(|| {
-                        format!("`{}` is a key of a Function; this resource is a Stream", e.key.value)
+                        format!(
+                            "`{}` is a key of a Function; this resource is a Stream",
+                            e.key.value
+                        )
                     });
                     self.unknown_key(&e.key, &context, STREAM_KEYS, hint);
                     continue;
@@ -470,9 +484,15 @@ impl Decoder<'_> {
         if let Value::Str(arn) = &node.value {
             return Some(Sp::new(Existing::Arn(arn.clone()), node.span));
         }
-        let help = "write a stream ARN, `{env: path/in/parameter/store}` or `{parameter: ParameterName}`";
+        let help =
+            "write a stream ARN, `{env: path/in/parameter/store}` or `{parameter: ParameterName}`";
         if !matches!(node.value, Value::Map(_)) {
-            self.wrong_type(node, "existing", "an ARN or a mapping", Some(help.to_owned()));
+            self.wrong_type(
+                node,
+                "existing",
+                "an ARN or a mapping",
+                Some(help.to_owned()),
+            );
             return None;
         }
         let entries = self.entries(node, "existing")?;
@@ -480,7 +500,9 @@ impl Decoder<'_> {
         for e in &entries {
             let value = match e.key.value.as_str() {
                 "env" => self.string(e.value, "existing.env").map(Existing::Env),
-                "parameter" => self.string(e.value, "existing.parameter").map(Existing::Parameter),
+                "parameter" => self
+                    .string(e.value, "existing.parameter")
+                    .map(Existing::Parameter),
                 _ => {
                     self.unknown_key(&e.key, "`existing`", &["env", "parameter"], None);
                     continue;
@@ -499,7 +521,12 @@ impl Decoder<'_> {
             found = value.map(|v| Sp::new(v, node.span));
         }
         if entries.is_empty() {
-            self.wrong_type(node, "existing", "an ARN or a mapping with one key", Some(help.to_owned()));
+            self.wrong_type(
+                node,
+                "existing",
+                "an ARN or a mapping with one key",
+                Some(help.to_owned()),
+            );
         }
         found
     }
@@ -518,7 +545,10 @@ impl Decoder<'_> {
                 "memory" => f.memory = self.int(v, "memory"),
                 "timeout" => f.timeout = self.int(v, "timeout"),
                 "architecture" => {
-                    let archs = [("x86_64", Architecture::X86_64), ("arm64", Architecture::Arm64)];
+                    let archs = [
+                        ("x86_64", Architecture::X86_64),
+                        ("arm64", Architecture::Arm64),
+                    ];
                     f.architecture = self.choice(v, "architecture", &archs);
                 }
                 "tracing" => f.tracing = self.bool(v, "tracing"),
@@ -534,7 +564,10 @@ impl Decoder<'_> {
                 }
                 _ => {
                     let hint = STREAM_KEYS.contains(&e.key.value.as_str()).then(|| {
-                        format!("`{}` is a key of a Stream; this resource is a Function", e.key.value)
+                        format!(
+                            "`{}` is a key of a Stream; this resource is a Function",
+                            e.key.value
+                        )
                     });
                     self.unknown_key(&e.key, &context, FUNCTION_KEYS, hint);
                 }
@@ -592,7 +625,10 @@ impl Decoder<'_> {
                 "from" => w.from = self.string(v, "from"),
                 "to" => w.to = self.string(v, "to"),
                 "kind" => {
-                    let kinds = [("event", WireKind::Event), ("discovery", WireKind::Discovery)];
+                    let kinds = [
+                        ("event", WireKind::Event),
+                        ("discovery", WireKind::Discovery),
+                    ];
                     w.kind = self.choice(v, "kind", &kinds);
                 }
                 "batchSize" => w.event.batch_size = self.int(v, k),

@@ -1,0 +1,165 @@
+//! The conformance gate: every `fixtures/ok` template, checked by the real tools.
+//!
+//! 1. `cfn-lint` (PyPI) on the SAM template: no error, no warning.
+//! 2. AWS's SAM translator (`aws-sam-translator`, PyPI) turns it into plain CloudFormation,
+//!    as CloudFormation does at deploy time: it must accept it, and produce as many resources as
+//!    stackwire counted against CloudFormation's 500-resource limit.
+//! 3. `cfn-lint` on that translated template: no error, no warning.
+//!
+//! The tools are installed by this test into `target/conformance-venv`, pinned by
+//! `.ci/requirements.txt`; when they cannot be installed, the test fails and says so.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::tests::{compile_fixture, fixture_paths};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The virtualenv's `bin` folder, with the pinned tools installed (once; reused while the
+/// requirements are unchanged).
+fn tools() -> PathBuf {
+    let requirements = root().join(".ci/requirements.txt");
+    let wanted = std::fs::read_to_string(&requirements)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", requirements.display()));
+    let venv = root().join("target/conformance-venv");
+    let bin = venv.join("bin");
+    let stamp = venv.join("installed-requirements.txt");
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
+        return bin;
+    }
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let steps: [(&str, Vec<&std::ffi::OsStr>); 2] = [
+        (
+            python.as_str(),
+            vec!["-m".as_ref(), "venv".as_ref(), venv.as_os_str()],
+        ),
+        (
+            "pip",
+            vec![
+                "install".as_ref(),
+                "--quiet".as_ref(),
+                "--disable-pip-version-check".as_ref(),
+                "-r".as_ref(),
+                requirements.as_os_str(),
+            ],
+        ),
+    ];
+    for (program, args) in steps {
+        let program = if program == "pip" {
+            bin.join("pip")
+        } else {
+            PathBuf::from(program)
+        };
+        let out = Command::new(&program).args(&args).output().unwrap_or_else(|e| {
+            panic!("conformance gate: cannot run {} to install cfn-lint and aws-sam-translator: {e}", program.display())
+        });
+        assert!(
+            out.status.success(),
+            "conformance gate: installing cfn-lint and aws-sam-translator failed ({} {:?}):\n{}{}",
+            program.display(),
+            args,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    std::fs::write(&stamp, wanted)
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", stamp.display()));
+    bin
+}
+
+fn run(program: &Path, args: &[&Path]) -> (bool, String) {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// What stackwire counts against CloudFormation's resource limit for a fixture.
+fn expanded_resource_count(path: &Path) -> usize {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let (Some(stack), _) = crate::parse::parse(&text) else {
+        panic!("{} does not parse", path.display());
+    };
+    let (plan, _) = crate::check::check(&stack, &text, Some("prod"));
+    crate::check::expanded_resource_count(&plan)
+}
+
+#[test]
+fn cfn_lint_and_sam_translator_accept_every_ok_template() {
+    let bin = tools();
+    let work =
+        tempfile::tempdir().unwrap_or_else(|e| panic!("cannot make a temporary folder: {e}"));
+    let (sam_dir, cfn_dir) = (work.path().join("sam"), work.path().join("cfn"));
+    for dir in [&sam_dir, &cfn_dir] {
+        std::fs::create_dir(dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    }
+
+    let mut templates = Vec::new();
+    let mut expected = Vec::new();
+    for path in fixture_paths("ok") {
+        let out = compile_fixture(&path);
+        assert_eq!(
+            out.code,
+            0,
+            "{} did not compile:\n{}",
+            path.display(),
+            out.stderr
+        );
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let file = sam_dir.join(format!("{name}.yaml"));
+        std::fs::write(&file, &out.stdout)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", file.display()));
+        templates.push(file);
+        expected.push((name, expanded_resource_count(&path)));
+    }
+    assert!(!templates.is_empty(), "no fixtures/ok templates");
+    let refs: Vec<&Path> = templates.iter().map(PathBuf::as_path).collect();
+
+    let (ok, output) = run(&bin.join("cfn-lint"), &refs);
+    assert!(
+        ok && output.trim().is_empty(),
+        "cfn-lint found problems in the SAM templates:\n{output}"
+    );
+
+    let mut args = vec![
+        root().join(".ci/sam_translate.py").into_boxed_path(),
+        cfn_dir.clone().into_boxed_path(),
+    ];
+    args.extend(templates.iter().map(|t| t.clone().into_boxed_path()));
+    let args: Vec<&Path> = args.iter().map(|p| &**p).collect();
+    let (ok, output) = run(&bin.join("python"), &args);
+    assert!(ok, "AWS's SAM translator rejected a template:\n{output}");
+    for (name, count) in expected {
+        let line = format!("{name} {count}");
+        assert!(
+            output.lines().any(|l| l == line),
+            "{name}: stackwire counted {count} resources after SAM's expansion, the translator made otherwise:\n{output}"
+        );
+    }
+
+    let translated: Vec<PathBuf> = std::fs::read_dir(&cfn_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(translated.len(), templates.len());
+    let refs: Vec<&Path> = translated.iter().map(PathBuf::as_path).collect();
+    let (ok, output) = run(&bin.join("cfn-lint"), &refs);
+    assert!(
+        ok && output.trim().is_empty(),
+        "cfn-lint found problems in the translated templates:\n{output}"
+    );
+}
