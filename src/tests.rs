@@ -204,3 +204,179 @@ fn compiling_twice_gives_the_same_bytes() {
         assert_eq!(a.template, b.template, "{path}");
     }
 }
+
+const QUICKSTART: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/ok/quickstart.yaml");
+
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap_or_else(|e| panic!("cannot make a temporary folder: {e}"))
+}
+
+#[test]
+fn writes_to_output_and_reads_stdin() {
+    let dir = temp_dir();
+    let out = dir.path().join("template.yaml");
+    let out_s = out.to_string_lossy().into_owned();
+    let r = run_args(&["stackwire", "compile", QUICKSTART, "-o", &out_s], b"");
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+    let written = std::fs::read_to_string(&out).unwrap_or_default();
+    assert!(written.starts_with("AWSTemplateFormatVersion: '2010-09-09'\n"));
+
+    let stack = std::fs::read(QUICKSTART).unwrap_or_default();
+    let r = run_args(&["stackwire", "compile", "-"], &stack);
+    assert_eq!(r.code, 0);
+    assert_eq!(r.stdout, written, "stdin and file give the same template");
+    // No temporary file is left behind.
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("template.yaml")]);
+}
+
+#[test]
+fn check_reports_a_stale_template_and_writes_nothing() {
+    let dir = temp_dir();
+    let out = dir.path().join("template.yaml");
+    let out_s = out.to_string_lossy().into_owned();
+
+    // Missing: stale, and --check does not create it.
+    let r = run_args(
+        &["stackwire", "compile", QUICKSTART, "-o", &out_s, "--check"],
+        b"",
+    );
+    assert_eq!(r.code, crate::exit::STALE);
+    assert!(
+        r.stdout.contains("+AWSTemplateFormatVersion"),
+        "{}",
+        r.stdout
+    );
+    assert!(!out.exists());
+
+    // Up to date: exit 0, silent.
+    assert_eq!(
+        run_args(&["stackwire", "compile", QUICKSTART, "-o", &out_s], b"").code,
+        0
+    );
+    let r = run_args(
+        &["stackwire", "compile", QUICKSTART, "-o", &out_s, "--check"],
+        b"",
+    );
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+
+    // Edited by hand: stale, with a unified diff of the change; the file is left as it is.
+    let edited = std::fs::read_to_string(&out)
+        .unwrap_or_default()
+        .replace("ShardCount: 2", "ShardCount: 3");
+    std::fs::write(&out, &edited).unwrap_or_default();
+    let r = run_args(
+        &["stackwire", "compile", QUICKSTART, "-o", &out_s, "--check"],
+        b"",
+    );
+    assert_eq!(r.code, crate::exit::STALE);
+    assert!(
+        r.stdout
+            .contains("-      ShardCount: 3\n+      ShardCount: 2\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.starts_with("--- "), "{}", r.stdout);
+    assert!(r.stderr.contains("out of date"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&out).unwrap_or_default(), edited);
+}
+
+#[test]
+fn a_failed_compile_leaves_the_output_untouched() {
+    let dir = temp_dir();
+    let out = dir.path().join("template.yaml");
+    std::fs::write(&out, "previous template\n").unwrap_or_default();
+    let bad = dir.path().join("stack.yaml");
+    std::fs::write(
+        &bad,
+        "resources:\n  S:\n    type: Stream\n    shardCount: 0\n",
+    )
+    .unwrap_or_default();
+    let r = run_args(
+        &[
+            "stackwire",
+            "compile",
+            &bad.to_string_lossy(),
+            "-o",
+            &out.to_string_lossy(),
+        ],
+        b"",
+    );
+    assert_eq!(r.code, crate::exit::INVALID);
+    assert!(r.stderr.contains("stackwire::out_of_range"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap_or_default(),
+        "previous template\n"
+    );
+}
+
+#[test]
+fn exit_codes_for_usage_and_io_errors() {
+    let dir = temp_dir();
+    let missing = dir.path().join("missing.yaml");
+    let r = run_args(&["stackwire", "compile", &missing.to_string_lossy()], b"");
+    assert_eq!(r.code, crate::exit::IO);
+    assert!(r.stderr.contains("cannot read"), "{}", r.stderr);
+
+    let into_missing_dir = dir.path().join("no/such/dir/template.yaml");
+    let r = run_args(
+        &[
+            "stackwire",
+            "compile",
+            QUICKSTART,
+            "-o",
+            &into_missing_dir.to_string_lossy(),
+        ],
+        b"",
+    );
+    assert_eq!(r.code, crate::exit::IO);
+    assert!(r.stderr.contains("cannot write"), "{}", r.stderr);
+
+    assert_eq!(
+        run_args(&["stackwire", "compile", QUICKSTART, "--check"], b"").code,
+        crate::exit::USAGE
+    );
+    assert_eq!(
+        run_args(&["stackwire", "compile", "--bogus"], b"").code,
+        crate::exit::USAGE
+    );
+    assert_eq!(
+        run_args(
+            &["stackwire", "compile", QUICKSTART, "--environment", "a b"],
+            b""
+        )
+        .code,
+        crate::exit::USAGE
+    );
+    assert_eq!(run_args(&["stackwire"], b"").code, crate::exit::USAGE);
+    let help = run_args(&["stackwire", "compile", "--help"], b"");
+    assert_eq!(help.code, 0);
+    assert!(help.stdout.contains("--check"));
+}
+
+#[test]
+fn all_problems_in_a_file_are_reported_in_one_run() {
+    let text = "resources:\n  S:\n    type: Stream\n    shardCount: 0\n    retain: on\n  F:\n    type: Function\n    runtime: nodejs22.x\n    handlr: x\nwires:\n  - {from: S, to: G}\n";
+    let c = crate::compile(text.as_bytes(), None);
+    assert!(c.template.is_none());
+    let codes: Vec<String> = c
+        .problems
+        .iter()
+        .filter_map(|p| miette::Diagnostic::code(p).map(|c| c.to_string()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "stackwire::out_of_range",
+            "stackwire::wrong_type",
+            "stackwire::missing_key",
+            "stackwire::unknown_key",
+            "stackwire::unknown_wire_end"
+        ]
+    );
+}
