@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use miette::SourceSpan;
 
 use crate::arn;
-use crate::diagnostic::Problem;
+use crate::diagnostic::{Problem, thousands};
 use crate::ids;
 use crate::model::{
     Access, Body, Encryption, EventOptions, Existing, Function, Sp, Stack, StartingPosition,
@@ -420,6 +420,13 @@ impl Checker<'_> {
     /// Whether `name` may be a Lambda environment variable; reports why not.
     fn env_var_name(&mut self, name: &Sp<String>) -> bool {
         let n = &name.value;
+        if RESERVED_ENV_VARS.contains(&n.as_str()) || n.starts_with("AWS_LAMBDA_") {
+            self.problems.push(Problem::ReservedEnvVar {
+                name: n.clone(),
+                span: name.span,
+            });
+            return false;
+        }
         // Lambda's pattern, `[a-zA-Z]([a-zA-Z0-9_])+`: a letter, then at least one more.
         let well_formed = n.len() >= 2
             && n.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
@@ -429,16 +436,8 @@ impl Checker<'_> {
                 name: n.clone(),
                 span: name.span,
             });
-            return false;
         }
-        if RESERVED_ENV_VARS.contains(&n.as_str()) || n.starts_with("AWS_LAMBDA_") {
-            self.problems.push(Problem::ReservedEnvVar {
-                name: n.clone(),
-                span: name.span,
-            });
-            return false;
-        }
-        true
+        well_formed
     }
 
     fn wires<'a>(&mut self, stack: &'a Stack, plan: &mut Plan<'a>) {
@@ -557,7 +556,7 @@ impl Checker<'_> {
             self.problems.push(Problem::WireKeyKind {
                 key: key.value.clone(),
                 applies_to: other_kind.description(),
-                actual: kind.description(),
+                actual: kind.with_article(),
                 span: key.span,
                 help: Some(match other_kind {
                     WireKind::Event => {
@@ -638,14 +637,17 @@ impl Checker<'_> {
     fn filter(&mut self, node: &Node) {
         let reason = match &node.value {
             Value::Map(entries) if entries.is_empty() => Some("the pattern is empty".to_owned()),
-            Value::Map(_) => match crate::lower::filter_json(node) {
-                Ok(json) if json.len() > 4096 => Some(format!(
-                    "the pattern is {} bytes as JSON; Lambda allows 4096",
-                    json.len()
-                )),
-                Ok(_) => None,
-                Err(why) => Some(why),
-            },
+            Value::Map(_) => {
+                self.pattern(node);
+                match crate::lower::filter_json(node) {
+                    Ok(json) if json.len() > 4096 => Some(format!(
+                        "the pattern is {} bytes as JSON; Lambda allows 4096",
+                        json.len()
+                    )),
+                    Ok(_) => None,
+                    Err(why) => Some(why),
+                }
+            }
             other => Some(format!("a filter is a mapping, found {}", other.kind())),
         };
         if let Some(reason) = reason {
@@ -653,6 +655,35 @@ impl Checker<'_> {
                 reason,
                 span: node.span,
             });
+        }
+    }
+
+    /// An event pattern: field names map to nested patterns or to lists of values to match.
+    fn pattern(&mut self, node: &Node) {
+        let Value::Map(entries) = &node.value else {
+            return;
+        };
+        let mut seen: Vec<(&str, SourceSpan)> = Vec::new();
+        for (key, value) in entries {
+            if let Value::Str(k) = &key.value {
+                if let Some((_, first)) = seen.iter().find(|(s, _)| s == k) {
+                    self.problems.push(Problem::DuplicateKey {
+                        key: k.clone(),
+                        first: *first,
+                        span: key.span,
+                    });
+                    continue;
+                }
+                seen.push((k, key.span));
+            }
+            match &value.value {
+                Value::Map(_) => self.pattern(value),
+                Value::Seq(items) if !items.is_empty() => {}
+                _ => self.problems.push(Problem::InvalidFilter {
+                    reason: "a field matches a list of values, such as `[order]`".to_owned(),
+                    span: value.span,
+                }),
+            }
         }
     }
 
@@ -787,18 +818,17 @@ impl Checker<'_> {
             }
         }
         // Parameters share the namespace of resources.
-        let mut params: HashMap<String, (SourceSpan, Option<String>)> = HashMap::new();
+        let mut params: HashMap<String, (SourceSpan, Option<String>, &str)> = HashMap::new();
         for r in resources {
             let Body::Stream(s) = &r.body else { continue };
             let Some(existing) = &s.existing else {
                 continue;
             };
-            let (name, path) = match &existing.value {
-                Existing::Env(path) => (ids::env_parameter(&path.value), Some(path)),
-                Existing::Parameter(name) => (name.value.clone(), None),
+            let (name, path, span) = match &existing.value {
+                Existing::Env(path) => (ids::env_parameter(&path.value), Some(path), path.span),
+                Existing::Parameter(name) => (name.value.clone(), None, name.span),
                 Existing::Arn(_) => continue,
             };
-            let span = path.map_or(existing.span, |p| p.span);
             if let Some((first, _)) = taken.get(&name) {
                 self.problems.push(Problem::ParameterCollision {
                     other: format!("the resource `{name}`"),
@@ -810,15 +840,15 @@ impl Checker<'_> {
             }
             match params.get(&name) {
                 // Two streams may read the same environment path: one parameter serves both.
-                Some((_, Some(p))) if path.is_some_and(|q| &q.value == p) => {}
-                Some((first, _)) => self.problems.push(Problem::ParameterCollision {
-                    other: "another stream's parameter".to_owned(),
+                Some((_, Some(p), _)) if path.is_some_and(|q| &q.value == p) => {}
+                Some((first, _, stream)) => self.problems.push(Problem::ParameterCollision {
+                    other: format!("the parameter of Stream `{stream}`"),
                     name,
                     span,
                     first: *first,
                 }),
                 None => {
-                    params.insert(name, (span, path.map(|p| p.value.clone())));
+                    params.insert(name, (span, path.map(|p| p.value.clone()), &r.id.value));
                 }
             }
         }
@@ -843,13 +873,13 @@ impl Checker<'_> {
         }
         if resources > MAX_RESOURCES {
             self.problems.push(Problem::TooManyResources {
-                count: resources,
+                count: thousands(resources),
                 span: stack.resources_key,
             });
         }
         if parameters.len() > MAX_PARAMETERS {
             self.problems.push(Problem::TooManyParameters {
-                count: parameters.len(),
+                count: thousands(parameters.len()),
                 span: stack.resources_key,
             });
         }

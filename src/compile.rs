@@ -6,7 +6,7 @@ use std::path::Path;
 use miette::SourceSpan;
 
 use crate::cli::CompileArgs;
-use crate::diagnostic::{FileReport, Problem};
+use crate::diagnostic::{FileReport, Problem, thousands};
 use crate::{Io, check, emit, exit, lower, output, parse};
 
 /// CloudFormation's limits on a template body.
@@ -53,14 +53,14 @@ pub fn compile(bytes: &[u8], environment: Option<&str>) -> Compiled {
         let span = stack.resources_key;
         if template.len() > MAX_TEMPLATE_BYTES {
             problems.push(Problem::TemplateTooLarge {
-                bytes: template.len(),
+                bytes: thousands(template.len()),
                 span,
             });
             return None;
         }
         if template.len() > MAX_DIRECT_TEMPLATE_BYTES {
             problems.push(Problem::TemplateNeedsS3 {
-                bytes: template.len(),
+                bytes: thousands(template.len()),
                 span,
             });
         }

@@ -70,7 +70,7 @@ pub enum Problem {
         help: Option<String>,
     },
 
-    #[error("`{key}` must be {expected}, found {found}")]
+    #[error("{key} must be {expected}, found {found}")]
     #[diagnostic(code(stackwire::wrong_type))]
     WrongType {
         key: String,
@@ -194,7 +194,7 @@ pub enum Problem {
         span: SourceSpan,
     },
 
-    #[error("invalid {what} `{value}`: {reason}")]
+    #[error("invalid {what}: {reason}")]
     #[diagnostic(code(stackwire::invalid_name))]
     InvalidName {
         what: &'static str,
@@ -393,13 +393,13 @@ pub enum Problem {
         help: Option<String>,
     },
 
-    #[error("`{key}` is a key of {applies_to} wires, but this wire is {actual}")]
+    #[error("`{key}` is a key of {applies_to} wires, but this is {actual} wire")]
     #[diagnostic(code(stackwire::wire_key_kind))]
     WireKeyKind {
         key: String,
         applies_to: &'static str,
         actual: &'static str,
-        #[label("not used by a {actual} wire")]
+        #[label("not used by {actual} wire")]
         span: SourceSpan,
         #[help]
         help: Option<String>,
@@ -430,7 +430,12 @@ pub enum Problem {
     },
 
     #[error("invalid tag: {reason}")]
-    #[diagnostic(code(stackwire::invalid_tag))]
+    #[diagnostic(
+        code(stackwire::invalid_tag),
+        help(
+            "a tag key is 1 to 128 characters and does not start with `aws:`; a value is at most 256"
+        )
+    )]
     InvalidTag {
         reason: String,
         #[label("{reason}")]
@@ -509,7 +514,7 @@ pub enum Problem {
         )
     )]
     TooManyResources {
-        count: usize,
+        count: String,
         #[label("{count} resources")]
         span: SourceSpan,
     },
@@ -522,7 +527,7 @@ pub enum Problem {
         )
     )]
     TooManyParameters {
-        count: usize,
+        count: String,
         #[label("{count} parameters")]
         span: SourceSpan,
     },
@@ -533,7 +538,7 @@ pub enum Problem {
         help("split the stack into several stacks")
     )]
     TemplateTooLarge {
-        bytes: usize,
+        bytes: String,
         #[label("this stack")]
         span: SourceSpan,
     },
@@ -549,7 +554,7 @@ pub enum Problem {
         )
     )]
     TemplateNeedsS3 {
-        bytes: usize,
+        bytes: String,
         #[label("this stack")]
         span: SourceSpan,
     },
@@ -562,16 +567,28 @@ impl Problem {
 }
 
 /// Every problem found in one file, with the file's text, rendered as one report.
-#[derive(Debug, Error, Diagnostic)]
+#[derive(Debug, Error)]
 #[error("{summary}")]
 pub struct FileReport {
     summary: String,
-    #[diagnostic(severity)]
     severity: Severity,
-    #[source_code]
     src: NamedSource<String>,
-    #[related]
     problems: Vec<Problem>,
+}
+
+// By hand rather than derived: the report's severity depends on its problems.
+impl Diagnostic for FileReport {
+    fn severity(&self) -> Option<Severity> {
+        Some(self.severity)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.src)
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        Some(Box::new(self.problems.iter().map(|p| p as &dyn Diagnostic)))
+    }
 }
 
 impl FileReport {
@@ -622,4 +639,17 @@ fn count(n: usize, word: &str) -> String {
     } else {
         format!("{n} {word}s")
     }
+}
+
+/// `1447109` as `1,447,109`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -140,6 +140,13 @@ impl WireKind {
         }
     }
 
+    pub fn with_article(self) -> &'static str {
+        match self {
+            WireKind::Event => "an event subscription",
+            WireKind::Discovery => "a service discovery",
+        }
+    }
+
     pub fn description(self) -> &'static str {
         match self {
             WireKind::Event => "event subscription",

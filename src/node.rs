@@ -58,10 +58,22 @@ impl<'de> Deserialize<'de> for Node {
             _ => (span.offset(), span.len()),
         };
         let offset = usize::try_from(offset).unwrap_or(usize::MAX);
-        let len = usize::try_from(len).unwrap_or(0);
+        let mut len = usize::try_from(len).unwrap_or(0);
+        let value = spanned.value.0;
+        // A collection's own span is only its start: stretch it to its last child, so a label
+        // underlines the whole mapping or list.
+        let last = match &value {
+            Value::Seq(items) => items.last(),
+            Value::Map(entries) => entries.last().map(|(_, v)| v),
+            _ => None,
+        };
+        if let Some(last) = last {
+            let end = last.span.offset() + last.span.len();
+            len = len.max(end.saturating_sub(offset));
+        }
         Ok(Node {
             span: SourceSpan::new(offset.into(), len),
-            value: spanned.value.0,
+            value,
         })
     }
 }

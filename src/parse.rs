@@ -68,7 +68,10 @@ fn options() -> serde_saphyr::Options {
         strict_booleans: true,
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
         reject_unsupported_tags: true,
+        non_finite_float_policy: serde_saphyr::options::NonFiniteFloatPolicy::AsString,
         budget: serde_saphyr::budget! {
+            // Anchors reused many times are ordinary; alias bombs are stopped by the replay limit.
+            enforce_alias_anchor_ratio: false,
             max_depth: 64,
             max_documents: 1,
             max_aliases: 10_000,
@@ -104,38 +107,68 @@ pub fn parse(text: &str) -> (Option<Stack>, Vec<Problem>) {
 }
 
 fn yaml_error(text: &str, error: &serde_saphyr::Error) -> Problem {
+    use serde_saphyr::budget::BudgetBreach;
     let inner = error.without_snippet();
-    let offset = inner
-        .location()
-        .and_then(|l| l.span().byte_offset())
-        .and_then(|o| usize::try_from(o).ok())
-        .unwrap_or(0)
-        .min(text.len());
-    let mut message = inner.to_string();
-    // The location is shown by the label; drop serde-saphyr's own "at line X column Y".
-    if let Some(cut) = message.find(" at line ") {
-        message.truncate(cut);
-    }
-    let help = if message.contains("multiple YAML documents") {
-        message = "the file holds more than one YAML document".to_owned();
-        Some("a stack description is one YAML document: remove the `---` separator and merge or split the files".to_owned())
-    } else if message.contains("found a tab") {
-        Some("YAML indentation uses spaces; replace the tab with spaces".to_owned())
-    } else if message.contains("unsupported tag") {
-        Some("a stack description has no YAML tags: write plain values (stackwire writes `!Ref` and `!GetAtt` into the template itself)".to_owned())
-    } else if message.contains("alias") || message.contains("budget") {
-        Some(
-            "the file exceeds stackwire's limits on YAML aliases or nesting; write the values out"
-                .to_owned(),
-        )
-    } else {
-        None
+    let offset = inner.location().map_or(0, |l| {
+        let by_byte = l.span().byte_offset().and_then(|o| usize::try_from(o).ok());
+        by_byte.unwrap_or_else(|| offset_of(text, l.line(), l.column()))
+    });
+    let offset = offset.min(text.len());
+    let (message, help) = match inner {
+        serde_saphyr::Error::Budget { breach, .. } => match breach {
+            BudgetBreach::Documents { .. } => (
+                "the file holds more than one YAML document".to_owned(),
+                Some(
+                    "a stack description is one YAML document: remove the `---` separator and merge the documents, or split them into files",
+                ),
+            ),
+            BudgetBreach::Depth { depth } => (
+                format!("the file is nested {depth} levels deep; stackwire reads at most 64"),
+                Some("a stack description is only a few levels deep; check the indentation"),
+            ),
+            other => (
+                format!("the file exceeds stackwire's limits on YAML size ({other:?})"),
+                Some("write the values out instead of expanding aliases many times over"),
+            ),
+        },
+        _ => {
+            let mut message = inner.to_string();
+            // The label shows the location; drop serde-saphyr's own "at line X column Y".
+            if let Some(cut) = message.find(" at line ") {
+                message.truncate(cut);
+            }
+            let help = if message.contains("tab") {
+                Some("YAML indentation uses spaces; replace the tab with spaces")
+            } else if message.contains("unsupported tag") {
+                Some(
+                    "a stack description has no YAML tags: write plain values (stackwire writes `!Ref` and `!GetAtt` into the template itself)",
+                )
+            } else if message.contains("alias") || message.contains("replay") {
+                Some("write the values out instead of expanding aliases many times over")
+            } else {
+                None
+            };
+            (message, help)
+        }
     };
     Problem::YamlSyntax {
         message,
         span: SourceSpan::new(offset.into(), 0),
-        help,
+        help: help.map(str::to_owned),
     }
+}
+
+/// The byte offset of a 1-based line and column (in characters).
+fn offset_of(text: &str, line: u64, column: u64) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i as u64 + 1 == line {
+            let skip = usize::try_from(column.saturating_sub(1)).unwrap_or(usize::MAX);
+            return offset + l.char_indices().nth(skip).map_or(l.len(), |(b, _)| b);
+        }
+        offset += l.len();
+    }
+    offset
 }
 
 /// One `key: value` entry of a mapping, with the key as text.
@@ -156,12 +189,30 @@ impl Decoder<'_> {
         self.text.get(start..start + node.span.len()).unwrap_or("")
     }
 
+    /// A scalar as written, at most 40 characters; through an alias, its value.
+    fn scalar_text(&self, node: &Node) -> String {
+        let source = self.source(node);
+        let text = if source.starts_with('*') || source.is_empty() {
+            match &node.value {
+                Value::Str(s) => s.clone(),
+                Value::Int(i) => i.to_string(),
+                Value::Float(f) => f.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => String::new(),
+            }
+        } else {
+            source.to_owned()
+        };
+        text.chars().take(40).collect()
+    }
+
     /// What a node is, for "expected X, found Y" messages.
     fn found(&self, node: &Node) -> String {
         match &node.value {
+            Value::Map(m) if m.is_empty() => "an empty mapping".to_owned(),
             Value::Seq(_) | Value::Map(_) | Value::Null => node.value.kind().to_owned(),
             _ => {
-                let shown: String = self.source(node).chars().take(40).collect();
+                let shown = self.scalar_text(node);
                 if shown.is_empty() {
                     node.value.kind().to_owned()
                 } else {
@@ -173,8 +224,14 @@ impl Decoder<'_> {
 
     fn wrong_type(&mut self, node: &Node, key: &str, expected: &'static str, help: Option<String>) {
         let found = self.found(node);
+        // A key is shown in backticks; a phrase ("the stack description") as it is.
+        let key = if key.contains(' ') {
+            key.to_owned()
+        } else {
+            format!("`{key}`")
+        };
         self.problems.push(Problem::WrongType {
-            key: key.to_owned(),
+            key,
             expected,
             found,
             span: node.span,
@@ -234,8 +291,9 @@ impl Decoder<'_> {
         match &node.value {
             Value::Str(s) => Some(Sp::new(s.clone(), node.span)),
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
-                let text = self.source(node).to_owned();
-                let help = format!("quote it to make it a string: `{key}: '{text}'`");
+                let text = self.scalar_text(node);
+                let bare = key.rsplit('.').next().unwrap_or(key);
+                let help = format!("quote it to make it a string: `{bare}: '{text}'`");
                 self.wrong_type(node, key, "a string", Some(help));
                 None
             }
@@ -306,7 +364,8 @@ impl Decoder<'_> {
         if let Some((_, value)) = options.iter().find(|(name, _)| *name == text) {
             return Some(Sp::new(*value, node.span));
         }
-        let help = suggest::help(&text, &names);
+        let help =
+            suggest::nearest(&text, names.iter().copied()).map(|n| format!("did you mean `{n}`?"));
         self.problems.push(Problem::InvalidChoice {
             key: key.to_owned(),
             found: text,
@@ -319,6 +378,11 @@ impl Decoder<'_> {
 
     /// A mapping of names to strings (`tags`, `environment`), in source order.
     fn string_map(&mut self, node: &Node, key: &str) -> Vec<(Sp<String>, Sp<String>)> {
+        if !matches!(node.value, Value::Map(_)) {
+            let help = format!("write `NAME: value` pairs under `{key}:`");
+            self.wrong_type(node, key, "a mapping", Some(help));
+            return Vec::new();
+        }
         let Some(entries) = self.entries(node, key) else {
             return Vec::new();
         };
@@ -382,7 +446,7 @@ impl Decoder<'_> {
         let Some(entries) = self.entries(node, "resources") else {
             return Vec::new();
         };
-        if entries.is_empty() {
+        if matches!(&node.value, Value::Map(pairs) if pairs.is_empty()) {
             self.problems.push(Problem::NoResources { span: key_span });
         }
         entries.into_iter().map(|e| self.resource(e)).collect()
@@ -509,13 +573,12 @@ impl Decoder<'_> {
                 }
             };
             if found.is_some() {
-                self.problems.push(Problem::InvalidChoice {
-                    key: "existing".to_owned(),
-                    found: "both `env` and `parameter`".to_owned(),
-                    span: e.key.span,
-                    allowed: "`env` or `parameter`, not both".to_owned(),
-                    help: Some(help.to_owned()),
-                });
+                self.wrong_type(
+                    node,
+                    "existing",
+                    "one of `env` or `parameter`",
+                    Some(help.to_owned()),
+                );
                 return None;
             }
             found = value.map(|v| Sp::new(v, node.span));
@@ -594,17 +657,8 @@ impl Decoder<'_> {
 
     fn wire(&mut self, node: &Node) -> Option<Wire> {
         let entries = self.entries(node, "a wire")?;
-        // The item's own span is its start; cover its entries, so labels underline the wire.
-        let span = match (entries.first(), entries.last()) {
-            (Some(first), Some(last)) => {
-                let start = first.key.span.offset();
-                let end = last.value.span.offset() + last.value.span.len();
-                SourceSpan::new(start.into(), end.saturating_sub(start))
-            }
-            _ => node.span,
-        };
         let mut w = Wire {
-            span,
+            span: node.span,
             from: None,
             to: None,
             kind: None,
