@@ -23,6 +23,23 @@ pub enum Command {
         after_help = "Examples:\n  stackwire compile stack.yaml -o template.yaml\n  stackwire compile stack.yaml -o template.yaml --check   # in CI: fail when template.yaml is stale\n  cat stack.yaml | stackwire compile - > template.yaml"
     )]
     Compile(CompileArgs),
+
+    /// Check stack descriptions and report every problem in every file (for pre-commit)
+    #[command(
+        after_help = "Examples:\n  stackwire validate stack.yaml\n  stackwire validate stacks/*.yaml --environment prod"
+    )]
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The stack descriptions to check; `-` reads standard input
+    #[arg(required = true)]
+    pub stacks: Vec<PathBuf>,
+
+    /// The environment whose Parameter Store paths `existing: {env: ...}` reads
+    #[arg(long, value_name = "NAME", value_parser = environment_name)]
+    pub environment: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use miette::SourceSpan;
 
-use crate::cli::CompileArgs;
+use crate::cli::{CompileArgs, ValidateArgs};
 use crate::diagnostic::{FileReport, Problem, thousands};
 use crate::{Io, check, emit, exit, lower, output, parse};
 
@@ -149,5 +149,36 @@ pub fn command(args: &CompileArgs, io: &mut Io<'_>) -> i32 {
     match output::write_atomic(path, template.as_bytes()) {
         Ok(()) => exit::OK,
         Err(e) => fail(io, &format!("cannot write `{shown}`: {e}")),
+    }
+}
+
+/// `validate`: compiles each file without writing, reports every problem in every file. Exits 3
+/// when a file could not be read (the others are still checked), else 1 when any has errors.
+pub fn validate(args: &ValidateArgs, io: &mut Io<'_>) -> i32 {
+    let (mut unreadable, mut invalid) = (false, false);
+    for path in &args.stacks {
+        let (name, bytes) = match read_input(path, io) {
+            Ok(input) => input,
+            Err(message) => {
+                let _ = writeln!(io.stderr, "error: {message}");
+                unreadable = true;
+                continue;
+            }
+        };
+        let compiled = compile(&bytes, args.environment.as_deref());
+        invalid |= compiled.template.is_none();
+        if !compiled.problems.is_empty() {
+            let report = FileReport::new(&name, compiled.text, compiled.problems);
+            let _ = io
+                .stderr
+                .write_all(report.render_human(io.color, 100).as_bytes());
+        }
+    }
+    if unreadable {
+        exit::IO
+    } else if invalid {
+        exit::INVALID
+    } else {
+        exit::OK
     }
 }

@@ -81,5 +81,6 @@ where
     };
     match cli.command {
         cli::Command::Compile(args) => compile::command(&args, io),
+        cli::Command::Validate(args) => compile::validate(&args, io),
     }
 }

@@ -380,3 +380,45 @@ fn all_problems_in_a_file_are_reported_in_one_run() {
         ]
     );
 }
+
+#[test]
+fn validate_reports_every_problem_in_every_file() {
+    let dir = temp_dir();
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "resources:\n  S:\n    type: Stream\n    shardCount: 0\n",
+    )
+    .unwrap_or_default();
+    let worse = dir.path().join("worse.yaml");
+    std::fs::write(&worse, "resources:\n  F:\n    type: Function\n").unwrap_or_default();
+    let (bad_s, worse_s) = (
+        bad.to_string_lossy().into_owned(),
+        worse.to_string_lossy().into_owned(),
+    );
+
+    let r = run_args(&["stackwire", "validate", QUICKSTART], b"");
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+
+    let r = run_args(
+        &["stackwire", "validate", &bad_s, QUICKSTART, &worse_s],
+        b"",
+    );
+    assert_eq!(r.code, crate::exit::INVALID);
+    assert!(r.stderr.contains("bad.yaml: 1 error"), "{}", r.stderr);
+    assert!(r.stderr.contains("worse.yaml: 2 errors"), "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+
+    let missing = dir.path().join("missing.yaml");
+    let r = run_args(
+        &["stackwire", "validate", &missing.to_string_lossy(), &bad_s],
+        b"",
+    );
+    assert_eq!(r.code, crate::exit::IO);
+    assert!(r.stderr.contains("cannot read"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("bad.yaml: 1 error"),
+        "the readable file is still checked: {}",
+        r.stderr
+    );
+}
