@@ -88,6 +88,18 @@ pub fn check<'a>(
     };
     if let Some(d) = &stack.description {
         checker.max_len(d, "description", 1024);
+        if d.value.contains("${") {
+            checker.problems.push(Problem::InvalidName {
+                what: "description",
+                value: d.value.clone(),
+                reason: "`${` would read as a CloudFormation substitution".to_owned(),
+                span: d.span,
+                help: Some(
+                    "a template's Description cannot use `!Sub`; write `$ {` or drop the braces"
+                        .to_owned(),
+                ),
+            });
+        }
     }
     checker.logical_ids(stack);
     for resource in &stack.resources {
@@ -283,6 +295,19 @@ impl Checker<'_> {
                 }
             }
             Existing::Env(path) => {
+                // No stream is created: only `encryption` (for KMS grants) means anything here.
+                let ignored = ["existing", "encryption"];
+                for key in s
+                    .keys
+                    .iter()
+                    .filter(|k| !ignored.contains(&k.value.as_str()))
+                {
+                    self.problems.push(Problem::ExistingStreamConflict {
+                        key: key.value.clone(),
+                        span: key.span,
+                        existing: existing.span,
+                    });
+                }
                 let p = &path.value;
                 let reason = if p.is_empty() || !p.chars().any(|c| c.is_ascii_alphanumeric()) {
                     Some("it needs at least one letter or digit")
@@ -355,6 +380,8 @@ impl Checker<'_> {
                 Some("it is an absolute path")
             } else if v.contains("://") {
                 Some("it is a URL")
+            } else if v.contains("${") {
+                Some("a folder name cannot hold a `${...}` substitution")
             } else {
                 None
             };

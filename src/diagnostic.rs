@@ -217,7 +217,7 @@ pub enum Problem {
         help: Option<String>,
     },
 
-    #[error("`{key}` cannot be set on a stream that uses an existing stream by ARN")]
+    #[error("`{key}` cannot be set on a stream that uses an existing stream")]
     #[diagnostic(
         code(stackwire::existing_stream_conflict),
         help(
@@ -226,7 +226,7 @@ pub enum Problem {
     )]
     ExistingStreamConflict {
         key: String,
-        #[label("not allowed beside `existing: <ARN>`")]
+        #[label("not allowed beside `existing`")]
         span: SourceSpan,
         #[label("the existing stream")]
         existing: SourceSpan,

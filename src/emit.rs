@@ -118,6 +118,14 @@ fn inline(v: &Value, flow: bool) -> String {
             )
         }
         Value::Equals(a, b) => format!("!Equals [{}, {}]", inline(a, true), inline(b, true)),
+        Value::Join(delimiter, parts) => {
+            let parts: Vec<String> = parts.iter().map(|p| inline(p, true)).collect();
+            format!(
+                "!Join [{}, [{}]]",
+                scalar(delimiter, true),
+                parts.join(", ")
+            )
+        }
     }
 }
 
@@ -129,7 +137,8 @@ fn plain_ok(s: &str, flow: bool) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };
-    if !(first.is_ascii_alphabetic() || first == '/' || first == '_') || s.ends_with(' ') {
+    let first_ok = first.is_ascii_alphabetic() || (!flow && (first == '/' || first == '_'));
+    if !first_ok || s.ends_with(' ') {
         return false;
     }
     if RESERVED_WORDS.contains(&s.to_ascii_lowercase().as_str()) {
@@ -148,6 +157,8 @@ fn plain_ok(s: &str, flow: bool) -> bool {
         | b'='
         | b'@' => true,
         b' ' => true,
+        // `,` separates entries only in flow context.
+        b',' => !flow,
         // `:` is plain only inside a word in block context (`AWS::Kinesis::Stream`, ARNs).
         b':' => !flow && bytes.get(i + 1).is_some_and(|n| *n != b' '),
         _ => false,
@@ -224,6 +235,18 @@ mod tests {
         assert_eq!(scalar("!Ref X", false), "'!Ref X'");
         assert_eq!(scalar("trailing:", false), "'trailing:'");
         assert_eq!(scalar("héllo", false), "'héllo'");
+        assert_eq!(scalar("a, b", false), "a, b");
+        assert_eq!(scalar("a, b", true), "'a, b'");
+    }
+
+    #[test]
+    fn literal_dollar_braces_are_joined() {
+        let v = Value::literal("${AWS::Region}-${x}");
+        assert_eq!(
+            inline(&v, false),
+            "!Join ['', ['$', '{AWS::Region}-$', '{x}']]"
+        );
+        assert_eq!(Value::literal("plain $ {x}"), Value::str("plain $ {x}"));
     }
 
     #[test]
@@ -238,7 +261,7 @@ mod tests {
         );
         assert_eq!(
             inline(&v, false),
-            "!If [C, !GetAtt S.Arn, !Select [1, !Split [/, !Ref P]]]"
+            "!If [C, !GetAtt S.Arn, !Select [1, !Split ['/', !Ref P]]]"
         );
     }
 }

@@ -233,8 +233,8 @@ fn stream(s: &Stream, condition: Option<String>) -> Value {
             .into_iter()
             .map(|(k, v)| {
                 Value::map([
-                    ("Key", Value::str(&k.value)),
-                    ("Value", Value::str(&v.value)),
+                    ("Key", Value::literal(&k.value)),
+                    ("Value", Value::literal(&v.value)),
                 ])
             })
             .collect();
@@ -268,7 +268,7 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
         p.insert("FunctionName".into(), Value::maybe_sub(&name.value));
     }
     if let Some(d) = &f.description {
-        p.insert("Description".into(), Value::str(&d.value));
+        p.insert("Description".into(), Value::literal(&d.value));
     }
     let source = f
         .source
@@ -276,7 +276,7 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
         .map_or_else(|| format!("src/{id}"), |s| s.value.clone());
     p.insert("CodeUri".into(), Value::Str(source));
     if let Some(h) = &f.handler {
-        p.insert("Handler".into(), Value::str(&h.value));
+        p.insert("Handler".into(), Value::literal(&h.value));
     }
     if let Some(r) = &f.runtime {
         p.insert("Runtime".into(), Value::str(&r.value));
@@ -301,7 +301,7 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
     let stream_refs = |s: usize| refs.get(s).and_then(Option::as_ref);
     let mut variables = Map::new();
     for (k, v) in &f.environment {
-        variables.insert(k.value.clone(), Value::str(&v.value));
+        variables.insert(k.value.clone(), Value::literal(&v.value));
     }
     let mut policies = Vec::new();
     let mut statements = Vec::new();
@@ -359,7 +359,10 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
     }
     statements.extend(kms.statements());
     if !statements.is_empty() {
-        policies.push(Value::map([("Statement", Value::Seq(statements))]));
+        policies.push(Value::map([
+            ("Version", Value::str("2012-10-17")),
+            ("Statement", Value::Seq(statements)),
+        ]));
     }
     policies.extend(f.policies.iter().map(|p| Value::str(&p.value)));
 
@@ -435,7 +438,7 @@ fn event(stream: Value, e: &EventOptions) -> Value {
             .value
             .iter()
             .filter_map(|f| filter_json(f).ok())
-            .map(|json| Value::map([("Pattern", Value::Str(json))]))
+            .map(|json| Value::map([("Pattern", Value::literal(&json))]))
             .collect();
         p.insert(
             "FilterCriteria".into(),

@@ -26,6 +26,8 @@ pub enum Value {
     Split(String, Box<Value>),
     /// `!Equals [a, b]`
     Equals(Box<Value>, Box<Value>),
+    /// `!Join [delimiter, [parts]]`
+    Join(String, Vec<Value>),
 }
 
 impl Value {
@@ -44,6 +46,23 @@ impl Value {
         } else {
             Value::Str(s.to_owned())
         }
+    }
+
+    /// A user's text, meaning exactly that text. CloudFormation leaves `${...}` in a plain string
+    /// alone, but cfn-lint takes it for a mistaken substitution (and an escaped `!Sub` for a
+    /// needless one), so such text is joined from parts that split every `${` between `$` and `{`.
+    pub fn literal(s: &str) -> Value {
+        if !s.contains("${") {
+            return Value::Str(s.to_owned());
+        }
+        let mut parts = Vec::new();
+        let mut rest = s;
+        while let Some(at) = rest.find("${") {
+            parts.push(Value::str(&rest[..=at]));
+            rest = &rest[at + 1..];
+        }
+        parts.push(Value::str(rest));
+        Value::Join(String::new(), parts)
     }
 
     /// A mapping from `(key, value)` pairs, in the order given.
