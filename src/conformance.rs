@@ -21,6 +21,12 @@ fn root() -> &'static Path {
 /// The virtualenv's `bin` folder, with the pinned tools installed (once; reused while the
 /// requirements are unchanged).
 fn tools() -> PathBuf {
+    // Tests run in parallel: one installs, the others wait for it.
+    static TOOLS: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    TOOLS.get_or_init(install).clone()
+}
+
+fn install() -> PathBuf {
     let requirements = root().join(".ci/requirements.txt");
     let wanted = std::fs::read_to_string(&requirements)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", requirements.display()));
@@ -91,6 +97,27 @@ fn expanded_resource_count(path: &Path) -> usize {
     };
     let (plan, _) = crate::check::check(&stack, &text, Some("prod"));
     crate::check::expanded_resource_count(&plan)
+}
+
+/// The gate can fail: a template with an out-of-range `BatchSize` in an event that reads
+/// `!GetAtt` (which cfn-lint 1.58 does not check on the SAM template) is caught once translated.
+#[test]
+fn the_gate_catches_a_bad_template() {
+    let bin = tools();
+    let work =
+        tempfile::tempdir().unwrap_or_else(|e| panic!("cannot make a temporary folder: {e}"));
+    let bad = work.path().join("bad.yaml");
+    let template = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n  S:\n    Type: AWS::Kinesis::Stream\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n    Properties:\n      ShardCount: 1\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/F\n      Handler: index.handler\n      Runtime: nodejs22.x\n      Events:\n        S:\n          Type: Kinesis\n          Properties:\n            Stream: !GetAtt S.Arn\n            StartingPosition: TRIM_HORIZON\n            BatchSize: 100000\n";
+    std::fs::write(&bad, template)
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", bad.display()));
+    let script = root().join(".ci/sam_translate.py");
+    let (ok, output) = run(&bin.join("python"), &[&script, work.path(), &bad]);
+    assert!(ok, "{output}");
+    let (ok, output) = run(&bin.join("cfn-lint"), &[&work.path().join("bad.json")]);
+    assert!(
+        !ok && output.contains("100000"),
+        "cfn-lint missed BatchSize 100000:\n{output}"
+    );
 }
 
 #[test]
