@@ -417,8 +417,7 @@ impl Checker<'_> {
     fn runtime(&mut self, r: &Sp<String>) {
         let Some(known) = runtime::find(&r.value) else {
             let current: Vec<&str> = runtime::current_ids().collect();
-            let help = suggest::nearest(&r.value, current.iter().copied())
-                .map(|near| format!("did you mean `{near}`?"))
+            let help = suggest::did_you_mean(&r.value, current.iter().copied())
                 .or_else(|| Some(format!("current runtimes: {}", current.join(", "))));
             self.problems.push(Problem::UnknownRuntime {
                 runtime: r.value.clone(),
@@ -494,8 +493,7 @@ impl Checker<'_> {
                         end,
                         name: name.value.clone(),
                         span: name.span,
-                        help: suggest::nearest(&name.value, ids.iter().copied())
-                            .map(|near| format!("did you mean `{near}`?")),
+                        help: suggest::did_you_mean(&name.value, ids.iter().copied()),
                     });
                 }
                 found

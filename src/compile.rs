@@ -97,6 +97,23 @@ fn read_input(path: &Path, io: &mut Io<'_>) -> Result<(String, Vec<u8>), String>
     Ok((name, bytes))
 }
 
+/// Compiles one file and prints its diagnostics, if any; the template when there were no errors.
+fn compile_and_report(
+    name: &str,
+    bytes: &[u8],
+    environment: Option<&str>,
+    io: &mut Io<'_>,
+) -> Option<String> {
+    let compiled = compile(bytes, environment);
+    if !compiled.problems.is_empty() {
+        let report = FileReport::new(name, compiled.text, compiled.problems);
+        let _ = io
+            .stderr
+            .write_all(report.render_human(io.color, 100).as_bytes());
+    }
+    compiled.template
+}
+
 fn fail(io: &mut Io<'_>, message: &str) -> i32 {
     let _ = writeln!(io.stderr, "error: {message}");
     exit::IO
@@ -107,14 +124,7 @@ pub fn command(args: &CompileArgs, io: &mut Io<'_>) -> i32 {
         Ok(input) => input,
         Err(message) => return fail(io, &message),
     };
-    let compiled = compile(&bytes, args.environment.as_deref());
-    if !compiled.problems.is_empty() {
-        let report = FileReport::new(&name, compiled.text, compiled.problems);
-        let _ = io
-            .stderr
-            .write_all(report.render_human(io.color, 100).as_bytes());
-    }
-    let Some(template) = compiled.template else {
+    let Some(template) = compile_and_report(&name, &bytes, args.environment.as_deref(), io) else {
         return exit::INVALID;
     };
     let Some(path) = &args.output else {
@@ -165,14 +175,8 @@ pub fn validate(args: &ValidateArgs, io: &mut Io<'_>) -> i32 {
                 continue;
             }
         };
-        let compiled = compile(&bytes, args.environment.as_deref());
-        invalid |= compiled.template.is_none();
-        if !compiled.problems.is_empty() {
-            let report = FileReport::new(&name, compiled.text, compiled.problems);
-            let _ = io
-                .stderr
-                .write_all(report.render_human(io.color, 100).as_bytes());
-        }
+        let template = compile_and_report(&name, &bytes, args.environment.as_deref(), io);
+        invalid |= template.is_none();
     }
     if unreadable {
         exit::IO

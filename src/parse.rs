@@ -364,8 +364,7 @@ impl Decoder<'_> {
         if let Some((_, value)) = options.iter().find(|(name, _)| *name == text) {
             return Some(Sp::new(*value, node.span));
         }
-        let help =
-            suggest::nearest(&text, names.iter().copied()).map(|n| format!("did you mean `{n}`?"));
+        let help = suggest::did_you_mean(&text, names.iter().copied());
         self.problems.push(Problem::InvalidChoice {
             key: key.to_owned(),
             found: text,

@@ -15,10 +15,18 @@ pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
     best.map(|(_, candidate)| candidate)
 }
 
+/// "did you mean `x`?" for the nearest candidate, if one is close enough.
+pub fn did_you_mean<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    nearest(input, candidates).map(|near| format!("did you mean `{near}`?"))
+}
+
 /// A help line for a misspelt name: the nearest valid one, else the whole list when it is short.
 pub fn help(input: &str, candidates: &[&str]) -> Option<String> {
-    if let Some(near) = nearest(input, candidates.iter().copied()) {
-        return Some(format!("did you mean `{near}`?"));
+    if let Some(help) = did_you_mean(input, candidates.iter().copied()) {
+        return Some(help);
     }
     if candidates.is_empty() {
         return None;

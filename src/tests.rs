@@ -120,22 +120,14 @@ pub(crate) fn fixture_paths(kind: &str) -> Vec<std::path::PathBuf> {
 }
 
 fn fixture_texts(kind: &str) -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(kind);
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.extension().is_some_and(|e| e == "yaml") {
+    fixture_paths(kind)
+        .into_iter()
+        .map(|path| {
             let text = std::fs::read(&path).unwrap_or_default();
-            out.push((
-                path.display().to_string(),
-                String::from_utf8_lossy(&text).into_owned(),
-            ));
-        }
-    }
-    out.sort();
-    out
+            let text = String::from_utf8_lossy(&text).into_owned();
+            (path.display().to_string(), text)
+        })
+        .collect()
 }
 
 /// Every diagnostic code in `diagnostic.rs` is shown by at least one err or warn fixture.
@@ -150,11 +142,8 @@ fn every_code_has_a_fixture() {
     assert!(codes.len() >= 25, "only {} codes found", codes.len());
     let mut outputs = String::new();
     for kind in ["err", "warn"] {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures")
-            .join(kind);
-        for (path, _) in fixture_texts(kind) {
-            outputs.push_str(&compile_fixture(&dir.join(Path::new(&path))).stderr);
+        for path in fixture_paths(kind) {
+            outputs.push_str(&compile_fixture(&path).stderr);
         }
     }
     let missing: Vec<&&str> = codes
