@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+use crate::report::{ColorChoice, Format};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -20,15 +22,54 @@ pub struct Cli {
 pub enum Command {
     /// Compile a stack description into a SAM template.yaml
     #[command(
-        after_help = "Examples:\n  stackwire compile stack.yaml -o template.yaml\n  stackwire compile stack.yaml -o template.yaml --check   # in CI: fail when template.yaml is stale\n  cat stack.yaml | stackwire compile - > template.yaml"
+        after_help = "Examples:\n  stackwire compile stack.yaml -o template.yaml\n  stackwire compile stack.yaml -o template.yaml --check   # in CI: fail when template.yaml is stale\n  cat stack.yaml | stackwire compile - > template.yaml\n  stackwire compile stack.yaml -o template.yaml --check --format github"
     )]
     Compile(CompileArgs),
 
     /// Check stack descriptions and report every problem in every file (for pre-commit)
     #[command(
-        after_help = "Examples:\n  stackwire validate stack.yaml\n  stackwire validate stacks/*.yaml --environment prod"
+        after_help = "Examples:\n  stackwire validate stack.yaml\n  stackwire validate stacks/*.yaml --environment prod\n  stackwire validate stack.yaml --format github   # annotations in a GitHub Actions job\n  stackwire validate stacks/*.yaml --format sarif > stackwire.sarif"
     )]
     Validate(ValidateArgs),
+
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on standard output
+    #[command(
+        after_help = "Examples:\n  stackwire completions bash > ~/.local/share/bash-completion/completions/stackwire\n  stackwire completions zsh > ~/.zfunc/_stackwire   # with fpath+=(~/.zfunc) before compinit\n  stackwire completions fish > ~/.config/fish/completions/stackwire.fish"
+    )]
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// The completion script for `shell`.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut script = Vec::new();
+    // Into memory: clap_complete panics when it cannot write, and a closed pipe is no reason to.
+    clap_complete::generate(shell, &mut Cli::command(), "stackwire", &mut script);
+    script
+}
+
+/// How diagnostics are written (`compile` and `validate`).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Diagnostics")]
+pub struct ReportArgs {
+    /// How to write diagnostics; human goes to standard error, the others to standard output
+    /// for `validate` and to standard error for `compile`
+    #[arg(long, value_enum, default_value_t = Format::Human, value_name = "FORMAT")]
+    pub format: Format,
+
+    /// When to colour human diagnostics; `auto` honours NO_COLOR
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Draw human diagnostics with ASCII only, without box-drawing characters
+    #[arg(long)]
+    pub plain: bool,
 }
 
 #[derive(Debug, Args)]
@@ -40,6 +81,9 @@ pub struct ValidateArgs {
     /// The environment whose Parameter Store paths `existing: {env: ...}` reads
     #[arg(long, value_name = "NAME", value_parser = environment_name)]
     pub environment: Option<String>,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 #[derive(Debug, Args)]
@@ -59,6 +103,9 @@ pub struct CompileArgs {
     /// Write nothing; exit 4 and print a diff when the file at -o is not what would be written
     #[arg(long, requires = "output")]
     pub check: bool,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
 }
 
 fn environment_name(s: &str) -> Result<String, String> {

@@ -5,8 +5,9 @@ use std::path::Path;
 
 use miette::SourceSpan;
 
-use crate::cli::{CompileArgs, ValidateArgs};
-use crate::diagnostic::{FileReport, Problem, thousands};
+use crate::cli::{CompileArgs, ReportArgs, ValidateArgs};
+use crate::diagnostic::{Problem, thousands};
+use crate::report::{self, Reporter, Sink};
 use crate::{Io, check, emit, exit, lower, output, parse};
 
 /// CloudFormation's limits on a template body.
@@ -83,48 +84,67 @@ fn first_offset(problem: &Problem) -> usize {
         .unwrap_or(0)
 }
 
-/// Reads a stack file, or standard input for `-`. Returns the name to show and the bytes.
-fn read_input(path: &Path, io: &mut Io<'_>) -> Result<(String, Vec<u8>), String> {
+/// Reads a stack file, or standard input for `-`. Returns the name to show and the bytes, or
+/// the name and why it could not be read.
+fn read_input(path: &Path, io: &mut Io<'_>) -> Result<(String, Vec<u8>), (String, String)> {
     let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
-        io.stdin
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok(("<stdin>".to_owned(), bytes));
+        io.stdin.read_to_end(&mut bytes).map_err(|e| {
+            (
+                report::STDIN.to_owned(),
+                format!("cannot read standard input: {e}"),
+            )
+        })?;
+        return Ok((report::STDIN.to_owned(), bytes));
     }
     let name = path.display().to_string();
-    bytes = std::fs::read(path).map_err(|e| format!("cannot read `{name}`: {e}"))?;
+    bytes = std::fs::read(path).map_err(|e| {
+        let message = format!("cannot read `{name}`: {e}");
+        (name.clone(), message)
+    })?;
     Ok((name, bytes))
 }
 
-/// Compiles one file and prints its diagnostics, if any; the template when there were no errors.
+/// The reporter for `--format`, `--color` and `--plain`, writing machine formats to `sink`.
+fn reporter(args: &ReportArgs, io: &Io<'_>, sink: Sink) -> Reporter {
+    Reporter::new(args.format, args.color.resolve(io.color), args.plain, sink)
+}
+
+/// Compiles one file and reports its diagnostics, if any; the template when there were no errors.
 fn compile_and_report(
     name: &str,
     bytes: &[u8],
     environment: Option<&str>,
+    reporter: &mut Reporter,
     io: &mut Io<'_>,
 ) -> Option<String> {
     let compiled = compile(bytes, environment);
-    if !compiled.problems.is_empty() {
-        let report = FileReport::new(name, compiled.text, compiled.problems);
-        let _ = io
-            .stderr
-            .write_all(report.render_human(io.color, 100).as_bytes());
-    }
+    reporter.file(io, name, compiled.text, compiled.problems);
     compiled.template
 }
 
-fn fail(io: &mut Io<'_>, message: &str) -> i32 {
-    let _ = writeln!(io.stderr, "error: {message}");
+/// `compile`. Diagnostics in every format go to standard error: standard output carries the
+/// template (or, with `--check`, the diff).
+pub fn command(args: &CompileArgs, io: &mut Io<'_>) -> i32 {
+    let mut reporter = reporter(&args.report, io, Sink::Stderr);
+    let code = compile_to(args, &mut reporter, io);
+    reporter.finish(io);
+    code
+}
+
+/// Reports that a file (standard input or output when `None`) could not be read or written.
+fn fail(reporter: &mut Reporter, io: &mut Io<'_>, file: Option<&str>, message: String) -> i32 {
+    reporter.failure(io, file, message, true);
     exit::IO
 }
 
-pub fn command(args: &CompileArgs, io: &mut Io<'_>) -> i32 {
+fn compile_to(args: &CompileArgs, reporter: &mut Reporter, io: &mut Io<'_>) -> i32 {
     let (name, bytes) = match read_input(&args.stack, io) {
         Ok(input) => input,
-        Err(message) => return fail(io, &message),
+        Err((name, message)) => return fail(reporter, io, Some(&name), message),
     };
-    let Some(template) = compile_and_report(&name, &bytes, args.environment.as_deref(), io) else {
+    let template = compile_and_report(&name, &bytes, args.environment.as_deref(), reporter, io);
+    let Some(template) = template else {
         return exit::INVALID;
     };
     let Some(path) = &args.output else {
@@ -134,7 +154,12 @@ pub fn command(args: &CompileArgs, io: &mut Io<'_>) -> i32 {
             .and_then(|()| io.stdout.flush())
         {
             Ok(()) => exit::OK,
-            Err(e) => fail(io, &format!("cannot write the template: {e}")),
+            Err(e) => fail(
+                reporter,
+                io,
+                None,
+                format!("cannot write the template: {e}"),
+            ),
         };
     };
     let shown = path.display().to_string();
@@ -142,42 +167,67 @@ pub fn command(args: &CompileArgs, io: &mut Io<'_>) -> i32 {
         let on_disk = match std::fs::read(path) {
             Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
-            Err(e) => return fail(io, &format!("cannot read `{shown}`: {e}")),
+            Err(e) => {
+                return fail(
+                    reporter,
+                    io,
+                    Some(&shown),
+                    format!("cannot read `{shown}`: {e}"),
+                );
+            }
         };
         if on_disk == template {
             return exit::OK;
         }
         let diff = output::unified_diff(&on_disk, &template, &shown);
         let _ = io.stdout.write_all(diff.as_bytes());
-        let _ = writeln!(
-            io.stderr,
-            "error: `{shown}` is out of date; run `stackwire compile {} -o {shown}` and commit the result",
-            args.stack.display()
+        reporter.failure(
+            io,
+            Some(&shown),
+            format!(
+                "`{shown}` is out of date; run `stackwire compile {} -o {shown}` and commit the result",
+                args.stack.display()
+            ),
+            false,
         );
         return exit::STALE;
     }
     match output::write_atomic(path, template.as_bytes()) {
         Ok(()) => exit::OK,
-        Err(e) => fail(io, &format!("cannot write `{shown}`: {e}")),
+        Err(e) => fail(
+            reporter,
+            io,
+            Some(&shown),
+            format!("cannot write `{shown}`: {e}"),
+        ),
     }
 }
 
 /// `validate`: compiles each file without writing, reports every problem in every file. Exits 3
 /// when a file could not be read (the others are still checked), else 1 when any has errors.
+/// Human diagnostics go to standard error, the other formats to standard output.
 pub fn validate(args: &ValidateArgs, io: &mut Io<'_>) -> i32 {
+    let mut reporter = reporter(&args.report, io, Sink::Stdout);
     let (mut unreadable, mut invalid) = (false, false);
     for path in &args.stacks {
         let (name, bytes) = match read_input(path, io) {
             Ok(input) => input,
-            Err(message) => {
-                let _ = writeln!(io.stderr, "error: {message}");
+            Err((name, message)) => {
+                reporter.failure(io, Some(&name), message, true);
                 unreadable = true;
                 continue;
             }
         };
-        let template = compile_and_report(&name, &bytes, args.environment.as_deref(), io);
+        let template = compile_and_report(
+            &name,
+            &bytes,
+            args.environment.as_deref(),
+            &mut reporter,
+            io,
+        );
         invalid |= template.is_none();
     }
+    reporter.finish(io);
     if unreadable {
         exit::IO
     } else if invalid {

@@ -55,7 +55,7 @@ pub enum Problem {
         key: String,
         #[label("first defined here")]
         first: SourceSpan,
-        #[label("defined again here")]
+        #[label(primary, "defined again here")]
         span: SourceSpan,
     },
 
@@ -160,7 +160,7 @@ pub enum Problem {
         other: String,
         #[label("`{other}` is defined here")]
         first: SourceSpan,
-        #[label("and `{id}` here")]
+        #[label(primary, "and `{id}` here")]
         span: SourceSpan,
     },
 
@@ -173,7 +173,7 @@ pub enum Problem {
         id: String,
         first: String,
         origin: String,
-        #[label("`{id}` is taken here")]
+        #[label(primary, "`{id}` is taken here")]
         span: SourceSpan,
         #[label("and generated from here")]
         owner: SourceSpan,
@@ -226,7 +226,7 @@ pub enum Problem {
     )]
     ExistingStreamConflict {
         key: String,
-        #[label("not allowed beside `existing`")]
+        #[label(primary, "not allowed beside `existing`")]
         span: SourceSpan,
         #[label("the existing stream")]
         existing: SourceSpan,
@@ -240,7 +240,7 @@ pub enum Problem {
         )
     )]
     OnDemandShardCount {
-        #[label("not allowed with `mode: onDemand`")]
+        #[label(primary, "not allowed with `mode: onDemand`")]
         span: SourceSpan,
         #[label("on-demand here")]
         mode: SourceSpan,
@@ -293,7 +293,7 @@ pub enum Problem {
     EnvVarCollision {
         name: String,
         function: String,
-        #[label("`{name}` again")]
+        #[label(primary, "`{name}` again")]
         span: SourceSpan,
         #[label("`{name}` is first set here")]
         first: SourceSpan,
@@ -378,7 +378,7 @@ pub enum Problem {
         to: String,
         #[label("first defined here")]
         first: SourceSpan,
-        #[label("defined again here")]
+        #[label(primary, "defined again here")]
         span: SourceSpan,
     },
 
@@ -498,7 +498,7 @@ pub enum Problem {
     ParameterCollision {
         name: String,
         other: String,
-        #[label("parameter `{name}`")]
+        #[label(primary, "parameter `{name}`")]
         span: SourceSpan,
         #[label("{other}")]
         first: SourceSpan,
@@ -623,6 +623,11 @@ impl FileReport {
         } else {
             GraphicalTheme::unicode_nocolor()
         };
+        self.render_human_themed(theme, width)
+    }
+
+    /// The report in miette's graphical layout, drawn with `theme` (ASCII for `--plain`).
+    pub fn render_human_themed(&self, theme: GraphicalTheme, width: usize) -> String {
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(width)
             .with_links(false);

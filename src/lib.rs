@@ -17,12 +17,15 @@ pub mod model;
 pub mod node;
 pub mod output;
 pub mod parse;
+pub mod report;
 pub mod runtime;
 pub mod suggest;
 pub mod template;
 
 #[cfg(test)]
 mod conformance;
+#[cfg(test)]
+mod report_tests;
 #[cfg(test)]
 mod tests;
 
@@ -50,7 +53,8 @@ pub struct Io<'a> {
     pub stdin: &'a mut dyn Read,
     pub stdout: &'a mut dyn Write,
     pub stderr: &'a mut dyn Write,
-    /// Colour in human-readable diagnostics.
+    /// Colour in human-readable diagnostics under `--color auto` (standard error is a terminal
+    /// and `NO_COLOR` is not set; see `report::auto_color`).
     pub color: bool,
 }
 
@@ -82,5 +86,19 @@ where
     match cli.command {
         cli::Command::Compile(args) => compile::command(&args, io),
         cli::Command::Validate(args) => compile::validate(&args, io),
+        cli::Command::Completions(args) => {
+            let script = cli::completions(args.shell);
+            match io
+                .stdout
+                .write_all(&script)
+                .and_then(|()| io.stdout.flush())
+            {
+                Ok(()) => exit::OK,
+                Err(e) => {
+                    let _ = writeln!(io.stderr, "error: cannot write the completion script: {e}");
+                    exit::IO
+                }
+            }
+        }
     }
 }

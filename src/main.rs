@@ -1,8 +1,11 @@
 use std::io::IsTerminal;
 
 fn main() {
-    let color = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    // What `--color auto` means; `--color always|never` overrides it.
+    let color = stackwire::report::auto_color(
+        std::io::stderr().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    );
     let mut io = stackwire::Io {
         stdin: &mut std::io::stdin().lock(),
         stdout: &mut std::io::stdout().lock(),
