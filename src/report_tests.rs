@@ -157,7 +157,7 @@ fn a_github_message_with_newlines_and_commas_stays_one_command() {
 
 // --- every format carries the same diagnostics ------------------------------------------------
 
-/// One diagnostic as a format shows it: code, line, column (`None` where the format has none).
+/// One diagnostic as a format shows it: `<severity> <code>`, line, column.
 type Seen = (String, usize, Option<usize>);
 
 fn fixture_args(path: &Path) -> (String, Vec<String>) {
@@ -186,11 +186,12 @@ fn from_human(out: &Outcome) -> Vec<(String, Vec<(usize, usize)>)> {
     assert_eq!(out.stdout, "", "human diagnostics go to standard error");
     let mut seen: Vec<(String, Vec<(usize, usize)>)> = Vec::new();
     for line in out.stderr.lines() {
-        if let Some(c) = line
-            .strip_prefix("Error: ")
-            .or_else(|| line.strip_prefix("Warning: "))
-        {
-            seen.push((c.to_owned(), Vec::new()));
+        let error = line.strip_prefix("Error: ").map(|c| format!("error {c}"));
+        let warning = line
+            .strip_prefix("Warning: ")
+            .map(|c| format!("warning {c}"));
+        if let Some(c) = error.or(warning) {
+            seen.push((c, Vec::new()));
         } else if let Some(at) = line.trim_start().strip_prefix("╭─[") {
             let mut parts = at.trim_end_matches(']').rsplitn(3, ':');
             let column = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
@@ -238,7 +239,11 @@ fn from_json(out: &Outcome) -> Vec<Seen> {
                 assert_eq!(labels[0][key], d[key], "the first label is the primary one");
             }
             (
-                d["code"].as_str().unwrap_or_default().to_owned(),
+                format!(
+                    "{} {}",
+                    d["severity"].as_str().unwrap_or_default(),
+                    d["code"].as_str().unwrap_or_default()
+                ),
                 d["line"].as_u64().unwrap_or(0) as usize,
                 d["column"].as_u64().map(|c| c as usize),
             )
@@ -262,7 +267,11 @@ fn from_github(out: &Outcome) -> Vec<Seen> {
             };
             let number = |key: &str| get(key).parse::<usize>().unwrap_or(0);
             assert!(number("endLine") >= number("line"), "{line}");
-            (get("title"), number("line"), Some(number("col")))
+            (
+                format!("{command} {}", get("title")),
+                number("line"),
+                Some(number("col")),
+            )
         })
         .collect()
 }
@@ -294,7 +303,11 @@ fn from_sarif(out: &Outcome) -> Vec<Seen> {
             assert_eq!(rules[index]["defaultConfiguration"]["level"], r["level"]);
             let region = &r["locations"][0]["physicalLocation"]["region"];
             (
-                r["ruleId"].as_str().unwrap_or_default().to_owned(),
+                format!(
+                    "{} {}",
+                    r["level"].as_str().unwrap_or_default(),
+                    r["ruleId"].as_str().unwrap_or_default()
+                ),
                 region["startLine"].as_u64().unwrap_or(0) as usize,
                 region["startColumn"].as_u64().map(|c| c as usize),
             )
@@ -336,10 +349,16 @@ fn every_format_carries_the_same_diagnostics() {
             let codes: Vec<String> = compiled
                 .problems
                 .iter()
-                .filter_map(|p| miette::Diagnostic::code(p).map(|c| c.to_string()))
+                .filter_map(|p| {
+                    let severity = if p.is_error() { "error" } else { "warning" };
+                    miette::Diagnostic::code(p).map(|c| format!("{severity} {c}"))
+                })
                 .collect();
             let json_codes: Vec<&String> = json.iter().map(|(c, _, _)| c).collect();
             assert_eq!(json_codes, codes.iter().collect::<Vec<_>>(), "{shown}");
+            if kind == "warn" {
+                assert!(codes.iter().all(|c| c.starts_with("warning ")), "{shown}");
+            }
             match kind {
                 "ok" => assert!(codes.is_empty(), "{shown}"),
                 _ => assert!(!codes.is_empty(), "{shown}: no diagnostics"),
