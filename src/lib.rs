@@ -12,6 +12,7 @@ pub mod compile;
 pub mod diagnostic;
 pub mod emit;
 pub mod ids;
+pub mod keys;
 pub mod lower;
 pub mod model;
 pub mod node;
