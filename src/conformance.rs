@@ -14,13 +14,13 @@ use std::process::Command;
 
 use crate::tests::{compile_fixture, fixture_paths};
 
-fn root() -> &'static Path {
+pub(crate) fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The virtualenv's `bin` folder, with the pinned tools installed (once; reused while the
 /// requirements are unchanged).
-fn tools() -> PathBuf {
+pub(crate) fn tools() -> PathBuf {
     // Tests run in parallel: one installs, the others wait for it.
     static TOOLS: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     TOOLS.get_or_init(install).clone()
@@ -42,9 +42,14 @@ fn install() -> PathBuf {
             python.as_str(),
             vec!["-m".as_ref(), "venv".as_ref(), venv.as_os_str()],
         ),
+        // `python -m pip`, not the `pip` script: a venv copied from another checkout (a
+        // worktree's `target/`) keeps scripts whose first line names the original's python, so
+        // the script would install into the original venv; the `python` link installs here.
         (
             "pip",
             vec![
+                "-m".as_ref(),
+                "pip".as_ref(),
                 "install".as_ref(),
                 "--quiet".as_ref(),
                 "--disable-pip-version-check".as_ref(),
@@ -55,7 +60,7 @@ fn install() -> PathBuf {
     ];
     for (program, args) in steps {
         let program = if program == "pip" {
-            bin.join("pip")
+            bin.join("python")
         } else {
             PathBuf::from(program)
         };
@@ -95,7 +100,7 @@ fn expanded_resource_count(path: &Path) -> usize {
     let (Some(stack), _) = crate::parse::parse(&text) else {
         panic!("{} does not parse", path.display());
     };
-    let (plan, _) = crate::check::check(&stack, &text, Some("prod"));
+    let (plan, _) = crate::check::check(&stack, Some("prod"));
     crate::check::expanded_resource_count(&plan)
 }
 
