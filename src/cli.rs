@@ -29,6 +29,12 @@ pub enum Command {
         after_help = "Examples:\n  stackwire validate stack.yaml\n  stackwire validate stacks/*.yaml --environment prod"
     )]
     Validate(ValidateArgs),
+
+    /// Print a JSON Schema (draft-07) of the stack description, for editor completion
+    #[command(
+        after_help = "Examples:\n  stackwire schema > stack.schema.json\n\nThen, as the first line of stack.yaml (yaml-language-server):\n  # yaml-language-server: $schema=./stack.schema.json"
+    )]
+    Schema,
 }
 
 #[derive(Debug, Args)]

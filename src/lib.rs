@@ -19,11 +19,14 @@ pub mod node;
 pub mod output;
 pub mod parse;
 pub mod runtime;
+pub mod schema;
 pub mod suggest;
 pub mod template;
 
 #[cfg(test)]
 mod conformance;
+#[cfg(test)]
+mod schema_tests;
 #[cfg(test)]
 mod tests;
 
@@ -83,5 +86,6 @@ where
     match cli.command {
         cli::Command::Compile(args) => compile::command(&args, io),
         cli::Command::Validate(args) => compile::validate(&args, io),
+        cli::Command::Schema => schema::command(io),
     }
 }
