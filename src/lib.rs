@@ -26,6 +26,8 @@ pub mod template;
 #[cfg(test)]
 mod conformance;
 #[cfg(test)]
+mod precommit_tests;
+#[cfg(test)]
 mod schema_tests;
 #[cfg(test)]
 mod tests;
