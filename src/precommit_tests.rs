@@ -163,4 +163,17 @@ fn the_pre_commit_hook_passes_good_stacks_and_fails_bad_ones() {
         !output.contains("settings.yaml"),
         "a file not named like a stack was checked:\n{output}"
     );
+
+    // Drop the builds of earlier trees (their temporary configs are gone); this one stays.
+    let gc = Command::new(tools().join("python"))
+        .args(["-m", "pre_commit", "gc"])
+        .env("PRE_COMMIT_HOME", cache.join("home"))
+        .current_dir(repo)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run pre-commit gc: {e}"));
+    assert!(
+        gc.status.success(),
+        "{}",
+        String::from_utf8_lossy(&gc.stderr)
+    );
 }
