@@ -12,7 +12,7 @@ use miette::SourceSpan;
 use crate::diagnostic::Problem;
 use crate::keys::{self, Key, Kind};
 use crate::model::{
-    Body, DiscoveryOptions, EventOptions, Function, Resource, Sp, Stack, Stream, Wire,
+    Body, DiscoveryOptions, EventOptions, Existing, Function, Resource, Sp, Stack, Stream, Wire,
 };
 use crate::node::{Node, Value};
 use crate::suggest;
@@ -599,10 +599,10 @@ impl Decoder<'_> {
         model: &mut M,
         node: &Node,
         forms: &[keys::Form],
-        set: fn(&mut M, Sp<crate::model::Existing>),
+        set: fn(&mut M, Sp<Existing>),
     ) {
         if let Value::Str(arn) = &node.value {
-            let value = crate::model::Existing::Arn(arn.clone());
+            let value = Existing::Arn(arn.clone());
             return set(model, Sp::new(value, node.span));
         }
         let help =
