@@ -1,6 +1,6 @@
 //! Stage 2: every rule of the stack format, all problems collected.
 //!
-//! `check` validates values (ranges, names, ARNs, runtimes), resolves wires to their ends and
+//! `check` validates values (names, ARNs, runtimes), resolves wires to their ends and
 //! kinds, assigns environment variable names, and finds collisions between the stack's IDs and
 //! those SAM and stackwire generate. What it works out is the `Plan` that `lower` follows.
 
@@ -11,12 +11,12 @@ use miette::SourceSpan;
 use crate::arn;
 use crate::diagnostic::{Problem, thousands};
 use crate::ids;
+use crate::keys;
 use crate::model::{
     Access, Body, Encryption, EventOptions, Existing, Function, Sp, Stack, StartingPosition,
     Stream, StreamMode, Wire, WireKind,
 };
 use crate::node::{Node, Value};
-use crate::parse::{DISCOVERY_KEYS, EVENT_KEYS};
 use crate::runtime::{self, Status};
 use crate::suggest;
 
@@ -68,14 +68,9 @@ pub struct Plan<'a> {
     pub consumers: Vec<Vec<usize>>,
 }
 
-pub fn check<'a>(
-    stack: &'a Stack,
-    text: &str,
-    environment: Option<&'a str>,
-) -> (Plan<'a>, Vec<Problem>) {
+pub fn check<'a>(stack: &'a Stack, environment: Option<&'a str>) -> (Plan<'a>, Vec<Problem>) {
     let n = stack.resources.len();
     let mut checker = Checker {
-        text,
         environment,
         problems: Vec::new(),
     };
@@ -86,20 +81,19 @@ pub fn check<'a>(
         discoveries: (0..n).map(|_| Vec::new()).collect(),
         consumers: (0..n).map(|_| Vec::new()).collect(),
     };
-    if let Some(d) = &stack.description {
-        checker.max_len(d, "description", 1024);
-        if d.value.contains("${") {
-            checker.problems.push(Problem::InvalidName {
-                what: "description",
-                value: d.value.clone(),
-                reason: "`${` would read as a CloudFormation substitution".to_owned(),
-                span: d.span,
-                help: Some(
-                    "a template's Description cannot use `!Sub`; write `$ {` or drop the braces"
-                        .to_owned(),
-                ),
-            });
-        }
+    if let Some(d) = &stack.description
+        && d.value.contains("${")
+    {
+        checker.problems.push(Problem::InvalidName {
+            what: "description",
+            value: d.value.clone(),
+            reason: "`${` would read as a CloudFormation substitution".to_owned(),
+            span: d.span,
+            help: Some(
+                "a template's Description cannot use `!Sub`; write `$ {` or drop the braces"
+                    .to_owned(),
+            ),
+        });
     }
     checker.logical_ids(stack);
     for resource in &stack.resources {
@@ -116,41 +110,11 @@ pub fn check<'a>(
 }
 
 struct Checker<'t> {
-    text: &'t str,
     environment: Option<&'t str>,
     problems: Vec<Problem>,
 }
 
 impl Checker<'_> {
-    fn source(&self, span: SourceSpan) -> &str {
-        let start = span.offset();
-        self.text.get(start..start + span.len()).unwrap_or("")
-    }
-
-    fn range(&mut self, value: &Option<Sp<i128>>, key: &str, lo: i128, hi: i128) {
-        if let Some(v) = value
-            && !(lo..=hi).contains(&v.value)
-        {
-            self.problems.push(Problem::OutOfRange {
-                key: key.to_owned(),
-                value: self.source(v.span).to_owned(),
-                range: format!("{lo} to {hi}"),
-                span: v.span,
-            });
-        }
-    }
-
-    fn max_len(&mut self, value: &Sp<String>, key: &str, max: usize) {
-        if value.value.len() > max {
-            self.problems.push(Problem::TooLong {
-                key: key.to_owned(),
-                len: value.value.len(),
-                max,
-                span: value.span,
-            });
-        }
-    }
-
     fn logical_ids(&mut self, stack: &Stack) {
         let mut by_lowercase: HashMap<String, &Sp<String>> = HashMap::new();
         for resource in &stack.resources {
@@ -231,7 +195,6 @@ impl Checker<'_> {
         if let Some(name) = &s.name {
             self.physical_name(name, "stream name", 128, b"_.-");
         }
-        self.range(&s.shard_count, "shardCount", 1, 100_000);
         if let (Some(mode), Some(count)) = (&s.mode, &s.shard_count)
             && mode.value == StreamMode::OnDemand
         {
@@ -240,7 +203,6 @@ impl Checker<'_> {
                 mode: mode.span,
             });
         }
-        self.range(&s.retention_hours, "retentionHours", 24, 8760);
         if let Some(Sp {
             value: Encryption::Key(key),
             span,
@@ -359,18 +321,16 @@ impl Checker<'_> {
         if let Some(r) = &f.runtime {
             self.runtime(r);
         }
-        if let Some(h) = &f.handler {
-            if h.value.trim().is_empty() {
-                self.problems.push(Problem::InvalidName {
-                    what: "handler",
-                    value: h.value.clone(),
-                    reason: "it is empty".to_owned(),
-                    span: h.span,
-                    help: Some("name the entry point, such as `index.handler`".to_owned()),
-                });
-            } else {
-                self.max_len(h, "handler", 128);
-            }
+        if let Some(h) = &f.handler
+            && h.value.trim().is_empty()
+        {
+            self.problems.push(Problem::InvalidName {
+                what: "handler",
+                value: h.value.clone(),
+                reason: "it is empty".to_owned(),
+                span: h.span,
+                help: Some("name the entry point, such as `index.handler`".to_owned()),
+            });
         }
         if let Some(src) = &f.source {
             let v = &src.value;
@@ -395,11 +355,6 @@ impl Checker<'_> {
         }
         if let Some(name) = &f.name {
             self.physical_name(name, "function name", 64, b"_-");
-        }
-        self.range(&f.memory, "memory", 128, 10_240);
-        self.range(&f.timeout, "timeout", 1, 900);
-        if let Some(d) = &f.description {
-            self.max_len(d, "description", 256);
         }
         for (name, _) in &f.environment {
             self.env_var_name(name);
@@ -570,13 +525,13 @@ impl Checker<'_> {
 
     fn wire_keys(&mut self, wire: &Wire, kind: WireKind) {
         let (other, other_kind) = match kind {
-            WireKind::Event => (DISCOVERY_KEYS, WireKind::Discovery),
-            WireKind::Discovery => (EVENT_KEYS, WireKind::Event),
+            WireKind::Event => (keys::DISCOVERY, WireKind::Discovery),
+            WireKind::Discovery => (keys::EVENT, WireKind::Event),
         };
         for key in wire
             .keys
             .iter()
-            .filter(|k| other.contains(&k.value.as_str()))
+            .filter(|k| keys::find(other, &k.value).is_some())
         {
             self.problems.push(Problem::WireKeyKind {
                 key: key.value.clone(),
@@ -598,22 +553,6 @@ impl Checker<'_> {
     }
 
     fn event(&mut self, e: &EventOptions) {
-        self.range(&e.batch_size, "batchSize", 1, 10_000);
-        self.range(&e.batch_window, "batchWindow", 0, 300);
-        self.range(&e.parallelization, "parallelization", 1, 10);
-        self.range(&e.retries, "retries", -1, 10_000);
-        self.range(&e.tumbling_window, "tumblingWindow", 0, 900);
-        if let Some(age) = &e.max_record_age
-            && age.value != -1
-            && !(60..=604_800).contains(&age.value)
-        {
-            self.problems.push(Problem::OutOfRange {
-                key: "maxRecordAge".to_owned(),
-                value: self.source(age.span).to_owned(),
-                range: "-1 (no limit) or 60 to 604800".to_owned(),
-                span: age.span,
-            });
-        }
         let at_timestamp = e
             .starting_position
             .as_ref()
@@ -635,10 +574,7 @@ impl Checker<'_> {
                 label: "ignored by Lambda",
                 help: Some("add `startingPosition: AT_TIMESTAMP`, or remove the timestamp"),
             }),
-            (Some(_), true) => {
-                self.range(&e.starting_position_timestamp, "startingPositionTimestamp", 0, 253_402_300_799);
-            }
-            (None, false) => {}
+            (Some(_), true) | (None, false) => {}
         }
         if let Some(dest) = &e.on_failure
             && arn::destination(&dest.value).is_none()

@@ -37,6 +37,12 @@ pub enum Command {
         after_help = "Examples:\n  stackwire completions bash > ~/.local/share/bash-completion/completions/stackwire\n  stackwire completions zsh > ~/.zfunc/_stackwire   # with fpath+=(~/.zfunc) before compinit\n  stackwire completions fish > ~/.config/fish/completions/stackwire.fish"
     )]
     Completions(CompletionsArgs),
+
+    /// Print a JSON Schema (draft-07) of the stack description, for editor completion
+    #[command(
+        after_help = "Examples:\n  stackwire schema > stack.schema.json\n\nThen, as the first line of stack.yaml (yaml-language-server):\n  # yaml-language-server: $schema=./stack.schema.json"
+    )]
+    Schema,
 }
 
 #[derive(Debug, Args)]

@@ -45,7 +45,7 @@ pub fn compile(bytes: &[u8], environment: Option<&str>) -> Compiled {
     };
     let (stack, mut problems) = parse::parse(text);
     let template = stack.and_then(|stack| {
-        let (plan, found) = check::check(&stack, text, environment);
+        let (plan, found) = check::check(&stack, environment);
         problems.extend(found);
         if problems.iter().any(Problem::is_error) {
             return None;

@@ -99,7 +99,7 @@ fn expanded_resource_count(path: &Path) -> usize {
     let (Some(stack), _) = crate::parse::parse(&text) else {
         panic!("{} does not parse", path.display());
     };
-    let (plan, _) = crate::check::check(&stack, &text, Some("prod"));
+    let (plan, _) = crate::check::check(&stack, Some("prod"));
     crate::check::expanded_resource_count(&plan)
 }
 

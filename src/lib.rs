@@ -12,6 +12,7 @@ pub mod compile;
 pub mod diagnostic;
 pub mod emit;
 pub mod ids;
+pub mod keys;
 pub mod lower;
 pub mod model;
 pub mod node;
@@ -19,13 +20,18 @@ pub mod output;
 pub mod parse;
 pub mod report;
 pub mod runtime;
+pub mod schema;
 pub mod suggest;
 pub mod template;
 
 #[cfg(test)]
 mod conformance;
 #[cfg(test)]
+mod precommit_tests;
+#[cfg(test)]
 mod report_tests;
+#[cfg(test)]
+mod schema_tests;
 #[cfg(test)]
 mod tests;
 
@@ -100,5 +106,6 @@ where
                 }
             }
         }
+        cli::Command::Schema => schema::command(io),
     }
 }

@@ -7,6 +7,29 @@ use miette::SourceSpan;
 
 use crate::node::Node;
 
+/// The words a key of fixed choices takes, and the value each stands for: one list per enum,
+/// read by `parse` (through `keys`), written back by `lower`, and listed by the JSON Schema.
+macro_rules! choices {
+    ($ty:ident { $($variant:ident = $name:literal),+ $(,)? }) => {
+        impl $ty {
+            pub const NAMES: &'static [&'static str] = &[$($name),+];
+
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $($name => Some($ty::$variant),)+
+                    _ => None,
+                }
+            }
+
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name,)+
+                }
+            }
+        }
+    };
+}
+
 /// A value and the span of the text it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sp<T> {
@@ -72,6 +95,11 @@ pub enum StreamMode {
     OnDemand,
 }
 
+choices!(StreamMode {
+    Provisioned = "provisioned",
+    OnDemand = "onDemand",
+});
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Encryption {
     /// The AWS managed key, `alias/aws/kinesis`.
@@ -111,6 +139,11 @@ pub enum Architecture {
     Arm64,
 }
 
+choices!(Architecture {
+    X86_64 = "x86_64",
+    Arm64 = "arm64",
+});
+
 #[derive(Debug, Default)]
 pub struct Function {
     pub runtime: Option<Sp<String>>,
@@ -132,14 +165,12 @@ pub enum WireKind {
     Discovery,
 }
 
-impl WireKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            WireKind::Event => "event",
-            WireKind::Discovery => "discovery",
-        }
-    }
+choices!(WireKind {
+    Event = "event",
+    Discovery = "discovery",
+});
 
+impl WireKind {
     pub fn with_article(self) -> &'static str {
         match self {
             WireKind::Event => "an event subscription",
@@ -162,15 +193,11 @@ pub enum StartingPosition {
     AtTimestamp,
 }
 
-impl StartingPosition {
-    pub fn name(self) -> &'static str {
-        match self {
-            StartingPosition::TrimHorizon => "TRIM_HORIZON",
-            StartingPosition::Latest => "LATEST",
-            StartingPosition::AtTimestamp => "AT_TIMESTAMP",
-        }
-    }
-}
+choices!(StartingPosition {
+    TrimHorizon = "TRIM_HORIZON",
+    Latest = "LATEST",
+    AtTimestamp = "AT_TIMESTAMP",
+});
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -178,6 +205,12 @@ pub enum Access {
     Read,
     Write,
 }
+
+choices!(Access {
+    ReadWrite = "readWrite",
+    Read = "read",
+    Write = "write",
+});
 
 impl Access {
     pub fn reads(self) -> bool {

@@ -3,67 +3,23 @@
 //! serde-saphyr turns the text into a `Node` tree (this is where YAML syntax, duplicate-free
 //! parsing limits and alias bombs are handled); the decoder here walks the tree and builds the
 //! typed `model::Stack`, collecting every structural problem (unknown keys, wrong types, missing
-//! keys, duplicate keys) instead of stopping at the first. Values are range-checked in `check`.
+//! keys, duplicate keys) instead of stopping at the first. Which keys each mapping takes, and
+//! what each value must be (type, choices, range, length), is read from the tables in `keys`;
+//! rules across keys and checks of a value's content are `check`'s.
 
 use miette::SourceSpan;
 
 use crate::diagnostic::Problem;
+use crate::keys::{self, Key, Kind};
 use crate::model::{
-    Access, Architecture, Body, DiscoveryOptions, Encryption, EventOptions, Existing, Function,
-    Resource, Sp, Stack, StartingPosition, Stream, StreamMode, Wire, WireKind,
+    Body, DiscoveryOptions, EventOptions, Existing, Function, Resource, Sp, Stack, Stream, Wire,
 };
 use crate::node::{Node, Value};
 use crate::suggest;
 
-pub const STACK_KEYS: &[&str] = &["stack", "description", "resources", "wires"];
-pub const RESOURCE_TYPES: &[&str] = &["Stream", "Function"];
-pub const STREAM_KEYS: &[&str] = &[
-    "type",
-    "name",
-    "shardCount",
-    "mode",
-    "retentionHours",
-    "encryption",
-    "retain",
-    "tags",
-    "existing",
-];
-pub const FUNCTION_KEYS: &[&str] = &[
-    "type",
-    "runtime",
-    "handler",
-    "source",
-    "name",
-    "memory",
-    "timeout",
-    "architecture",
-    "tracing",
-    "description",
-    "environment",
-    "policies",
-];
-pub const WIRE_END_KEYS: &[&str] = &["from", "to", "kind"];
-pub const EVENT_KEYS: &[&str] = &[
-    "batchSize",
-    "startingPosition",
-    "startingPositionTimestamp",
-    "batchWindow",
-    "parallelization",
-    "retries",
-    "maxRecordAge",
-    "bisectOnError",
-    "tumblingWindow",
-    "reportBatchItemFailures",
-    "onFailure",
-    "filters",
-    "enabled",
-    "fanOut",
-];
-pub const DISCOVERY_KEYS: &[&str] = &["access", "env"];
-
 /// Limits on the YAML itself, far above any real stack and far below what would hurt: a
 /// pre-commit hook must answer an alias bomb or a 10,000-deep nesting with an error, quickly.
-fn options() -> serde_saphyr::Options {
+pub(crate) fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         strict_booleans: true,
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
@@ -350,26 +306,30 @@ impl Decoder<'_> {
         }
     }
 
-    fn choice<T: Copy>(&mut self, node: &Node, key: &str, options: &[(&str, T)]) -> Option<Sp<T>> {
-        let names: Vec<&str> = options.iter().map(|(name, _)| *name).collect();
+    fn choice(
+        &mut self,
+        node: &Node,
+        key: &str,
+        names: &'static [&'static str],
+    ) -> Option<Sp<&'static str>> {
         let text = match &node.value {
             Value::Str(s) => s.clone(),
             _ => {
                 let expected = "one of the listed words";
-                let help = Some(format!("use one of {}", quoted_list(&names)));
+                let help = Some(format!("use one of {}", quoted_list(names)));
                 self.wrong_type(node, key, expected, help);
                 return None;
             }
         };
-        if let Some((_, value)) = options.iter().find(|(name, _)| *name == text) {
-            return Some(Sp::new(*value, node.span));
+        if let Some(name) = names.iter().find(|name| **name == text) {
+            return Some(Sp::new(*name, node.span));
         }
         let help = suggest::did_you_mean(&text, names.iter().copied());
         self.problems.push(Problem::InvalidChoice {
             key: key.to_owned(),
             found: text,
             span: node.span,
-            allowed: quoted_list(&names),
+            allowed: quoted_list(names),
             help,
         });
         None
@@ -404,40 +364,159 @@ impl Decoder<'_> {
         }
     }
 
+    /// Reads a mapping's entries by the key tables `tables` into `model`: every entry whose key
+    /// is in a table is read as the table says; any other is an unknown key (with `hint`, if it
+    /// gives one). Keys marked required that are absent are reported at `missing_at`. Returns
+    /// the keys read (all but a resource's `type`), in order.
+    fn fields<M>(
+        &mut self,
+        entries: &[Entry<'_>],
+        tables: &[&'static [Key<M>]],
+        model: &mut M,
+        at: Place<'_>,
+        hint: &dyn Fn(&str) -> Option<String>,
+    ) -> Vec<Sp<String>> {
+        let mut read = Vec::new();
+        for e in entries {
+            let name = e.key.value.as_str();
+            let Some(key) = tables.iter().find_map(|t| keys::find(t, name)) else {
+                let valid: Vec<&str> = tables.iter().flat_map(|t| keys::names(t)).collect();
+                self.unknown_key(&e.key, at.context, &valid, hint(name));
+                continue;
+            };
+            if matches!(key.kind, Kind::ResourceType(_)) {
+                continue;
+            }
+            let label = format!("{}{name}", at.prefix);
+            self.value(model, key, &e.key, e.value, &label, at.context);
+            read.push(e.key.clone());
+        }
+        for key in tables.iter().flat_map(|t| t.iter()) {
+            let Some(help) = key.required else { continue };
+            if matches!(key.kind, Kind::ResourceType(_))
+                || entries.iter().any(|e| e.key.value == key.name)
+            {
+                continue;
+            }
+            self.problems.push(Problem::MissingKey {
+                key: key.name,
+                context: at.context.to_owned(),
+                span: at.missing,
+                help: Some(help.to_owned()),
+            });
+        }
+        read
+    }
+
+    /// Reads one value as its key's kind says, and stores it in `model`.
+    fn value<M>(
+        &mut self,
+        model: &mut M,
+        key: &'static Key<M>,
+        key_node: &Sp<String>,
+        node: &Node,
+        label: &str,
+        context: &str,
+    ) {
+        match &key.kind {
+            Kind::ResourceType(_) => {}
+            Kind::Str { max_len, set } => {
+                if let Some(v) = self.string(node, label) {
+                    if let Some(max) = *max_len
+                        && v.value.len() > max
+                    {
+                        self.problems.push(Problem::TooLong {
+                            key: label.to_owned(),
+                            len: v.value.len(),
+                            max,
+                            span: v.span,
+                        });
+                    }
+                    set(model, v);
+                }
+            }
+            Kind::Int { min, max, or, set } => {
+                if let Some(v) = self.int(node, label) {
+                    let in_range = (*min..=*max).contains(&v.value)
+                        || or.is_some_and(|(value, _)| value == v.value);
+                    if !in_range {
+                        let range = match or {
+                            Some((value, meaning)) => {
+                                format!("{value} ({meaning}) or {min} to {max}")
+                            }
+                            None => format!("{min} to {max}"),
+                        };
+                        self.problems.push(Problem::OutOfRange {
+                            key: label.to_owned(),
+                            value: self.source(node).to_owned(),
+                            range,
+                            span: v.span,
+                        });
+                    }
+                    set(model, v);
+                }
+            }
+            Kind::Bool(set) => {
+                if let Some(v) = self.bool(node, label) {
+                    set(model, v);
+                }
+            }
+            Kind::Choice { names, set } => {
+                if let Some(v) = self.choice(node, label, names) {
+                    set(model, v);
+                }
+            }
+            Kind::StrMap(set) => {
+                let v = self.string_map(node, label);
+                set(model, v);
+            }
+            Kind::StrList(set) => {
+                if let Some(items) = self.list(node, label) {
+                    let v = items.iter().filter_map(|p| self.string(p, label)).collect();
+                    set(model, v);
+                }
+            }
+            Kind::Patterns(set) => {
+                if let Some(items) = self.list(node, label) {
+                    set(model, Sp::new(items.to_vec(), node.span));
+                }
+            }
+            Kind::Map(table) => {
+                if let Some(entries) = self.entries(node, label) {
+                    let context = format!("`{label}` of {context}");
+                    let at = Place {
+                        context: &context,
+                        prefix: &format!("{label}."),
+                        missing: node.span,
+                    };
+                    self.fields(&entries, &[table], model, at, &|_| None);
+                }
+            }
+            Kind::Existing { forms, set, .. } => self.existing(model, node, forms, *set),
+            Kind::Resources(set) => {
+                let resources = self.resources(node, key_node.span);
+                set(model, key_node.span, resources);
+            }
+            Kind::Wires(set) => {
+                if let Some(items) = self.list(node, label) {
+                    let wires = items.iter().filter_map(|w| self.wire(w)).collect();
+                    set(model, wires);
+                }
+            }
+        }
+    }
+
     fn stack(&mut self, root: &Node) -> Stack {
         let mut stack = Stack::default();
         let Some(entries) = self.entries(root, "the stack description") else {
             return stack;
         };
-        let mut resources = None;
-        for e in entries {
-            match e.key.value.as_str() {
-                "stack" => stack.name = self.string(e.value, "stack"),
-                "description" => stack.description = self.string(e.value, "description"),
-                "resources" => resources = Some((e.key.span, e.value)),
-                "wires" => {
-                    if let Some(items) = self.list(e.value, "wires") {
-                        stack.wires = items.iter().filter_map(|w| self.wire(w)).collect();
-                    }
-                }
-                _ => self.unknown_key(&e.key, "the stack description", STACK_KEYS, None),
-            }
-        }
-        match resources {
-            Some((key_span, node)) => {
-                stack.resources_key = key_span;
-                stack.resources = self.resources(node, key_span);
-            }
-            None => self.problems.push(Problem::MissingKey {
-                key: "resources",
-                context: "the stack description".to_owned(),
-                span: SourceSpan::new(root.span.offset().into(), 0),
-                help: Some(
-                    "list the stack's resources, for example:\nresources:\n  Stream:\n    type: Stream"
-                        .to_owned(),
-                ),
-            }),
-        }
+        let at = Place {
+            context: "the stack description",
+            prefix: "",
+            missing: SourceSpan::new(root.span.offset().into(), 0),
+        };
+        self.fields(&entries, &[keys::STACK], &mut stack, at, &|_| None);
         stack
     }
 
@@ -463,11 +542,12 @@ impl Decoder<'_> {
         let type_entry = entries.iter().find(|e| e.key.value == "type");
         let body = match type_entry {
             None => {
+                let help = keys::find(keys::STREAM, "type").and_then(|k| k.required);
                 self.problems.push(Problem::MissingKey {
                     key: "type",
                     context: context.clone(),
                     span: id.span,
-                    help: Some("add `type: Stream` or `type: Function`".to_owned()),
+                    help: help.map(str::to_owned),
                 });
                 Body::Unknown
             }
@@ -479,7 +559,7 @@ impl Decoder<'_> {
                     Body::Function(Box::new(self.function(&entries, &id)))
                 }
                 Value::Str(s) => {
-                    let help = suggest::help(s, RESOURCE_TYPES);
+                    let help = suggest::help(s, keys::RESOURCE_TYPES);
                     self.problems.push(Problem::UnknownResourceType {
                         found: s.clone(),
                         span: t.value.span,
@@ -500,52 +580,30 @@ impl Decoder<'_> {
     fn stream(&mut self, entries: &[Entry<'_>], id: &Sp<String>) -> Stream {
         let context = format!("Stream `{}`", id.value);
         let mut s = Stream::default();
-        for e in entries {
-            let v = e.value;
-            match e.key.value.as_str() {
-                "type" => continue,
-                "name" => s.name = self.string(v, "name"),
-                "shardCount" => s.shard_count = self.int(v, "shardCount"),
-                "mode" => {
-                    let modes = [
-                        ("provisioned", StreamMode::Provisioned),
-                        ("onDemand", StreamMode::OnDemand),
-                    ];
-                    s.mode = self.choice(v, "mode", &modes);
-                }
-                "retentionHours" => s.retention_hours = self.int(v, "retentionHours"),
-                "encryption" => {
-                    s.encryption = self.string(v, "encryption").map(|e| {
-                        let value = match e.value.as_str() {
-                            "aws" => Encryption::Aws,
-                            "none" => Encryption::None,
-                            _ => Encryption::Key(e.value.clone()),
-                        };
-                        Sp::new(value, e.span)
-                    });
-                }
-                "retain" => s.retain = self.bool(v, "retain"),
-                "tags" => s.tags = self.string_map(v, "tags"),
-                "existing" => s.existing = self.existing(v),
-                _ => {
-                    let hint = FUNCTION_KEYS.contains(&e.key.value.as_str()).then(|| {
-                        format!(
-                            "`{}` is a key of a Function; this resource is a Stream",
-                            e.key.value
-                        )
-                    });
-                    self.unknown_key(&e.key, &context, STREAM_KEYS, hint);
-                    continue;
-                }
-            }
-            s.keys.push(e.key.clone());
-        }
+        let at = Place {
+            context: &context,
+            prefix: "",
+            missing: id.span,
+        };
+        let hint = |name: &str| {
+            keys::find(keys::FUNCTION, name)
+                .map(|_| format!("`{name}` is a key of a Function; this resource is a Stream"))
+        };
+        s.keys = self.fields(entries, &[keys::STREAM], &mut s, at, &hint);
         s
     }
 
-    fn existing(&mut self, node: &Node) -> Option<Sp<Existing>> {
+    /// `existing`: a stream ARN, or a mapping with exactly one of the `forms`.
+    fn existing<M>(
+        &mut self,
+        model: &mut M,
+        node: &Node,
+        forms: &[keys::Form],
+        set: fn(&mut M, Sp<Existing>),
+    ) {
         if let Value::Str(arn) = &node.value {
-            return Some(Sp::new(Existing::Arn(arn.clone()), node.span));
+            let value = Existing::Arn(arn.clone());
+            return set(model, Sp::new(value, node.span));
         }
         let help =
             "write a stream ARN, `{env: path/in/parameter/store}` or `{parameter: ParameterName}`";
@@ -556,21 +614,21 @@ impl Decoder<'_> {
                 "an ARN or a mapping",
                 Some(help.to_owned()),
             );
-            return None;
+            return;
         }
-        let entries = self.entries(node, "existing")?;
-        let mut found: Option<Sp<Existing>> = None;
+        let Some(entries) = self.entries(node, "existing") else {
+            return;
+        };
+        let names: Vec<&str> = forms.iter().map(|f| f.name).collect();
+        let mut found = None;
         for e in &entries {
-            let value = match e.key.value.as_str() {
-                "env" => self.string(e.value, "existing.env").map(Existing::Env),
-                "parameter" => self
-                    .string(e.value, "existing.parameter")
-                    .map(Existing::Parameter),
-                _ => {
-                    self.unknown_key(&e.key, "`existing`", &["env", "parameter"], None);
-                    continue;
-                }
+            let Some(form) = forms.iter().find(|f| f.name == e.key.value) else {
+                self.unknown_key(&e.key, "`existing`", &names, None);
+                continue;
             };
+            let value = self
+                .string(e.value, &format!("existing.{}", form.name))
+                .map(form.make);
             if found.is_some() {
                 self.wrong_type(
                     node,
@@ -578,79 +636,36 @@ impl Decoder<'_> {
                     "one of `env` or `parameter`",
                     Some(help.to_owned()),
                 );
-                return None;
+                return;
             }
-            found = value.map(|v| Sp::new(v, node.span));
+            found = Some(value);
         }
-        if entries.is_empty() {
-            self.wrong_type(
+        match found {
+            Some(Some(value)) => set(model, Sp::new(value, node.span)),
+            Some(None) => {}
+            None if entries.is_empty() => self.wrong_type(
                 node,
                 "existing",
                 "an ARN or a mapping with one key",
                 Some(help.to_owned()),
-            );
+            ),
+            None => {}
         }
-        found
     }
 
     fn function(&mut self, entries: &[Entry<'_>], id: &Sp<String>) -> Function {
         let context = format!("Function `{}`", id.value);
         let mut f = Function::default();
-        for e in entries {
-            let v = e.value;
-            match e.key.value.as_str() {
-                "type" => {}
-                "runtime" => f.runtime = self.string(v, "runtime"),
-                "handler" => f.handler = self.string(v, "handler"),
-                "source" => f.source = self.string(v, "source"),
-                "name" => f.name = self.string(v, "name"),
-                "memory" => f.memory = self.int(v, "memory"),
-                "timeout" => f.timeout = self.int(v, "timeout"),
-                "architecture" => {
-                    let archs = [
-                        ("x86_64", Architecture::X86_64),
-                        ("arm64", Architecture::Arm64),
-                    ];
-                    f.architecture = self.choice(v, "architecture", &archs);
-                }
-                "tracing" => f.tracing = self.bool(v, "tracing"),
-                "description" => f.description = self.string(v, "description"),
-                "environment" => f.environment = self.string_map(v, "environment"),
-                "policies" => {
-                    if let Some(items) = self.list(v, "policies") {
-                        f.policies = items
-                            .iter()
-                            .filter_map(|p| self.string(p, "policies"))
-                            .collect();
-                    }
-                }
-                _ => {
-                    let hint = STREAM_KEYS.contains(&e.key.value.as_str()).then(|| {
-                        format!(
-                            "`{}` is a key of a Stream; this resource is a Function",
-                            e.key.value
-                        )
-                    });
-                    self.unknown_key(&e.key, &context, FUNCTION_KEYS, hint);
-                }
-            }
-        }
-        for (key, value) in [("runtime", &f.runtime), ("handler", &f.handler)] {
-            let present = entries.iter().any(|e| e.key.value == key);
-            if value.is_none() && !present {
-                let example = if key == "runtime" {
-                    "runtime: nodejs22.x"
-                } else {
-                    "handler: index.handler"
-                };
-                self.problems.push(Problem::MissingKey {
-                    key,
-                    context: context.clone(),
-                    span: id.span,
-                    help: Some(format!("add, for example, `{example}`")),
-                });
-            }
-        }
+        let at = Place {
+            context: &context,
+            prefix: "",
+            missing: id.span,
+        };
+        let hint = |name: &str| {
+            keys::find(keys::STREAM, name)
+                .map(|_| format!("`{name}` is a key of a Stream; this resource is a Function"))
+        };
+        self.fields(entries, &[keys::FUNCTION], &mut f, at, &hint);
         f
     }
 
@@ -665,91 +680,26 @@ impl Decoder<'_> {
             discovery: DiscoveryOptions::default(),
             keys: Vec::new(),
         };
-        let all_keys: Vec<&str> = WIRE_END_KEYS
-            .iter()
-            .chain(EVENT_KEYS)
-            .chain(DISCOVERY_KEYS)
-            .copied()
-            .collect();
-        for e in &entries {
-            let v = e.value;
-            let k = e.key.value.as_str();
-            match k {
-                "from" => w.from = self.string(v, "from"),
-                "to" => w.to = self.string(v, "to"),
-                "kind" => {
-                    let kinds = [
-                        ("event", WireKind::Event),
-                        ("discovery", WireKind::Discovery),
-                    ];
-                    w.kind = self.choice(v, "kind", &kinds);
-                }
-                "batchSize" => w.event.batch_size = self.int(v, k),
-                "startingPosition" => {
-                    let positions = [
-                        ("TRIM_HORIZON", StartingPosition::TrimHorizon),
-                        ("LATEST", StartingPosition::Latest),
-                        ("AT_TIMESTAMP", StartingPosition::AtTimestamp),
-                    ];
-                    w.event.starting_position = self.choice(v, k, &positions);
-                }
-                "startingPositionTimestamp" => w.event.starting_position_timestamp = self.int(v, k),
-                "batchWindow" => w.event.batch_window = self.int(v, k),
-                "parallelization" => w.event.parallelization = self.int(v, k),
-                "retries" => w.event.retries = self.int(v, k),
-                "maxRecordAge" => w.event.max_record_age = self.int(v, k),
-                "bisectOnError" => w.event.bisect_on_error = self.bool(v, k),
-                "tumblingWindow" => w.event.tumbling_window = self.int(v, k),
-                "reportBatchItemFailures" => w.event.report_batch_item_failures = self.bool(v, k),
-                "onFailure" => w.event.on_failure = self.string(v, k),
-                "filters" => {
-                    if let Some(items) = self.list(v, k) {
-                        w.event.filters = Some(Sp::new(items.to_vec(), v.span));
-                    }
-                }
-                "enabled" => w.event.enabled = self.bool(v, k),
-                "fanOut" => w.event.fan_out = self.bool(v, k),
-                "access" => {
-                    let levels = [
-                        ("readWrite", Access::ReadWrite),
-                        ("read", Access::Read),
-                        ("write", Access::Write),
-                    ];
-                    w.discovery.access = self.choice(v, k, &levels);
-                }
-                "env" => self.wire_env(v, &mut w.discovery),
-                _ => {
-                    self.unknown_key(&e.key, "a wire", &all_keys, None);
-                    continue;
-                }
-            }
-            w.keys.push(e.key.clone());
-        }
-        for key in ["from", "to"] {
-            if !entries.iter().any(|e| e.key.value == key) {
-                self.problems.push(Problem::MissingKey {
-                    key: if key == "from" { "from" } else { "to" },
-                    context: "a wire".to_owned(),
-                    span: node.span,
-                    help: Some("a wire names both ends: `{from: Stream, to: Function}`".to_owned()),
-                });
-            }
-        }
+        let at = Place {
+            context: "a wire",
+            prefix: "",
+            missing: node.span,
+        };
+        let tables = [keys::WIRE_END, keys::EVENT, keys::DISCOVERY];
+        w.keys = self.fields(&entries, &tables, &mut w, at, &|_| None);
         Some(w)
     }
+}
 
-    fn wire_env(&mut self, node: &Node, d: &mut DiscoveryOptions) {
-        let Some(entries) = self.entries(node, "env") else {
-            return;
-        };
-        for e in entries {
-            match e.key.value.as_str() {
-                "name" => d.env_name = self.string(e.value, "env.name"),
-                "arn" => d.env_arn = self.string(e.value, "env.arn"),
-                _ => self.unknown_key(&e.key, "the wire's `env`", &["name", "arn"], None),
-            }
-        }
-    }
+/// Where a mapping is, for its diagnostics.
+#[derive(Clone, Copy)]
+struct Place<'a> {
+    /// What the mapping is, as messages name it ("a wire", "Stream `Orders`").
+    context: &'a str,
+    /// Put before a key's name where messages name the key (`env.`).
+    prefix: &'a str,
+    /// Where a missing required key is reported.
+    missing: SourceSpan,
 }
 
 fn is_digits(text: &str) -> bool {

@@ -156,18 +156,16 @@ fn every_code_has_a_fixture() {
 /// Together, the ok fixtures use every key of the format and every form of `existing`.
 #[test]
 fn ok_fixtures_cover_the_format() {
-    use crate::parse::{
-        DISCOVERY_KEYS, EVENT_KEYS, FUNCTION_KEYS, STACK_KEYS, STREAM_KEYS, WIRE_END_KEYS,
-    };
+    use crate::keys::{self, names};
     let texts: String = fixture_texts("ok").into_iter().map(|(_, t)| t).collect();
     assert!(fixture_texts("ok").len() >= 20);
     let keys = [
-        STACK_KEYS,
-        STREAM_KEYS,
-        FUNCTION_KEYS,
-        WIRE_END_KEYS,
-        EVENT_KEYS,
-        DISCOVERY_KEYS,
+        names(keys::STACK),
+        names(keys::STREAM),
+        names(keys::FUNCTION),
+        names(keys::WIRE_END),
+        names(keys::EVENT),
+        names(keys::DISCOVERY),
     ];
     let missing: Vec<&str> = keys
         .iter()

@@ -1,0 +1,592 @@
+//! The keys of the stack format: one description per key.
+//!
+//! Each table lists, for one kind of mapping, every key it takes: its name, what its value must
+//! be (type, range, choices, length), whether it is required, a title and a description, and
+//! where `parse` stores it in the model. `parse` reads a file by these tables (so a key it
+//! accepts, and how it reads the value, is exactly what is written here), and `schema` walks the
+//! same tables to write the JSON Schema: the two cannot drift apart.
+//!
+//! What a table cannot say (a rule across keys, such as `onDemand` forbidding `shardCount`, or a
+//! check of a value's content, such as an ARN's shape) lives in `check`.
+
+use miette::SourceSpan;
+
+use crate::model::{
+    Access, Architecture, Encryption, Existing, Function, Resource, Sp, Stack, StartingPosition,
+    Stream, StreamMode, Wire, WireKind,
+};
+use crate::node::Node;
+
+/// One key of a mapping.
+pub struct Key<M: 'static> {
+    pub name: &'static str,
+    /// A few words, for an editor's hover (the JSON Schema `title`).
+    pub title: &'static str,
+    /// One or two sentences: what the key is for, its default (the JSON Schema `description`).
+    pub description: &'static str,
+    /// `Some(help)` when the key must be written: the help a missing-key error gives.
+    pub required: Option<&'static str>,
+    pub kind: Kind<M>,
+}
+
+/// What a key's value must be, and where `parse` puts it in the model `M`.
+pub enum Kind<M: 'static> {
+    /// A resource's `type`: read first, it picks the resource's table.
+    ResourceType(&'static str),
+    /// A string, at most `max_len` bytes.
+    Str {
+        max_len: Option<usize>,
+        set: fn(&mut M, Sp<String>),
+    },
+    /// A whole number in `min..=max`, or the one value `or.0` (which means `or.1`).
+    Int {
+        min: i128,
+        max: i128,
+        or: Option<(i128, &'static str)>,
+        set: fn(&mut M, Sp<i128>),
+    },
+    Bool(fn(&mut M, Sp<bool>)),
+    /// One of the words `names`; `set` gets the word written.
+    Choice {
+        names: &'static [&'static str],
+        set: fn(&mut M, Sp<&'static str>),
+    },
+    /// A mapping of names to strings, in source order.
+    StrMap(fn(&mut M, Vec<Pair>)),
+    /// A list of strings.
+    StrList(fn(&mut M, Vec<Sp<String>>)),
+    /// A list of event patterns, each a mapping; `check` reads the patterns themselves.
+    Patterns(fn(&mut M, Sp<Vec<Node>>)),
+    /// A mapping with the keys of its own table, stored in the same model.
+    Map(&'static [Key<M>]),
+    /// A stream's `existing`: a stream ARN, or a mapping with exactly one of `forms`.
+    Existing {
+        arn: &'static str,
+        forms: &'static [Form],
+        set: fn(&mut M, Sp<Existing>),
+    },
+    /// The top level's `resources`: Logical IDs to Streams and Functions (`set` also gets the
+    /// key's span).
+    Resources(fn(&mut M, SourceSpan, Vec<Resource>)),
+    /// The top level's `wires`: a list of wires.
+    Wires(fn(&mut M, Vec<Wire>)),
+}
+
+/// One `NAME: value` entry of a mapping of strings.
+pub type Pair = (Sp<String>, Sp<String>);
+
+/// One mapping form of `existing`: `{<name>: <string>}`.
+pub struct Form {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub make: fn(Sp<String>) -> Existing,
+}
+
+/// The key of `table` named `name`.
+pub fn find<M>(table: &'static [Key<M>], name: &str) -> Option<&'static Key<M>> {
+    table.iter().find(|k| k.name == name)
+}
+
+/// The names of a table's keys, in order.
+pub fn names<M>(table: &[Key<M>]) -> Vec<&'static str> {
+    table.iter().map(|k| k.name).collect()
+}
+
+/// A choice's model value from the word `parse` matched (always one of the choice's `names`).
+fn pick<T>(value: Sp<&'static str>, from_name: fn(&str) -> Option<T>) -> Option<Sp<T>> {
+    from_name(value.value).map(|v| Sp::new(v, value.span))
+}
+
+const TYPE_HELP: &str = "add `type: Stream` or `type: Function`";
+
+pub const STACK: &[Key<Stack>] = &[
+    Key {
+        name: "stack",
+        title: "Stack name",
+        description: "The stack's human name, for people reading the file; it does not appear in the template.",
+        required: None,
+        kind: Kind::Str {
+            max_len: None,
+            set: |s, v| s.name = Some(v),
+        },
+    },
+    Key {
+        name: "description",
+        title: "Template description",
+        description: "The template's `Description`, at most 1024 bytes.",
+        required: None,
+        kind: Kind::Str {
+            max_len: Some(1024),
+            set: |s, v| s.description = Some(v),
+        },
+    },
+    Key {
+        name: "resources",
+        title: "Resources",
+        description: "The stack's Streams and Functions, at least one. Each key is a Logical ID (1 to 255 of `A-Za-z0-9`, unique); the order is kept in the template.",
+        required: Some(
+            "list the stack's resources, for example:\nresources:\n  Stream:\n    type: Stream",
+        ),
+        kind: Kind::Resources(|s, key, resources| {
+            s.resources_key = key;
+            s.resources = resources;
+        }),
+    },
+    Key {
+        name: "wires",
+        title: "Wires",
+        description: "Connections between resources: Stream -> Function is an event subscription (solid line), Function -> Stream is service discovery (dashed line).",
+        required: None,
+        kind: Kind::Wires(|s, wires| s.wires = wires),
+    },
+];
+
+/// The resource types, each with its table: a resource is a mapping with `type` and that
+/// type's keys.
+pub const RESOURCE_TYPES: &[&str] = &["Stream", "Function"];
+
+pub const STREAM: &[Key<Stream>] = &[
+    Key {
+        name: "type",
+        title: "Resource type",
+        description: "An Amazon Kinesis Data Stream (`AWS::Kinesis::Stream`).",
+        required: Some(TYPE_HELP),
+        kind: Kind::ResourceType("Stream"),
+    },
+    Key {
+        name: "name",
+        title: "Stream name",
+        description: "The stream's physical name: 1 to 128 of `A-Za-z0-9_.-`, may contain `${AWS::StackName}`. Default: CloudFormation names it.",
+        required: None,
+        kind: Kind::Str {
+            max_len: None,
+            set: |s, v| s.name = Some(v),
+        },
+    },
+    Key {
+        name: "shardCount",
+        title: "Shard count",
+        description: "The number of shards (`ShardCount`). Default 1. Not with `mode: onDemand`.",
+        required: None,
+        kind: Kind::Int {
+            min: 1,
+            max: 100_000,
+            or: None,
+            set: |s, v| s.shard_count = Some(v),
+        },
+    },
+    Key {
+        name: "mode",
+        title: "Capacity mode",
+        description: "`StreamModeDetails.StreamMode`. Default: not written (provisioned). `onDemand` forbids `shardCount`.",
+        required: None,
+        kind: Kind::Choice {
+            names: StreamMode::NAMES,
+            set: |s, v| s.mode = pick(v, StreamMode::from_name),
+        },
+    },
+    Key {
+        name: "retentionHours",
+        title: "Retention (hours)",
+        description: "How long records are kept (`RetentionPeriodHours`). Default: not written (24).",
+        required: None,
+        kind: Kind::Int {
+            min: 24,
+            max: 8760,
+            or: None,
+            set: |s, v| s.retention_hours = Some(v),
+        },
+    },
+    Key {
+        name: "encryption",
+        title: "Encryption",
+        description: "`aws` (the AWS managed key, the default), `none`, or a customer managed KMS key: key ARN, key ID, `alias/...` or alias ARN. Wired Functions get the KMS grants they need.",
+        required: None,
+        kind: Kind::Str {
+            max_len: None,
+            set: |s, v| {
+                let value = match v.value.as_str() {
+                    "aws" => Encryption::Aws,
+                    "none" => Encryption::None,
+                    _ => Encryption::Key(v.value.clone()),
+                };
+                s.encryption = Some(Sp::new(value, v.span));
+            },
+        },
+    },
+    Key {
+        name: "retain",
+        title: "Retain on delete",
+        description: "Keep the stream (and its data) when it leaves the stack: `DeletionPolicy` and `UpdateReplacePolicy` `Retain`. Default true.",
+        required: None,
+        kind: Kind::Bool(|s, v| s.retain = Some(v)),
+    },
+    Key {
+        name: "tags",
+        title: "Tags",
+        description: "A mapping of tag keys to string values (`Tags`, written sorted by key).",
+        required: None,
+        kind: Kind::StrMap(|s, v| s.tags = v),
+    },
+    Key {
+        name: "existing",
+        title: "Use an existing stream",
+        description: "Use a stream created elsewhere: its ARN, `{env: <path>}` (the ARN from Parameter Store, per environment), or `{parameter: <Name>}` (a template parameter: empty creates the stream).",
+        required: None,
+        kind: Kind::Existing {
+            arn: "A Kinesis stream ARN, `arn:<partition>:kinesis:<region>:<account>:stream/<name>`: no stream is created, and no other Stream key may stand beside it.",
+            forms: &[
+                Form {
+                    name: "env",
+                    title: "Parameter Store path",
+                    description: "The stream ARN is read from Parameter Store at `/<environment>/<path>` (`--environment NAME`).",
+                    make: Existing::Env,
+                },
+                Form {
+                    name: "parameter",
+                    title: "Template parameter",
+                    description: "A template parameter of this name: empty (the default) creates the stream, a stream ARN uses that stream.",
+                    make: Existing::Parameter,
+                },
+            ],
+            set: |s, v| s.existing = Some(v),
+        },
+    },
+];
+
+pub const FUNCTION: &[Key<Function>] = &[
+    Key {
+        name: "type",
+        title: "Resource type",
+        description: "An AWS Lambda function (`AWS::Serverless::Function`).",
+        required: Some(TYPE_HELP),
+        kind: Kind::ResourceType("Function"),
+    },
+    Key {
+        name: "runtime",
+        title: "Runtime",
+        description: "A Lambda runtime identifier, such as `nodejs22.x` or `python3.13` (`Runtime`). An unknown or retired runtime is an error, a deprecated one a warning.",
+        required: Some("add, for example, `runtime: nodejs22.x`"),
+        kind: Kind::Str {
+            max_len: None,
+            set: |f, v| f.runtime = Some(v),
+        },
+    },
+    Key {
+        name: "handler",
+        title: "Handler",
+        description: "The entry point, such as `index.handler` (`Handler`): not empty, at most 128 bytes.",
+        required: Some("add, for example, `handler: index.handler`"),
+        kind: Kind::Str {
+            max_len: Some(128),
+            set: |f, v| f.handler = Some(v),
+        },
+    },
+    Key {
+        name: "source",
+        title: "Source folder",
+        description: "The code's folder, a relative path (`CodeUri`). Default `src/<LogicalId>`.",
+        required: None,
+        kind: Kind::Str {
+            max_len: None,
+            set: |f, v| f.source = Some(v),
+        },
+    },
+    Key {
+        name: "name",
+        title: "Function name",
+        description: "The function's physical name (`FunctionName`): 1 to 64 of `A-Za-z0-9_-`, may contain `${AWS::StackName}`. Default: not set.",
+        required: None,
+        kind: Kind::Str {
+            max_len: None,
+            set: |f, v| f.name = Some(v),
+        },
+    },
+    Key {
+        name: "memory",
+        title: "Memory (MB)",
+        description: "`MemorySize`, in MB. Default: not set.",
+        required: None,
+        kind: Kind::Int {
+            min: 128,
+            max: 10_240,
+            or: None,
+            set: |f, v| f.memory = Some(v),
+        },
+    },
+    Key {
+        name: "timeout",
+        title: "Timeout (s)",
+        description: "`Timeout`, in seconds. Default: not set.",
+        required: None,
+        kind: Kind::Int {
+            min: 1,
+            max: 900,
+            or: None,
+            set: |f, v| f.timeout = Some(v),
+        },
+    },
+    Key {
+        name: "architecture",
+        title: "Architecture",
+        description: "`Architectures`. Default: not set.",
+        required: None,
+        kind: Kind::Choice {
+            names: Architecture::NAMES,
+            set: |f, v| f.architecture = pick(v, Architecture::from_name),
+        },
+    },
+    Key {
+        name: "tracing",
+        title: "X-Ray tracing",
+        description: "`Tracing: Active` when true. Default: not set.",
+        required: None,
+        kind: Kind::Bool(|f, v| f.tracing = Some(v)),
+    },
+    Key {
+        name: "description",
+        title: "Function description",
+        description: "`Description`, at most 256 bytes.",
+        required: None,
+        kind: Kind::Str {
+            max_len: Some(256),
+            set: |f, v| f.description = Some(v),
+        },
+    },
+    Key {
+        name: "environment",
+        title: "Environment variables",
+        description: "A mapping of variable names (`[a-zA-Z][a-zA-Z0-9_]+`, not reserved by Lambda) to string values (`Environment.Variables`). Quote numbers: `PORT: '8080'`.",
+        required: None,
+        kind: Kind::StrMap(|f, v| f.environment = v),
+    },
+    Key {
+        name: "policies",
+        title: "Policies",
+        description: "Managed policy names or ARNs, appended to `Policies`.",
+        required: None,
+        kind: Kind::StrList(|f, v| f.policies = v),
+    },
+];
+
+pub const WIRE_END: &[Key<Wire>] = &[
+    Key {
+        name: "from",
+        title: "From",
+        description: "The Logical ID the wire starts at: a Stream (event subscription) or a Function (service discovery).",
+        required: Some("a wire names both ends: `{from: Stream, to: Function}`"),
+        kind: Kind::Str {
+            max_len: None,
+            set: |w, v| w.from = Some(v),
+        },
+    },
+    Key {
+        name: "to",
+        title: "To",
+        description: "The Logical ID the wire ends at: a Function (event subscription) or a Stream (service discovery).",
+        required: Some("a wire names both ends: `{from: Stream, to: Function}`"),
+        kind: Kind::Str {
+            max_len: None,
+            set: |w, v| w.to = Some(v),
+        },
+    },
+    Key {
+        name: "kind",
+        title: "Wire kind",
+        description: "Optional; when written it must agree with the ends: `event` (Stream -> Function) or `discovery` (Function -> Stream).",
+        required: None,
+        kind: Kind::Choice {
+            names: WireKind::NAMES,
+            set: |w, v| w.kind = pick(v, WireKind::from_name),
+        },
+    },
+];
+
+/// The keys of an event subscription (Stream -> Function): the Function's `Kinesis` event.
+pub const EVENT: &[Key<Wire>] = &[
+    Key {
+        name: "batchSize",
+        title: "Batch size",
+        description: "Event subscription: `BatchSize`. Default 1 (one record at a time per shard).",
+        required: None,
+        kind: Kind::Int {
+            min: 1,
+            max: 10_000,
+            or: None,
+            set: |w, v| w.event.batch_size = Some(v),
+        },
+    },
+    Key {
+        name: "startingPosition",
+        title: "Starting position",
+        description: "Event subscription: `StartingPosition`. Default `TRIM_HORIZON`.",
+        required: None,
+        kind: Kind::Choice {
+            names: StartingPosition::NAMES,
+            set: |w, v| w.event.starting_position = pick(v, StartingPosition::from_name),
+        },
+    },
+    Key {
+        name: "startingPositionTimestamp",
+        title: "Starting timestamp",
+        description: "Event subscription: `StartingPositionTimestamp`, in Unix seconds; required with, and only with, `startingPosition: AT_TIMESTAMP`.",
+        required: None,
+        kind: Kind::Int {
+            min: 0,
+            max: 253_402_300_799,
+            or: None,
+            set: |w, v| w.event.starting_position_timestamp = Some(v),
+        },
+    },
+    Key {
+        name: "batchWindow",
+        title: "Batching window (s)",
+        description: "Event subscription: `MaximumBatchingWindowInSeconds`.",
+        required: None,
+        kind: Kind::Int {
+            min: 0,
+            max: 300,
+            or: None,
+            set: |w, v| w.event.batch_window = Some(v),
+        },
+    },
+    Key {
+        name: "parallelization",
+        title: "Parallelization factor",
+        description: "Event subscription: `ParallelizationFactor`, batches per shard processed at once.",
+        required: None,
+        kind: Kind::Int {
+            min: 1,
+            max: 10,
+            or: None,
+            set: |w, v| w.event.parallelization = Some(v),
+        },
+    },
+    Key {
+        name: "retries",
+        title: "Maximum retries",
+        description: "Event subscription: `MaximumRetryAttempts`; -1 retries until the record expires.",
+        required: None,
+        kind: Kind::Int {
+            min: -1,
+            max: 10_000,
+            or: None,
+            set: |w, v| w.event.retries = Some(v),
+        },
+    },
+    Key {
+        name: "maxRecordAge",
+        title: "Maximum record age (s)",
+        description: "Event subscription: `MaximumRecordAgeInSeconds`; -1 for no limit.",
+        required: None,
+        kind: Kind::Int {
+            min: 60,
+            max: 604_800,
+            or: Some((-1, "no limit")),
+            set: |w, v| w.event.max_record_age = Some(v),
+        },
+    },
+    Key {
+        name: "bisectOnError",
+        title: "Bisect on error",
+        description: "Event subscription: `BisectBatchOnFunctionError`.",
+        required: None,
+        kind: Kind::Bool(|w, v| w.event.bisect_on_error = Some(v)),
+    },
+    Key {
+        name: "tumblingWindow",
+        title: "Tumbling window (s)",
+        description: "Event subscription: `TumblingWindowInSeconds`.",
+        required: None,
+        kind: Kind::Int {
+            min: 0,
+            max: 900,
+            or: None,
+            set: |w, v| w.event.tumbling_window = Some(v),
+        },
+    },
+    Key {
+        name: "reportBatchItemFailures",
+        title: "Report batch item failures",
+        description: "Event subscription: `FunctionResponseTypes: [ReportBatchItemFailures]` when true.",
+        required: None,
+        kind: Kind::Bool(|w, v| w.event.report_batch_item_failures = Some(v)),
+    },
+    Key {
+        name: "onFailure",
+        title: "On-failure destination",
+        description: "Event subscription: an SQS queue, SNS topic or S3 bucket ARN for records that fail (`DestinationConfig.OnFailure`); SAM grants the send.",
+        required: None,
+        kind: Kind::Str {
+            max_len: None,
+            set: |w, v| w.event.on_failure = Some(v),
+        },
+    },
+    Key {
+        name: "filters",
+        title: "Event filters",
+        description: "Event subscription: a list of event patterns (mappings), each written as JSON to `FilterCriteria.Filters[].Pattern`.",
+        required: None,
+        kind: Kind::Patterns(|w, v| w.event.filters = Some(v)),
+    },
+    Key {
+        name: "enabled",
+        title: "Enabled",
+        description: "Event subscription: `Enabled`.",
+        required: None,
+        kind: Kind::Bool(|w, v| w.event.enabled = Some(v)),
+    },
+    Key {
+        name: "fanOut",
+        title: "Enhanced fan-out",
+        description: "Event subscription: read through an `AWS::Kinesis::StreamConsumer` `<Stream><Function>Consumer`. Default false.",
+        required: None,
+        kind: Kind::Bool(|w, v| w.event.fan_out = Some(v)),
+    },
+];
+
+/// The keys of service discovery (Function -> Stream): the Function's policies and variables.
+pub const DISCOVERY: &[Key<Wire>] = &[
+    Key {
+        name: "access",
+        title: "Access",
+        description: "Service discovery: `readWrite` (the default) gives `KinesisCrudPolicy` and `KinesisStreamReadPolicy`, `read` the second, `write` the first.",
+        required: None,
+        kind: Kind::Choice {
+            names: Access::NAMES,
+            set: |w, v| w.discovery.access = pick(v, Access::from_name),
+        },
+    },
+    Key {
+        name: "env",
+        title: "Variable names",
+        description: "Service discovery: the names of the environment variables that hold the stream's name and ARN. Default `STREAM_NAME` and `STREAM_ARN` (with `_2`, `_3`, ... when taken).",
+        required: None,
+        kind: Kind::Map(WIRE_ENV),
+    },
+];
+
+/// A service discovery wire's `env`.
+pub const WIRE_ENV: &[Key<Wire>] = &[
+    Key {
+        name: "name",
+        title: "Stream name variable",
+        description: "The variable that holds the stream's name. Default `STREAM_NAME`.",
+        required: None,
+        kind: Kind::Str {
+            max_len: None,
+            set: |w, v| w.discovery.env_name = Some(v),
+        },
+    },
+    Key {
+        name: "arn",
+        title: "Stream ARN variable",
+        description: "The variable that holds the stream's ARN. Default `STREAM_ARN`.",
+        required: None,
+        kind: Kind::Str {
+            max_len: None,
+            set: |w, v| w.discovery.env_arn = Some(v),
+        },
+    },
+];
