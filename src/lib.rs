@@ -11,6 +11,7 @@ pub mod cli;
 pub mod compile;
 pub mod diagnostic;
 pub mod emit;
+pub mod generate;
 pub mod ids;
 pub mod lower;
 pub mod model;
@@ -23,6 +24,8 @@ pub mod template;
 
 #[cfg(test)]
 mod conformance;
+#[cfg(test)]
+mod generate_tests;
 #[cfg(test)]
 mod tests;
 
