@@ -85,15 +85,20 @@ fn first_offset(problem: &Problem) -> usize {
 
 /// Reads a stack file, or standard input for `-`. Returns the name to show and the bytes.
 fn read_input(path: &Path, io: &mut Io<'_>) -> Result<(String, Vec<u8>), String> {
-    let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
         io.stdin
             .read_to_end(&mut bytes)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
         return Ok(("<stdin>".to_owned(), bytes));
     }
+    read_file(path)
+}
+
+/// Reads a stack file. Returns the name to show and the bytes.
+fn read_file(path: &Path) -> Result<(String, Vec<u8>), String> {
     let name = path.display().to_string();
-    bytes = std::fs::read(path).map_err(|e| format!("cannot read `{name}`: {e}"))?;
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{name}`: {e}"))?;
     Ok((name, bytes))
 }
 
@@ -104,7 +109,11 @@ fn compile_and_report(
     environment: Option<&str>,
     io: &mut Io<'_>,
 ) -> Option<String> {
-    let compiled = compile(bytes, environment);
+    report(name, compile(bytes, environment), io)
+}
+
+/// Prints a compiled file's diagnostics, if any; the template when there were no errors.
+fn report(name: &str, compiled: Compiled, io: &mut Io<'_>) -> Option<String> {
     if !compiled.problems.is_empty() {
         let report = FileReport::new(name, compiled.text, compiled.problems);
         let _ = io
@@ -164,19 +173,68 @@ pub fn command(args: &CompileArgs, io: &mut Io<'_>) -> i32 {
 
 /// `validate`: compiles each file without writing, reports every problem in every file. Exits 3
 /// when a file could not be read (the others are still checked), else 1 when any has errors.
+///
+/// Files are read and compiled on `--jobs` worker threads; each report is printed as soon as
+/// every file before it has been, so the output is the same, byte for byte, for any `--jobs`.
 pub fn validate(args: &ValidateArgs, io: &mut Io<'_>) -> i32 {
-    let (mut unreadable, mut invalid) = (false, false);
-    for path in &args.stacks {
-        let (name, bytes) = match read_input(path, io) {
-            Ok(input) => input,
-            Err(message) => {
-                let _ = writeln!(io.stderr, "error: {message}");
-                unreadable = true;
-                continue;
+    let environment = args.environment.as_deref();
+    // Standard input is read here, where `-` stands in the arguments, before any worker starts.
+    let inputs: Vec<Input<'_>> = args
+        .stacks
+        .iter()
+        .map(|path| {
+            if path.as_os_str() == "-" {
+                Input::Read(read_input(path, io))
+            } else {
+                Input::Path(path)
             }
-        };
-        let template = compile_and_report(&name, &bytes, args.environment.as_deref(), io);
-        invalid |= template.is_none();
+        })
+        .collect();
+    let jobs = args
+        .jobs
+        .or_else(|| std::thread::available_parallelism().ok())
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(inputs.len());
+    let (mut unreadable, mut invalid) = (false, false);
+    let mut print = |checked: Result<(String, Compiled), String>, io: &mut Io<'_>| match checked {
+        Ok((name, compiled)) => invalid |= report(&name, compiled, io).is_none(),
+        Err(message) => {
+            let _ = writeln!(io.stderr, "error: {message}");
+            unreadable = true;
+        }
+    };
+    if jobs <= 1 {
+        for input in &inputs {
+            print(input.check(environment), io);
+        }
+    } else {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            for _ in 0..jobs {
+                let (next, done, inputs) = (&next, done.clone(), &inputs);
+                scope.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(input) = inputs.get(i) else { break };
+                        if done.send((i, input.check(environment))).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(done);
+            // Reports arrive in any order; each waits here until those before it are printed.
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut printed = 0;
+            for (i, checked) in finished {
+                waiting.insert(i, checked);
+                while let Some(checked) = waiting.remove(&printed) {
+                    print(checked, io);
+                    printed += 1;
+                }
+            }
+        });
     }
     if unreadable {
         exit::IO
@@ -184,5 +242,27 @@ pub fn validate(args: &ValidateArgs, io: &mut Io<'_>) -> i32 {
         exit::INVALID
     } else {
         exit::OK
+    }
+}
+
+/// A file to validate: a path, read on a worker thread, or standard input, already read.
+enum Input<'a> {
+    Path(&'a Path),
+    Read(Result<(String, Vec<u8>), String>),
+}
+
+impl Input<'_> {
+    /// Reads (when not yet read) and compiles: the name to show and the outcome.
+    fn check(&self, environment: Option<&str>) -> Result<(String, Compiled), String> {
+        let read;
+        let (name, bytes) = match self {
+            Input::Path(path) => {
+                read = read_file(path)?;
+                (&read.0, &read.1)
+            }
+            Input::Read(Ok((name, bytes))) => (name, bytes),
+            Input::Read(Err(message)) => return Err(message.clone()),
+        };
+        Ok((name.clone(), compile(bytes, environment)))
     }
 }

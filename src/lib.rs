@@ -28,6 +28,8 @@ mod conformance;
 mod generate_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod validate_jobs_tests;
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
