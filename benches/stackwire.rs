@@ -9,7 +9,8 @@
 //!
 //! Options: `--write FILE`; `--quick` (fewer runs, for trying the bench out); `--stack N|limit [SEED]`
 //! prints the generated stack of N resources (or the one at the limit) instead; `--profile
-//! compile|parse-only FILE` runs one step once, in process, to profile by hand.
+//! compile|parse-only FILE [TIMES]` runs one step in process (once, or TIMES times and prints
+//! the median), to profile by hand.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -41,27 +42,36 @@ fn main() {
         return;
     }
     if let Some(i) = args.iter().position(|a| a == "--profile") {
-        // `--profile compile|parse-only FILE`: one in-process run of a step, for
+        // `--profile compile|parse-only FILE [TIMES]`: in-process runs of a step, for
         // `valgrind --tool=callgrind` (instruction counts do not depend on the machine's load).
         let (Some(step), Some(file)) = (args.get(i + 1), args.get(i + 2)) else {
             fail("--profile needs a step (compile or parse-only) and a file")
         };
         let text = std::fs::read_to_string(file)
             .unwrap_or_else(|e| fail(&format!("cannot read {file}: {e}")));
-        match step.as_str() {
-            "compile" => {
-                let compiled = stackwire::compile(text.as_bytes(), None);
-                println!(
-                    "{} bytes of template",
-                    compiled.template.map_or(0, |t| t.len())
-                );
+        let times = args
+            .get(i + 3)
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(1);
+        let mut elapsed = Vec::with_capacity(times);
+        for _ in 0..times {
+            let start = Instant::now();
+            match step.as_str() {
+                "compile" => {
+                    let compiled = stackwire::compile(text.as_bytes(), None);
+                    assert!(compiled.template.is_some(), "{file} does not compile");
+                }
+                "parse-only" => {
+                    let value: serde_json::Value =
+                        serde_saphyr::from_str(&text).unwrap_or_default();
+                    assert!(value.is_object(), "{file} is not a mapping");
+                }
+                _ => fail("--profile: the step is compile or parse-only"),
             }
-            "parse-only" => {
-                let value: serde_json::Value = serde_saphyr::from_str(&text).unwrap_or_default();
-                println!("an object: {}", value.is_object());
-            }
-            _ => fail("--profile: the step is compile or parse-only"),
+            elapsed.push(start.elapsed());
         }
+        elapsed.sort();
+        println!("{step}: median of {times}: {}", us(elapsed[times / 2]));
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");
@@ -239,39 +249,28 @@ impl Bench {
 
         // 3: compile against parse-only, in process.
         eprintln!("bench: compile against parse-only");
-        let text = limit.text.as_str();
-        let compile = self.median_in_process(|| {
-            let compiled = stackwire::compile(text.as_bytes(), None);
-            assert!(compiled.template.is_some());
-        });
-        let parse_only = self.median_in_process(|| {
-            let value: serde_json::Value = serde_saphyr::from_str(text).unwrap_or_default();
-            assert!(value.is_object());
-        });
-        let stages = self.stages(text);
+        let steps = self.steps(&limit.text);
+        let (parse_only, compile) = (steps[0].1, steps[1].1);
         let _ = writeln!(
             out,
-            "\n### Compile against parse-only (in process, the stack at the limit)\n\nMedian of {} iterations each. Parse-only is serde-saphyr reading the file into a generic value (`serde_json::Value`), the least any YAML tool does; the stages are timed one by one.\n\n| step | median | / parse-only |\n|---|---:|---:|\n| parse-only | {} | 1.00 |",
+            "\n### Compile against parse-only (in process, the stack at the limit)\n\nParse-only is serde-saphyr reading the file into a generic value (`serde_json::Value`), the least any YAML tool does. The steps take turns, {} rounds, so each sees the same machine; medians of the thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`, not disturbed by waiting for a core) and of wall time.\n\n| step | CPU time | / parse-only | wall time | / parse-only |\n|---|---:|---:|---:|---:|",
             self.iterations,
-            us(parse_only)
         );
-        for (name, time) in &stages {
+        for (name, m) in &steps {
             let _ = writeln!(
                 out,
-                "| {name} | {} | {:.2} |",
-                us(*time),
-                time.as_secs_f64() / parse_only.as_secs_f64()
+                "| {name} | {} | {:.2} | {} | {:.2} |",
+                us(m.cpu),
+                m.cpu.as_secs_f64() / parse_only.cpu.as_secs_f64(),
+                us(m.wall),
+                m.wall.as_secs_f64() / parse_only.wall.as_secs_f64()
             );
         }
-        let compile_ratio = compile.as_secs_f64() / parse_only.as_secs_f64();
-        let _ = writeln!(
-            out,
-            "| **`stackwire::compile`, the whole pipeline** | {} | **{compile_ratio:.2}** |",
-            us(compile)
-        );
+        let compile_ratio = compile.cpu.as_secs_f64() / parse_only.cpu.as_secs_f64();
+        let wall_ratio = compile.wall.as_secs_f64() / parse_only.wall.as_secs_f64();
         targets.push((
-            "compile <= 2x parse-only (the stack at the limit, in process)".to_owned(),
-            format!("{compile_ratio:.2}x"),
+            "compile <= 2x parse-only (the stack at the limit, in process, CPU time)".to_owned(),
+            format!("{compile_ratio:.2}x ({wall_ratio:.2}x wall)"),
             compile_ratio <= 2.0,
         ));
 
@@ -385,47 +384,78 @@ impl Bench {
         out
     }
 
-    /// The stages of `compile`, timed one by one.
-    fn stages(&self, text: &str) -> Vec<(&'static str, Duration)> {
-        let parse = self.median_in_process(|| {
-            let (stack, problems) = stackwire::parse::parse(text);
-            assert!(stack.is_some() && problems.is_empty());
-        });
+    /// Parse-only, `compile`, and each stage of `compile` on `text`: medians of their CPU and wall
+    /// times over `iterations` rounds, in which each step runs once, in turn.
+    fn steps(&self, text: &str) -> Vec<(&'static str, Measured)> {
         let (stack, _) = stackwire::parse::parse(text);
         let Some(stack) = stack else {
             fail("the stack at the limit does not parse")
         };
-        let check = self.median_in_process(|| {
-            let (_, problems) = stackwire::check::check(&stack, text, None);
-            assert!(problems.is_empty());
-        });
         let (plan, _) = stackwire::check::check(&stack, text, None);
-        let lower = self.median_in_process(|| {
-            std::hint::black_box(stackwire::lower::lower(&plan));
-        });
         let template = stackwire::lower::lower(&plan);
-        let emit = self.median_in_process(|| {
-            std::hint::black_box(stackwire::emit::emit(&template));
-        });
-        vec![
-            ("`parse`: YAML -> spanned nodes -> model", parse),
-            ("`check`: every rule", check),
-            ("`lower`: model -> template", lower),
-            ("`emit`: template -> text", emit),
-        ]
-    }
-
-    fn median_in_process(&self, mut f: impl FnMut()) -> Duration {
-        f(); // warm-up
-        let mut times: Vec<Duration> = (0..self.iterations)
-            .map(|_| {
-                let start = Instant::now();
-                f();
-                start.elapsed()
-            })
-            .collect();
-        times.sort();
-        times[times.len() / 2]
+        type Step<'a> = (&'static str, Box<dyn FnMut() + 'a>);
+        let mut steps: Vec<Step<'_>> = vec![
+            (
+                "parse-only",
+                Box::new(|| {
+                    let value: serde_json::Value = serde_saphyr::from_str(text).unwrap_or_default();
+                    assert!(value.is_object());
+                }),
+            ),
+            (
+                "**`stackwire::compile`, the whole pipeline**",
+                Box::new(|| {
+                    let compiled = stackwire::compile(text.as_bytes(), None);
+                    assert!(compiled.template.is_some());
+                }),
+            ),
+            (
+                "of which `parse`: YAML -> spanned nodes -> model",
+                Box::new(|| {
+                    let (stack, problems) = stackwire::parse::parse(text);
+                    assert!(stack.is_some() && problems.is_empty());
+                }),
+            ),
+            (
+                "of which `check`: every rule",
+                Box::new(|| {
+                    let (_, problems) = stackwire::check::check(&stack, text, None);
+                    assert!(problems.is_empty());
+                }),
+            ),
+            (
+                "of which `lower`: model -> template",
+                Box::new(|| {
+                    std::hint::black_box(stackwire::lower::lower(&plan));
+                }),
+            ),
+            (
+                "of which `emit`: template -> text",
+                Box::new(|| {
+                    std::hint::black_box(stackwire::emit::emit(&template));
+                }),
+            ),
+        ];
+        let mut runs: Vec<Vec<Measured>> = vec![Vec::new(); steps.len()];
+        for round in 0..=self.iterations {
+            for (i, (_, step)) in steps.iter_mut().enumerate() {
+                let (wall, cpu) = (Instant::now(), thread_cpu());
+                step();
+                // Round 0 warms up.
+                if round > 0 {
+                    runs[i].push(Measured {
+                        wall: wall.elapsed(),
+                        cpu: thread_cpu().saturating_sub(cpu),
+                        max_rss_kb: 0,
+                    });
+                }
+            }
+        }
+        steps
+            .iter()
+            .zip(runs)
+            .map(|((name, _), runs)| (*name, median(runs)))
+            .collect()
     }
 
     /// Runs stackwire once, capturing its exit code, stdout and stderr.
@@ -535,6 +565,23 @@ fn spawn_measured(command: &mut Command, code: i32) -> Measured {
         cpu: time(usage.ru_utime) + time(usage.ru_stime),
         max_rss_kb: usage.ru_maxrss,
     }
+}
+
+/// The CPU time this thread has used.
+fn thread_cpu() -> Duration {
+    let mut t = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `t` is a live local that clock_gettime fills in.
+    let ok = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) } == 0;
+    if !ok {
+        fail("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+    }
+    Duration::new(
+        u64::try_from(t.tv_sec).unwrap_or(0),
+        u32::try_from(t.tv_nsec).unwrap_or(0),
+    )
 }
 
 fn machine() -> String {
