@@ -196,46 +196,13 @@ pub fn validate(args: &ValidateArgs, io: &mut Io<'_>) -> i32 {
         .map_or(1, std::num::NonZeroUsize::get)
         .min(inputs.len());
     let (mut unreadable, mut invalid) = (false, false);
-    let mut print = |checked: Result<(String, Compiled), String>, io: &mut Io<'_>| match checked {
+    check_in_order(&inputs, environment, jobs, |checked| match checked {
         Ok((name, compiled)) => invalid |= report(&name, compiled, io).is_none(),
         Err(message) => {
             let _ = writeln!(io.stderr, "error: {message}");
             unreadable = true;
         }
-    };
-    if jobs <= 1 {
-        for input in &inputs {
-            print(input.check(environment), io);
-        }
-    } else {
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let (done, finished) = std::sync::mpsc::channel();
-        std::thread::scope(|scope| {
-            for _ in 0..jobs {
-                let (next, done, inputs) = (&next, done.clone(), &inputs);
-                scope.spawn(move || {
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(input) = inputs.get(i) else { break };
-                        if done.send((i, input.check(environment))).is_err() {
-                            break;
-                        }
-                    }
-                });
-            }
-            drop(done);
-            // Reports arrive in any order; each waits here until those before it are printed.
-            let mut waiting = std::collections::BTreeMap::new();
-            let mut printed = 0;
-            for (i, checked) in finished {
-                waiting.insert(i, checked);
-                while let Some(checked) = waiting.remove(&printed) {
-                    print(checked, io);
-                    printed += 1;
-                }
-            }
-        });
-    }
+    });
     if unreadable {
         exit::IO
     } else if invalid {
@@ -243,6 +210,48 @@ pub fn validate(args: &ValidateArgs, io: &mut Io<'_>) -> i32 {
     } else {
         exit::OK
     }
+}
+
+/// Reads and compiles `inputs` on `jobs` threads, and hands each outcome to `then`, on this
+/// thread, in the order of `inputs`: as soon as every earlier one has been handed over.
+fn check_in_order(
+    inputs: &[Input<'_>],
+    environment: Option<&str>,
+    jobs: usize,
+    mut then: impl FnMut(Result<(String, Compiled), String>),
+) {
+    if jobs <= 1 {
+        for input in inputs {
+            then(input.check(environment));
+        }
+        return;
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            let (next, done) = (&next, done.clone());
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(input) = inputs.get(i) else { break };
+                    if done.send((i, input.check(environment))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut handed = 0;
+        for (i, checked) in finished {
+            waiting.insert(i, checked);
+            while let Some(checked) = waiting.remove(&handed) {
+                then(checked);
+                handed += 1;
+            }
+        }
+    });
 }
 
 /// A file to validate: a path, read on a worker thread, or standard input, already read.
