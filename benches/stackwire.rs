@@ -75,6 +75,12 @@ fn main() {
         return;
     }
     let quick = args.iter().any(|a| a == "--quick");
+    // `cargo bench` passes `--bench`; `cargo test --benches` (or `--all-targets`) does not, and
+    // then the bench (minutes) is not run: it is not part of the test suite.
+    if !args.iter().any(|a| a == "--bench") && !quick && write.is_none() {
+        println!("stackwire bench: not run (run it with `cargo bench --bench stackwire`)");
+        return;
+    }
     let bench = Bench::new(quick);
     let report = bench.run();
     println!("{report}");
