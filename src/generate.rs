@@ -101,14 +101,14 @@ pub fn at_limit(seed: u64) -> Generated {
 
 /// splitmix64 (Steele, Lea and Flood 2014): small, fast and well distributed.
 #[derive(Debug, Clone)]
-pub struct Rng(u64);
+struct Rng(u64);
 
 impl Rng {
-    pub fn new(seed: u64) -> Rng {
+    fn new(seed: u64) -> Rng {
         Rng(seed)
     }
 
-    pub fn next_u64(&mut self) -> u64 {
+    fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -117,17 +117,18 @@ impl Rng {
     }
 
     /// A number in `0..n` (`n` > 0; the bias is negligible for the small `n` used here).
-    pub fn below(&mut self, n: usize) -> usize {
+    fn below(&mut self, n: usize) -> usize {
         // u64 -> usize cannot lose anything that matters: the result is < n.
         (self.next_u64() % n.max(1) as u64) as usize
     }
 
     /// True with probability `percent` / 100.
-    pub fn chance(&mut self, percent: usize) -> bool {
+    fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
     }
 
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    /// One of `items`, which is never empty here.
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 }
