@@ -157,7 +157,7 @@ impl Bench {
         eprintln!("bench: validate, compile and cfn-lint");
         let _ = writeln!(
             out,
-            "\n### Whole process: stackwire against cfn-lint\n\nMedian wall time of {} runs ({} for cfn-lint), each a new process; CPU time (user + system) in brackets.\n\n| stack | `stackwire validate` | `stackwire compile` | `cfn-lint` on the template | cfn-lint / validate |\n|---|---:|---:|---:|---:|",
+            "\n### Whole process: stackwire against cfn-lint\n\nMedian wall time of {} runs ({} for cfn-lint), each a new process; CPU time (user + system) in brackets. `compile -o` writes the template atomically, syncing it to disk before the rename: most of its wall time is that wait.\n\n| stack | `stackwire validate` | `stackwire compile -o` | `cfn-lint` on the template | cfn-lint / validate |\n|---|---:|---:|---:|---:|",
             self.fast_runs, self.slow_runs
         );
         let stacks = [
