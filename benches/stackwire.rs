@@ -152,9 +152,12 @@ impl Bench {
         let limit = at_limit(1);
         let limit_path = self.write("at-limit.yaml", &limit.text);
         let mut targets: Vec<(String, String, bool)> = Vec::new();
+        // The machine's load as each section starts: the other work it shared the cores with.
+        let mut loads: Vec<(&str, String)> = Vec::new();
 
         // 1 and 2: validate, compile and cfn-lint, whole process.
         eprintln!("bench: validate, compile and cfn-lint");
+        loads.push(("validate, compile and cfn-lint", load()));
         let _ = writeln!(
             out,
             "\n### Whole process: stackwire against cfn-lint\n\nMedian wall time of {} runs ({} for cfn-lint), each a new process; CPU time (user + system) in brackets. `compile -o` writes the template atomically, syncing it to disk before the rename: most of its wall time is that wait.\n\n| stack | `stackwire validate` | `stackwire compile -o` | `cfn-lint` on the template | cfn-lint / validate |\n|---|---:|---:|---:|---:|",
@@ -219,6 +222,7 @@ impl Bench {
 
         // Issue 3: what a pre-commit hook runs.
         eprintln!("bench: all fixtures");
+        loads.push(("all fixtures", load()));
         let mut all: Vec<PathBuf> = Vec::new();
         for kind in ["ok", "warn", "err"] {
             let mut files: Vec<PathBuf> = std::fs::read_dir(self.root.join("fixtures").join(kind))
@@ -255,6 +259,7 @@ impl Bench {
 
         // 3: compile against parse-only, in process.
         eprintln!("bench: compile against parse-only");
+        loads.push(("compile against parse-only", load()));
         let steps = self.steps(&limit.text);
         let (parse_only, compile) = (steps[0].1, steps[1].1);
         let _ = writeln!(
@@ -282,6 +287,7 @@ impl Bench {
 
         // 4: growth.
         eprintln!("bench: growth");
+        loads.push(("growth", load()));
         let _ = writeln!(
             out,
             "\n### Growth (whole process, `stackwire validate`, far beyond CloudFormation's limit)\n\nGenerated stacks, seed 1: two Streams for three Functions, three wires for two resources. Each is over the 500-resource limit: `validate` reads, parses and checks all of it and reports one error, `too_many_resources` (the bench checks this). Median of {} runs; memory is the peak resident set size.\n\n| resources | file | wall time | CPU time | x per 10x (CPU) | peak memory | x per 10x |\n|---:|---:|---:|---:|---:|---:|---:|",
@@ -333,6 +339,7 @@ impl Bench {
 
         // 5: many files, with and without parallelism.
         eprintln!("bench: 1,000 files");
+        loads.push(("1,000 files", load()));
         let dir = self.path("many");
         std::fs::create_dir_all(&dir)
             .unwrap_or_else(|e| fail(&format!("cannot create {}: {e}", dir.display())));
@@ -376,6 +383,13 @@ impl Bench {
             many < Duration::from_secs(1),
         ));
 
+        let _ = writeln!(
+            out,
+            "\n### Load\n\nThe load average (1 minute; 2 means both cores busy, and this bench counts in it) as each section started.\n\n| section | load average |\n|---|---:|"
+        );
+        for (section, load) in &loads {
+            let _ = writeln!(out, "| {section} | {load} |");
+        }
         let _ = writeln!(
             out,
             "\n### Targets\n\n| target | measured | met |\n|---|---:|---|"
@@ -571,6 +585,15 @@ fn spawn_measured(command: &mut Command, code: i32) -> Measured {
         cpu: time(usage.ru_utime) + time(usage.ru_stime),
         max_rss_kb: usage.ru_maxrss,
     }
+}
+
+/// The 1-minute load average.
+fn load() -> String {
+    let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    text.split_whitespace()
+        .next()
+        .unwrap_or("unknown")
+        .to_owned()
 }
 
 /// The CPU time this thread has used.
