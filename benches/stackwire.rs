@@ -385,7 +385,7 @@ impl Bench {
 
         let _ = writeln!(
             out,
-            "\n### Load\n\nThe load average (1 minute; 2 means both cores busy, and this bench counts in it) as each section started.\n\n| section | load average |\n|---|---:|"
+            "\n### Load\n\nAs each section started: the load average (1 minute; 2 means both cores busy, and this bench counts in it), and the share of the last 10 s in which some task waited for a core (`/proc/pressure/cpu`).\n\n| section | load average | waiting for a core |\n|---|---:|---:|"
         );
         for (section, load) in &loads {
             let _ = writeln!(out, "| {section} | {load} |");
@@ -587,13 +587,22 @@ fn spawn_measured(command: &mut Command, code: i32) -> Measured {
     }
 }
 
-/// The 1-minute load average.
+/// The 1-minute load average, and the share of the last 10 s in which some task was waiting
+/// for a CPU (the kernel's pressure stall information).
 fn load() -> String {
     let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    text.split_whitespace()
+    let load = text
+        .split_whitespace()
         .next()
         .unwrap_or("unknown")
-        .to_owned()
+        .to_owned();
+    let pressure = std::fs::read_to_string("/proc/pressure/cpu").unwrap_or_default();
+    let waiting = pressure
+        .lines()
+        .find_map(|l| l.strip_prefix("some avg10="))
+        .and_then(|l| l.split_whitespace().next())
+        .map_or("unknown".to_owned(), |p| format!("{p}%"));
+    format!("{load} | {waiting}")
 }
 
 /// The CPU time this thread has used.
