@@ -88,6 +88,11 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "NAME", value_parser = environment_name)]
     pub environment: Option<String>,
 
+    /// How many files to check at once [default: the number of CPUs]; reports are printed in
+    /// the order of the arguments whatever the number
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<std::num::NonZeroUsize>,
+
     #[command(flatten)]
     pub report: ReportArgs,
 }

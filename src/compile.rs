@@ -87,8 +87,8 @@ fn first_offset(problem: &Problem) -> usize {
 /// Reads a stack file, or standard input for `-`. Returns the name to show and the bytes, or
 /// the name and why it could not be read.
 fn read_input(path: &Path, io: &mut Io<'_>) -> Result<(String, Vec<u8>), (String, String)> {
-    let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
         io.stdin.read_to_end(&mut bytes).map_err(|e| {
             (
                 report::STDIN.to_owned(),
@@ -97,8 +97,13 @@ fn read_input(path: &Path, io: &mut Io<'_>) -> Result<(String, Vec<u8>), (String
         })?;
         return Ok((report::STDIN.to_owned(), bytes));
     }
+    read_file(path)
+}
+
+/// Reads a stack file. Returns the name to show and the bytes.
+fn read_file(path: &Path) -> Result<(String, Vec<u8>), (String, String)> {
     let name = path.display().to_string();
-    bytes = std::fs::read(path).map_err(|e| {
+    let bytes = std::fs::read(path).map_err(|e| {
         let message = format!("cannot read `{name}`: {e}");
         (name.clone(), message)
     })?;
@@ -118,7 +123,16 @@ fn compile_and_report(
     reporter: &mut Reporter,
     io: &mut Io<'_>,
 ) -> Option<String> {
-    let compiled = compile(bytes, environment);
+    report(name, compile(bytes, environment), reporter, io)
+}
+
+/// Reports a compiled file's diagnostics, if any; the template when there were no errors.
+fn report(
+    name: &str,
+    compiled: Compiled,
+    reporter: &mut Reporter,
+    io: &mut Io<'_>,
+) -> Option<String> {
     reporter.file(io, name, compiled.text, compiled.problems);
     compiled.template
 }
@@ -206,27 +220,37 @@ fn compile_to(args: &CompileArgs, reporter: &mut Reporter, io: &mut Io<'_>) -> i
 /// `validate`: compiles each file without writing, reports every problem in every file. Exits 3
 /// when a file could not be read (the others are still checked), else 1 when any has errors.
 /// Human diagnostics go to standard error, the other formats to standard output.
+///
+/// Files are read and compiled on `--jobs` worker threads; each report is printed as soon as
+/// every file before it has been, so the output is the same, byte for byte, for any `--jobs`.
 pub fn validate(args: &ValidateArgs, io: &mut Io<'_>) -> i32 {
     let mut reporter = reporter(&args.report, io, Sink::Stdout);
-    let (mut unreadable, mut invalid) = (false, false);
-    for path in &args.stacks {
-        let (name, bytes) = match read_input(path, io) {
-            Ok(input) => input,
-            Err((name, message)) => {
-                reporter.failure(io, Some(&name), message, true);
-                unreadable = true;
-                continue;
+    let environment = args.environment.as_deref();
+    // Standard input is read here, where `-` stands in the arguments, before any worker starts.
+    let inputs: Vec<Input<'_>> = args
+        .stacks
+        .iter()
+        .map(|path| {
+            if path.as_os_str() == "-" {
+                Input::Read(read_input(path, io))
+            } else {
+                Input::Path(path)
             }
-        };
-        let template = compile_and_report(
-            &name,
-            &bytes,
-            args.environment.as_deref(),
-            &mut reporter,
-            io,
-        );
-        invalid |= template.is_none();
-    }
+        })
+        .collect();
+    let jobs = args
+        .jobs
+        .or_else(|| std::thread::available_parallelism().ok())
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(inputs.len());
+    let (mut unreadable, mut invalid) = (false, false);
+    check_in_order(&inputs, environment, jobs, |checked| match checked {
+        Ok((name, compiled)) => invalid |= report(&name, compiled, &mut reporter, io).is_none(),
+        Err((name, message)) => {
+            reporter.failure(io, Some(&name), message, true);
+            unreadable = true;
+        }
+    });
     reporter.finish(io);
     if unreadable {
         exit::IO
@@ -234,5 +258,69 @@ pub fn validate(args: &ValidateArgs, io: &mut Io<'_>) -> i32 {
         exit::INVALID
     } else {
         exit::OK
+    }
+}
+
+/// Reads and compiles `inputs` on `jobs` threads, and hands each outcome to `then`, on this
+/// thread, in the order of `inputs`: as soon as every earlier one has been handed over.
+fn check_in_order(
+    inputs: &[Input<'_>],
+    environment: Option<&str>,
+    jobs: usize,
+    mut then: impl FnMut(Result<(String, Compiled), (String, String)>),
+) {
+    if jobs <= 1 {
+        for input in inputs {
+            then(input.check(environment));
+        }
+        return;
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            let (next, done) = (&next, done.clone());
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(input) = inputs.get(i) else { break };
+                    if done.send((i, input.check(environment))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut handed = 0;
+        for (i, checked) in finished {
+            waiting.insert(i, checked);
+            while let Some(checked) = waiting.remove(&handed) {
+                then(checked);
+                handed += 1;
+            }
+        }
+    });
+}
+
+/// A file to validate: a path, read on a worker thread, or standard input, already read.
+enum Input<'a> {
+    Path(&'a Path),
+    Read(Result<(String, Vec<u8>), (String, String)>),
+}
+
+impl Input<'_> {
+    /// Reads (when not yet read) and compiles: the name to show and the outcome.
+    fn check(&self, environment: Option<&str>) -> Result<(String, Compiled), (String, String)> {
+        let read;
+        let (name, bytes) = match self {
+            Input::Path(path) => {
+                read = read_file(path)?;
+                (&read.0, &read.1)
+            }
+            Input::Read(Ok((name, bytes))) => (name, bytes),
+            Input::Read(Err(message)) => return Err(message.clone()),
+        };
+        Ok((name.clone(), compile(bytes, environment)))
     }
 }

@@ -80,7 +80,7 @@ fn install() -> PathBuf {
     bin
 }
 
-fn run(program: &Path, args: &[&Path]) -> (bool, String) {
+pub(crate) fn run(program: &Path, args: &[&Path]) -> (bool, String) {
     let out = Command::new(program)
         .args(args)
         .output()

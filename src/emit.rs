@@ -14,7 +14,7 @@ pub fn emit(template: &Value) -> String {
     match template {
         Value::Map(map) => write_map(&mut out, map, 0),
         other => {
-            out.push_str(&inline(other, false));
+            write_inline(&mut out, other, false);
             out.push('\n');
         }
     }
@@ -40,7 +40,7 @@ fn write_map(out: &mut String, map: &Map, col: usize) {
         if out.is_empty() || out.ends_with('\n') {
             indent(out, col);
         }
-        out.push_str(&scalar(k, false));
+        write_scalar(out, k, false);
         out.push(':');
         write_value(out, v, col);
     }
@@ -59,7 +59,7 @@ fn write_value(out: &mut String, v: &Value, col: usize) {
         }
         _ => {
             out.push(' ');
-            out.push_str(&inline(v, false));
+            write_inline(out, v, false);
             out.push('\n');
         }
     }
@@ -76,7 +76,7 @@ fn write_seq(out: &mut String, items: &[Value], col: usize) {
                 write_seq(out, s, col + 2);
             }
             _ => {
-                out.push_str(&inline(item, false));
+                write_inline(out, item, false);
                 out.push('\n');
             }
         }
@@ -84,47 +84,96 @@ fn write_seq(out: &mut String, items: &[Value], col: usize) {
 }
 
 /// A value on one line: a scalar, a short-form intrinsic, or a flow collection.
+#[cfg(test)]
 fn inline(v: &Value, flow: bool) -> String {
+    let mut out = String::new();
+    write_inline(&mut out, v, flow);
+    out
+}
+
+/// Writes `items` separated by `, `.
+fn write_list<T>(
+    out: &mut String,
+    items: impl IntoIterator<Item = T>,
+    mut f: impl FnMut(&mut String, T),
+) {
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        f(out, item);
+    }
+}
+
+/// Writes a value on one line: a scalar, a short-form intrinsic, or a flow collection.
+fn write_inline(out: &mut String, v: &Value, flow: bool) {
     match v {
-        Value::Str(s) => scalar(s, flow),
-        Value::Int(i) => i.to_string(),
-        Value::Bool(b) => b.to_string(),
+        Value::Str(s) => write_scalar(out, s, flow),
+        // Writing into a String cannot fail.
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Seq(items) => {
-            let items: Vec<String> = items.iter().map(|i| inline(i, true)).collect();
-            format!("[{}]", items.join(", "))
+            out.push('[');
+            write_list(out, items, |out, i| write_inline(out, i, true));
+            out.push(']');
         }
         Value::Map(m) => {
-            let entries: Vec<String> = m
-                .iter()
-                .map(|(k, v)| format!("{}: {}", scalar(k, true), inline(v, true)))
-                .collect();
-            format!("{{{}}}", entries.join(", "))
+            out.push('{');
+            write_list(out, m, |out, (k, v)| {
+                write_scalar(out, k, true);
+                out.push_str(": ");
+                write_inline(out, v, true);
+            });
+            out.push('}');
         }
-        Value::Ref(name) => format!("!Ref {}", scalar(name, flow)),
-        Value::GetAtt(target) => format!("!GetAtt {}", scalar(target, flow)),
-        Value::Sub(text) => format!("!Sub {}", scalar(text, flow)),
-        Value::If(condition, then, otherwise) => format!(
-            "!If [{}, {}, {}]",
-            scalar(condition, true),
-            inline(then, true),
-            inline(otherwise, true)
-        ),
-        Value::Select(index, list) => format!("!Select [{index}, {}]", inline(list, true)),
+        Value::Ref(name) => {
+            out.push_str("!Ref ");
+            write_scalar(out, name, flow);
+        }
+        Value::GetAtt(target) => {
+            out.push_str("!GetAtt ");
+            write_scalar(out, target, flow);
+        }
+        Value::Sub(text) => {
+            out.push_str("!Sub ");
+            write_scalar(out, text, flow);
+        }
+        Value::If(condition, then, otherwise) => {
+            out.push_str("!If [");
+            write_scalar(out, condition, true);
+            out.push_str(", ");
+            write_inline(out, then, true);
+            out.push_str(", ");
+            write_inline(out, otherwise, true);
+            out.push(']');
+        }
+        Value::Select(index, list) => {
+            let _ = write!(out, "!Select [{index}, ");
+            write_inline(out, list, true);
+            out.push(']');
+        }
         Value::Split(delimiter, text) => {
-            format!(
-                "!Split [{}, {}]",
-                scalar(delimiter, true),
-                inline(text, true)
-            )
+            out.push_str("!Split [");
+            write_scalar(out, delimiter, true);
+            out.push_str(", ");
+            write_inline(out, text, true);
+            out.push(']');
         }
-        Value::Equals(a, b) => format!("!Equals [{}, {}]", inline(a, true), inline(b, true)),
+        Value::Equals(a, b) => {
+            out.push_str("!Equals [");
+            write_inline(out, a, true);
+            out.push_str(", ");
+            write_inline(out, b, true);
+            out.push(']');
+        }
         Value::Join(delimiter, parts) => {
-            let parts: Vec<String> = parts.iter().map(|p| inline(p, true)).collect();
-            format!(
-                "!Join [{}, [{}]]",
-                scalar(delimiter, true),
-                parts.join(", ")
-            )
+            out.push_str("!Join [");
+            write_scalar(out, delimiter, true);
+            out.push_str(", [");
+            write_list(out, parts, |out, p| write_inline(out, p, true));
+            out.push_str("]]");
         }
     }
 }
@@ -141,7 +190,7 @@ fn plain_ok(s: &str, flow: bool) -> bool {
     if !first_ok || s.ends_with(' ') {
         return false;
     }
-    if RESERVED_WORDS.contains(&s.to_ascii_lowercase().as_str()) {
+    if RESERVED_WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
         return false;
     }
     let bytes = s.as_bytes();
@@ -167,13 +216,28 @@ fn plain_ok(s: &str, flow: bool) -> bool {
 
 /// A YAML scalar for the string `s`, quoted only as much as needed.
 pub fn scalar(s: &str, flow: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    write_scalar(&mut out, s, flow);
+    out
+}
+
+/// Writes `s` as a YAML scalar, quoted only as much as needed.
+fn write_scalar(out: &mut String, s: &str, flow: bool) {
     if plain_ok(s, flow) {
-        return s.to_owned();
+        out.push_str(s);
+        return;
     }
     if s.chars().all(|c| !needs_escape(c)) {
-        return format!("'{}'", s.replace('\'', "''"));
+        out.push('\'');
+        for (i, part) in s.split('\'').enumerate() {
+            if i > 0 {
+                out.push_str("''");
+            }
+            out.push_str(part);
+        }
+        out.push('\'');
+        return;
     }
-    let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
         match c {
@@ -197,7 +261,6 @@ pub fn scalar(s: &str, flow: bool) -> String {
         }
     }
     out.push('"');
-    out
 }
 
 /// Characters a single-quoted scalar cannot carry as they are: line breaks (YAML 1.1 counts

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod compile;
 pub mod diagnostic;
 pub mod emit;
+pub mod generate;
 pub mod ids;
 pub mod keys;
 pub mod lower;
@@ -27,6 +28,8 @@ pub mod template;
 #[cfg(test)]
 mod conformance;
 #[cfg(test)]
+mod generate_tests;
+#[cfg(test)]
 mod precommit_tests;
 #[cfg(test)]
 mod report_tests;
@@ -34,6 +37,8 @@ mod report_tests;
 mod schema_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod validate_jobs_tests;
 
 use std::ffi::OsString;
 use std::io::{Read, Write};

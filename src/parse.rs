@@ -33,6 +33,10 @@ pub(crate) fn options() -> serde_saphyr::Options {
             max_aliases: 10_000,
             max_anchors: 10_000,
             max_nodes: 5_000_000,
+            // At most two events a node (a collection's start and end): with `max_nodes`, this
+            // lets a file far over CloudFormation's limit (100,000 resources) be read and told
+            // so, rather than stopped as too big for YAML.
+            max_events: 10_000_000,
         },
         alias_limits: serde_saphyr::alias_limits! {
             max_total_replayed_events: 100_000,
@@ -202,6 +206,10 @@ impl Decoder<'_> {
             return None;
         };
         let mut entries: Vec<Entry<'n>> = Vec::with_capacity(pairs.len());
+        // Small mappings (nearly all) are searched for a repeated key in place; a large one (the
+        // `resources` of a big stack) through an index, so N keys cost N, not N squared.
+        let mut index: Option<std::collections::HashMap<String, SourceSpan>> =
+            (pairs.len() > 32).then(|| std::collections::HashMap::with_capacity(pairs.len()));
         for (k, value) in pairs {
             let text = match &k.value {
                 Value::Str(s) => s.clone(),
@@ -211,10 +219,23 @@ impl Decoder<'_> {
                     continue;
                 }
             };
-            if let Some(first) = entries.iter().find(|e| e.key.value == text) {
+            let first = match &mut index {
+                Some(index) => match index.entry(text.clone()) {
+                    std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(k.span);
+                        None
+                    }
+                },
+                None => entries
+                    .iter()
+                    .find(|e| e.key.value == text)
+                    .map(|e| e.key.span),
+            };
+            if let Some(first) = first {
                 self.problems.push(Problem::DuplicateKey {
                     key: text,
-                    first: first.key.span,
+                    first,
                     span: k.span,
                 });
                 continue;
