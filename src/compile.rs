@@ -83,17 +83,38 @@ fn first_offset(problem: &Problem) -> usize {
         .unwrap_or(0)
 }
 
+/// The largest stack description stackwire reads: far above any real stack (a template is at
+/// most 1,000,000 bytes), small enough that reading and parsing it stays well under a second.
+pub const MAX_STACK_BYTES: usize = 4 * 1024 * 1024;
+
 /// Reads a stack file, or standard input for `-`. Returns the name to show and the bytes.
+/// Refuses (without reading on) input larger than [`MAX_STACK_BYTES`].
 fn read_input(path: &Path, io: &mut Io<'_>) -> Result<(String, Vec<u8>), String> {
+    use std::io::Read;
     let mut bytes = Vec::new();
-    if path.as_os_str() == "-" {
-        io.stdin
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        return Ok(("<stdin>".to_owned(), bytes));
+    let limit = u64::try_from(MAX_STACK_BYTES).unwrap_or(u64::MAX);
+    let name = if path.as_os_str() == "-" {
+        "<stdin>".to_owned()
+    } else {
+        path.display().to_string()
+    };
+    let read = if path.as_os_str() == "-" {
+        io.stdin.take(limit + 1).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|file| file.take(limit + 1).read_to_end(&mut bytes))
+    };
+    let what = if path.as_os_str() == "-" {
+        "standard input".to_owned()
+    } else {
+        format!("`{name}`")
+    };
+    read.map_err(|e| format!("cannot read {what}: {e}"))?;
+    if bytes.len() > MAX_STACK_BYTES {
+        return Err(format!(
+            "cannot read {what}: it is larger than {} bytes, the most stackwire reads (a stack description is far smaller)",
+            thousands(MAX_STACK_BYTES)
+        ));
     }
-    let name = path.display().to_string();
-    bytes = std::fs::read(path).map_err(|e| format!("cannot read `{name}`: {e}"))?;
     Ok((name, bytes))
 }
 

@@ -574,6 +574,101 @@ pub struct FileReport {
     severity: Severity,
     src: NamedSource<String>,
     problems: Vec<Problem>,
+    /// The problems as rendered: those on lines too long to show lose their snippet.
+    shown: Vec<Shown>,
+}
+
+/// The longest line (in bytes) shown in a snippet. A longer line (a minified or generated
+/// file, a hostile one) would flood the terminal, and miette cannot draw an underline past
+/// column 65,535; such a problem is shown with its `file:line:col` instead of the text.
+const MAX_SHOWN_LINE: usize = 1_000;
+
+/// The largest span (in bytes) underlined in a snippet; a larger one is shown by position only.
+const MAX_SHOWN_SPAN: usize = 10_000;
+
+/// A problem as one report renders it.
+#[derive(Debug)]
+struct Shown {
+    problem: Problem,
+    /// `file:line:col`, when the snippet is left out.
+    at: Option<String>,
+}
+
+impl std::fmt::Display for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.at {
+            None => write!(f, "{}", self.problem),
+            Some(at) => write!(
+                f,
+                "{}\n  at {at} (the line is too long to show)",
+                self.problem
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Shown {}
+
+impl Diagnostic for Shown {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.problem.code()
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        self.problem.severity()
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.problem.help()
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        if self.at.is_some() {
+            None
+        } else {
+            self.problem.labels()
+        }
+    }
+}
+
+/// Where a problem's snippet cannot be shown, its first position as `file:line:col`.
+fn unshowable_at(name: &str, text: &str, problem: &Problem) -> Option<String> {
+    let bytes = text.as_bytes();
+    let line_start = |at: usize| {
+        bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1)
+    };
+    let line_end = |at: usize| {
+        bytes[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| at + i)
+    };
+    let labels: Vec<miette::LabeledSpan> = problem.labels()?.collect();
+    let too_big = labels.iter().any(|label| {
+        let start = label.offset().min(bytes.len());
+        let end = (label.offset() + label.len()).min(bytes.len());
+        // The lines the snippet shows: the label's, and one line of context either side.
+        let from = line_start(line_start(start).saturating_sub(1));
+        let to = line_end((line_end(end) + 1).min(bytes.len()));
+        label.len() > MAX_SHOWN_SPAN
+            || bytes[from..to]
+                .split(|&b| b == b'\n')
+                .any(|l| l.len() > MAX_SHOWN_LINE)
+    });
+    if !too_big {
+        return None;
+    }
+    let offset = labels.iter().map(|l| l.offset()).min()?.min(bytes.len());
+    let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = line_start(offset);
+    let column = String::from_utf8_lossy(&bytes[start..offset])
+        .chars()
+        .count()
+        + 1;
+    Some(format!("{name}:{line}:{column}"))
 }
 
 // By hand rather than derived: the report's severity depends on its problems.
@@ -587,7 +682,7 @@ impl Diagnostic for FileReport {
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        Some(Box::new(self.problems.iter().map(|p| p as &dyn Diagnostic)))
+        Some(Box::new(self.shown.iter().map(|p| p as &dyn Diagnostic)))
     }
 }
 
@@ -600,7 +695,15 @@ impl FileReport {
             (e, 0) => format!("{name}: {}", count(e, "error")),
             (e, w) => format!("{name}: {}, {}", count(e, "error"), count(w, "warning")),
         };
+        let shown = problems
+            .iter()
+            .map(|problem| Shown {
+                problem: problem.clone(),
+                at: unshowable_at(name, &text, problem),
+            })
+            .collect();
         FileReport {
+            shown,
             summary,
             severity: if errors > 0 {
                 Severity::Error

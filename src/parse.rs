@@ -61,6 +61,13 @@ pub const EVENT_KEYS: &[&str] = &[
 ];
 pub const DISCOVERY_KEYS: &[&str] = &["access", "env"];
 
+/// The most YAML events (scalars, starts and ends of collections) a stack description may have.
+pub const MAX_EVENTS: usize = 250_000;
+/// The most bytes of text in all scalars together, aliases expanded.
+pub const MAX_SCALAR_BYTES: usize = 8 * 1024 * 1024;
+/// The deepest nesting of mappings and lists.
+pub const MAX_DEPTH: usize = 64;
+
 /// Limits on the YAML itself, far above any real stack and far below what would hurt: a
 /// pre-commit hook must answer an alias bomb or a 10,000-deep nesting with an error, quickly.
 fn options() -> serde_saphyr::Options {
@@ -72,11 +79,15 @@ fn options() -> serde_saphyr::Options {
         budget: serde_saphyr::budget! {
             // Anchors reused many times are ordinary; alias bombs are stopped by the replay limit.
             enforce_alias_anchor_ratio: false,
-            max_depth: 64,
+            max_depth: MAX_DEPTH,
             max_documents: 1,
             max_aliases: 10_000,
             max_anchors: 10_000,
-            max_nodes: 5_000_000,
+            // A stack of 500 resources is a few tens of thousands of events and nodes.
+            max_events: MAX_EVENTS,
+            max_nodes: MAX_EVENTS,
+            // Counts text replayed through aliases too: a long string aliased many times over.
+            max_total_scalar_bytes: MAX_SCALAR_BYTES,
         },
         alias_limits: serde_saphyr::alias_limits! {
             max_total_replayed_events: 100_000,
@@ -108,12 +119,23 @@ pub fn parse(text: &str) -> (Option<Stack>, Vec<Problem>) {
 
 fn yaml_error(text: &str, error: &serde_saphyr::Error) -> Problem {
     use serde_saphyr::budget::BudgetBreach;
-    let inner = error.without_snippet();
-    let offset = inner.location().map_or(0, |l| {
+    let located = error.without_snippet();
+    let offset = located.location().map_or(0, |l| {
         let by_byte = l.span().byte_offset().and_then(|o| usize::try_from(o).ok());
         by_byte.unwrap_or_else(|| offset_of(text, l.line(), l.column()))
     });
     let offset = offset.min(text.len());
+    // The error itself, out of the wrappers that say where an alias was used or defined.
+    let mut inner = located;
+    while let serde_saphyr::Error::AliasError { error, .. }
+    | serde_saphyr::Error::WithSnippet { error, .. } = inner
+    {
+        inner = error;
+    }
+    const ALIAS_HELP: &str = "write the values out instead of expanding aliases many times over";
+    const DEPTH_HELP: &str = "a stack description is only a few levels deep; check the indentation";
+    const SIZE_HELP: &str =
+        "a stack description of 500 resources is far smaller; split the file into several stacks";
     let (message, help) = match inner {
         serde_saphyr::Error::Budget { breach, .. } => match breach {
             BudgetBreach::Documents { .. } => (
@@ -123,12 +145,36 @@ fn yaml_error(text: &str, error: &serde_saphyr::Error) -> Problem {
                 ),
             ),
             BudgetBreach::Depth { depth } => (
-                format!("the file is nested {depth} levels deep; stackwire reads at most 64"),
-                Some("a stack description is only a few levels deep; check the indentation"),
+                format!(
+                    "the file is nested {depth} levels deep; stackwire reads at most {MAX_DEPTH}"
+                ),
+                Some(DEPTH_HELP),
             ),
-            other => (
-                format!("the file exceeds stackwire's limits on YAML size ({other:?})"),
-                Some("write the values out instead of expanding aliases many times over"),
+            BudgetBreach::Events { .. } | BudgetBreach::Nodes { .. } => (
+                format!(
+                    "the file has more than {} YAML values; stackwire reads at most that many",
+                    crate::diagnostic::thousands(MAX_EVENTS)
+                ),
+                Some(SIZE_HELP),
+            ),
+            BudgetBreach::ScalarBytes { .. } => (
+                format!(
+                    "the text in the file, aliases expanded, is more than {} bytes; stackwire reads at most that much",
+                    crate::diagnostic::thousands(MAX_SCALAR_BYTES)
+                ),
+                Some(ALIAS_HELP),
+            ),
+            BudgetBreach::Aliases { .. }
+            | BudgetBreach::Anchors { .. }
+            | BudgetBreach::AliasAnchorRatio { .. }
+            | BudgetBreach::RecordedAnchorEvents { .. }
+            | BudgetBreach::RecordedAnchorBytes { .. } => (
+                "the file uses more anchors and aliases than stackwire allows".to_owned(),
+                Some(ALIAS_HELP),
+            ),
+            _ => (
+                "the file exceeds stackwire's limits on YAML".to_owned(),
+                Some(SIZE_HELP),
             ),
         },
         _ => {
@@ -143,8 +189,12 @@ fn yaml_error(text: &str, error: &serde_saphyr::Error) -> Problem {
                 Some(
                     "a stack description has no YAML tags: write plain values (stackwire writes `!Ref` and `!GetAtt` into the template itself)",
                 )
+            } else if message.contains("recursion limit") {
+                // The parser's own bound on nested flow collections (`[[[...`, `{a: {a: ...`).
+                message = format!("the file is nested more than {MAX_DEPTH} levels deep");
+                Some(DEPTH_HELP)
             } else if message.contains("alias") || message.contains("replay") {
-                Some("write the values out instead of expanding aliases many times over")
+                Some(ALIAS_HELP)
             } else {
                 None
             };
