@@ -159,7 +159,7 @@ impl Checker<'_> {
                 let reason = if id.value.is_empty() {
                     "it is empty".to_owned()
                 } else if id.value.len() > 255 {
-                    format!("it is {} characters long", id.value.len())
+                    format!("it is {} bytes long", id.value.len())
                 } else {
                     let bad = id.value.chars().find(|c| !c.is_ascii_alphanumeric());
                     match bad {
@@ -171,7 +171,7 @@ impl Checker<'_> {
                     }
                 };
                 self.problems.push(Problem::InvalidLogicalId {
-                    id: id.value.clone(),
+                    id: shown_id(&id.value),
                     reason,
                     span: id.span,
                 });
@@ -931,4 +931,27 @@ pub fn expanded_resource_count(plan: &Plan<'_>) -> usize {
         }
     }
     count
+}
+
+/// An invalid Logical ID as a message shows it: invisible characters (zero-width, controls,
+/// direction marks) written as `\u{...}`, and at most 40 characters.
+fn shown_id(id: &str) -> String {
+    let invisible = |c: char| {
+        c.is_control()
+            || c.is_whitespace()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+    };
+    let mut out = String::new();
+    for (i, c) in id.chars().enumerate() {
+        if i == 40 {
+            out.push_str("...");
+            break;
+        }
+        if invisible(c) {
+            out.push_str(&format!("\\u{{{:04X}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

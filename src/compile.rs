@@ -32,8 +32,15 @@ pub fn compile(bytes: &[u8], environment: Option<&str>) -> Compiled {
             let at = e.valid_up_to();
             let text = String::from_utf8_lossy(bytes).into_owned();
             // The lossy text has U+FFFD (3 bytes) where the bad byte was.
+            let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+            let help = if utf16 {
+                "the file is UTF-16 (it starts with a UTF-16 byte order mark): save the stack description as UTF-8"
+            } else {
+                "save the stack description as UTF-8 (without a byte order mark)"
+            };
             let problem = Problem::InvalidUtf8 {
                 span: SourceSpan::new(at.into(), '\u{FFFD}'.len_utf8()),
+                help: help.to_owned(),
             };
             return Compiled {
                 text,

@@ -15,13 +15,12 @@ use thiserror::Error;
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq, Eq)]
 pub enum Problem {
     #[error("the file is not valid UTF-8 text")]
-    #[diagnostic(
-        code(stackwire::invalid_utf8),
-        help("save the stack description as UTF-8 (without a byte order mark)")
-    )]
+    #[diagnostic(code(stackwire::invalid_utf8))]
     InvalidUtf8 {
         #[label("this byte is not UTF-8")]
         span: SourceSpan,
+        #[help]
+        help: String,
     },
 
     #[error("invalid YAML: {message}")]
@@ -710,7 +709,7 @@ impl FileReport {
             } else {
                 Severity::Warning
             },
-            src: NamedSource::new(name, text),
+            src: NamedSource::new(name, printable(text)),
             problems,
         }
     }
@@ -734,6 +733,24 @@ impl FileReport {
         let _ = handler.render_report(&mut out, self);
         out
     }
+}
+
+/// The text as a snippet shows it: control characters other than tab and line breaks (NULs of a
+/// UTF-16 file, escape sequences) become `?`, one byte for one, so every span still fits.
+fn printable(text: String) -> String {
+    if !text
+        .bytes()
+        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F)
+    {
+        return text;
+    }
+    text.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            c if c.is_ascii_control() => '?',
+            c => c,
+        })
+        .collect()
 }
 
 fn count(n: usize, word: &str) -> String {
