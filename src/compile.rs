@@ -24,8 +24,32 @@ pub struct Compiled {
     pub problems: Vec<Problem>,
 }
 
+/// The stack the pipeline runs on. Parsing recurses once per level of YAML nesting (bounded by
+/// `parse::MAX_DEPTH`), and an unoptimized build spends tens of KiB per level: 64 levels take
+/// more than 4 MiB there (under 512 KiB in a release build). Running on a thread of its own
+/// makes the depth limit safe whatever the caller's stack (a 2 MiB test thread, `ulimit -s`);
+/// only the pages used are ever committed.
+const PIPELINE_STACK: usize = 64 * 1024 * 1024;
+
 /// Compiles the bytes of a stack description. `environment` is `--environment`.
 pub fn compile(bytes: &[u8], environment: Option<&str>) -> Compiled {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("stackwire-compile".to_owned())
+            .stack_size(PIPELINE_STACK)
+            .spawn_scoped(scope, || compile_here(bytes, environment));
+        match spawned {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had (a process limit): the caller's stack, which the main thread's
+            // 8 MiB covers.
+            Err(_) => compile_here(bytes, environment),
+        }
+    })
+}
+
+fn compile_here(bytes: &[u8], environment: Option<&str>) -> Compiled {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
