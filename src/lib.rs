@@ -23,6 +23,8 @@ pub mod template;
 
 #[cfg(test)]
 mod conformance;
+#[cfg(all(test, unix))]
+mod files_tests;
 #[cfg(test)]
 mod hostile_tests;
 #[cfg(test)]
