@@ -257,6 +257,9 @@ impl Checker<'_> {
                 Some("a tag key is 1 to 128 characters".to_owned())
             } else if key.value.to_ascii_lowercase().starts_with("aws:") {
                 Some("the `aws:` prefix is reserved for AWS".to_owned())
+            } else if key.value.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
+                // CloudFormation's pattern for a Kinesis tag key, `^(?!aws:).+$`, is one line.
+                Some("a tag key is one line of text; it contains a line break".to_owned())
             } else {
                 None
             };
@@ -367,6 +370,18 @@ impl Checker<'_> {
                     reason: "it is empty".to_owned(),
                     span: h.span,
                     help: Some("name the entry point, such as `index.handler`".to_owned()),
+                });
+            } else if let Some(c) = h.value.chars().find(|c| c.is_whitespace()) {
+                // Lambda's pattern for a handler is `[^\s]+`.
+                self.problems.push(Problem::InvalidName {
+                    what: "handler",
+                    value: h.value.clone(),
+                    reason: format!("it contains whitespace (U+{:04X})", u32::from(c)),
+                    span: h.span,
+                    help: Some(
+                        "Lambda takes a handler without spaces or line breaks, such as `index.handler`"
+                            .to_owned(),
+                    ),
                 });
             } else {
                 self.max_len(h, "handler", 128);

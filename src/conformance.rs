@@ -20,7 +20,7 @@ fn root() -> &'static Path {
 
 /// The virtualenv's `bin` folder, with the pinned tools installed (once; reused while the
 /// requirements are unchanged).
-fn tools() -> PathBuf {
+pub(crate) fn tools() -> PathBuf {
     // Tests run in parallel: one installs, the others wait for it.
     static TOOLS: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     TOOLS.get_or_init(install).clone()

@@ -28,6 +28,8 @@ mod files_tests;
 #[cfg(test)]
 mod hostile_tests;
 #[cfg(test)]
+mod roundtrip_tests;
+#[cfg(test)]
 mod tests;
 
 use std::ffi::OsString;
