@@ -288,3 +288,25 @@ fn too_many_yaml_values_is_a_clear_error() {
         out.stderr
     );
 }
+
+/// Thousands of problems: every one is counted, the first 1,000 are shown.
+#[test]
+fn a_report_shows_the_first_thousand_problems() {
+    let mut text = String::from("resources:\n");
+    for i in 0..1_500 {
+        text.push_str(&format!("  S{i}:\n    type: Stream\n    shardCont: 1\n"));
+    }
+    assert_eq!(problems(&text).len(), 1_501);
+    let out = run_with_stdin(&["stackwire", "compile", "-"], &mut text.as_bytes());
+    assert_eq!(out.code, exit::INVALID);
+    assert!(
+        out.stderr
+            .starts_with("  × <stdin>: 1501 errors (the first 1,000 shown)\n"),
+        "{}",
+        &out.stderr[..200]
+    );
+    assert_eq!(out.stderr.matches("\nError: stackwire::").count(), 1_000);
+    // In file order: the last one shown is the 1,000th.
+    assert!(out.stderr.contains("in Stream `S998`"));
+    assert!(!out.stderr.contains("in Stream `S999`"));
+}
