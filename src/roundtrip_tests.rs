@@ -244,6 +244,33 @@ fn words_stack(i: usize, w: &str) -> String {
     s
 }
 
+/// One stack for one alphanumeric word: an existing stream by template parameter `w`, another
+/// by Parameter Store path `w` (the path is also written, as is, under `Metadata`).
+fn parameter_stack(w: &str) -> String {
+    let q = quoted(w);
+    format!(
+        "resources:
+  P:
+    type: Stream
+    existing: {{parameter: {q}}}
+  E:
+    type: Stream
+    existing: {{env: {q}}}
+  F:
+    type: Function
+    runtime: nodejs22.x
+    handler: index.handler
+wires:
+  - {{from: F, to: P}}
+  - {{from: F, to: E}}
+"
+    )
+}
+
+fn alphanumeric(w: &str) -> bool {
+    w.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
 /// The word as a Logical ID where it is one (alphanumeric).
 fn stream_id(i: usize, w: &str) -> String {
     if w.bytes().all(|b| b.is_ascii_alphanumeric()) {
@@ -325,7 +352,7 @@ fn compile_all(dir: &Path, stacks: &[(String, String)]) -> Vec<PathBuf> {
     stacks
         .iter()
         .map(|(name, stack)| {
-            let compiled = crate::compile(stack.as_bytes(), None);
+            let compiled = crate::compile(stack.as_bytes(), Some("prod"));
             let errors: Vec<String> = compiled
                 .problems
                 .iter()
@@ -355,6 +382,12 @@ fn every_user_string_reads_back_exactly() {
                 .iter()
                 .enumerate()
                 .map(|(i, w)| (format!("word{i:03}"), words_stack(i, w))),
+        )
+        .chain(
+            WORDS
+                .iter()
+                .filter(|w| alphanumeric(w))
+                .map(|w| (format!("parameter-{w}"), parameter_stack(w))),
         )
         .collect();
     let paths = compile_all(dir.path(), &stacks);
@@ -440,7 +473,33 @@ fn every_user_string_reads_back_exactly() {
         checked += 1;
     }
 
-    for (i, (w, path)) in WORDS.iter().zip(&paths[NASTY.len()..]).enumerate() {
+    let words_end = NASTY.len() + WORDS.len();
+    for (w, path) in WORDS
+        .iter()
+        .filter(|w| alphanumeric(w))
+        .zip(&paths[words_end..])
+    {
+        let t = template(path);
+        assert!(
+            at(t, &["Parameters"]).get(*w).is_some(),
+            "parameter {w:?} read back otherwise: {}",
+            at(t, &["Parameters"])
+        );
+        let env = crate::ids::env_parameter(w);
+        assert_eq!(
+            text(at(t, &["Metadata", "EnvConfigParameters", &env])).as_deref(),
+            Some(*w),
+            "environment path {w:?}"
+        );
+        let default = text(at(t, &["Parameters", &env, "Default"]));
+        assert_eq!(
+            default,
+            Some(format!("/prod/{w}")),
+            "environment path {w:?}"
+        );
+        checked += 3;
+    }
+    for (i, (w, path)) in WORDS.iter().zip(&paths[NASTY.len()..words_end]).enumerate() {
         let stream = stream_id(i, w);
         let resources = at(template(path), &["Resources"]);
         assert!(
