@@ -166,12 +166,31 @@ fn compile_and_report(
     compiled.template
 }
 
+/// Whether two paths name one existing file (through links and `..` alike).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 fn fail(io: &mut Io<'_>, message: &str) -> i32 {
     let _ = writeln!(io.stderr, "error: {message}");
     exit::IO
 }
 
 pub fn command(args: &CompileArgs, io: &mut Io<'_>) -> i32 {
+    if let Some(output) = &args.output
+        && args.stack.as_os_str() != "-"
+        && same_file(&args.stack, output)
+    {
+        let _ = writeln!(
+            io.stderr,
+            "error: `-o {}` is the stack description itself; writing the template there would destroy it",
+            output.display()
+        );
+        return exit::USAGE;
+    }
     let (name, bytes) = match read_input(&args.stack, io) {
         Ok(input) => input,
         Err(message) => return fail(io, &message),

@@ -562,3 +562,43 @@ fn permissions_are_kept() {
     assert_eq!(mode(&out), 0o600);
     assert_eq!(read(&out), b"two\n");
 }
+
+/// `-o` naming the stack file itself (directly, through `..` or a link) is refused: the
+/// template would replace the only copy of the stack.
+#[test]
+fn the_stack_itself_is_never_the_output() {
+    let dir = temp_dir();
+    let stack = dir.path().join("stack.yaml");
+    write(&stack, SMALL.as_bytes());
+    std::fs::create_dir(dir.path().join("sub")).unwrap_or_else(|e| panic!("{e}"));
+    let link = dir.path().join("link.yaml");
+    std::os::unix::fs::symlink(&stack, &link).unwrap_or_else(|e| panic!("{e}"));
+    let dotdot = dir.path().join("sub/../stack.yaml");
+    for output in [&stack, &dotdot, &link] {
+        let (code, stderr) = run_in_process(&[
+            "stackwire",
+            "compile",
+            &stack.to_string_lossy(),
+            "-o",
+            &output.to_string_lossy(),
+        ]);
+        assert_eq!(code, exit::USAGE, "{stderr}");
+        assert!(
+            stderr.contains("is the stack description itself"),
+            "{stderr}"
+        );
+        assert_eq!(read(&stack), SMALL.as_bytes());
+    }
+}
+
+/// An endless input (`/dev/zero`) is refused at the size limit instead of read forever.
+#[test]
+fn an_endless_input_is_refused() {
+    if !Path::new("/dev/zero").exists() {
+        eprintln!("SKIPPED: no /dev/zero here");
+        return;
+    }
+    let (code, stderr) = run_in_process(&["stackwire", "compile", "/dev/zero"]);
+    assert_eq!(code, exit::IO, "{stderr}");
+    assert!(stderr.contains("larger than 4,194,304 bytes"), "{stderr}");
+}
