@@ -130,9 +130,12 @@ fn read_input(path: &Path, io: &mut Io<'_>) -> Result<(String, Vec<u8>), String>
         path.display().to_string()
     };
     let read = if path.as_os_str() == "-" {
-        io.stdin.take(limit + 1).read_to_end(&mut bytes)
+        io.stdin
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
     } else {
-        std::fs::File::open(path).and_then(|file| file.take(limit + 1).read_to_end(&mut bytes))
+        std::fs::File::open(path)
+            .and_then(|file| file.take(limit.saturating_add(1)).read_to_end(&mut bytes))
     };
     let what = if path.as_os_str() == "-" {
         "standard input".to_owned()
