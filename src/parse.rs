@@ -65,6 +65,8 @@ pub const DISCOVERY_KEYS: &[&str] = &["access", "env"];
 pub const MAX_EVENTS: usize = 250_000;
 /// The most bytes of text in all scalars together, aliases expanded.
 pub const MAX_SCALAR_BYTES: usize = 8 * 1024 * 1024;
+/// The most values aliases may expand to, all together.
+pub const MAX_REPLAYED: usize = 100_000;
 /// The deepest nesting of mappings and lists.
 pub const MAX_DEPTH: usize = 64;
 
@@ -90,7 +92,7 @@ fn options() -> serde_saphyr::Options {
             max_total_scalar_bytes: MAX_SCALAR_BYTES,
         },
         alias_limits: serde_saphyr::alias_limits! {
-            max_total_replayed_events: 100_000,
+            max_total_replayed_events: MAX_REPLAYED,
             max_replay_stack_depth: 16,
         },
     }
@@ -193,6 +195,13 @@ fn yaml_error(text: &str, error: &serde_saphyr::Error) -> Problem {
                 // The parser's own bound on nested flow collections (`[[[...`, `{a: {a: ...`).
                 message = format!("the file is nested more than {MAX_DEPTH} levels deep");
                 Some(DEPTH_HELP)
+            } else if message.contains("replay limit") {
+                // serde-saphyr's own words are `alias replay limit exceeded: total_replayed_events=...`.
+                message = format!(
+                    "the file's aliases expand to more than {} values; stackwire expands at most that many",
+                    crate::diagnostic::thousands(MAX_REPLAYED)
+                );
+                Some(ALIAS_HELP)
             } else if message.contains("alias") || message.contains("replay") {
                 Some(ALIAS_HELP)
             } else {
