@@ -372,6 +372,25 @@ impl Decoder<'_> {
         match &node.value {
             Value::Int(i) => Some(Sp::new(*i, node.span)),
             Value::Float(_) if is_digits(self.source(node)) => {
+                let source = self.source(node);
+                let digits = source.trim_start_matches(['-', '+']);
+                if digits.len() > 1 && digits.starts_with('0') {
+                    // `010`: octal 8 to a YAML 1.1 reader, 10 to YAML 1.2 (serde-saphyr reads
+                    // it as a decimal number). Say so rather than guess.
+                    let plain = digits.trim_start_matches('0');
+                    let plain = if plain.is_empty() { "0" } else { plain };
+                    let help = format!(
+                        "a leading zero makes it octal to YAML 1.1 readers: write `{key}: {plain}` (or the octal value you meant)"
+                    );
+                    self.problems.push(Problem::WrongType {
+                        key: format!("`{key}`"),
+                        expected: "a whole number",
+                        found: format!("`{source}`, a number with a leading zero"),
+                        span: node.span,
+                        help: Some(help),
+                    });
+                    return None;
+                }
                 // An integer too large for any key: keep it out of range, `check` says so.
                 Some(Sp::new(i128::MAX, node.span))
             }
