@@ -251,7 +251,18 @@ fn inputs(dir: &Path, generate: bool) -> Vec<Case> {
         s
     };
     let max = 4 * MB;
-    let lazy: [Generated; 13] = [
+    let lazy: [Generated; 14] = [
+        (
+            "3 MB runtime name",
+            "long-runtime.yaml",
+            1,
+            Box::new(|| {
+                format!(
+                    "resources:\n  F:\n    type: Function\n    handler: i.h\n    runtime: {}\n",
+                    "n".repeat(3 * MB)
+                )
+            }),
+        ),
         (
             "30,000 streams",
             "30000.yaml",

@@ -598,15 +598,32 @@ struct Shown {
     at: Option<String>,
 }
 
+/// The most characters of a message, help or label shown (two 255-character IDs fit): the text
+/// a user wrote (an unknown type, a runtime, a wire end) can be megabytes long, and miette wraps
+/// it line by line.
+const MAX_SHOWN_TEXT: usize = 1_000;
+
+/// `text`, cut to its first and last characters when it is longer than [`MAX_SHOWN_TEXT`].
+fn clipped(text: &str) -> String {
+    let count = text.chars().count();
+    if count <= MAX_SHOWN_TEXT {
+        return text.to_owned();
+    }
+    let (head, tail) = (MAX_SHOWN_TEXT - 200, 100);
+    let first: String = text.chars().take(head).collect();
+    let last: String = text.chars().skip(count - tail).collect();
+    format!(
+        "{first}...({} characters left out)...{last}",
+        count - head - tail
+    )
+}
+
 impl std::fmt::Display for Shown {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let message = clipped(&self.problem.to_string());
         match &self.at {
-            None => write!(f, "{}", self.problem),
-            Some(at) => write!(
-                f,
-                "{}\n  at {at} (the line is too long to show)",
-                self.problem
-            ),
+            None => write!(f, "{message}"),
+            Some(at) => write!(f, "{message}\n  at {at} (the line is too long to show)"),
         }
     }
 }
@@ -623,15 +640,23 @@ impl Diagnostic for Shown {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.problem.help()
+        let help = self.problem.help()?.to_string();
+        Some(Box::new(clipped(&help)))
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         if self.at.is_some() {
-            None
-        } else {
-            self.problem.labels()
+            return None;
         }
+        let labels = self.problem.labels()?.map(|label| {
+            let text = label.label().map(clipped);
+            if label.primary() {
+                miette::LabeledSpan::new_primary_with_span(text, *label.inner())
+            } else {
+                miette::LabeledSpan::new_with_span(text, *label.inner())
+            }
+        });
+        Some(Box::new(labels))
     }
 }
 
