@@ -213,16 +213,34 @@ pub fn command(args: &CompileArgs, io: &mut Io<'_>) -> i32 {
     };
     let shown = path.display().to_string();
     if args.check {
-        let on_disk = match std::fs::read(path) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
+        // Read no more than a template can be, plus one byte: a larger file (or `/dev/zero`)
+        // is out of date whatever it holds, and is not worth a diff.
+        let limit = MAX_TEMPLATE_BYTES.max(template.len()) + 1;
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(path).and_then(|file| {
+            use std::io::Read;
+            file.take(u64::try_from(limit).unwrap_or(u64::MAX))
+                .read_to_end(&mut bytes)
+        });
+        match read {
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => bytes.clear(),
             Err(e) => return fail(io, &format!("cannot read `{shown}`: {e}")),
-        };
-        if on_disk == template {
+        }
+        if bytes == template.as_bytes() {
             return exit::OK;
         }
-        let diff = output::unified_diff(&on_disk, &template, &shown);
-        let _ = io.stdout.write_all(diff.as_bytes());
+        if bytes.len() >= limit {
+            let _ = writeln!(
+                io.stdout,
+                "`{shown}` is larger than {} bytes, more than any template; no diff shown",
+                thousands(limit - 1)
+            );
+        } else {
+            let on_disk = String::from_utf8_lossy(&bytes);
+            let diff = output::unified_diff(&on_disk, &template, &shown);
+            let _ = io.stdout.write_all(diff.as_bytes());
+        }
         let _ = writeln!(
             io.stderr,
             "error: `{shown}` is out of date; run `stackwire compile {} -o {shown}` and commit the result",

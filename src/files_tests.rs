@@ -602,3 +602,37 @@ fn an_endless_input_is_refused() {
     assert_eq!(code, exit::IO, "{stderr}");
     assert!(stderr.contains("larger than 4,194,304 bytes"), "{stderr}");
 }
+
+/// `--check` against an endless or huge file reads no more than a template can be.
+#[test]
+fn check_reads_a_bounded_amount() {
+    if !Path::new("/dev/zero").exists() {
+        eprintln!("SKIPPED: no /dev/zero here");
+        return;
+    }
+    let dir = temp_dir();
+    let stack = dir.path().join("stack.yaml");
+    write(&stack, SMALL.as_bytes());
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let mut io = Io {
+        stdin: &mut std::io::empty(),
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+        color: false,
+    };
+    let args = [
+        "stackwire",
+        "compile",
+        &stack.to_string_lossy(),
+        "-o",
+        "/dev/zero",
+        "--check",
+    ];
+    let code = run(args.iter().map(|a| a.to_string()), &mut io);
+    let stdout = String::from_utf8_lossy(&stdout);
+    assert_eq!(code, exit::STALE, "{}", String::from_utf8_lossy(&stderr));
+    assert!(
+        stdout.contains("is larger than 1,000,000 bytes, more than any template"),
+        "{stdout}"
+    );
+}
