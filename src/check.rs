@@ -123,7 +123,7 @@ impl Checker<'_> {
                 let reason = if id.value.is_empty() {
                     "it is empty".to_owned()
                 } else if id.value.len() > 255 {
-                    format!("it is {} characters long", id.value.len())
+                    format!("it is {} bytes long", id.value.len())
                 } else {
                     let bad = id.value.chars().find(|c| !c.is_ascii_alphanumeric());
                     match bad {
@@ -135,7 +135,7 @@ impl Checker<'_> {
                     }
                 };
                 self.problems.push(Problem::InvalidLogicalId {
-                    id: id.value.clone(),
+                    id: shown_id(&id.value),
                     reason,
                     span: id.span,
                 });
@@ -219,6 +219,9 @@ impl Checker<'_> {
                 Some("a tag key is 1 to 128 characters".to_owned())
             } else if key.value.to_ascii_lowercase().starts_with("aws:") {
                 Some("the `aws:` prefix is reserved for AWS".to_owned())
+            } else if key.value.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
+                // CloudFormation's pattern for a Kinesis tag key, `^(?!aws:).+$`, is one line.
+                Some("a tag key is one line of text; it contains a line break".to_owned())
             } else {
                 None
             };
@@ -321,16 +324,28 @@ impl Checker<'_> {
         if let Some(r) = &f.runtime {
             self.runtime(r);
         }
-        if let Some(h) = &f.handler
-            && h.value.trim().is_empty()
-        {
-            self.problems.push(Problem::InvalidName {
-                what: "handler",
-                value: h.value.clone(),
-                reason: "it is empty".to_owned(),
-                span: h.span,
-                help: Some("name the entry point, such as `index.handler`".to_owned()),
-            });
+        if let Some(h) = &f.handler {
+            if h.value.trim().is_empty() {
+                self.problems.push(Problem::InvalidName {
+                    what: "handler",
+                    value: h.value.clone(),
+                    reason: "it is empty".to_owned(),
+                    span: h.span,
+                    help: Some("name the entry point, such as `index.handler`".to_owned()),
+                });
+            } else if let Some(c) = h.value.chars().find(|c| c.is_whitespace()) {
+                // Lambda's pattern for a handler is `[^\s]+`.
+                self.problems.push(Problem::InvalidName {
+                    what: "handler",
+                    value: h.value.clone(),
+                    reason: format!("it contains whitespace (U+{:04X})", u32::from(c)),
+                    span: h.span,
+                    help: Some(
+                        "Lambda takes a handler without spaces or line breaks, such as `index.handler`"
+                            .to_owned(),
+                    ),
+                });
+            }
         }
         if let Some(src) = &f.source {
             let v = &src.value;
@@ -867,4 +882,27 @@ pub fn expanded_resource_count(plan: &Plan<'_>) -> usize {
         }
     }
     count
+}
+
+/// An invalid Logical ID as a message shows it: invisible characters (zero-width, controls,
+/// direction marks) written as `\u{...}`, and at most 40 characters.
+fn shown_id(id: &str) -> String {
+    let invisible = |c: char| {
+        c.is_control()
+            || c.is_whitespace()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+    };
+    let mut out = String::new();
+    for (i, c) in id.chars().enumerate() {
+        if i == 40 {
+            out.push_str("...");
+            break;
+        }
+        if invisible(c) {
+            out.push_str(&format!("\\u{{{:04X}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -25,16 +25,47 @@ pub struct Compiled {
     pub problems: Vec<Problem>,
 }
 
+/// The stack the pipeline runs on. Parsing recurses once per level of YAML nesting (bounded by
+/// `parse::MAX_DEPTH`), and an unoptimized build spends tens of KiB per level: 64 levels take
+/// more than 4 MiB there (under 512 KiB in a release build). Running on a thread of its own
+/// makes the depth limit safe whatever the caller's stack (a 2 MiB test thread, `ulimit -s`);
+/// only the pages used are ever committed.
+const PIPELINE_STACK: usize = 64 * 1024 * 1024;
+
 /// Compiles the bytes of a stack description. `environment` is `--environment`.
 pub fn compile(bytes: &[u8], environment: Option<&str>) -> Compiled {
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("stackwire-compile".to_owned())
+            .stack_size(PIPELINE_STACK)
+            .spawn_scoped(scope, || compile_here(bytes, environment));
+        match spawned {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had (a process limit): the caller's stack, which the main thread's
+            // 8 MiB covers.
+            Err(_) => compile_here(bytes, environment),
+        }
+    })
+}
+
+fn compile_here(bytes: &[u8], environment: Option<&str>) -> Compiled {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
             let at = e.valid_up_to();
             let text = String::from_utf8_lossy(bytes).into_owned();
             // The lossy text has U+FFFD (3 bytes) where the bad byte was.
+            let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+            let help = if utf16 {
+                "the file is UTF-16 (it starts with a UTF-16 byte order mark): save the stack description as UTF-8"
+            } else {
+                "save the stack description as UTF-8 (without a byte order mark)"
+            };
             let problem = Problem::InvalidUtf8 {
                 span: SourceSpan::new(at.into(), '\u{FFFD}'.len_utf8()),
+                help: help.to_owned(),
             };
             return Compiled {
                 text,
@@ -84,18 +115,20 @@ fn first_offset(problem: &Problem) -> usize {
         .unwrap_or(0)
 }
 
+/// The largest stack description stackwire reads: far above any real stack (a template is at
+/// most 1,000,000 bytes), small enough that reading and parsing it stays well under a second.
+pub const MAX_STACK_BYTES: usize = 4 * 1024 * 1024;
+
 /// Reads a stack file, or standard input for `-`. Returns the name to show and the bytes, or
-/// the name and why it could not be read.
+/// the name and why it could not be read. Refuses (without reading on) input larger than
+/// [`MAX_STACK_BYTES`].
 fn read_input(path: &Path, io: &mut Io<'_>) -> Result<(String, Vec<u8>), (String, String)> {
     if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        io.stdin.read_to_end(&mut bytes).map_err(|e| {
-            (
-                report::STDIN.to_owned(),
-                format!("cannot read standard input: {e}"),
-            )
-        })?;
-        return Ok((report::STDIN.to_owned(), bytes));
+        let name = report::STDIN.to_owned();
+        return match read_capped(&mut io.stdin, "standard input") {
+            Ok(bytes) => Ok((name, bytes)),
+            Err(message) => Err((name, message)),
+        };
     }
     read_file(path)
 }
@@ -103,11 +136,32 @@ fn read_input(path: &Path, io: &mut Io<'_>) -> Result<(String, Vec<u8>), (String
 /// Reads a stack file. Returns the name to show and the bytes.
 fn read_file(path: &Path) -> Result<(String, Vec<u8>), (String, String)> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
-        let message = format!("cannot read `{name}`: {e}");
-        (name.clone(), message)
-    })?;
-    Ok((name, bytes))
+    let what = format!("`{name}`");
+    let bytes = match std::fs::File::open(path) {
+        Ok(mut file) => read_capped(&mut file, &what),
+        Err(e) => Err(format!("cannot read {what}: {e}")),
+    };
+    match bytes {
+        Ok(bytes) => Ok((name, bytes)),
+        Err(message) => Err((name, message)),
+    }
+}
+
+/// Reads at most [`MAX_STACK_BYTES`] (and one more byte, to tell that there is more).
+fn read_capped(from: &mut dyn std::io::Read, what: &str) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(MAX_STACK_BYTES).unwrap_or(u64::MAX);
+    from.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {what}: {e}"))?;
+    if bytes.len() > MAX_STACK_BYTES {
+        return Err(format!(
+            "cannot read {what}: it is larger than {} bytes, the most stackwire reads (a stack description is far smaller)",
+            thousands(MAX_STACK_BYTES)
+        ));
+    }
+    Ok(bytes)
 }
 
 /// The reporter for `--format`, `--color` and `--plain`, writing machine formats to `sink`.
@@ -137,9 +191,28 @@ fn report(
     compiled.template
 }
 
+/// Whether two paths name one existing file (through links and `..` alike).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 /// `compile`. Diagnostics in every format go to standard error: standard output carries the
 /// template (or, with `--check`, the diff).
 pub fn command(args: &CompileArgs, io: &mut Io<'_>) -> i32 {
+    if let Some(output) = &args.output
+        && args.stack.as_os_str() != "-"
+        && same_file(&args.stack, output)
+    {
+        let _ = writeln!(
+            io.stderr,
+            "error: `-o {}` is the stack description itself; writing the template there would destroy it",
+            output.display()
+        );
+        return exit::USAGE;
+    }
     let mut reporter = reporter(&args.report, io, Sink::Stderr);
     let code = compile_to(args, &mut reporter, io);
     reporter.finish(io);
@@ -178,9 +251,18 @@ fn compile_to(args: &CompileArgs, reporter: &mut Reporter, io: &mut Io<'_>) -> i
     };
     let shown = path.display().to_string();
     if args.check {
-        let on_disk = match std::fs::read(path) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => String::new(),
+        // Read no more than a template can be, plus one byte: a larger file (or `/dev/zero`)
+        // is out of date whatever it holds, and is not worth a diff.
+        let limit = MAX_TEMPLATE_BYTES.max(template.len()) + 1;
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(path).and_then(|file| {
+            use std::io::Read;
+            file.take(u64::try_from(limit).unwrap_or(u64::MAX))
+                .read_to_end(&mut bytes)
+        });
+        match read {
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => bytes.clear(),
             Err(e) => {
                 return fail(
                     reporter,
@@ -189,12 +271,21 @@ fn compile_to(args: &CompileArgs, reporter: &mut Reporter, io: &mut Io<'_>) -> i
                     format!("cannot read `{shown}`: {e}"),
                 );
             }
-        };
-        if on_disk == template {
+        }
+        if bytes == template.as_bytes() {
             return exit::OK;
         }
-        let diff = output::unified_diff(&on_disk, &template, &shown);
-        let _ = io.stdout.write_all(diff.as_bytes());
+        if bytes.len() >= limit {
+            let _ = writeln!(
+                io.stdout,
+                "`{shown}` is larger than {} bytes, more than any template; no diff shown",
+                thousands(limit - 1)
+            );
+        } else {
+            let on_disk = String::from_utf8_lossy(&bytes);
+            let diff = output::unified_diff(&on_disk, &template, &shown);
+            let _ = io.stdout.write_all(diff.as_bytes());
+        }
         reporter.failure(
             io,
             Some(&shown),

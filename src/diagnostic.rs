@@ -7,7 +7,8 @@
 //! them, so a code is never renamed or reused for another problem.
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, Severity, SourceSpan,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, MietteError, MietteSpanContents, Severity,
+    SourceCode, SourceSpan, SpanContents,
 };
 use thiserror::Error;
 
@@ -15,13 +16,12 @@ use thiserror::Error;
 #[derive(Debug, Clone, Error, Diagnostic, PartialEq, Eq)]
 pub enum Problem {
     #[error("the file is not valid UTF-8 text")]
-    #[diagnostic(
-        code(stackwire::invalid_utf8),
-        help("save the stack description as UTF-8 (without a byte order mark)")
-    )]
+    #[diagnostic(code(stackwire::invalid_utf8))]
     InvalidUtf8 {
         #[label("this byte is not UTF-8")]
         span: SourceSpan,
+        #[help]
+        help: String,
     },
 
     #[error("invalid YAML: {message}")]
@@ -572,8 +572,132 @@ impl Problem {
 pub struct FileReport {
     summary: String,
     severity: Severity,
-    src: NamedSource<String>,
+    src: IndexedSource,
     problems: Vec<Problem>,
+    /// The problems as rendered: those on lines too long to show lose their snippet.
+    shown: Vec<Shown>,
+}
+
+/// The most problems one report shows (it counts them all): past this many, a file is not
+/// worth reading problem by problem, and the rest would only take time and screen.
+pub const MAX_SHOWN_PROBLEMS: usize = 1_000;
+
+/// The longest line (in bytes) shown in a snippet. A longer line (a minified or generated
+/// file, a hostile one) would flood the terminal, and miette cannot draw an underline past
+/// column 65,535; such a problem is shown with its `file:line:col` instead of the text.
+const MAX_SHOWN_LINE: usize = 1_000;
+
+/// The largest span (in bytes) underlined in a snippet; a larger one is shown by position only.
+const MAX_SHOWN_SPAN: usize = 10_000;
+
+/// A problem as one report renders it.
+#[derive(Debug)]
+struct Shown {
+    problem: Problem,
+    /// `file:line:col`, when the snippet is left out.
+    at: Option<String>,
+}
+
+/// The most characters of a message, help or label shown (two 255-character IDs fit): the text
+/// a user wrote (an unknown type, a runtime, a wire end) can be megabytes long, and miette wraps
+/// it line by line.
+const MAX_SHOWN_TEXT: usize = 1_000;
+
+/// `text`, cut to its first and last characters when it is longer than [`MAX_SHOWN_TEXT`].
+fn clipped(text: &str) -> String {
+    let count = text.chars().count();
+    if count <= MAX_SHOWN_TEXT {
+        return text.to_owned();
+    }
+    let (head, tail) = (MAX_SHOWN_TEXT - 200, 100);
+    let first: String = text.chars().take(head).collect();
+    let last: String = text.chars().skip(count - tail).collect();
+    format!(
+        "{first}...({} characters left out)...{last}",
+        count - head - tail
+    )
+}
+
+impl std::fmt::Display for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let message = clipped(&self.problem.to_string());
+        match &self.at {
+            None => write!(f, "{message}"),
+            Some(at) => write!(f, "{message}\n  at {at} (the line is too long to show)"),
+        }
+    }
+}
+
+impl std::error::Error for Shown {}
+
+impl Diagnostic for Shown {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.problem.code()
+    }
+
+    fn severity(&self) -> Option<Severity> {
+        self.problem.severity()
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        let help = self.problem.help()?.to_string();
+        Some(Box::new(clipped(&help)))
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        if self.at.is_some() {
+            return None;
+        }
+        let labels = self.problem.labels()?.map(|label| {
+            let text = label.label().map(clipped);
+            if label.primary() {
+                miette::LabeledSpan::new_primary_with_span(text, *label.inner())
+            } else {
+                miette::LabeledSpan::new_with_span(text, *label.inner())
+            }
+        });
+        Some(Box::new(labels))
+    }
+}
+
+/// Where a problem's snippet cannot be shown, its first position as `file:line:col`.
+fn unshowable_at(name: &str, text: &str, problem: &Problem) -> Option<String> {
+    let bytes = text.as_bytes();
+    let line_start = |at: usize| {
+        bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1)
+    };
+    let line_end = |at: usize| {
+        bytes[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| at + i)
+    };
+    let labels: Vec<miette::LabeledSpan> = problem.labels()?.collect();
+    let too_big = labels.iter().any(|label| {
+        let start = label.offset().min(bytes.len());
+        let end = (label.offset() + label.len()).min(bytes.len());
+        // The lines the snippet shows: the label's, and one line of context either side.
+        let from = line_start(line_start(start).saturating_sub(1));
+        let to = line_end((line_end(end) + 1).min(bytes.len()));
+        label.len() > MAX_SHOWN_SPAN
+            || bytes[from..to]
+                .split(|&b| b == b'\n')
+                .any(|l| l.len() > MAX_SHOWN_LINE)
+    });
+    if !too_big {
+        return None;
+    }
+    let offset = labels.iter().map(|l| l.offset()).min()?.min(bytes.len());
+    let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = line_start(offset);
+    let column = String::from_utf8_lossy(&bytes[start..offset])
+        .chars()
+        .count()
+        + 1;
+    Some(format!("{name}:{line}:{column}"))
 }
 
 // By hand rather than derived: the report's severity depends on its problems.
@@ -587,7 +711,7 @@ impl Diagnostic for FileReport {
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        Some(Box::new(self.problems.iter().map(|p| p as &dyn Diagnostic)))
+        Some(Box::new(self.shown.iter().map(|p| p as &dyn Diagnostic)))
     }
 }
 
@@ -595,19 +719,34 @@ impl FileReport {
     pub fn new(name: &str, text: String, problems: Vec<Problem>) -> Self {
         let errors = problems.iter().filter(|p| p.is_error()).count();
         let warnings = problems.len() - errors;
-        let summary = match (errors, warnings) {
+        let mut summary = match (errors, warnings) {
             (0, w) => format!("{name}: {}", count(w, "warning")),
             (e, 0) => format!("{name}: {}", count(e, "error")),
             (e, w) => format!("{name}: {}, {}", count(e, "error"), count(w, "warning")),
         };
+        if problems.len() > MAX_SHOWN_PROBLEMS {
+            summary.push_str(&format!(
+                " (the first {} shown)",
+                thousands(MAX_SHOWN_PROBLEMS)
+            ));
+        }
+        let shown = problems
+            .iter()
+            .take(MAX_SHOWN_PROBLEMS)
+            .map(|problem| Shown {
+                problem: problem.clone(),
+                at: unshowable_at(name, &text, problem),
+            })
+            .collect();
         FileReport {
+            shown,
             summary,
             severity: if errors > 0 {
                 Severity::Error
             } else {
                 Severity::Warning
             },
-            src: NamedSource::new(name, text),
+            src: IndexedSource::new(name, printable(text)),
             problems,
         }
     }
@@ -636,6 +775,83 @@ impl FileReport {
         let _ = handler.render_report(&mut out, self);
         out
     }
+}
+
+/// A file's text, named, with the start of every line indexed. miette's own `SourceCode` for a
+/// string scans from the first byte to each span, so a file with many problems took quadratic
+/// time to render (30,000 problems in a 1.3 MB file: 97 s); here each snippet is found by a
+/// binary search, then read by miette's own code from a few lines before it, with the same
+/// result as reading from the start.
+#[derive(Debug)]
+struct IndexedSource {
+    name: String,
+    text: String,
+    /// The byte offset of every line's start; lines end as miette ends them (`\n`, `\r\n`, `\r`).
+    line_starts: Vec<usize>,
+}
+
+impl IndexedSource {
+    fn new(name: &str, text: String) -> Self {
+        let bytes = text.as_bytes();
+        let mut line_starts = vec![0];
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                line_starts.push(i + 1);
+            }
+        }
+        IndexedSource {
+            name: name.to_owned(),
+            text,
+            line_starts,
+        }
+    }
+}
+
+impl SourceCode for IndexedSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        // The line the span starts on, and the first context line before it.
+        let line = self
+            .line_starts
+            .partition_point(|&start| start <= span.offset())
+            .saturating_sub(1);
+        let first = line.saturating_sub(context_lines_before);
+        let base = self.line_starts.get(first).copied().unwrap_or(0);
+        let bytes = self.text.as_bytes().get(base..).unwrap_or_default();
+        let shifted = SourceSpan::new((span.offset().saturating_sub(base)).into(), span.len());
+        let inner = bytes.read_span(&shifted, context_lines_before, context_lines_after)?;
+        let inner_span = inner.span();
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            SourceSpan::new((inner_span.offset() + base).into(), inner_span.len()),
+            inner.line() + first,
+            inner.column(),
+            inner.line_count() + first,
+        )))
+    }
+}
+
+/// The text as a snippet shows it: control characters other than tab and line breaks (NULs of a
+/// UTF-16 file, escape sequences) become `?`, one byte for one, so every span still fits.
+fn printable(text: String) -> String {
+    if !text
+        .bytes()
+        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F)
+    {
+        return text;
+    }
+    text.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            c if c.is_ascii_control() => '?',
+            c => c,
+        })
+        .collect()
 }
 
 fn count(n: usize, word: &str) -> String {

@@ -27,12 +27,18 @@ pub mod template;
 
 #[cfg(test)]
 mod conformance;
+#[cfg(all(test, unix))]
+mod files_tests;
 #[cfg(test)]
 mod generate_tests;
+#[cfg(test)]
+mod hostile_tests;
 #[cfg(test)]
 mod precommit_tests;
 #[cfg(test)]
 mod report_tests;
+#[cfg(test)]
+mod roundtrip_tests;
 #[cfg(test)]
 mod schema_tests;
 #[cfg(test)]

@@ -4,10 +4,50 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-/// Writes `contents` to `path` through a temporary file in the same folder, synced, then renamed
-/// over `path`. An existing file keeps its permissions; on any error it is left as it was.
+/// Writes `contents` to `path` so that a failed or interrupted run leaves either the old file or
+/// the whole new one, never a mix, a part or an empty file:
+///
+/// 1. the bytes go to a temporary file in the same folder (`.stackwire-XXXXXX.tmp`), which gets
+///    the permissions of the file it replaces (`0644` for a new one);
+/// 2. the temporary file is synced to disk, then renamed over `path` (atomic within a folder);
+/// 3. the folder is synced, so the rename itself survives a crash.
+///
+/// On an error before the rename, the temporary file is removed and `path` is as it was. A
+/// symbolic link is followed (the file it points to is replaced, the link kept). A path that is
+/// not a regular file (`/dev/stdout`, a pipe) is written straight into, as no rename can
+/// replace it.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
+    write_atomic_with(path, contents, |file, bytes| file.write_all(bytes))
+}
+
+/// [`write_atomic`] with the writing step given, so tests can make it fail part-way.
+pub(crate) fn write_atomic_with(
+    path: &Path,
+    contents: &[u8],
+    write: impl FnOnce(&mut std::fs::File, &[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    let target = match std::fs::canonicalize(path) {
+        Ok(target) => target,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => path.to_path_buf(),
+        Err(e) => return Err(e),
+    };
+    let permissions = match std::fs::metadata(&target) {
+        Ok(meta) if meta.is_file() => Some(meta.permissions()),
+        Ok(meta) if meta.is_dir() => {
+            return Err(io::Error::new(
+                io::ErrorKind::IsADirectory,
+                "it is a folder",
+            ));
+        }
+        Ok(_) => {
+            let mut file = std::fs::OpenOptions::new().write(true).open(&target)?;
+            write(&mut file, contents)?;
+            return file.flush();
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => default_permissions(),
+        Err(e) => return Err(e),
+    };
+    let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
@@ -15,17 +55,34 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
         .prefix(".stackwire-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    tmp.write_all(contents)?;
-    let permissions = match std::fs::metadata(path) {
-        Ok(meta) => Some(meta.permissions()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => default_permissions(),
-        Err(e) => return Err(e),
-    };
+    write(tmp.as_file_mut(), contents)?;
     if let Some(permissions) = permissions {
         tmp.as_file().set_permissions(permissions)?;
     }
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    tmp.persist(&target).map_err(|e| e.error)?;
+    sync_dir(dir)
+}
+
+/// Syncs a folder, so that a rename in it is on disk. Where a platform or file system cannot
+/// sync a folder, there is nothing more to do.
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    match std::fs::File::open(dir).and_then(|d| d.sync_all()) {
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::InvalidInput | io::ErrorKind::Unsupported
+            ) =>
+        {
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 

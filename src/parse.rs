@@ -17,6 +17,15 @@ use crate::model::{
 use crate::node::{Node, Value};
 use crate::suggest;
 
+/// The most YAML events (scalars, starts and ends of collections) a stack description may have.
+pub const MAX_EVENTS: usize = 1_000_000;
+/// The most bytes of text in all scalars together, aliases expanded.
+pub const MAX_SCALAR_BYTES: usize = 8 * 1024 * 1024;
+/// The most values aliases may expand to, all together.
+pub const MAX_REPLAYED: usize = 100_000;
+/// The deepest nesting of mappings and lists.
+pub const MAX_DEPTH: usize = 64;
+
 /// Limits on the YAML itself, far above any real stack and far below what would hurt: a
 /// pre-commit hook must answer an alias bomb or a 10,000-deep nesting with an error, quickly.
 pub(crate) fn options() -> serde_saphyr::Options {
@@ -28,18 +37,20 @@ pub(crate) fn options() -> serde_saphyr::Options {
         budget: serde_saphyr::budget! {
             // Anchors reused many times are ordinary; alias bombs are stopped by the replay limit.
             enforce_alias_anchor_ratio: false,
-            max_depth: 64,
+            max_depth: MAX_DEPTH,
             max_documents: 1,
             max_aliases: 10_000,
             max_anchors: 10_000,
-            max_nodes: 5_000_000,
-            // At most two events a node (a collection's start and end): with `max_nodes`, this
-            // lets a file far over CloudFormation's limit (100,000 resources) be read and told
-            // so, rather than stopped as too big for YAML.
-            max_events: 10_000_000,
+            // A stack at CloudFormation's 500-resource limit is a few tens of thousands of
+            // events; this admits files far past it (10,000 resources) within MAX_STACK_BYTES, so
+            // they are told about the limit rather than stopped as too big for YAML.
+            max_events: MAX_EVENTS,
+            max_nodes: MAX_EVENTS,
+            // Counts text replayed through aliases too: a long string aliased many times over.
+            max_total_scalar_bytes: MAX_SCALAR_BYTES,
         },
         alias_limits: serde_saphyr::alias_limits! {
-            max_total_replayed_events: 100_000,
+            max_total_replayed_events: MAX_REPLAYED,
             max_replay_stack_depth: 16,
         },
     }
@@ -68,12 +79,23 @@ pub fn parse(text: &str) -> (Option<Stack>, Vec<Problem>) {
 
 fn yaml_error(text: &str, error: &serde_saphyr::Error) -> Problem {
     use serde_saphyr::budget::BudgetBreach;
-    let inner = error.without_snippet();
-    let offset = inner.location().map_or(0, |l| {
+    let located = error.without_snippet();
+    let offset = located.location().map_or(0, |l| {
         let by_byte = l.span().byte_offset().and_then(|o| usize::try_from(o).ok());
         by_byte.unwrap_or_else(|| offset_of(text, l.line(), l.column()))
     });
     let offset = offset.min(text.len());
+    // The error itself, out of the wrappers that say where an alias was used or defined.
+    let mut inner = located;
+    while let serde_saphyr::Error::AliasError { error, .. }
+    | serde_saphyr::Error::WithSnippet { error, .. } = inner
+    {
+        inner = error;
+    }
+    const ALIAS_HELP: &str = "write the values out instead of expanding aliases many times over";
+    const DEPTH_HELP: &str = "a stack description is only a few levels deep; check the indentation";
+    const SIZE_HELP: &str =
+        "a stack description of 500 resources is far smaller; split the file into several stacks";
     let (message, help) = match inner {
         serde_saphyr::Error::Budget { breach, .. } => match breach {
             BudgetBreach::Documents { .. } => (
@@ -83,12 +105,36 @@ fn yaml_error(text: &str, error: &serde_saphyr::Error) -> Problem {
                 ),
             ),
             BudgetBreach::Depth { depth } => (
-                format!("the file is nested {depth} levels deep; stackwire reads at most 64"),
-                Some("a stack description is only a few levels deep; check the indentation"),
+                format!(
+                    "the file is nested {depth} levels deep; stackwire reads at most {MAX_DEPTH}"
+                ),
+                Some(DEPTH_HELP),
             ),
-            other => (
-                format!("the file exceeds stackwire's limits on YAML size ({other:?})"),
-                Some("write the values out instead of expanding aliases many times over"),
+            BudgetBreach::Events { .. } | BudgetBreach::Nodes { .. } => (
+                format!(
+                    "the file has more than {} YAML values; stackwire reads at most that many",
+                    crate::diagnostic::thousands(MAX_EVENTS)
+                ),
+                Some(SIZE_HELP),
+            ),
+            BudgetBreach::ScalarBytes { .. } => (
+                format!(
+                    "the text in the file, aliases expanded, is more than {} bytes; stackwire reads at most that much",
+                    crate::diagnostic::thousands(MAX_SCALAR_BYTES)
+                ),
+                Some(ALIAS_HELP),
+            ),
+            BudgetBreach::Aliases { .. }
+            | BudgetBreach::Anchors { .. }
+            | BudgetBreach::AliasAnchorRatio { .. }
+            | BudgetBreach::RecordedAnchorEvents { .. }
+            | BudgetBreach::RecordedAnchorBytes { .. } => (
+                "the file uses more anchors and aliases than stackwire allows".to_owned(),
+                Some(ALIAS_HELP),
+            ),
+            _ => (
+                "the file exceeds stackwire's limits on YAML".to_owned(),
+                Some(SIZE_HELP),
             ),
         },
         _ => {
@@ -103,8 +149,19 @@ fn yaml_error(text: &str, error: &serde_saphyr::Error) -> Problem {
                 Some(
                     "a stack description has no YAML tags: write plain values (stackwire writes `!Ref` and `!GetAtt` into the template itself)",
                 )
+            } else if message.contains("recursion limit") {
+                // The parser's own bound on nested flow collections (`[[[...`, `{a: {a: ...`).
+                message = format!("the file is nested more than {MAX_DEPTH} levels deep");
+                Some(DEPTH_HELP)
+            } else if message.contains("replay limit") {
+                // serde-saphyr's own words are `alias replay limit exceeded: total_replayed_events=...`.
+                message = format!(
+                    "the file's aliases expand to more than {} values; stackwire expands at most that many",
+                    crate::diagnostic::thousands(MAX_REPLAYED)
+                );
+                Some(ALIAS_HELP)
             } else if message.contains("alias") || message.contains("replay") {
-                Some("write the values out instead of expanding aliases many times over")
+                Some(ALIAS_HELP)
             } else {
                 None
             };
@@ -206,10 +263,10 @@ impl Decoder<'_> {
             return None;
         };
         let mut entries: Vec<Entry<'n>> = Vec::with_capacity(pairs.len());
-        // Small mappings (nearly all) are searched for a repeated key in place; a large one (the
-        // `resources` of a big stack) through an index, so N keys cost N, not N squared.
-        let mut index: Option<std::collections::HashMap<String, SourceSpan>> =
-            (pairs.len() > 32).then(|| std::collections::HashMap::with_capacity(pairs.len()));
+        // Where each key is in `entries`: a linear search per key made a mapping of 30,000
+        // resources take a second.
+        let mut seen: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::with_capacity(pairs.len());
         for (k, value) in pairs {
             let text = match &k.value {
                 Value::Str(s) => s.clone(),
@@ -219,27 +276,15 @@ impl Decoder<'_> {
                     continue;
                 }
             };
-            let first = match &mut index {
-                Some(index) => match index.entry(text.clone()) {
-                    std::collections::hash_map::Entry::Occupied(first) => Some(*first.get()),
-                    std::collections::hash_map::Entry::Vacant(slot) => {
-                        slot.insert(k.span);
-                        None
-                    }
-                },
-                None => entries
-                    .iter()
-                    .find(|e| e.key.value == text)
-                    .map(|e| e.key.span),
-            };
-            if let Some(first) = first {
+            if let Some(first) = seen.get(&text).and_then(|&i| entries.get(i)) {
                 self.problems.push(Problem::DuplicateKey {
                     key: text,
-                    first,
+                    first: first.key.span,
                     span: k.span,
                 });
                 continue;
             }
+            seen.insert(text.clone(), entries.len());
             entries.push(Entry {
                 key: Sp::new(text, k.span),
                 value,
@@ -285,6 +330,25 @@ impl Decoder<'_> {
         match &node.value {
             Value::Int(i) => Some(Sp::new(*i, node.span)),
             Value::Float(_) if is_digits(self.source(node)) => {
+                let source = self.source(node);
+                let digits = source.trim_start_matches(['-', '+']);
+                if digits.len() > 1 && digits.starts_with('0') {
+                    // `010`: octal 8 to a YAML 1.1 reader, 10 to YAML 1.2 (serde-saphyr reads
+                    // it as a decimal number). Say so rather than guess.
+                    let plain = digits.trim_start_matches('0');
+                    let plain = if plain.is_empty() { "0" } else { plain };
+                    let help = format!(
+                        "a leading zero makes it octal to YAML 1.1 readers: write `{key}: {plain}` (or the octal value you meant)"
+                    );
+                    self.problems.push(Problem::WrongType {
+                        key: format!("`{key}`"),
+                        expected: "a whole number",
+                        found: format!("`{source}`, a number with a leading zero"),
+                        span: node.span,
+                        help: Some(help),
+                    });
+                    return None;
+                }
                 // An integer too large for any key: keep it out of range, `check` says so.
                 Some(Sp::new(i128::MAX, node.span))
             }

@@ -24,6 +24,7 @@ const SEMANTIC: &[&str] = &[
     "self_wire.yaml",
     "unknown_wire_end.yaml",
     "unsupported_wire-function-to-function.yaml",
+    "unsupported_wire-every-pair.yaml",
     "unsupported_wire.yaml",
     "wire_key_kind-access-on-event.yaml",
     "wire_key_kind.yaml",
@@ -50,14 +51,18 @@ const SEMANTIC: &[&str] = &[
     "invalid_env_var.yaml",
     "invalid_filter-empty.yaml",
     "invalid_kms_key.yaml",
+    "invalid_logical_id-length.yaml",
+    "invalid_logical_id-unicode.yaml",
     "invalid_logical_id.yaml",
     "invalid_name-description-substitution.yaml",
     "invalid_name-empty-handler.yaml",
+    "invalid_name-handler-whitespace.yaml",
     "invalid_name-env-path.yaml",
     "invalid_name-substitution.yaml",
     "invalid_name.yaml",
     "invalid_policy.yaml",
     "invalid_source.yaml",
+    "invalid_tag-line-break.yaml",
     "invalid_tag.yaml",
     "reserved_env_var.yaml",
     "retired_runtime.yaml",
@@ -70,12 +75,18 @@ const SEMANTIC: &[&str] = &[
 
 /// `fixtures/err` files with a key written twice in one mapping: as JSON the mapping holds one
 /// of the two, so no JSON Schema can see the mistake (the schema accepts them).
-const DUPLICATE_KEYS: &[&str] = &["duplicate_key-resource.yaml", "duplicate_key.yaml"];
+const DUPLICATE_KEYS: &[&str] = &[
+    "duplicate_key-every-level.yaml",
+    "duplicate_key-resource.yaml",
+    "duplicate_key.yaml",
+];
 
 /// `fixtures/err` files that are not one YAML 1.2 document of plain values, so there is nothing
 /// to hand a JSON Schema validator: broken syntax, bytes that are not UTF-8, two documents, tags.
 const NOT_YAML: &[&str] = &[
+    "invalid_utf8-utf16-bom.yaml",
     "invalid_utf8.yaml",
+    "yaml_syntax-alias-bomb.yaml",
     "yaml_syntax-tag.yaml",
     "yaml_syntax-two-documents.yaml",
     "yaml_syntax-unclosed-flow-mapping.yaml",

@@ -5,9 +5,16 @@
 pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = input.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
+    let input_len = input.chars().count();
     for candidate in candidates {
+        let candidate_len = candidate.chars().count();
+        let limit = (input_len.max(candidate_len) / 3).max(1);
+        // The distance is at least the difference in length: past the limit, no need to count
+        // (a megabyte-long key would otherwise cost a table of megabytes per candidate).
+        if input_len.abs_diff(candidate_len) > limit {
+            continue;
+        }
         let distance = levenshtein(&lower, &candidate.to_lowercase());
-        let limit = (input.chars().count().max(candidate.chars().count()) / 3).max(1);
         if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
