@@ -109,6 +109,7 @@ pub fn check<'a>(
             Body::Unknown => {}
         }
     }
+    checker.physical_names(stack);
     checker.wires(stack, &mut plan);
     checker.generated_ids(&plan);
     checker.limits(&plan);
@@ -186,6 +187,41 @@ impl Checker<'_> {
                 }),
                 None => {
                     by_lowercase.insert(id.value.to_ascii_lowercase(), id);
+                }
+            }
+        }
+    }
+
+    /// Two streams, or two functions, with one `name`: CloudFormation cannot create both.
+    fn physical_names(&mut self, stack: &Stack) {
+        let mut streams: HashMap<&str, SourceSpan> = HashMap::new();
+        let mut functions: HashMap<&str, SourceSpan> = HashMap::new();
+        for resource in &stack.resources {
+            let (seen, what, name) = match &resource.body {
+                Body::Stream(s) => {
+                    // Beside an existing ARN or `env`, `name` is already a conflict.
+                    let created = s
+                        .existing
+                        .as_ref()
+                        .is_none_or(|e| matches!(e.value, Existing::Parameter(_)));
+                    if !created {
+                        continue;
+                    }
+                    (&mut streams, "stream", &s.name)
+                }
+                Body::Function(f) => (&mut functions, "function", &f.name),
+                Body::Unknown => continue,
+            };
+            let Some(name) = name else { continue };
+            match seen.get(name.value.as_str()) {
+                Some(first) => self.problems.push(Problem::DuplicateName {
+                    what,
+                    name: name.value.clone(),
+                    first: *first,
+                    span: name.span,
+                }),
+                None => {
+                    seen.insert(&name.value, name.span);
                 }
             }
         }
@@ -895,6 +931,18 @@ impl Checker<'_> {
                     _ => {}
                 }
             }
+        }
+        let existing_only = stack.resources.iter().all(|r| match &r.body {
+            Body::Stream(s) => matches!(
+                s.existing.as_ref().map(|e| &e.value),
+                Some(Existing::Arn(_) | Existing::Env(_))
+            ),
+            _ => false,
+        });
+        if !stack.resources.is_empty() && existing_only {
+            self.problems.push(Problem::NothingCreated {
+                span: stack.resources_key,
+            });
         }
         if resources > MAX_RESOURCES {
             self.problems.push(Problem::TooManyResources {
