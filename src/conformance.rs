@@ -14,13 +14,13 @@ use std::process::Command;
 
 use crate::tests::{compile_fixture, fixture_paths};
 
-fn root() -> &'static Path {
+pub(crate) fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The virtualenv's `bin` folder, with the pinned tools installed (once; reused while the
 /// requirements are unchanged).
-fn tools() -> PathBuf {
+pub(crate) fn tools() -> PathBuf {
     // Tests run in parallel: one installs, the others wait for it.
     static TOOLS: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     TOOLS.get_or_init(install).clone()
@@ -76,7 +76,7 @@ fn install() -> PathBuf {
     bin
 }
 
-fn run(program: &Path, args: &[&Path]) -> (bool, String) {
+pub(crate) fn run(program: &Path, args: &[&Path]) -> (bool, String) {
     let out = Command::new(program)
         .args(args)
         .output()

@@ -24,6 +24,8 @@ pub mod template;
 #[cfg(test)]
 mod conformance;
 #[cfg(test)]
+mod props_tests;
+#[cfg(test)]
 mod tests;
 
 use std::ffi::OsString;
