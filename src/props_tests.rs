@@ -182,7 +182,8 @@ impl Spec {
             if !fresh(format!("{f}{s}"), &mut taken) {
                 return false;
             }
-            if e.fans_out() && !fresh(format!("{s}{f}Consumer"), &mut taken) {
+            // The consumer is named `${AWS::StackName}-<Function>`, at most 128 characters.
+            if e.fans_out() && (f.len() > 95 || !fresh(format!("{s}{f}Consumer"), &mut taken)) {
                 return false;
             }
         }
@@ -331,7 +332,8 @@ fn kms_key() -> impl Strategy<Value = String> {
 fn new_stream() -> impl Strategy<Value = NewStream> {
     let name = prop_oneof![
         "[A-Za-z0-9_.-]{1,40}".prop_map(|s| s.to_owned()),
-        "[A-Za-z0-9_.-]{1,20}".prop_map(|s| format!("${{AWS::StackName}}-{s}")),
+        // `${AWS::StackName}` counts as 32 characters (`check::STACK_NAME_ROOM`).
+        "[A-Za-z0-9_.-]{1,95}".prop_map(|s| format!("${{AWS::StackName}}-{s}")),
         Just("${AWS::StackName}".to_owned()),
     ];
     let mode_and_shards = prop_oneof![
@@ -445,7 +447,7 @@ fn policy() -> impl Strategy<Value = String> {
 fn function(id: String) -> impl Strategy<Value = FunctionSpec> {
     let name = prop_oneof![
         "[A-Za-z0-9_-]{1,40}".prop_map(|s| s.to_owned()),
-        "[A-Za-z0-9_-]{1,20}".prop_map(|s| format!("${{AWS::StackName}}-{s}")),
+        "[A-Za-z0-9_-]{1,31}".prop_map(|s| format!("${{AWS::StackName}}-{s}")),
     ];
     (
         (
