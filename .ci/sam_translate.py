@@ -48,8 +48,10 @@ def main():
             failed += 1
             print(f"{name}: SAM translation failed: {error}")
             continue
-        with open(os.path.join(out_dir, name + ".json"), "w") as f:
-            json.dump(translated, f, indent=1, sort_keys=True)
+        # Characters as they are: cfn-lint's JSON reader rejects the surrogate-pair escapes
+        # (`\ud83d\ude00`) that json.dump writes for characters beyond U+FFFF by default.
+        with open(os.path.join(out_dir, name + ".json"), "w", encoding="utf-8") as f:
+            json.dump(translated, f, indent=1, sort_keys=True, ensure_ascii=False)
         print(f"{name} {len(translated.get('Resources', {}))}")
     sys.exit(1 if failed else 0)
 

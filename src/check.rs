@@ -23,6 +23,11 @@ use crate::suggest;
 /// CloudFormation's limits.
 pub const MAX_RESOURCES: usize = 500;
 pub const MAX_PARAMETERS: usize = 200;
+/// How long `${AWS::StackName}` counts in a physical name: the stack's name is not known until
+/// deployment (it may be up to 128 characters); a name must fit with one of this length.
+pub const STACK_NAME_ROOM: usize = 32;
+/// The longest name of a Kinesis stream consumer.
+const MAX_CONSUMER_NAME: usize = 128;
 
 /// Variables Lambda sets itself; a function may not define them.
 const RESERVED_ENV_VARS: &[&str] = &[
@@ -103,6 +108,7 @@ pub fn check<'a>(stack: &'a Stack, environment: Option<&'a str>) -> (Plan<'a>, V
             Body::Unknown => {}
         }
     }
+    checker.physical_names(stack);
     checker.wires(stack, &mut plan);
     checker.generated_ids(&plan);
     checker.limits(&plan);
@@ -155,9 +161,46 @@ impl Checker<'_> {
         }
     }
 
+    /// Two streams, or two functions, with one `name`: CloudFormation cannot create both.
+    fn physical_names(&mut self, stack: &Stack) {
+        let mut streams: HashMap<&str, SourceSpan> = HashMap::new();
+        let mut functions: HashMap<&str, SourceSpan> = HashMap::new();
+        for resource in &stack.resources {
+            let (seen, what, name) = match &resource.body {
+                Body::Stream(s) => {
+                    // Beside an existing ARN or `env`, `name` is already a conflict.
+                    let created = s
+                        .existing
+                        .as_ref()
+                        .is_none_or(|e| matches!(e.value, Existing::Parameter(_)));
+                    if !created {
+                        continue;
+                    }
+                    (&mut streams, "stream", &s.name)
+                }
+                Body::Function(f) => (&mut functions, "function", &f.name),
+                Body::Unknown => continue,
+            };
+            let Some(name) = name else { continue };
+            match seen.get(name.value.as_str()) {
+                Some(first) => self.problems.push(Problem::DuplicateName {
+                    what,
+                    name: name.value.clone(),
+                    first: *first,
+                    span: name.span,
+                }),
+                None => {
+                    seen.insert(&name.value, name.span);
+                }
+            }
+        }
+    }
+
     /// A physical name with an optional `${AWS::StackName}`: the literal rest must be valid.
     fn physical_name(&mut self, name: &Sp<String>, what: &'static str, max: usize, extra: &[u8]) {
         let literal = name.value.replace("${AWS::StackName}", "");
+        let stack_names = name.value.matches("${AWS::StackName}").count();
+        let len = literal.len() + stack_names * STACK_NAME_ROOM;
         let bad = literal.chars().find(|c| {
             !(c.is_ascii_alphanumeric() || (c.is_ascii() && extra.contains(&(*c as u8))))
         });
@@ -170,7 +213,11 @@ impl Checker<'_> {
             } else {
                 format!("`{c}` is not allowed")
             })
-        } else if literal.len() > max {
+        } else if len > max && stack_names > 0 {
+            Some(format!(
+                "it is longer than {max} characters, counting `${{AWS::StackName}}` as {STACK_NAME_ROOM}"
+            ))
+        } else if len > max {
             Some(format!("it is longer than {max} characters"))
         } else {
             None
@@ -519,7 +566,8 @@ impl Checker<'_> {
             match kind {
                 WireKind::Event => {
                     self.event(&wire.event);
-                    if wire.event.fan_out.as_ref().is_some_and(|b| b.value) {
+                    if let Some(fan_out) = wire.event.fan_out.as_ref().filter(|b| b.value) {
+                        self.consumer_name(&to.value, fan_out.span);
                         plan.consumers[f].push(t);
                     }
                     plan.events[t].push(EventWire {
@@ -535,6 +583,24 @@ impl Checker<'_> {
                 plan.discoveries[function] =
                     self.env_vars(&stack.resources[function].id, body, wires);
             }
+        }
+    }
+
+    /// A fan-out consumer is named `${AWS::StackName}-<Function>`, at most 128 characters.
+    fn consumer_name(&mut self, function: &str, span: SourceSpan) {
+        let max_id = MAX_CONSUMER_NAME - STACK_NAME_ROOM - 1;
+        if function.len() > max_id {
+            self.problems.push(Problem::InvalidName {
+                what: "fan-out consumer name",
+                value: format!("${{AWS::StackName}}-{function}"),
+                reason: format!(
+                    "it is longer than {MAX_CONSUMER_NAME} characters, counting `${{AWS::StackName}}` as {STACK_NAME_ROOM}"
+                ),
+                span,
+                help: Some(format!(
+                    "the consumer is named after the Function: give it a Logical ID of at most {max_id} characters"
+                )),
+            });
         }
     }
 
@@ -846,6 +912,18 @@ impl Checker<'_> {
                     _ => {}
                 }
             }
+        }
+        let existing_only = stack.resources.iter().all(|r| match &r.body {
+            Body::Stream(s) => matches!(
+                s.existing.as_ref().map(|e| &e.value),
+                Some(Existing::Arn(_) | Existing::Env(_))
+            ),
+            _ => false,
+        });
+        if !stack.resources.is_empty() && existing_only {
+            self.problems.push(Problem::NothingCreated {
+                span: stack.resources_key,
+            });
         }
         if resources > MAX_RESOURCES {
             self.problems.push(Problem::TooManyResources {

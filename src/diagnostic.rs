@@ -382,6 +382,22 @@ pub enum Problem {
         span: SourceSpan,
     },
 
+    #[error("two {what}s are named `{name}`")]
+    #[diagnostic(
+        code(stackwire::duplicate_name),
+        help(
+            "AWS allows one {what} of a name per account and region, so the stack could not be deployed: give each its own `name`, or remove `name` and let CloudFormation choose one"
+        )
+    )]
+    DuplicateName {
+        what: &'static str,
+        name: String,
+        #[label("first named here")]
+        first: SourceSpan,
+        #[label("named again here")]
+        span: SourceSpan,
+    },
+
     #[error("`kind: {declared}` does not match the wire's ends, which make it `{actual}`")]
     #[diagnostic(code(stackwire::wire_kind_mismatch))]
     WireKindMismatch {
@@ -478,6 +494,18 @@ pub enum Problem {
         #[label("{reason}")]
         span: SourceSpan,
         reason: &'static str,
+    },
+
+    #[error("the stack creates nothing: every resource is an existing stream")]
+    #[diagnostic(
+        code(stackwire::nothing_created),
+        help(
+            "a template needs at least one resource to create: add the Function that reads or writes these streams"
+        )
+    )]
+    NothingCreated {
+        #[label("only existing streams here")]
+        span: SourceSpan,
     },
 
     #[error("the stack defines no resources")]

@@ -36,6 +36,8 @@ mod hostile_tests;
 #[cfg(test)]
 mod precommit_tests;
 #[cfg(test)]
+mod props_tests;
+#[cfg(test)]
 mod report_tests;
 #[cfg(test)]
 mod roundtrip_tests;

@@ -30,6 +30,18 @@ pub fn lower(plan: &Plan<'_>) -> Value {
         template.insert("Description".into(), Value::str(&d.value));
     }
 
+    // Streams some wire reads or writes. An existing stream from Parameter Store that no wire
+    // uses needs no parameter (cfn-lint warns of a parameter nothing references).
+    let mut wired = vec![false; stack.resources.len()];
+    for (i, consumers) in plan.consumers.iter().enumerate() {
+        let events = plan.events[i].iter().map(|e| e.stream);
+        let discoveries = plan.discoveries[i].iter().map(|d| d.stream);
+        for s in events.chain(discoveries) {
+            wired[s] = true;
+        }
+        wired[i] |= !consumers.is_empty();
+    }
+
     let mut env_config = Map::new();
     let mut parameters = Map::new();
     let mut conditions = Map::new();
@@ -40,6 +52,7 @@ pub fn lower(plan: &Plan<'_>) -> Value {
             Body::Stream(s) => {
                 match s.existing.as_ref().map(|e| &e.value) {
                     Some(Existing::Arn(_)) => {}
+                    Some(Existing::Env(_)) if !wired[i] => {}
                     Some(Existing::Env(path)) => {
                         let name = ids::env_parameter(&path.value);
                         let environment = plan.environment.unwrap_or_default();
@@ -355,7 +368,14 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
         if let Some(key) = &r.key {
             kms.add(key, "kms:Decrypt");
         }
-        events.insert(stream_id.clone(), event(source, e.options));
+        // Beside a stream ARN written out, cfn-lint checks the event against the event source
+        // mapping's schema, which has no `OnFailure.Type`: there the grant SAM would add for the
+        // type is written here instead, and the type left out.
+        let literal_stream = matches!(source, Value::Str(_));
+        if literal_stream && let Some(dest) = &e.options.on_failure {
+            statements.extend(destination_grants(&dest.value));
+        }
+        events.insert(stream_id.clone(), event(source, e.options, !literal_stream));
     }
     statements.extend(kms.statements());
     if !statements.is_empty() {
@@ -384,7 +404,29 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
     ])
 }
 
-fn event(stream: Value, e: &EventOptions) -> Value {
+/// What SAM grants for `OnFailure.Type`: sending to the queue, publishing to the topic, or
+/// writing into the bucket.
+fn destination_grants(destination: &str) -> Vec<Value> {
+    let allow = |action: &str, resource: Value| {
+        Value::map([
+            ("Effect", Value::str("Allow")),
+            ("Action", Value::str(action)),
+            ("Resource", resource),
+        ])
+    };
+    match arn::destination(destination) {
+        Some(arn::Destination::Sqs) => vec![allow("sqs:SendMessage", Value::str(destination))],
+        Some(arn::Destination::Sns) => vec![allow("sns:Publish", Value::str(destination))],
+        Some(arn::Destination::S3) => vec![
+            allow("s3:PutObject", Value::Str(format!("{destination}/*"))),
+            allow("s3:ListBucket", Value::str(destination)),
+        ],
+        None => Vec::new(),
+    }
+}
+
+/// The Kinesis event; `destination_type` writes SAM's `OnFailure.Type`.
+fn event(stream: Value, e: &EventOptions, destination_type: bool) -> Value {
     let mut p = Map::new();
     p.insert("Stream".into(), stream);
     let position = e
@@ -423,11 +465,13 @@ fn event(stream: Value, e: &EventOptions) -> Value {
         p.insert("FunctionResponseTypes".into(), types);
     }
     if let Some(dest) = &e.on_failure {
-        let kind = arn::destination(&dest.value).map_or("SQS", |d| d.sam_type());
-        let on_failure = Value::map([
-            ("Type", Value::str(kind)),
-            ("Destination", Value::str(&dest.value)),
-        ]);
+        let mut on_failure = Map::new();
+        if destination_type {
+            let kind = arn::destination(&dest.value).map_or("SQS", |d| d.sam_type());
+            on_failure.insert("Type".into(), Value::str(kind));
+        }
+        on_failure.insert("Destination".into(), Value::str(&dest.value));
+        let on_failure = Value::Map(on_failure);
         p.insert(
             "DestinationConfig".into(),
             Value::map([("OnFailure", on_failure)]),

@@ -44,6 +44,8 @@ const SEMANTIC: &[&str] = &[
     "parameter_collision-two-streams.yaml",
     "parameter_collision.yaml",
     "missing_environment.yaml",
+    "duplicate_name.yaml",
+    "nothing_created.yaml",
     // A value's content: ARNs, KMS keys, names, paths, tags, runtimes, patterns.
     "invalid_arn-on-failure.yaml",
     "invalid_arn.yaml",
@@ -58,6 +60,7 @@ const SEMANTIC: &[&str] = &[
     "invalid_name-empty-handler.yaml",
     "invalid_name-handler-whitespace.yaml",
     "invalid_name-env-path.yaml",
+    "invalid_name-stack-name-room.yaml",
     "invalid_name-substitution.yaml",
     "invalid_name.yaml",
     "invalid_policy.yaml",
