@@ -290,7 +290,7 @@ impl Bench {
         loads.push(("growth", load()));
         let _ = writeln!(
             out,
-            "\n### Growth (whole process, `stackwire validate`, far beyond CloudFormation's limit)\n\nGenerated stacks, seed 1: two Streams for three Functions, three wires for two resources. Each is over the 500-resource limit: `validate` reads, parses and checks all of it and reports one error, `too_many_resources` (the bench checks this). Median of {} runs; memory is the peak resident set size.\n\n| resources | file | wall time | CPU time | x per 10x (CPU) | peak memory | x per 10x |\n|---:|---:|---:|---:|---:|---:|---:|",
+            "\n### Growth (whole process, `stackwire validate`, far beyond CloudFormation's limit)\n\nGenerated stacks, seed 1: two Streams for three Functions, three wires for two resources. Each is over the 500-resource limit: `validate` reads, parses and checks all of it and reports one error, `too_many_resources` (the bench checks this). The 100,000-resource file (31 MB) is over the 4 MiB input limit (`compile::MAX_STACK_BYTES`, see the README's Guarantees): it is refused before it is parsed, with exit 3, and its row is the time of that refusal, not of the pipeline; the growth ratios are from the stacks the pipeline reads. Median of {} runs; memory is the peak resident set size.\n\n| resources | file | wall time | CPU time | x per 10x (CPU) | peak memory | x per 10x |\n|---:|---:|---:|---:|---:|---:|---:|",
             self.slow_runs
         );
         let mut previous: Option<Measured> = None;
@@ -298,7 +298,14 @@ impl Bench {
             let g = generate(Shape::resources(n), 1);
             let path = self.write(&format!("n{n}.yaml"), &g.text);
             let (code, _, stderr) = self.output(&["validate".as_ref(), path.as_os_str()]);
-            if code != 1
+            let refused = g.text.len() > stackwire::compile::MAX_STACK_BYTES;
+            if refused {
+                if code != 3 || !stderr.contains("the most stackwire reads") {
+                    fail(&format!(
+                        "{n} resources: expected the input-size refusal, got exit {code}:\n{stderr}"
+                    ));
+                }
+            } else if code != 1
                 || !stderr.contains("stackwire::too_many_resources")
                 || !stderr.contains(": 1 error\n")
             {
@@ -306,8 +313,22 @@ impl Bench {
                     "{n} resources: expected only the too_many_resources error, got exit {code}:\n{stderr}"
                 ));
             }
-            let m =
-                self.median_process(&["validate".as_ref(), path.as_os_str()], 1, self.slow_runs);
+            let m = self.median_process(
+                &["validate".as_ref(), path.as_os_str()],
+                code,
+                self.slow_runs,
+            );
+            if refused {
+                let _ = writeln!(
+                    out,
+                    "| {n} | {:.1} MB | {} | {} | refused (exit 3) | {:.1} MB | |",
+                    g.text.len() as f64 / 1e6,
+                    ms(m.wall),
+                    ms(m.cpu),
+                    m.max_rss_kb as f64 / 1024.0
+                );
+                continue;
+            }
             let (t, r) = match &previous {
                 Some(p) => {
                     let t = m.cpu.as_secs_f64() / p.cpu.as_secs_f64();

@@ -30,7 +30,7 @@ pub const STACK_NAME_ROOM: usize = 32;
 const MAX_CONSUMER_NAME: usize = 128;
 
 /// Variables Lambda sets itself; a function may not define them.
-const RESERVED_ENV_VARS: &[&str] = &[
+pub(crate) const RESERVED_ENV_VARS: &[&str] = &[
     "_HANDLER",
     "_X_AMZN_TRACE_ID",
     "AWS_DEFAULT_REGION",

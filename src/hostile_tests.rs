@@ -7,28 +7,11 @@ use std::io::Read as _;
 use miette::Diagnostic;
 
 use crate::compile::MAX_STACK_BYTES;
-use crate::{Io, exit, run};
-
-struct Outcome {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use crate::exit;
+use crate::tests::{Outcome, run_cli};
 
 fn run_with_stdin(args: &[&str], stdin: &mut dyn std::io::Read) -> Outcome {
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let mut io = Io {
-        stdin,
-        stdout: &mut stdout,
-        stderr: &mut stderr,
-        color: false,
-    };
-    let code = run(args.iter().copied(), &mut io);
-    Outcome {
-        code,
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-    }
+    run_cli(args.iter().copied(), stdin, false)
 }
 
 /// `stackwire compile -` on `text`, on a thread with a small stack (256 KiB, an eighth of

@@ -392,21 +392,7 @@ fn runtimes() -> Vec<String> {
     crate::runtime::current_ids().map(str::to_owned).collect()
 }
 
-const RESERVED: &[&str] = &[
-    "_HANDLER",
-    "_X_AMZN_TRACE_ID",
-    "AWS_DEFAULT_REGION",
-    "AWS_REGION",
-    "AWS_EXECUTION_ENV",
-    "AWS_ACCESS_KEY",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_XRAY_CONTEXT_MISSING",
-    "AWS_XRAY_DAEMON_ADDRESS",
-    "LAMBDA_TASK_ROOT",
-    "LAMBDA_RUNTIME_DIR",
-];
+use crate::check::RESERVED_ENV_VARS as RESERVED;
 
 fn env_var() -> impl Strategy<Value = String> {
     prop_oneof![

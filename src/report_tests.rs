@@ -5,24 +5,10 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::report::{LineIndex, Position, auto_color, escape_data, escape_property};
-use crate::tests::{Outcome, fixture_paths};
-use crate::{Io, run};
+use crate::tests::{Outcome, fixture_paths, run_cli};
 
 fn run_with(args: &[&str], stdin: &[u8], color: bool) -> Outcome {
-    let mut stdin = stdin;
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let mut io = Io {
-        stdin: &mut stdin,
-        stdout: &mut stdout,
-        stderr: &mut stderr,
-        color,
-    };
-    let code = run(args.iter().copied(), &mut io);
-    Outcome {
-        code,
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-    }
+    run_cli(args.iter().copied(), &mut { stdin }, color)
 }
 
 fn run_args(args: &[&str]) -> Outcome {

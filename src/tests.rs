@@ -17,15 +17,23 @@ pub(crate) struct Outcome {
 }
 
 fn run_args(args: &[&str], stdin: &[u8]) -> Outcome {
-    let mut stdin = stdin;
+    run_cli(args.iter().copied(), &mut { stdin }, false)
+}
+
+/// Runs the command line in-process, as `main` would, and captures what it writes.
+pub(crate) fn run_cli<I, T>(args: I, stdin: &mut dyn std::io::Read, color: bool) -> Outcome
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
     let mut io = Io {
-        stdin: &mut stdin,
+        stdin,
         stdout: &mut stdout,
         stderr: &mut stderr,
-        color: false,
+        color,
     };
-    let code = run(args.iter().copied(), &mut io);
+    let code = run(args, &mut io);
     Outcome {
         code,
         stdout: String::from_utf8_lossy(&stdout).into_owned(),

@@ -4,8 +4,7 @@
 use std::path::PathBuf;
 
 use crate::generate::{Shape, generate};
-use crate::tests::fixture_paths;
-use crate::{Io, run};
+use crate::tests::{fixture_paths, run_cli};
 
 fn validate(jobs: Option<&str>, files: &[String], stdin: &[u8]) -> (i32, String, String) {
     let mut args = vec!["stackwire".to_owned(), "validate".to_owned()];
@@ -13,20 +12,8 @@ fn validate(jobs: Option<&str>, files: &[String], stdin: &[u8]) -> (i32, String,
         args.push(format!("--jobs={jobs}"));
     }
     args.extend(files.iter().cloned());
-    let mut stdin = stdin;
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let mut io = Io {
-        stdin: &mut stdin,
-        stdout: &mut stdout,
-        stderr: &mut stderr,
-        color: false,
-    };
-    let code = run(args, &mut io);
-    (
-        code,
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    )
+    let out = run_cli(args, &mut { stdin }, false);
+    (out.code, out.stdout, out.stderr)
 }
 
 /// Every fixture, a file that cannot be read, standard input, and generated stacks (some over
