@@ -356,13 +356,13 @@ fn inputs(dir: &Path, generate: bool) -> Vec<Case> {
             Box::new(move || format!("description: {}\n{STREAM}", "d".repeat(max - 100))),
         ),
         (
-            "1,100,000 values (event budget)",
+            "600,000 values (event budget)",
             "values.yaml",
             1,
             Box::new(|| {
                 format!(
                     "{STREAM}    tags: {{a: [{}]}}\n",
-                    vec!["1"; 1_100_000].join(",")
+                    vec!["1"; 600_000].join(",")
                 )
             }),
         ),

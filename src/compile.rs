@@ -33,21 +33,81 @@ pub struct Compiled {
 const PIPELINE_STACK: usize = 64 * 1024 * 1024;
 
 /// Compiles the bytes of a stack description. `environment` is `--environment`.
+///
+/// The pipeline runs on a helper thread with a [`PIPELINE_STACK`] stack, one per calling thread,
+/// started on the first call and kept for the next ones (starting a thread, and warming its
+/// memory, for every file cost as much as checking a large stack).
 pub fn compile(bytes: &[u8], environment: Option<&str>) -> Compiled {
-    std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
+    PIPELINE.with(|pipeline| match pipeline.run(bytes, environment) {
+        Some(compiled) => compiled,
+        // No thread to be had (a process limit): the caller's stack, which the main thread's
+        // 8 MiB covers.
+        None => compile_here(bytes, environment),
+    })
+}
+
+thread_local! {
+    static PIPELINE: Pipeline = const { Pipeline { worker: std::cell::RefCell::new(None) } };
+}
+
+type Job = (Vec<u8>, Option<String>);
+type Outcome = std::thread::Result<Compiled>;
+
+/// A calling thread's pipeline thread: jobs in, outcomes out. It ends when its caller does (the
+/// job sender is dropped with the thread-local).
+struct Pipeline {
+    worker: std::cell::RefCell<Option<Worker>>,
+}
+
+struct Worker {
+    jobs: std::sync::mpsc::Sender<Job>,
+    outcomes: std::sync::mpsc::Receiver<Outcome>,
+}
+
+impl Pipeline {
+    /// `None` when no pipeline thread can be had.
+    fn run(&self, bytes: &[u8], environment: Option<&str>) -> Option<Compiled> {
+        let mut worker = self.worker.try_borrow_mut().ok()?;
+        if worker.is_none() {
+            *worker = Worker::start();
+        }
+        let w = worker.as_ref()?;
+        let job = (bytes.to_vec(), environment.map(str::to_owned));
+        let outcome = w.jobs.send(job).ok().and_then(|()| w.outcomes.recv().ok());
+        match outcome {
+            Some(Ok(compiled)) => Some(compiled),
+            // A panic in the pipeline is the caller's panic, as if it had run here.
+            Some(Err(panic)) => {
+                *worker = None;
+                std::panic::resume_unwind(panic)
+            }
+            None => {
+                *worker = None;
+                None
+            }
+        }
+    }
+}
+
+impl Worker {
+    fn start() -> Option<Worker> {
+        let (jobs, job_rx) = std::sync::mpsc::channel::<Job>();
+        let (outcome_tx, outcomes) = std::sync::mpsc::channel::<Outcome>();
+        std::thread::Builder::new()
             .name("stackwire-compile".to_owned())
             .stack_size(PIPELINE_STACK)
-            .spawn_scoped(scope, || compile_here(bytes, environment));
-        match spawned {
-            Ok(handle) => handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            // No thread to be had (a process limit): the caller's stack, which the main thread's
-            // 8 MiB covers.
-            Err(_) => compile_here(bytes, environment),
-        }
-    })
+            .spawn(move || {
+                for (bytes, environment) in job_rx {
+                    let outcome =
+                        std::panic::catch_unwind(|| compile_here(&bytes, environment.as_deref()));
+                    if outcome_tx.send(outcome).is_err() {
+                        break;
+                    }
+                }
+            })
+            .ok()?;
+        Some(Worker { jobs, outcomes })
+    }
 }
 
 fn compile_here(bytes: &[u8], environment: Option<&str>) -> Compiled {

@@ -18,7 +18,7 @@ use crate::node::{Node, Value};
 use crate::suggest;
 
 /// The most YAML events (scalars, starts and ends of collections) a stack description may have.
-pub const MAX_EVENTS: usize = 1_000_000;
+pub const MAX_EVENTS: usize = 500_000;
 /// The most bytes of text in all scalars together, aliases expanded.
 pub const MAX_SCALAR_BYTES: usize = 8 * 1024 * 1024;
 /// The most values aliases may expand to, all together.
@@ -42,7 +42,7 @@ pub(crate) fn options() -> serde_saphyr::Options {
             max_aliases: 10_000,
             max_anchors: 10_000,
             // A stack at CloudFormation's 500-resource limit is a few tens of thousands of
-            // events; this admits files far past it (10,000 resources) within MAX_STACK_BYTES, so
+            // events; this admits files far past it (10,000 resources are about 310,000 events) within MAX_STACK_BYTES, so
             // they are told about the limit rather than stopped as too big for YAML.
             max_events: MAX_EVENTS,
             max_nodes: MAX_EVENTS,
@@ -263,10 +263,10 @@ impl Decoder<'_> {
             return None;
         };
         let mut entries: Vec<Entry<'n>> = Vec::with_capacity(pairs.len());
-        // Where each key is in `entries`: a linear search per key made a mapping of 30,000
-        // resources take a second.
-        let mut seen: std::collections::HashMap<String, usize> =
-            std::collections::HashMap::with_capacity(pairs.len());
+        // Small mappings (nearly all) are searched for a repeated key in place; a large one (the
+        // `resources` of a big stack) through an index, so N keys cost N, not N squared.
+        let mut index: Option<std::collections::HashMap<String, usize>> =
+            (pairs.len() > 32).then(|| std::collections::HashMap::with_capacity(pairs.len()));
         for (k, value) in pairs {
             let text = match &k.value {
                 Value::Str(s) => s.clone(),
@@ -276,7 +276,11 @@ impl Decoder<'_> {
                     continue;
                 }
             };
-            if let Some(first) = seen.get(&text).and_then(|&i| entries.get(i)) {
+            let first = match &index {
+                Some(index) => index.get(&text).and_then(|&i| entries.get(i)),
+                None => entries.iter().find(|e| e.key.value == text),
+            };
+            if let Some(first) = first {
                 self.problems.push(Problem::DuplicateKey {
                     key: text,
                     first: first.key.span,
@@ -284,7 +288,9 @@ impl Decoder<'_> {
                 });
                 continue;
             }
-            seen.insert(text.clone(), entries.len());
+            if let Some(index) = &mut index {
+                index.insert(text.clone(), entries.len());
+            }
             entries.push(Entry {
                 key: Sp::new(text, k.span),
                 value,
