@@ -81,10 +81,18 @@ fn install() -> PathBuf {
 }
 
 pub(crate) fn run(program: &Path, args: &[&Path]) -> (bool, String) {
-    let out = Command::new(program)
-        .args(args)
+    outcome(
+        Command::new(program).args(args),
+        &program.display().to_string(),
+    )
+}
+
+/// Runs `command` (`what` names it when it cannot start): whether it succeeded, and what it
+/// printed on standard output and then standard error.
+pub(crate) fn outcome(command: &mut Command, what: &str) -> (bool, String) {
+    let out = command
         .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()));
+        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),

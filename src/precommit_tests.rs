@@ -89,19 +89,14 @@ fn hook_repo(dir: &Path) -> String {
 
 /// `pre-commit run --all-files` in `repo`: whether it passed, and what it printed.
 fn pre_commit_run(repo: &Path, cache: &Path) -> (bool, String) {
-    let out = Command::new(tools().join("python"))
-        .args(["-m", "pre_commit", "run", "--all-files", "--color", "never"])
-        .current_dir(repo)
-        .env("PRE_COMMIT_HOME", cache.join("home"))
-        .env("CARGO_TARGET_DIR", cache.join("cargo-target"))
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run pre-commit: {e}"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
+    crate::conformance::outcome(
+        Command::new(tools().join("python"))
+            .args(["-m", "pre_commit", "run", "--all-files", "--color", "never"])
+            .current_dir(repo)
+            .env("PRE_COMMIT_HOME", cache.join("home"))
+            .env("CARGO_TARGET_DIR", cache.join("cargo-target")),
+        "pre-commit",
+    )
 }
 
 #[test]

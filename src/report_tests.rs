@@ -712,18 +712,13 @@ fn root() -> &'static Path {
 /// Validates SARIF logs with `.ci/sarif_validate.py`: (passed, output).
 fn validate_sarif(logs: &[PathBuf]) -> (bool, String) {
     let bin = crate::conformance::tools();
-    let out = std::process::Command::new(bin.join("python"))
-        .arg(root().join(".ci/sarif_validate.py"))
-        .arg(root().join(".ci/sarif-schema-2.1.0.json"))
-        .args(logs)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run the SARIF validator: {e}"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
+    crate::conformance::outcome(
+        std::process::Command::new(bin.join("python"))
+            .arg(root().join(".ci/sarif_validate.py"))
+            .arg(root().join(".ci/sarif-schema-2.1.0.json"))
+            .args(logs),
+        "the SARIF validator",
+    )
 }
 
 #[test]

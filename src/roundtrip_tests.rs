@@ -333,17 +333,12 @@ fn decode(paths: &[PathBuf]) -> serde_json::Map<String, Json> {
 }
 
 fn cfn_lint(paths: &[PathBuf]) {
-    let out = Command::new(python_tools().join("cfn-lint"))
-        .args(paths)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run cfn-lint: {e}"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    let (ok, text) = crate::conformance::outcome(
+        Command::new(python_tools().join("cfn-lint")).args(paths),
+        "cfn-lint",
     );
     assert!(
-        out.status.success() && text.trim().is_empty(),
+        ok && text.trim().is_empty(),
         "cfn-lint found problems:\n{text}"
     );
 }
