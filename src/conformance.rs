@@ -134,14 +134,6 @@ fn the_gate_catches_a_bad_template() {
 
 #[test]
 fn cfn_lint_and_sam_translator_accept_every_ok_template() {
-    let bin = tools();
-    let work =
-        tempfile::tempdir().unwrap_or_else(|e| panic!("cannot make a temporary folder: {e}"));
-    let (sam_dir, cfn_dir) = (work.path().join("sam"), work.path().join("cfn"));
-    for dir in [&sam_dir, &cfn_dir] {
-        std::fs::create_dir(dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
-    }
-
     let mut templates = Vec::new();
     let mut expected = Vec::new();
     for path in fixture_paths("ok") {
@@ -157,34 +149,60 @@ fn cfn_lint_and_sam_translator_accept_every_ok_template() {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let file = sam_dir.join(format!("{name}.yaml"));
-        std::fs::write(&file, &out.stdout)
-            .unwrap_or_else(|e| panic!("cannot write {}: {e}", file.display()));
-        templates.push(file);
-        expected.push((name, expanded_resource_count(&path)));
+        expected.push((name.clone(), expanded_resource_count(&path)));
+        templates.push((name, out.stdout));
     }
     assert!(!templates.is_empty(), "no fixtures/ok templates");
-    let refs: Vec<&Path> = templates.iter().map(PathBuf::as_path).collect();
-
-    let (ok, output) = run(&bin.join("cfn-lint"), &refs);
-    assert!(
-        ok && output.trim().is_empty(),
-        "cfn-lint found problems in the SAM templates:\n{output}"
-    );
-
-    let mut args = vec![
-        root().join(".ci/sam_translate.py").into_boxed_path(),
-        cfn_dir.clone().into_boxed_path(),
-    ];
-    args.extend(templates.iter().map(|t| t.clone().into_boxed_path()));
-    let args: Vec<&Path> = args.iter().map(|p| &**p).collect();
-    let (ok, output) = run(&bin.join("python"), &args);
-    assert!(ok, "AWS's SAM translator rejected a template:\n{output}");
+    let counts = gate(&templates);
     for (name, count) in expected {
         let line = format!("{name} {count}");
         assert!(
-            output.lines().any(|l| l == line),
-            "{name}: stackwire counted {count} resources after SAM's expansion, the translator made otherwise:\n{output}"
+            counts.lines().any(|l| l == line),
+            "{name}: stackwire counted {count} resources after SAM's expansion, the translator made otherwise:\n{counts}"
+        );
+    }
+}
+
+/// The gate on `templates` (name, SAM template text): cfn-lint on them all (one run), AWS's SAM
+/// translator on them all (one run), and cfn-lint on what it translated (one run), each with no
+/// error and no warning. Returns the translator's report, a line `<name> <resources>` for each
+/// template. On a failure the files are kept, and the message says where.
+pub(crate) fn gate(templates: &[(String, String)]) -> String {
+    let bin = tools();
+    let work =
+        tempfile::tempdir().unwrap_or_else(|e| panic!("cannot make a temporary folder: {e}"));
+    let (sam_dir, cfn_dir) = (work.path().join("sam"), work.path().join("cfn"));
+    for dir in [&sam_dir, &cfn_dir] {
+        std::fs::create_dir(dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    }
+    let files: Vec<PathBuf> = templates
+        .iter()
+        .map(|(name, text)| {
+            let file = sam_dir.join(format!("{name}.yaml"));
+            std::fs::write(&file, text)
+                .unwrap_or_else(|e| panic!("cannot write {}: {e}", file.display()));
+            file
+        })
+        .collect();
+    let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let kept = |work: tempfile::TempDir| work.keep().display().to_string();
+
+    let (ok, output) = run(&bin.join("cfn-lint"), &refs);
+    if !(ok && output.trim().is_empty()) {
+        panic!(
+            "cfn-lint found problems in the SAM templates (kept in {}):\n{output}",
+            kept(work)
+        );
+    }
+
+    let script = root().join(".ci/sam_translate.py");
+    let mut args: Vec<&Path> = vec![&script, &cfn_dir];
+    args.extend(refs.iter().copied());
+    let (ok, counts) = run(&bin.join("python"), &args);
+    if !ok {
+        panic!(
+            "AWS's SAM translator rejected a template (kept in {}):\n{counts}",
+            kept(work)
         );
     }
 
@@ -197,8 +215,11 @@ fn cfn_lint_and_sam_translator_accept_every_ok_template() {
     assert_eq!(translated.len(), templates.len());
     let refs: Vec<&Path> = translated.iter().map(PathBuf::as_path).collect();
     let (ok, output) = run(&bin.join("cfn-lint"), &refs);
-    assert!(
-        ok && output.trim().is_empty(),
-        "cfn-lint found problems in the translated templates:\n{output}"
-    );
+    if !(ok && output.trim().is_empty()) {
+        panic!(
+            "cfn-lint found problems in the translated templates (kept in {}):\n{output}",
+            kept(work)
+        );
+    }
+    counts
 }

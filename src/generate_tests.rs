@@ -148,34 +148,12 @@ fn above_the_limit_only_the_limit_is_reported() {
 /// too, in the benchmark; it takes cfn-lint about 15 s, too long for every test run.)
 #[test]
 fn a_generated_template_passes_cfn_lint_and_the_sam_translator() {
-    use crate::conformance::{run, tools};
-    let bin = tools();
-    let work =
-        tempfile::tempdir().unwrap_or_else(|e| panic!("cannot make a temporary folder: {e}"));
     let g = generate(Shape::resources(60), 3);
     let template = compiles(&g.text, "60 resources, seed 3");
-    let sam = work.path().join("generated.yaml");
-    std::fs::write(&sam, &template)
-        .unwrap_or_else(|e| panic!("cannot write {}: {e}", sam.display()));
-    let (ok, output) = run(&bin.join("cfn-lint"), &[&sam]);
-    assert!(
-        ok && output.trim().is_empty(),
-        "cfn-lint on the SAM template:\n{output}"
-    );
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/sam_translate.py");
-    let (ok, output) = run(&bin.join("python"), &[&script, work.path(), &sam]);
-    assert!(ok, "the SAM translator rejected the template:\n{output}");
+    let counts = crate::conformance::gate(&[("generated".to_owned(), template)]);
     let line = format!("generated {}", g.expanded_resources);
     assert!(
-        output.lines().any(|l| l == line),
-        "expected `{line}`:\n{output}"
-    );
-    let (ok, output) = run(
-        &bin.join("cfn-lint"),
-        &[&work.path().join("generated.json")],
-    );
-    assert!(
-        ok && output.trim().is_empty(),
-        "cfn-lint on the translated template:\n{output}"
+        counts.lines().any(|l| l == line),
+        "expected `{line}`:\n{counts}"
     );
 }

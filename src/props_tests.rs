@@ -18,7 +18,6 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -1418,59 +1417,13 @@ fn valid_stacks_compile_and_hold_every_wire() {
     );
 }
 
-/// cfn-lint on every template (one run), AWS's SAM translator on every template (one run), and
-/// cfn-lint on what it translated (one run): no error, no warning.
+/// The conformance gate on the sample: cfn-lint, AWS's SAM translator, and cfn-lint on what it
+/// translated, each one run over every template: no error, no warning.
 fn lint_and_translate(templates: &[String]) {
-    let bin = conformance::tools();
-    let work =
-        tempfile::tempdir().unwrap_or_else(|e| panic!("cannot make a temporary folder: {e}"));
-    let (sam_dir, cfn_dir) = (work.path().join("sam"), work.path().join("cfn"));
-    for dir in [&sam_dir, &cfn_dir] {
-        std::fs::create_dir(dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
-    }
-    let files: Vec<PathBuf> = templates
+    let named: Vec<(String, String)> = templates
         .iter()
         .enumerate()
-        .map(|(i, t)| {
-            let file = sam_dir.join(format!("stack{i:03}.yaml"));
-            std::fs::write(&file, t)
-                .unwrap_or_else(|e| panic!("cannot write {}: {e}", file.display()));
-            file
-        })
+        .map(|(i, t)| (format!("stack{i:03}"), t.clone()))
         .collect();
-    let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
-    let (ok, output) = conformance::run(&bin.join("cfn-lint"), &refs);
-    assert!(
-        ok && output.trim().is_empty(),
-        "cfn-lint found problems in generated templates (kept in {}):\n{output}",
-        keep(work)
-    );
-    let script = conformance::root().join(".ci/sam_translate.py");
-    let mut args: Vec<&Path> = vec![&script, &cfn_dir];
-    args.extend(refs.iter().copied());
-    let (ok, output) = conformance::run(&bin.join("python"), &args);
-    assert!(
-        ok,
-        "AWS's SAM translator rejected a generated template (kept in {}):\n{output}",
-        keep(work)
-    );
-    let translated: Vec<PathBuf> = std::fs::read_dir(&cfn_dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    assert_eq!(translated.len(), templates.len());
-    let refs: Vec<&Path> = translated.iter().map(PathBuf::as_path).collect();
-    let (ok, output) = conformance::run(&bin.join("cfn-lint"), &refs);
-    assert!(
-        ok && output.trim().is_empty(),
-        "cfn-lint found problems in translated templates (kept in {}):\n{output}",
-        keep(work)
-    );
-}
-
-/// Keeps a temporary folder for a failure message to point at.
-fn keep(dir: tempfile::TempDir) -> String {
-    dir.keep().display().to_string()
+    conformance::gate(&named);
 }
