@@ -20,14 +20,7 @@ use crate::node::{Node, Value};
 use crate::runtime::{self, Status};
 use crate::suggest;
 
-/// CloudFormation's limits.
-pub const MAX_RESOURCES: usize = 500;
-pub const MAX_PARAMETERS: usize = 200;
-/// How long `${AWS::StackName}` counts in a physical name: the stack's name is not known until
-/// deployment (it may be up to 128 characters); a name must fit with one of this length.
-pub const STACK_NAME_ROOM: usize = 32;
-/// The longest name of a Kinesis stream consumer.
-const MAX_CONSUMER_NAME: usize = 128;
+pub use crate::limits::{MAX_CONSUMER_NAME, MAX_PARAMETERS, MAX_RESOURCES, STACK_NAME_ROOM};
 
 /// Variables Lambda sets itself; a function may not define them.
 pub(crate) const RESERVED_ENV_VARS: &[&str] = &[

@@ -10,9 +10,7 @@ use crate::diagnostic::{Problem, thousands};
 use crate::report::{self, Reporter, Sink};
 use crate::{Io, check, emit, exit, lower, output, parse};
 
-/// CloudFormation's limits on a template body.
-pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
-pub const MAX_DIRECT_TEMPLATE_BYTES: usize = 51_200;
+pub use crate::limits::{MAX_DIRECT_TEMPLATE_BYTES, MAX_STACK_BYTES, MAX_TEMPLATE_BYTES};
 
 /// The outcome of compiling one stack description.
 #[derive(Debug)]
@@ -174,10 +172,6 @@ fn first_offset(problem: &Problem) -> usize {
         .and_then(|labels| labels.map(|l| l.offset()).min())
         .unwrap_or(0)
 }
-
-/// The largest stack description stackwire reads: far above any real stack (a template is at
-/// most 1,000,000 bytes), small enough that reading and parsing it stays well under a second.
-pub const MAX_STACK_BYTES: usize = 4 * 1024 * 1024;
 
 /// Reads a stack file, or standard input for `-`. Returns the name to show and the bytes, or
 /// the name and why it could not be read. Refuses (without reading on) input larger than

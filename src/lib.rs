@@ -14,6 +14,7 @@ pub mod emit;
 pub mod generate;
 pub mod ids;
 pub mod keys;
+pub mod limits;
 pub mod lower;
 pub mod model;
 pub mod node;

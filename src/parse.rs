@@ -17,14 +17,7 @@ use crate::model::{
 use crate::node::{Node, Value};
 use crate::suggest;
 
-/// The most YAML events (scalars, starts and ends of collections) a stack description may have.
-pub const MAX_EVENTS: usize = 500_000;
-/// The most bytes of text in all scalars together, aliases expanded.
-pub const MAX_SCALAR_BYTES: usize = 8 * 1024 * 1024;
-/// The most values aliases may expand to, all together.
-pub const MAX_REPLAYED: usize = 100_000;
-/// The deepest nesting of mappings and lists.
-pub const MAX_DEPTH: usize = 64;
+pub use crate::limits::{MAX_DEPTH, MAX_EVENTS, MAX_REPLAYED, MAX_SCALAR_BYTES};
 
 /// Limits on the YAML itself, far above any real stack and far below what would hurt: a
 /// pre-commit hook must answer an alias bomb or a 10,000-deep nesting with an error, quickly.

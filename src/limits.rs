@@ -1,0 +1,28 @@
+//! Every limit stackwire enforces, in one place: the checks compare against these constants and
+//! the messages that report a limit print the same constants, so the two cannot disagree.
+
+/// CloudFormation: resources in one template (after SAM's expansion).
+pub const MAX_RESOURCES: usize = 500;
+/// CloudFormation: parameters in one template.
+pub const MAX_PARAMETERS: usize = 200;
+/// CloudFormation: the largest template body, uploaded through S3.
+pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
+/// CloudFormation: the largest template body sent directly (without S3).
+pub const MAX_DIRECT_TEMPLATE_BYTES: usize = 51_200;
+/// How long `${AWS::StackName}` counts in a physical name: the stack's name is not known until
+/// deployment (it may be up to 128 characters); a name must fit with one of this length.
+pub const STACK_NAME_ROOM: usize = 32;
+/// Kinesis: the longest name of a stream consumer.
+pub const MAX_CONSUMER_NAME: usize = 128;
+
+/// The largest stack description stackwire reads: far above any real stack (a template is at
+/// most 1,000,000 bytes), small enough that reading and parsing it stays well under a second.
+pub const MAX_STACK_BYTES: usize = 4 * 1024 * 1024;
+/// The most YAML events (scalars, starts and ends of collections) a stack description may have.
+pub const MAX_EVENTS: usize = 500_000;
+/// The most bytes of text in all scalars together, aliases expanded.
+pub const MAX_SCALAR_BYTES: usize = 8 * 1024 * 1024;
+/// The most values aliases may expand to, all together.
+pub const MAX_REPLAYED: usize = 100_000;
+/// The deepest nesting of mappings and lists.
+pub const MAX_DEPTH: usize = 64;
