@@ -58,7 +58,8 @@ fn main() {
             let start = Instant::now();
             match step.as_str() {
                 "compile" => {
-                    let compiled = stackwire::compile(text.as_bytes(), None);
+                    let compiled =
+                        stackwire::compile(text.as_bytes(), &stackwire::Options::default());
                     assert!(compiled.template.is_some(), "{file} does not compile");
                 }
                 "parse-only" => {
@@ -298,7 +299,7 @@ impl Bench {
             let g = generate(Shape::resources(n), 1);
             let path = self.write(&format!("n{n}.yaml"), &g.text);
             let (code, _, stderr) = self.output(&["validate".as_ref(), path.as_os_str()]);
-            let refused = g.text.len() > stackwire::compile::MAX_STACK_BYTES;
+            let refused = g.text.len() > stackwire::limits::MAX_STACK_BYTES;
             if refused {
                 if code != 3 || !stderr.contains("the most stackwire reads") {
                     fail(&format!(
@@ -428,12 +429,12 @@ impl Bench {
     /// Parse-only, `compile`, and each stage of `compile` on `text`: medians of their CPU and wall
     /// times over `iterations` rounds, in which each step runs once, in turn.
     fn steps(&self, text: &str) -> Vec<(&'static str, Measured)> {
-        let (stack, _) = stackwire::parse::parse(text);
+        let (stack, _) = stackwire::format::parse::parse(text);
         let Some(stack) = stack else {
             fail("the stack at the limit does not parse")
         };
-        let (plan, _) = stackwire::check::check(&stack, None);
-        let template = stackwire::lower::lower(&plan);
+        let (plan, _) = stackwire::check::check(&stack, &stackwire::Options::default());
+        let template = stackwire::target::DEFAULT.lower(&plan);
         type Step<'a> = (&'static str, Box<dyn FnMut() + 'a>);
         let mut steps: Vec<Step<'_>> = vec![
             (
@@ -446,28 +447,30 @@ impl Bench {
             (
                 "**`stackwire::compile`, the whole pipeline**",
                 Box::new(|| {
-                    let compiled = stackwire::compile(text.as_bytes(), None);
+                    let compiled =
+                        stackwire::compile(text.as_bytes(), &stackwire::Options::default());
                     assert!(compiled.template.is_some());
                 }),
             ),
             (
                 "of which `parse`: YAML -> spanned nodes -> model",
                 Box::new(|| {
-                    let (stack, problems) = stackwire::parse::parse(text);
+                    let (stack, problems) = stackwire::format::parse::parse(text);
                     assert!(stack.is_some() && problems.is_empty());
                 }),
             ),
             (
                 "of which `check`: every rule",
                 Box::new(|| {
-                    let (_, problems) = stackwire::check::check(&stack, None);
+                    let (_, problems) =
+                        stackwire::check::check(&stack, &stackwire::Options::default());
                     assert!(problems.is_empty());
                 }),
             ),
             (
                 "of which `lower`: model -> template",
                 Box::new(|| {
-                    std::hint::black_box(stackwire::lower::lower(&plan));
+                    std::hint::black_box(stackwire::target::DEFAULT.lower(&plan));
                 }),
             ),
             (

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
+use crate::options::Options;
 use crate::report::{ColorChoice, Format};
 
 #[derive(Debug, Parser)]
@@ -60,6 +61,24 @@ pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
     script
 }
 
+/// What every command that runs the pipeline passes on to it, declared once: a new option is a
+/// field here and one in [`Options`].
+#[derive(Debug, Args)]
+pub struct PipelineArgs {
+    /// The environment whose Parameter Store paths `existing: {env: ...}` reads
+    #[arg(long, value_name = "NAME", value_parser = environment_name)]
+    pub environment: Option<String>,
+}
+
+impl PipelineArgs {
+    pub fn options(&self) -> Options<'_> {
+        Options {
+            environment: self.environment.as_deref(),
+            ..Options::default()
+        }
+    }
+}
+
 /// How diagnostics are written (`compile` and `validate`).
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Diagnostics")]
@@ -84,14 +103,13 @@ pub struct ValidateArgs {
     #[arg(required = true)]
     pub stacks: Vec<PathBuf>,
 
-    /// The environment whose Parameter Store paths `existing: {env: ...}` reads
-    #[arg(long, value_name = "NAME", value_parser = environment_name)]
-    pub environment: Option<String>,
-
     /// How many files to check at once [default: the number of CPUs]; reports are printed in
     /// the order of the arguments whatever the number
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<std::num::NonZeroUsize>,
+
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
 
     #[command(flatten)]
     pub report: ReportArgs,
@@ -107,13 +125,12 @@ pub struct CompileArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// The environment whose Parameter Store paths `existing: {env: ...}` reads
-    #[arg(long, value_name = "NAME", value_parser = environment_name)]
-    pub environment: Option<String>,
-
     /// Write nothing; exit 4 and print a diff when the file at -o is not what would be written
     #[arg(long, requires = "output")]
     pub check: bool,
+
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
 
     #[command(flatten)]
     pub report: ReportArgs,

@@ -104,11 +104,11 @@ pub(crate) fn outcome(command: &mut Command, what: &str) -> (bool, String) {
 /// What stackwire counts against CloudFormation's resource limit for a fixture.
 fn expanded_resource_count(path: &Path) -> usize {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    let (Some(stack), _) = crate::parse::parse(&text) else {
+    let (Some(stack), _) = crate::format::parse::parse(&text) else {
         panic!("{} does not parse", path.display());
     };
-    let (plan, _) = crate::check::check(&stack, Some("prod"));
-    crate::check::expanded_resource_count(&plan)
+    let (plan, _) = crate::check::check(&stack, &crate::Options::environment(Some("prod")));
+    crate::target::DEFAULT.resource_count(&plan)
 }
 
 /// The gate can fail: a template with an out-of-range `BatchSize` in an event that reads

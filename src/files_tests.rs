@@ -99,7 +99,7 @@ fn big_stack(tag: &str) -> String {
 }
 
 fn template_of(stack: &str) -> Vec<u8> {
-    crate::compile(stack.as_bytes(), None)
+    crate::compile(stack.as_bytes(), &crate::Options::default())
         .template
         .unwrap_or_else(|| panic!("the stack does not compile"))
         .into_bytes()

@@ -8,7 +8,7 @@ use crate::generate::{Shape, at_limit, generate};
 /// Compiles `text` and returns the template, failing the test on any error or on a warning
 /// other than the template being over 51,200 bytes.
 fn compiles(text: &str, what: &str) -> String {
-    let compiled = crate::compile(text.as_bytes(), None);
+    let compiled = crate::compile(text.as_bytes(), &crate::Options::default());
     let unexpected: Vec<&Problem> = compiled
         .problems
         .iter()
@@ -22,11 +22,11 @@ fn compiles(text: &str, what: &str) -> String {
 
 /// What `check` counts against CloudFormation's resource limit.
 fn checked_count(text: &str) -> usize {
-    let (Some(stack), _) = crate::parse::parse(text) else {
+    let (Some(stack), _) = crate::format::parse::parse(text) else {
         panic!("does not parse:\n{text}");
     };
-    let (plan, _) = crate::check::check(&stack, None);
-    crate::check::expanded_resource_count(&plan)
+    let (plan, _) = crate::check::check(&stack, &crate::Options::default());
+    crate::target::DEFAULT.resource_count(&plan)
 }
 
 #[test]
@@ -112,7 +112,7 @@ fn a_stack_at_the_limit_compiles() {
             .text
             .replacen("\nwires:\n", "\n  OneMore:\n    type: Stream\nwires:\n", 1);
         assert_eq!(checked_count(&over), MAX_RESOURCES + 1);
-        let compiled = crate::compile(over.as_bytes(), None);
+        let compiled = crate::compile(over.as_bytes(), &crate::Options::default());
         assert!(
             matches!(
                 compiled.problems.as_slice(),
@@ -128,7 +128,7 @@ fn a_stack_at_the_limit_compiles() {
 fn above_the_limit_only_the_limit_is_reported() {
     for resources in [1_000, 5_000] {
         let g = generate(Shape::resources(resources), 11);
-        let compiled = crate::compile(g.text.as_bytes(), None);
+        let compiled = crate::compile(g.text.as_bytes(), &crate::Options::default());
         assert!(compiled.template.is_none());
         assert!(
             matches!(

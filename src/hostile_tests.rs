@@ -6,8 +6,8 @@ use std::io::Read as _;
 
 use miette::Diagnostic;
 
-use crate::compile::MAX_STACK_BYTES;
 use crate::exit;
+use crate::limits::MAX_STACK_BYTES;
 use crate::tests::{Outcome, run_cli};
 
 fn run_with_stdin(args: &[&str], stdin: &mut dyn std::io::Read) -> Outcome {
@@ -27,7 +27,7 @@ fn compile_on_small_stack(text: String) -> Outcome {
 
 /// The codes and 1-based lines of the problems `compile` finds in `text`.
 fn problems(text: &str) -> Vec<(String, usize)> {
-    crate::compile(text.as_bytes(), None)
+    crate::compile(text.as_bytes(), &crate::Options::default())
         .problems
         .iter()
         .map(|p| {

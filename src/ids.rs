@@ -1,16 +1,6 @@
-//! The Logical IDs and names stackwire and SAM derive from the stack's own IDs. `check` uses them
-//! to find collisions before `lower` writes them, so both go through these functions.
-
-/// The IAM role SAM creates for a function.
-pub fn role(function: &str) -> String {
-    format!("{function}Role")
-}
-
-/// The `AWS::Lambda::EventSourceMapping` SAM creates for a function's event, which stackwire
-/// names after the stream.
-pub fn event_source_mapping(function: &str, stream: &str) -> String {
-    format!("{function}{stream}")
-}
+//! The Logical IDs and names stackwire derives from the stack's own IDs, whatever the target
+//! (a target's own, such as SAM's roles, are in its folder). `check` uses them to find
+//! collisions before a target writes them, so both go through these functions.
 
 /// The `AWS::Kinesis::StreamConsumer` of a fan-out wire.
 pub fn consumer(stream: &str, function: &str) -> String {

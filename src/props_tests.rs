@@ -1319,7 +1319,7 @@ fn check_event(
 fn property(spec: &Spec) -> Result<String, TestCaseError> {
     let yaml = render(spec);
     let env = spec.environment.as_deref();
-    let first = crate::compile(yaml.as_bytes(), env);
+    let first = crate::compile(yaml.as_bytes(), &crate::Options::environment(env));
     let errors: Vec<String> = first
         .problems
         .iter()
@@ -1334,7 +1334,7 @@ fn property(spec: &Spec) -> Result<String, TestCaseError> {
     ensure(first.problems.iter().all(|p| !p.is_error()), || {
         format!("errors but a template: {errors:?}")
     })?;
-    let again = crate::compile(yaml.as_bytes(), env);
+    let again = crate::compile(yaml.as_bytes(), &crate::Options::environment(env));
     ensure(again.template.as_deref() == Some(template.as_str()), || {
         format!("two compiles of one stack differ:\n{yaml}")
     })?;

@@ -18,7 +18,7 @@ use crate::Io;
 use crate::diagnostic::{FileReport, Problem};
 
 /// The name diagnostics give standard input.
-pub const STDIN: &str = "<stdin>";
+pub use crate::io::STDIN;
 
 /// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]

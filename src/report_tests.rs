@@ -331,7 +331,10 @@ fn every_format_carries_the_same_diagnostics() {
                 .iter()
                 .position(|a| a == "--environment")
                 .and_then(|i| extra.get(i + 1));
-            let compiled = crate::compile(&bytes, environment.map(String::as_str));
+            let compiled = crate::compile(
+                &bytes,
+                &crate::Options::environment(environment.map(String::as_str)),
+            );
             let codes: Vec<String> = compiled
                 .problems
                 .iter()

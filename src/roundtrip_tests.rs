@@ -347,7 +347,8 @@ fn compile_all(dir: &Path, stacks: &[(String, String)]) -> Vec<PathBuf> {
     stacks
         .iter()
         .map(|(name, stack)| {
-            let compiled = crate::compile(stack.as_bytes(), Some("prod"));
+            let compiled =
+                crate::compile(stack.as_bytes(), &crate::Options::environment(Some("prod")));
             let errors: Vec<String> = compiled
                 .problems
                 .iter()
@@ -535,7 +536,7 @@ fn values_left_out_of_a_key_are_rejected() {
     let base = "resources:\n  F:\n    type: Function\n    runtime: nodejs22.x\n";
     for v in NASTY.iter().filter(|v| !handler_ok(v)) {
         let stack = format!("{base}    handler: {}\n", quoted(v));
-        let compiled = crate::compile(stack.as_bytes(), None);
+        let compiled = crate::compile(stack.as_bytes(), &crate::Options::default());
         assert!(compiled.template.is_none(), "handler {v:?} was accepted");
     }
     for v in NASTY.iter().filter(|v| !stack_description_ok(v)) {
@@ -543,7 +544,7 @@ fn values_left_out_of_a_key_are_rejected() {
             "description: {}\n{base}    handler: index.handler\n",
             quoted(v)
         );
-        let compiled = crate::compile(stack.as_bytes(), None);
+        let compiled = crate::compile(stack.as_bytes(), &crate::Options::default());
         assert!(
             compiled.template.is_none(),
             "description {v:?} was accepted"
@@ -554,7 +555,7 @@ fn values_left_out_of_a_key_are_rejected() {
             "resources:\n  S:\n    type: Stream\n    tags:\n      {}: x\n",
             quoted(v)
         );
-        let compiled = crate::compile(stack.as_bytes(), None);
+        let compiled = crate::compile(stack.as_bytes(), &crate::Options::default());
         assert!(compiled.template.is_none(), "tag key {v:?} was accepted");
     }
     for v in NASTY.iter().filter(|v| !source_ok(v)) {
@@ -562,7 +563,7 @@ fn values_left_out_of_a_key_are_rejected() {
             "{base}    handler: index.handler\n    source: {}\n",
             quoted(v)
         );
-        let compiled = crate::compile(stack.as_bytes(), None);
+        let compiled = crate::compile(stack.as_bytes(), &crate::Options::default());
         assert!(compiled.template.is_none(), "source {v:?} was accepted");
     }
 }

@@ -10,29 +10,13 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::keys::{self, Key, Kind};
-use crate::{Io, exit};
+use crate::format::keys::{self, Key, Kind};
 
 /// The schema, as pretty-printed JSON with a final newline.
 pub fn generate() -> String {
     let mut text = serde_json::to_string_pretty(&schema()).unwrap_or_default();
     text.push('\n');
     text
-}
-
-/// `stackwire schema`: prints the schema.
-pub fn command(io: &mut Io<'_>) -> i32 {
-    match io
-        .stdout
-        .write_all(generate().as_bytes())
-        .and_then(|()| io.stdout.flush())
-    {
-        Ok(()) => exit::OK,
-        Err(e) => {
-            let _ = writeln!(io.stderr, "error: cannot write the schema: {e}");
-            exit::IO
-        }
-    }
 }
 
 fn schema() -> Value {

@@ -9,7 +9,7 @@ use std::process::Command;
 use serde_json::{Value, json};
 
 use crate::conformance::{root, tools};
-use crate::keys::{self, Key, Kind};
+use crate::format::keys::{self, Key, Kind};
 use crate::tests::fixture_paths;
 
 const SCHEMA_FILE: &str = "src/stack.schema.json";
@@ -99,7 +99,7 @@ const NOT_YAML: &[&str] = &[
 /// A stack file read as stackwire reads it (YAML 1.2, strict booleans), as JSON.
 fn yaml_to_json(bytes: &[u8]) -> Option<Value> {
     let text = std::str::from_utf8(bytes).ok()?;
-    serde_saphyr::from_str_with_options::<Value>(text, crate::parse::options()).ok()
+    serde_saphyr::from_str_with_options::<Value>(text, crate::format::parse::options()).ok()
 }
 
 fn file_name(path: &Path) -> String {
@@ -399,7 +399,7 @@ fn the_schema_and_the_parser_agree_on_every_key() {
     for (name, doc, ok) in &generated {
         // JSON is YAML 1.2: the parser reads the same document the schema sees.
         let text = doc.to_string();
-        let (_, problems) = crate::parse::parse(&text);
+        let (_, problems) = crate::format::parse::parse(&text);
         let errors: Vec<String> = problems
             .iter()
             .filter(|p| p.is_error())

@@ -164,7 +164,7 @@ fn every_code_has_a_fixture() {
 /// Together, the ok fixtures use every key of the format and every form of `existing`.
 #[test]
 fn ok_fixtures_cover_the_format() {
-    use crate::keys::{self, names};
+    use crate::format::keys::{self, names};
     let texts: String = fixture_texts("ok").into_iter().map(|(_, t)| t).collect();
     assert!(fixture_texts("ok").len() >= 20);
     let keys = [
@@ -193,8 +193,8 @@ fn ok_fixtures_cover_the_format() {
 #[test]
 fn compiling_twice_gives_the_same_bytes() {
     for (path, text) in fixture_texts("ok") {
-        let a = crate::compile(text.as_bytes(), Some("prod"));
-        let b = crate::compile(text.as_bytes(), Some("prod"));
+        let a = crate::compile(text.as_bytes(), &crate::Options::environment(Some("prod")));
+        let b = crate::compile(text.as_bytes(), &crate::Options::environment(Some("prod")));
         assert!(a.template.is_some(), "{path}");
         assert_eq!(a.template, b.template, "{path}");
     }
@@ -357,7 +357,7 @@ fn exit_codes_for_usage_and_io_errors() {
 #[test]
 fn all_problems_in_a_file_are_reported_in_one_run() {
     let text = "resources:\n  S:\n    type: Stream\n    shardCount: 0\n    retain: on\n  F:\n    type: Function\n    runtime: nodejs22.x\n    handlr: x\nwires:\n  - {from: S, to: G}\n";
-    let c = crate::compile(text.as_bytes(), None);
+    let c = crate::compile(text.as_bytes(), &crate::Options::default());
     assert!(c.template.is_none());
     let codes: Vec<String> = c
         .problems

@@ -14,7 +14,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use stackwire::node::{Node, Value};
+use stackwire::format::node::{Node, Value};
 
 fuzz_target!(|data: &[u8]| {
     let args: &[&str] = if data.len() % 2 == 0 {

@@ -26,7 +26,7 @@ fuzz_target!(|text: &str| {
     let stack = format!(
         "resources:\n  S:\n    type: Stream\n    tags:\n      k: {q}\n  F:\n    type: Function\n    runtime: nodejs22.x\n    handler: {q}\n    description: {q}\n    environment:\n      VAR: {q}\nwires:\n  - from: F\n    to: S\n"
     );
-    let compiled = stackwire::compile(stack.as_bytes(), None);
+    let compiled = stackwire::compile(stack.as_bytes(), &stackwire::Options::default());
     let Some(template) = compiled.template else {
         // Rejected values (empty or too long a handler, ...) are rejected with a reason.
         assert!(compiled.problems.iter().any(|p| p.is_error()));

@@ -4,12 +4,12 @@
 //! fan-out consumers right after it; keys within a resource in a fixed order.
 
 use crate::arn::{self, KmsKey};
-use crate::check::Plan;
-use crate::ids;
-use crate::model::{
+use crate::format::model::{
     Architecture, Body, Encryption, EventOptions, Existing, Function, Sp, Stream, StreamMode,
 };
-use crate::node::{Node, Value as Yaml};
+use crate::format::node::Node;
+use crate::ids;
+use crate::plan::Plan;
 use crate::template::{Map, Value};
 
 pub fn lower(plan: &Plan<'_>) -> Value {
@@ -481,7 +481,7 @@ fn event(stream: Value, e: &EventOptions, destination_type: bool) -> Value {
         let patterns = filters
             .value
             .iter()
-            .filter_map(|f| filter_json(f).ok())
+            .filter_map(|f| Node::json_text(f).ok())
             .map(|json| Value::map([("Pattern", Value::literal(&json))]))
             .collect();
         p.insert(
@@ -546,36 +546,4 @@ impl KmsGrants {
             Some(Value::Map(s))
         })
     }
-}
-
-/// An event filter pattern as the JSON text Lambda expects, keys in the order written.
-pub fn filter_json(node: &Node) -> Result<String, String> {
-    fn json(node: &Node) -> Result<serde_json::Value, String> {
-        Ok(match &node.value {
-            Yaml::Null => serde_json::Value::Null,
-            Yaml::Bool(b) => serde_json::Value::Bool(*b),
-            Yaml::Int(i) => {
-                let n = i64::try_from(*i).map_err(|_| format!("{i} is too large for JSON"))?;
-                serde_json::Value::from(n)
-            }
-            Yaml::Float(f) => serde_json::Number::from_f64(*f)
-                .map(serde_json::Value::Number)
-                .ok_or_else(|| format!("{f} is not a JSON number"))?,
-            Yaml::Str(s) => serde_json::Value::String(s.clone()),
-            Yaml::Seq(items) => {
-                serde_json::Value::Array(items.iter().map(json).collect::<Result<_, _>>()?)
-            }
-            Yaml::Map(entries) => {
-                let mut map = serde_json::Map::new();
-                for (k, v) in entries {
-                    let Yaml::Str(key) = &k.value else {
-                        return Err("pattern keys are field names (strings)".to_owned());
-                    };
-                    map.insert(key.clone(), json(v)?);
-                }
-                serde_json::Value::Object(map)
-            }
-        })
-    }
-    serde_json::to_string(&json(node)?).map_err(|e| e.to_string())
 }

@@ -10,11 +10,11 @@
 use miette::SourceSpan;
 
 use crate::diagnostic::Problem;
-use crate::keys::{self, Key, Kind};
-use crate::model::{
+use crate::format::keys::{self, Key, Kind};
+use crate::format::model::{
     Body, DiscoveryOptions, EventOptions, Existing, Function, Resource, Sp, Stack, Stream, Wire,
 };
-use crate::node::{Node, Value};
+use crate::format::node::{Node, Value};
 use crate::suggest;
 
 pub use crate::limits::{MAX_DEPTH, MAX_EVENTS, MAX_REPLAYED, MAX_SCALAR_BYTES};

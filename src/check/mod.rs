@@ -10,15 +10,18 @@ use miette::SourceSpan;
 
 use crate::arn;
 use crate::diagnostic::{Problem, thousands};
-use crate::ids;
-use crate::keys;
-use crate::model::{
+use crate::format::keys;
+use crate::format::model::{
     Access, Body, Encryption, EventOptions, Existing, Function, Sp, Stack, StartingPosition,
     Stream, StreamMode, Wire, WireKind,
 };
-use crate::node::{Node, Value};
+use crate::format::node::{Node, Value};
+use crate::ids;
+use crate::options::Options;
+use crate::plan::{DiscoveryWire, EventWire, Plan};
 use crate::runtime::{self, Status};
 use crate::suggest;
+use crate::target::{GeneratedId, Target};
 
 pub use crate::limits::{MAX_CONSUMER_NAME, MAX_PARAMETERS, MAX_RESOURCES, STACK_NAME_ROOM};
 
@@ -39,37 +42,12 @@ pub(crate) const RESERVED_ENV_VARS: &[&str] = &[
     "LAMBDA_RUNTIME_DIR",
 ];
 
-/// An event subscription wire, resolved.
-#[derive(Debug)]
-pub struct EventWire<'a> {
-    pub stream: usize,
-    pub options: &'a EventOptions,
-}
-
-/// A service discovery wire, resolved, with its variable names.
-#[derive(Debug)]
-pub struct DiscoveryWire {
-    pub stream: usize,
-    pub access: Access,
-    pub name_var: String,
-    pub arn_var: String,
-}
-
-/// What `lower` writes, worked out. Vectors are indexed by resource position.
-#[derive(Debug)]
-pub struct Plan<'a> {
-    pub stack: &'a Stack,
-    pub environment: Option<&'a str>,
-    pub events: Vec<Vec<EventWire<'a>>>,
-    pub discoveries: Vec<Vec<DiscoveryWire>>,
-    /// Functions with an enhanced fan-out consumer on each stream, in wire order.
-    pub consumers: Vec<Vec<usize>>,
-}
-
-pub fn check<'a>(stack: &'a Stack, environment: Option<&'a str>) -> (Plan<'a>, Vec<Problem>) {
+pub fn check<'a>(stack: &'a Stack, options: &Options<'a>) -> (Plan<'a>, Vec<Problem>) {
+    let environment = options.environment;
     let n = stack.resources.len();
     let mut checker = Checker {
         environment,
+        target: options.target,
         problems: Vec::new(),
     };
     let mut plan = Plan {
@@ -110,6 +88,7 @@ pub fn check<'a>(stack: &'a Stack, environment: Option<&'a str>) -> (Plan<'a>, V
 
 struct Checker<'t> {
     environment: Option<&'t str>,
+    target: &'static dyn Target,
     problems: Vec<Problem>,
 }
 
@@ -674,7 +653,7 @@ impl Checker<'_> {
             Value::Map(entries) if entries.is_empty() => Some("the pattern is empty".to_owned()),
             Value::Map(_) => {
                 self.pattern(node);
-                match crate::lower::filter_json(node) {
+                match node.json_text() {
                     Ok(json) if json.len() > 4096 => Some(format!(
                         "the pattern is {} bytes as JSON; Lambda allows 4096",
                         json.len()
@@ -802,34 +781,13 @@ impl Checker<'_> {
                 (r.id.span, format!("resource `{}`", r.id.value)),
             );
         }
-        let mut generated: Vec<(String, &Sp<String>, String)> = Vec::new();
-        for (i, r) in resources.iter().enumerate() {
-            let id = &r.id;
-            match &r.body {
-                Body::Function(_) => {
-                    let role = format!("the role SAM generates for Function `{}`", id.value);
-                    generated.push((ids::role(&id.value), id, role));
-                    for e in &plan.events[i] {
-                        let stream = &resources[e.stream].id.value;
-                        let origin = format!(
-                            "the event source mapping SAM generates from `{stream}` to `{}`",
-                            id.value
-                        );
-                        generated.push((ids::event_source_mapping(&id.value, stream), id, origin));
-                    }
-                }
-                Body::Stream(_) => {
-                    for f in &plan.consumers[i] {
-                        let function = &resources[*f].id.value;
-                        let origin =
-                            format!("the fan-out consumer of `{}` for `{function}`", id.value);
-                        generated.push((ids::consumer(&id.value, function), id, origin));
-                    }
-                }
-                Body::Unknown => {}
-            }
-        }
-        for (gen_id, owner, origin) in generated {
+        let generated = self.target.generated_ids(plan);
+        for GeneratedId {
+            id: gen_id,
+            owner,
+            origin,
+        } in generated
+        {
             if gen_id.len() > 255 {
                 self.problems.push(Problem::GeneratedIdTooLong {
                     id: owner.value.clone(),
@@ -891,7 +849,7 @@ impl Checker<'_> {
 
     fn limits(&mut self, plan: &Plan<'_>) {
         let stack = plan.stack;
-        let resources = expanded_resource_count(plan);
+        let resources = self.target.resource_count(plan);
         let mut parameters = std::collections::HashSet::new();
         for r in &stack.resources {
             if let Body::Stream(s) = &r.body {
@@ -931,28 +889,6 @@ impl Checker<'_> {
             });
         }
     }
-}
-
-/// How many resources the template has once SAM has expanded it: what CloudFormation counts.
-pub fn expanded_resource_count(plan: &Plan<'_>) -> usize {
-    let mut count = 0;
-    for (i, r) in plan.stack.resources.iter().enumerate() {
-        match &r.body {
-            Body::Stream(s) => {
-                if !matches!(
-                    s.existing.as_ref().map(|e| &e.value),
-                    Some(Existing::Arn(_) | Existing::Env(_))
-                ) {
-                    count += 1;
-                }
-                count += plan.consumers[i].len();
-            }
-            // The function, its role, and one event source mapping per event.
-            Body::Function(_) => count += 2 + plan.events[i].len(),
-            Body::Unknown => {}
-        }
-    }
-    count
 }
 
 /// An invalid Logical ID as a message shows it: invisible characters (zero-width, controls,

@@ -11,11 +11,11 @@
 
 use miette::SourceSpan;
 
-use crate::model::{
+use crate::format::model::{
     Access, Architecture, Encryption, Existing, Function, Resource, Sp, Stack, StartingPosition,
     Stream, StreamMode, Wire, WireKind,
 };
-use crate::node::Node;
+use crate::format::node::Node;
 
 /// One key of a mapping.
 pub struct Key<M: 'static> {

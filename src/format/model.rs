@@ -5,7 +5,7 @@
 
 use miette::SourceSpan;
 
-use crate::node::Node;
+use crate::format::node::Node;
 
 /// The words a key of fixed choices takes, and the value each stands for: one list per enum,
 /// read by `parse` (through `keys`), written back by `lower`, and listed by the JSON Schema.

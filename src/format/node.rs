@@ -155,3 +155,38 @@ impl<'de> Visitor<'de> for RawVisitor {
         Ok(Value::Map(entries))
     }
 }
+
+impl Node {
+    /// The value as JSON text, keys in the order written (an event filter pattern, as Lambda
+    /// expects it).
+    pub fn json_text(&self) -> Result<String, String> {
+        fn json(node: &Node) -> Result<serde_json::Value, String> {
+            Ok(match &node.value {
+                Value::Null => serde_json::Value::Null,
+                Value::Bool(b) => serde_json::Value::Bool(*b),
+                Value::Int(i) => {
+                    let n = i64::try_from(*i).map_err(|_| format!("{i} is too large for JSON"))?;
+                    serde_json::Value::from(n)
+                }
+                Value::Float(f) => serde_json::Number::from_f64(*f)
+                    .map(serde_json::Value::Number)
+                    .ok_or_else(|| format!("{f} is not a JSON number"))?,
+                Value::Str(s) => serde_json::Value::String(s.clone()),
+                Value::Seq(items) => {
+                    serde_json::Value::Array(items.iter().map(json).collect::<Result<_, _>>()?)
+                }
+                Value::Map(entries) => {
+                    let mut map = serde_json::Map::new();
+                    for (k, v) in entries {
+                        let Value::Str(key) = &k.value else {
+                            return Err("pattern keys are field names (strings)".to_owned());
+                        };
+                        map.insert(key.clone(), json(v)?);
+                    }
+                    serde_json::Value::Object(map)
+                }
+            })
+        }
+        serde_json::to_string(&json(self)?).map_err(|e| e.to_string())
+    }
+}

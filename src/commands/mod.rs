@@ -1,0 +1,77 @@
+//! The commands, one file each: small functions over the library that read the command line's
+//! arguments, run the pipeline, and write what it gives. [`run`] is the command line end to end,
+//! callable in-process.
+
+mod compile;
+mod completions;
+mod schema;
+mod validate;
+
+use std::ffi::OsString;
+
+use clap::Parser;
+
+use crate::cli::{self, ReportArgs};
+use crate::io::{Io, exit};
+use crate::pipeline::Compiled;
+use crate::report::{Reporter, Sink};
+
+/// Runs the command line `args` (the first is the program name) and returns the exit code.
+pub fn run<I, T>(args: I, io: &mut Io<'_>) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let text = if io.color {
+                e.render().ansi().to_string()
+            } else {
+                e.render().to_string()
+            };
+            let code = if e.use_stderr() {
+                let _ = io.stderr.write_all(text.as_bytes());
+                exit::USAGE
+            } else {
+                // --help and --version
+                let _ = io.stdout.write_all(text.as_bytes());
+                exit::OK
+            };
+            return code;
+        }
+    };
+    match cli.command {
+        cli::Command::Compile(args) => compile::run(&args, io),
+        cli::Command::Validate(args) => validate::run(&args, io),
+        cli::Command::Completions(args) => completions::run(&args, io),
+        cli::Command::Schema => schema::run(io),
+    }
+}
+
+/// The reporter for `--format`, `--color` and `--plain`, writing machine formats to `sink`.
+fn reporter(args: &ReportArgs, io: &Io<'_>, sink: Sink) -> Reporter {
+    Reporter::new(args.format, args.color.resolve(io.color), args.plain, sink)
+}
+
+/// Reports a compiled file's diagnostics, if any; the template when there were no errors.
+fn report(
+    name: &str,
+    compiled: Compiled,
+    reporter: &mut Reporter,
+    io: &mut Io<'_>,
+) -> Option<String> {
+    reporter.file(io, name, compiled.text, compiled.problems);
+    compiled.template
+}
+
+/// Writes `bytes` to standard output and flushes; `what` names them in the error.
+fn print(io: &mut Io<'_>, bytes: &[u8], what: &str) -> i32 {
+    match io.stdout.write_all(bytes).and_then(|()| io.stdout.flush()) {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            let _ = writeln!(io.stderr, "error: cannot write {what}: {e}");
+            exit::IO
+        }
+    }
+}

@@ -1,0 +1,104 @@
+//! Where a run reads and writes, and how it ends: the streams a command uses (so tests can run
+//! the whole command line in-process), the exit codes, and reading input files within the
+//! size limit. Below the commands; no stage of the pipeline reads or writes anything.
+
+use std::io::{Read, Write};
+use std::path::Path;
+
+use crate::diagnostic::thousands;
+use crate::limits::MAX_STACK_BYTES;
+
+/// Exit codes, as SPEC section 3 defines them.
+pub mod exit {
+    pub const OK: i32 = 0;
+    /// The stack has errors.
+    pub const INVALID: i32 = 1;
+    pub const USAGE: i32 = 2;
+    /// A file could not be read or written.
+    pub const IO: i32 = 3;
+    /// `--check` found the template out of date.
+    pub const STALE: i32 = 4;
+}
+
+/// Where a run reads and writes.
+pub struct Io<'a> {
+    pub stdin: &'a mut dyn Read,
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+    /// Colour in human-readable diagnostics under `--color auto` (standard error is a terminal
+    /// and `NO_COLOR` is not set; see `report::auto_color`).
+    pub color: bool,
+}
+
+/// The name diagnostics show for standard input.
+pub const STDIN: &str = "<stdin>";
+
+/// An input file, read: the name to show and its bytes.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Why an input could not be read.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("cannot read {what}: {why}")]
+pub struct ReadError {
+    /// The name to show (the path as given, or [`STDIN`]).
+    pub name: String,
+    /// The input as messages name it: `` `stack.yaml` `` or `standard input`.
+    what: String,
+    why: ReadFailure,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+enum ReadFailure {
+    #[error("{0}")]
+    Io(String),
+    #[error(
+        "it is larger than {} bytes, the most stackwire reads (a stack description is far smaller)",
+        thousands(MAX_STACK_BYTES)
+    )]
+    TooLarge,
+}
+
+/// Reads a stack file, or standard input for `-`, refusing (without reading on) input larger
+/// than [`MAX_STACK_BYTES`].
+pub fn read_input(path: &Path, io: &mut Io<'_>) -> Result<Input, ReadError> {
+    if path.as_os_str() == "-" {
+        return read_capped(&mut io.stdin, STDIN.to_owned(), "standard input".to_owned());
+    }
+    read_file(path)
+}
+
+/// Reads a stack file, refusing one larger than [`MAX_STACK_BYTES`].
+pub fn read_file(path: &Path) -> Result<Input, ReadError> {
+    let name = path.display().to_string();
+    let what = format!("`{name}`");
+    match std::fs::File::open(path) {
+        Ok(mut file) => read_capped(&mut file, name, what),
+        Err(e) => Err(ReadError {
+            name,
+            what,
+            why: ReadFailure::Io(e.to_string()),
+        }),
+    }
+}
+
+/// Reads at most [`MAX_STACK_BYTES`] (and one more byte, to tell that there is more).
+fn read_capped(from: &mut dyn Read, name: String, what: String) -> Result<Input, ReadError> {
+    let mut bytes = Vec::new();
+    let limit = u64::try_from(MAX_STACK_BYTES).unwrap_or(u64::MAX);
+    let failed = |why| ReadError {
+        name: name.clone(),
+        what: what.clone(),
+        why,
+    };
+    from.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| failed(ReadFailure::Io(e.to_string())))?;
+    if bytes.len() > MAX_STACK_BYTES {
+        return Err(failed(ReadFailure::TooLarge));
+    }
+    Ok(Input { name, bytes })
+}

@@ -1,0 +1,41 @@
+//! What a run asks of the pipeline beyond the stack itself, as one value: the command line
+//! declares the flags once (`cli::PipelineArgs`) and every command passes this struct on, so a
+//! new option is a field here and a flag there, and no signature changes.
+
+use crate::target::{self, Target};
+
+#[derive(Clone, Copy)]
+pub struct Options<'a> {
+    /// `--environment`: the environment whose Parameter Store paths `existing: {env: ...}` reads.
+    pub environment: Option<&'a str>,
+    /// `--target`: what the stack is lowered to.
+    pub target: &'static dyn Target,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options {
+            environment: None,
+            target: target::DEFAULT,
+        }
+    }
+}
+
+impl<'a> Options<'a> {
+    /// The default options with `--environment` set.
+    pub fn environment(environment: Option<&'a str>) -> Self {
+        Options {
+            environment,
+            ..Options::default()
+        }
+    }
+}
+
+impl std::fmt::Debug for Options<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("environment", &self.environment)
+            .field("target", &self.target.name())
+            .finish()
+    }
+}

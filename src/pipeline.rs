@@ -1,0 +1,181 @@
+//! The pipeline end to end: bytes -> [`parse`] -> [`check`] -> the target's lowering ->
+//! [`emit`], with every problem collected on the way.
+
+use miette::SourceSpan;
+
+use crate::check;
+use crate::diagnostic::{Problem, thousands};
+use crate::emit;
+use crate::format::parse;
+use crate::limits::{MAX_DIRECT_TEMPLATE_BYTES, MAX_TEMPLATE_BYTES};
+use crate::options::Options;
+use crate::target::Target;
+
+/// The outcome of compiling one stack description.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The source as text, for rendering diagnostics (lossy where the input was not UTF-8).
+    pub text: String,
+    /// The template, when there were no errors.
+    pub template: Option<String>,
+    /// Every error and warning, in the order found.
+    pub problems: Vec<Problem>,
+}
+
+/// The stack the pipeline runs on. Parsing recurses once per level of YAML nesting (bounded by
+/// `limits::MAX_DEPTH`), and an unoptimized build spends tens of KiB per level: 64 levels take
+/// more than 4 MiB there (under 512 KiB in a release build). Running on a thread of its own
+/// makes the depth limit safe whatever the caller's stack (a 2 MiB test thread, `ulimit -s`);
+/// only the pages used are ever committed.
+const PIPELINE_STACK: usize = 64 * 1024 * 1024;
+
+/// Compiles the bytes of a stack description with the run's `options`.
+///
+/// The pipeline runs on a helper thread with a [`PIPELINE_STACK`] stack, one per calling thread,
+/// started on the first call and kept for the next ones (starting a thread, and warming its
+/// memory, for every file cost as much as checking a large stack).
+pub fn compile(bytes: &[u8], options: &Options<'_>) -> Compiled {
+    PIPELINE.with(|pipeline| match pipeline.run(bytes, options) {
+        Some(compiled) => compiled,
+        // No thread to be had (a process limit): the caller's stack, which the main thread's
+        // 8 MiB covers.
+        None => compile_here(bytes, options),
+    })
+}
+
+thread_local! {
+    static PIPELINE: Pipeline = const { Pipeline { worker: std::cell::RefCell::new(None) } };
+}
+
+/// The bytes, `--environment` and the target: what a job's [`Options`] are made of, owned.
+type Job = (Vec<u8>, Option<String>, &'static dyn Target);
+type Outcome = std::thread::Result<Compiled>;
+
+/// A calling thread's pipeline thread: jobs in, outcomes out. It ends when its caller does (the
+/// job sender is dropped with the thread-local).
+struct Pipeline {
+    worker: std::cell::RefCell<Option<Worker>>,
+}
+
+struct Worker {
+    jobs: std::sync::mpsc::Sender<Job>,
+    outcomes: std::sync::mpsc::Receiver<Outcome>,
+}
+
+impl Pipeline {
+    /// `None` when no pipeline thread can be had.
+    fn run(&self, bytes: &[u8], options: &Options<'_>) -> Option<Compiled> {
+        let mut worker = self.worker.try_borrow_mut().ok()?;
+        if worker.is_none() {
+            *worker = Worker::start();
+        }
+        let w = worker.as_ref()?;
+        let job = (
+            bytes.to_vec(),
+            options.environment.map(str::to_owned),
+            options.target,
+        );
+        let outcome = w.jobs.send(job).ok().and_then(|()| w.outcomes.recv().ok());
+        match outcome {
+            Some(Ok(compiled)) => Some(compiled),
+            // A panic in the pipeline is the caller's panic, as if it had run here.
+            Some(Err(panic)) => {
+                *worker = None;
+                std::panic::resume_unwind(panic)
+            }
+            None => {
+                *worker = None;
+                None
+            }
+        }
+    }
+}
+
+impl Worker {
+    fn start() -> Option<Worker> {
+        let (jobs, job_rx) = std::sync::mpsc::channel::<Job>();
+        let (outcome_tx, outcomes) = std::sync::mpsc::channel::<Outcome>();
+        std::thread::Builder::new()
+            .name("stackwire-compile".to_owned())
+            .stack_size(PIPELINE_STACK)
+            .spawn(move || {
+                for (bytes, environment, target) in job_rx {
+                    let options = Options {
+                        environment: environment.as_deref(),
+                        target,
+                    };
+                    let outcome = std::panic::catch_unwind(|| compile_here(&bytes, &options));
+                    if outcome_tx.send(outcome).is_err() {
+                        break;
+                    }
+                }
+            })
+            .ok()?;
+        Some(Worker { jobs, outcomes })
+    }
+}
+
+fn compile_here(bytes: &[u8], options: &Options<'_>) -> Compiled {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let at = e.valid_up_to();
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            // The lossy text has U+FFFD (3 bytes) where the bad byte was.
+            let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+            let help = if utf16 {
+                "the file is UTF-16 (it starts with a UTF-16 byte order mark): save the stack description as UTF-8"
+            } else {
+                "save the stack description as UTF-8 (without a byte order mark)"
+            };
+            let problem = Problem::InvalidUtf8 {
+                span: SourceSpan::new(at.into(), '\u{FFFD}'.len_utf8()),
+                help: help.to_owned(),
+            };
+            return Compiled {
+                text,
+                template: None,
+                problems: vec![problem],
+            };
+        }
+    };
+    let (stack, mut problems) = parse::parse(text);
+    let template = stack.and_then(|stack| {
+        let (plan, found) = check::check(&stack, options);
+        problems.extend(found);
+        if problems.iter().any(Problem::is_error) {
+            return None;
+        }
+        let template = emit::emit(&options.target.lower(&plan));
+        let span = stack.resources_key;
+        if template.len() > MAX_TEMPLATE_BYTES {
+            problems.push(Problem::TemplateTooLarge {
+                bytes: thousands(template.len()),
+                span,
+            });
+            return None;
+        }
+        if template.len() > MAX_DIRECT_TEMPLATE_BYTES {
+            problems.push(Problem::TemplateNeedsS3 {
+                bytes: thousands(template.len()),
+                span,
+            });
+        }
+        Some(template)
+    });
+    // In reading order; problems at one place keep the order they were found in.
+    problems.sort_by_key(first_offset);
+    Compiled {
+        text: text.to_owned(),
+        template,
+        problems,
+    }
+}
+
+fn first_offset(problem: &Problem) -> usize {
+    use miette::Diagnostic;
+    problem
+        .labels()
+        .and_then(|labels| labels.map(|l| l.offset()).min())
+        .unwrap_or(0)
+}

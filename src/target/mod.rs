@@ -1,0 +1,48 @@
+//! Stage 3: what a checked plan is lowered to. Each target is a folder of its own behind the
+//! [`Target`] trait, listed once in [`TARGETS`]; `check` asks the chosen target which Logical IDs
+//! it writes and how many resources CloudFormation will count, and the pipeline asks it for the
+//! template.
+
+use crate::format::model::Sp;
+use crate::plan::Plan;
+use crate::template::Value;
+
+pub mod sam;
+
+/// A Logical ID a target writes beside the stack's own.
+pub struct GeneratedId<'a> {
+    pub id: String,
+    /// The Logical ID of the stack resource it belongs to, where a collision is reported.
+    pub owner: &'a Sp<String>,
+    /// What it is, in words, for messages ("the role SAM generates for Function `Processor`").
+    pub origin: String,
+}
+
+pub trait Target: Sync + std::panic::RefUnwindSafe {
+    /// The name `--target` takes.
+    fn name(&self) -> &'static str;
+
+    /// Every Logical ID the target writes that the stack does not name itself.
+    fn generated_ids<'a>(&self, plan: &Plan<'a>) -> Vec<GeneratedId<'a>>;
+
+    /// How many resources CloudFormation counts for the template, after any transform.
+    fn resource_count(&self, plan: &Plan<'_>) -> usize;
+
+    /// The template, as a value `emit` writes.
+    fn lower(&self, plan: &Plan<'_>) -> Value;
+}
+
+/// Every target, by name; the first is the default.
+pub const TARGETS: &[&dyn Target] = &[&sam::Sam];
+
+pub const DEFAULT: &dyn Target = &sam::Sam;
+
+/// The target `--target` names.
+pub fn find(name: &str) -> Option<&'static dyn Target> {
+    TARGETS.iter().copied().find(|t| t.name() == name)
+}
+
+/// The names `--target` accepts.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    TARGETS.iter().map(|t| t.name())
+}

@@ -1,0 +1,89 @@
+//! The SAM target: a template with `Transform: AWS::Serverless-2016-10-31`, Functions as
+//! `AWS::Serverless::Function` with SAM's policy templates. What SAM generates from them (each
+//! Function's role, one event source mapping per event) is named and counted here.
+
+mod ids;
+mod lower;
+
+use crate::format::model::{Body, Existing};
+use crate::plan::Plan;
+use crate::target::{GeneratedId, Target};
+use crate::template::Value;
+
+pub struct Sam;
+
+impl Target for Sam {
+    fn name(&self) -> &'static str {
+        "sam"
+    }
+
+    fn generated_ids<'a>(&self, plan: &Plan<'a>) -> Vec<GeneratedId<'a>> {
+        let resources = &plan.stack.resources;
+        let mut generated = Vec::new();
+        for (i, r) in resources.iter().enumerate() {
+            let id = &r.id;
+            match &r.body {
+                Body::Function(_) => {
+                    let origin = format!("the role SAM generates for Function `{}`", id.value);
+                    generated.push(GeneratedId {
+                        id: ids::role(&id.value),
+                        owner: id,
+                        origin,
+                    });
+                    for e in &plan.events[i] {
+                        let stream = &resources[e.stream].id.value;
+                        let origin = format!(
+                            "the event source mapping SAM generates from `{stream}` to `{}`",
+                            id.value
+                        );
+                        generated.push(GeneratedId {
+                            id: ids::event_source_mapping(&id.value, stream),
+                            owner: id,
+                            origin,
+                        });
+                    }
+                }
+                Body::Stream(_) => {
+                    for f in &plan.consumers[i] {
+                        let function = &resources[*f].id.value;
+                        let origin =
+                            format!("the fan-out consumer of `{}` for `{function}`", id.value);
+                        generated.push(GeneratedId {
+                            id: crate::ids::consumer(&id.value, function),
+                            owner: id,
+                            origin,
+                        });
+                    }
+                }
+                Body::Unknown => {}
+            }
+        }
+        generated
+    }
+
+    /// What CloudFormation counts once SAM has expanded the template.
+    fn resource_count(&self, plan: &Plan<'_>) -> usize {
+        let mut count = 0;
+        for (i, r) in plan.stack.resources.iter().enumerate() {
+            match &r.body {
+                Body::Stream(s) => {
+                    if !matches!(
+                        s.existing.as_ref().map(|e| &e.value),
+                        Some(Existing::Arn(_) | Existing::Env(_))
+                    ) {
+                        count += 1;
+                    }
+                    count += plan.consumers[i].len();
+                }
+                // The function, its role, and one event source mapping per event.
+                Body::Function(_) => count += 2 + plan.events[i].len(),
+                Body::Unknown => {}
+            }
+        }
+        count
+    }
+
+    fn lower(&self, plan: &Plan<'_>) -> Value {
+        lower::lower(plan)
+    }
+}
