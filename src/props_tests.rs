@@ -391,7 +391,7 @@ fn runtimes() -> Vec<String> {
     crate::runtime::current_ids().map(str::to_owned).collect()
 }
 
-use crate::check::RESERVED_ENV_VARS as RESERVED;
+use crate::format::rules::RESERVED_ENV_VARS as RESERVED;
 
 fn env_var() -> impl Strategy<Value = String> {
     prop_oneof![

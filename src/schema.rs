@@ -11,6 +11,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::format::keys::{self, Key, Kind};
+use crate::format::resources::{Type, function, stream};
 
 /// The schema, as pretty-printed JSON with a final newline.
 pub fn generate() -> String {
@@ -30,9 +31,12 @@ fn schema() -> Value {
         "A stack of Kinesis Streams and Lambda Functions, and the wires between them, that `stackwire compile` turns into an AWS SAM template. YAML 1.2, one document.",
         &[keys::STACK],
     ));
-    let resource_types: Vec<Value> = keys::RESOURCE_TYPES.iter().map(|t| json!(t)).collect();
-    let definitions = json!({
-        "Resource": {
+    let resource_types: Vec<Value> = Type::ALL.iter().map(|t| json!(t.name())).collect();
+    let cases: Vec<Value> = Type::ALL.iter().map(|t| resource_case(t.name())).collect();
+    let mut definitions = Map::new();
+    definitions.insert(
+        "Resource".to_owned(),
+        json!({
             "title": "Resource",
             "description": "A Stream or a Function, by its `type`.",
             "type": "object",
@@ -43,29 +47,30 @@ fn schema() -> Value {
                     "enum": resource_types,
                 },
             },
-            "allOf": [
-                resource_case("Stream"),
-                resource_case("Function"),
-            ],
-        },
-        "Stream": object(
-            "Stream",
-            "An Amazon Kinesis Data Stream (`AWS::Kinesis::Stream`).",
-            &[keys::STREAM],
-        ),
-        "Function": object(
-            "Function",
-            "An AWS Lambda function (`AWS::Serverless::Function`).",
-            &[keys::FUNCTION],
-        ),
-        "Wire": object(
+            "allOf": cases,
+        }),
+    );
+    for t in Type::ALL {
+        definitions.insert(t.name().to_owned(), Value::Object(resource(*t)));
+    }
+    definitions.insert(
+        "Wire".to_owned(),
+        Value::Object(object(
             "Wire",
             "A wire between two resources. Stream -> Function is an event subscription (the Function reads the stream; the event keys apply); Function -> Stream is service discovery (the Function may read or write the stream; the discovery keys apply).",
             &[keys::WIRE_END, keys::EVENT, keys::DISCOVERY],
-        ),
-    });
-    root.insert("definitions".to_owned(), definitions);
+        )),
+    );
+    root.insert("definitions".to_owned(), Value::Object(definitions));
     Value::Object(root)
+}
+
+/// A resource type's definition: exactly the keys of its table.
+fn resource(t: Type) -> Map<String, Value> {
+    match t {
+        Type::Stream => object(t.name(), t.description(), &[stream::KEYS]),
+        Type::Function => object(t.name(), t.description(), &[function::KEYS]),
+    }
 }
 
 /// `if type is <name> then <name>'s definition`.

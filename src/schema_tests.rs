@@ -383,8 +383,8 @@ fn cases<M>(table: &[Key<M>], label: &str, at: &str, out: &mut Vec<(String, Valu
 fn the_schema_and_the_parser_agree_on_every_key() {
     let mut generated = vec![("base".to_owned(), base(), true)];
     cases(keys::STACK, "top level", "", &mut generated);
-    cases(keys::STREAM, "Stream", "/resources/S", &mut generated);
-    cases(keys::FUNCTION, "Function", "/resources/F", &mut generated);
+    cases(crate::format::resources::stream::KEYS, "Stream", "/resources/S", &mut generated);
+    cases(crate::format::resources::function::KEYS, "Function", "/resources/F", &mut generated);
     cases(keys::WIRE_END, "wire", "/wires/0", &mut generated);
     cases(keys::EVENT, "event wire", "/wires/0", &mut generated);
     cases(

@@ -169,8 +169,8 @@ fn ok_fixtures_cover_the_format() {
     assert!(fixture_texts("ok").len() >= 20);
     let keys = [
         names(keys::STACK),
-        names(keys::STREAM),
-        names(keys::FUNCTION),
+        names(crate::format::resources::stream::KEYS),
+        names(crate::format::resources::function::KEYS),
         names(keys::WIRE_END),
         names(keys::EVENT),
         names(keys::DISCOVERY),

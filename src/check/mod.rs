@@ -12,43 +12,27 @@ use crate::arn;
 use crate::diagnostic::{Problem, thousands};
 use crate::format::keys;
 use crate::format::model::{
-    Access, Body, Encryption, EventOptions, Existing, Function, Sp, Stack, StartingPosition,
-    Stream, StreamMode, Wire, WireKind,
+    Access, Body, EventOptions, Existing, Function, Sp, Stack, StartingPosition, Wire, WireKind,
 };
 use crate::format::node::{Node, Value};
+use crate::format::rules::Rules;
 use crate::ids;
 use crate::options::Options;
 use crate::plan::{DiscoveryWire, EventWire, Plan};
-use crate::runtime::{self, Status};
 use crate::suggest;
 use crate::target::{GeneratedId, Target};
 
 pub use crate::limits::{MAX_CONSUMER_NAME, MAX_PARAMETERS, MAX_RESOURCES, STACK_NAME_ROOM};
 
-/// Variables Lambda sets itself; a function may not define them.
-pub(crate) const RESERVED_ENV_VARS: &[&str] = &[
-    "_HANDLER",
-    "_X_AMZN_TRACE_ID",
-    "AWS_DEFAULT_REGION",
-    "AWS_REGION",
-    "AWS_EXECUTION_ENV",
-    "AWS_ACCESS_KEY",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_XRAY_CONTEXT_MISSING",
-    "AWS_XRAY_DAEMON_ADDRESS",
-    "LAMBDA_TASK_ROOT",
-    "LAMBDA_RUNTIME_DIR",
-];
-
 pub fn check<'a>(stack: &'a Stack, options: &Options<'a>) -> (Plan<'a>, Vec<Problem>) {
     let environment = options.environment;
     let n = stack.resources.len();
     let mut checker = Checker {
-        environment,
+        rules: Rules {
+            environment,
+            problems: Vec::new(),
+        },
         target: options.target,
-        problems: Vec::new(),
     };
     let mut plan = Plan {
         stack,
@@ -60,7 +44,7 @@ pub fn check<'a>(stack: &'a Stack, options: &Options<'a>) -> (Plan<'a>, Vec<Prob
     if let Some(d) = &stack.description
         && d.value.contains("${")
     {
-        checker.problems.push(Problem::InvalidName {
+        checker.rules.problems.push(Problem::InvalidName {
             what: "description",
             value: d.value.clone(),
             reason: "`${` would read as a CloudFormation substitution".to_owned(),
@@ -73,23 +57,18 @@ pub fn check<'a>(stack: &'a Stack, options: &Options<'a>) -> (Plan<'a>, Vec<Prob
     }
     checker.logical_ids(stack);
     for resource in &stack.resources {
-        match &resource.body {
-            Body::Stream(s) => checker.stream(s),
-            Body::Function(f) => checker.function(f),
-            Body::Unknown => {}
-        }
+        resource.body.check(&mut checker.rules);
     }
     checker.physical_names(stack);
     checker.wires(stack, &mut plan);
     checker.generated_ids(&plan);
     checker.limits(&plan);
-    (plan, checker.problems)
+    (plan, checker.rules.problems)
 }
 
 struct Checker<'t> {
-    environment: Option<&'t str>,
+    rules: Rules<'t>,
     target: &'static dyn Target,
-    problems: Vec<Problem>,
 }
 
 impl Checker<'_> {
@@ -112,7 +91,7 @@ impl Checker<'_> {
                         None => "it is not alphanumeric".to_owned(),
                     }
                 };
-                self.problems.push(Problem::InvalidLogicalId {
+                self.rules.problems.push(Problem::InvalidLogicalId {
                     id: shown_id(&id.value),
                     reason,
                     span: id.span,
@@ -120,7 +99,7 @@ impl Checker<'_> {
                 continue;
             }
             match by_lowercase.get(&id.value.to_ascii_lowercase()) {
-                Some(first) => self.problems.push(Problem::SimilarLogicalIds {
+                Some(first) => self.rules.problems.push(Problem::SimilarLogicalIds {
                     id: id.value.clone(),
                     other: first.value.clone(),
                     first: first.span,
@@ -155,7 +134,7 @@ impl Checker<'_> {
             };
             let Some(name) = name else { continue };
             match seen.get(name.value.as_str()) {
-                Some(first) => self.problems.push(Problem::DuplicateName {
+                Some(first) => self.rules.problems.push(Problem::DuplicateName {
                     what,
                     name: name.value.clone(),
                     first: *first,
@@ -166,293 +145,6 @@ impl Checker<'_> {
                 }
             }
         }
-    }
-
-    /// A physical name with an optional `${AWS::StackName}`: the literal rest must be valid.
-    fn physical_name(&mut self, name: &Sp<String>, what: &'static str, max: usize, extra: &[u8]) {
-        let literal = name.value.replace("${AWS::StackName}", "");
-        let stack_names = name.value.matches("${AWS::StackName}").count();
-        let len = literal.len() + stack_names * STACK_NAME_ROOM;
-        let bad = literal.chars().find(|c| {
-            !(c.is_ascii_alphanumeric() || (c.is_ascii() && extra.contains(&(*c as u8))))
-        });
-        let allowed: String = extra.iter().map(|b| char::from(*b)).collect();
-        let reason = if name.value.is_empty() {
-            Some("it is empty".to_owned())
-        } else if let Some(c) = bad {
-            Some(if c == '$' || c == '{' || c == '}' {
-                "the only substitution allowed is `${AWS::StackName}`".to_owned()
-            } else {
-                format!("`{c}` is not allowed")
-            })
-        } else if len > max && stack_names > 0 {
-            Some(format!(
-                "it is longer than {max} characters, counting `${{AWS::StackName}}` as {STACK_NAME_ROOM}"
-            ))
-        } else if len > max {
-            Some(format!("it is longer than {max} characters"))
-        } else {
-            None
-        };
-        if let Some(reason) = reason {
-            self.problems.push(Problem::InvalidName {
-                what,
-                value: name.value.clone(),
-                reason,
-                span: name.span,
-                help: Some(format!(
-                    "use 1 to {max} of `A-Za-z0-9{allowed}`; `${{AWS::StackName}}` may stand for the stack's name"
-                )),
-            });
-        }
-    }
-
-    fn stream(&mut self, s: &Stream) {
-        if let Some(existing) = &s.existing {
-            self.existing(s, existing);
-        }
-        if let Some(name) = &s.name {
-            self.physical_name(name, "stream name", 128, b"_.-");
-        }
-        if let (Some(mode), Some(count)) = (&s.mode, &s.shard_count)
-            && mode.value == StreamMode::OnDemand
-        {
-            self.problems.push(Problem::OnDemandShardCount {
-                span: count.span,
-                mode: mode.span,
-            });
-        }
-        if let Some(Sp {
-            value: Encryption::Key(key),
-            span,
-        }) = &s.encryption
-            && arn::kms_key(key).is_none()
-        {
-            self.problems.push(Problem::InvalidKmsKey {
-                value: key.clone(),
-                span: *span,
-            });
-        }
-        for (key, value) in &s.tags {
-            let reason = if key.value.is_empty() || key.value.chars().count() > 128 {
-                Some("a tag key is 1 to 128 characters".to_owned())
-            } else if key.value.to_ascii_lowercase().starts_with("aws:") {
-                Some("the `aws:` prefix is reserved for AWS".to_owned())
-            } else if key.value.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
-                // CloudFormation's pattern for a Kinesis tag key, `^(?!aws:).+$`, is one line.
-                Some("a tag key is one line of text; it contains a line break".to_owned())
-            } else {
-                None
-            };
-            if let Some(reason) = reason {
-                self.problems.push(Problem::InvalidTag {
-                    reason,
-                    span: key.span,
-                });
-            }
-            if value.value.chars().count() > 256 {
-                self.problems.push(Problem::InvalidTag {
-                    reason: "a tag value is at most 256 characters".to_owned(),
-                    span: value.span,
-                });
-            }
-        }
-    }
-
-    fn existing(&mut self, s: &Stream, existing: &Sp<Existing>) {
-        match &existing.value {
-            Existing::Arn(text) => {
-                if arn::kinesis_stream_name(text).is_none() {
-                    self.problems.push(Problem::InvalidArn {
-                        what: "a Kinesis stream ARN",
-                        value: text.clone(),
-                        span: existing.span,
-                        help: Some("a stream ARN looks like `arn:aws:kinesis:us-east-1:123456789012:stream/orders`; for a parameter, write `existing: {env: path}` or `existing: {parameter: Name}`".to_owned()),
-                    });
-                }
-                for key in s.keys.iter().filter(|k| k.value != "existing") {
-                    self.problems.push(Problem::ExistingStreamConflict {
-                        key: key.value.clone(),
-                        span: key.span,
-                        existing: existing.span,
-                    });
-                }
-            }
-            Existing::Env(path) => {
-                // No stream is created: only `encryption` (for KMS grants) means anything here.
-                let ignored = ["existing", "encryption"];
-                for key in s
-                    .keys
-                    .iter()
-                    .filter(|k| !ignored.contains(&k.value.as_str()))
-                {
-                    self.problems.push(Problem::ExistingStreamConflict {
-                        key: key.value.clone(),
-                        span: key.span,
-                        existing: existing.span,
-                    });
-                }
-                let p = &path.value;
-                let reason = if p.is_empty() || !p.chars().any(|c| c.is_ascii_alphanumeric()) {
-                    Some("it needs at least one letter or digit")
-                } else if p.starts_with('/') {
-                    Some("it is relative to the environment: remove the leading `/`")
-                } else if !p
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'.' | b'-'))
-                {
-                    Some("Parameter Store paths use only `A-Za-z0-9/_.-`")
-                } else if p.ends_with('/') || p.contains("//") {
-                    Some("a path segment is empty")
-                } else {
-                    None
-                };
-                if let Some(reason) = reason {
-                    self.problems.push(Problem::InvalidName {
-                        what: "environment parameter path",
-                        value: p.clone(),
-                        reason: reason.to_owned(),
-                        span: path.span,
-                        help: Some("write a Parameter Store path below the environment, such as `streams/orders`; stackwire reads `/<environment>/streams/orders`".to_owned()),
-                    });
-                } else if self.environment.is_none() {
-                    self.problems.push(Problem::MissingEnvironment {
-                        path: p.clone(),
-                        span: path.span,
-                    });
-                }
-            }
-            Existing::Parameter(name) => {
-                if !ids::is_logical_id(&name.value) {
-                    self.problems.push(Problem::InvalidName {
-                        what: "parameter name",
-                        value: name.value.clone(),
-                        reason: "a template parameter name is 1 to 255 letters and digits"
-                            .to_owned(),
-                        span: name.span,
-                        help: Some(
-                            "for example `existing: {parameter: OrdersStreamArn}`".to_owned(),
-                        ),
-                    });
-                }
-            }
-        }
-    }
-
-    fn function(&mut self, f: &Function) {
-        if let Some(r) = &f.runtime {
-            self.runtime(r);
-        }
-        if let Some(h) = &f.handler {
-            if h.value.trim().is_empty() {
-                self.problems.push(Problem::InvalidName {
-                    what: "handler",
-                    value: h.value.clone(),
-                    reason: "it is empty".to_owned(),
-                    span: h.span,
-                    help: Some("name the entry point, such as `index.handler`".to_owned()),
-                });
-            } else if let Some(c) = h.value.chars().find(|c| c.is_whitespace()) {
-                // Lambda's pattern for a handler is `[^\s]+`.
-                self.problems.push(Problem::InvalidName {
-                    what: "handler",
-                    value: h.value.clone(),
-                    reason: format!("it contains whitespace (U+{:04X})", u32::from(c)),
-                    span: h.span,
-                    help: Some(
-                        "Lambda takes a handler without spaces or line breaks, such as `index.handler`"
-                            .to_owned(),
-                    ),
-                });
-            }
-        }
-        if let Some(src) = &f.source {
-            let v = &src.value;
-            let reason = if v.is_empty() {
-                Some("it is empty")
-            } else if v.starts_with('/') || v.starts_with('\\') || v.get(1..2) == Some(":") {
-                Some("it is an absolute path")
-            } else if v.contains("://") {
-                Some("it is a URL")
-            } else if v.contains("${") {
-                Some("a folder name cannot hold a `${...}` substitution")
-            } else {
-                None
-            };
-            if let Some(reason) = reason {
-                self.problems.push(Problem::InvalidSource {
-                    value: v.clone(),
-                    span: src.span,
-                    reason,
-                });
-            }
-        }
-        if let Some(name) = &f.name {
-            self.physical_name(name, "function name", 64, b"_-");
-        }
-        for (name, _) in &f.environment {
-            self.env_var_name(name);
-        }
-        for policy in &f.policies {
-            if !arn::is_policy(&policy.value) {
-                self.problems.push(Problem::InvalidPolicy {
-                    value: policy.value.clone(),
-                    span: policy.span,
-                });
-            }
-        }
-    }
-
-    fn runtime(&mut self, r: &Sp<String>) {
-        let Some(known) = runtime::find(&r.value) else {
-            let current: Vec<&str> = runtime::current_ids().collect();
-            let help = suggest::did_you_mean(&r.value, current.iter().copied())
-                .or_else(|| Some(format!("current runtimes: {}", current.join(", "))));
-            self.problems.push(Problem::UnknownRuntime {
-                runtime: r.value.clone(),
-                span: r.span,
-                help,
-            });
-            return;
-        };
-        let help = known.successor.map(|s| format!("move to `{s}`"));
-        match known.status {
-            Status::Current => {}
-            Status::Deprecated { since } => self.problems.push(Problem::DeprecatedRuntime {
-                runtime: r.value.clone(),
-                span: r.span,
-                help: help.map(|h| format!("deprecated by AWS since {since}; {h}")),
-            }),
-            Status::Retired { since } => self.problems.push(Problem::RetiredRuntime {
-                runtime: r.value.clone(),
-                span: r.span,
-                since,
-                help,
-            }),
-        }
-    }
-
-    /// Whether `name` may be a Lambda environment variable; reports why not.
-    fn env_var_name(&mut self, name: &Sp<String>) -> bool {
-        let n = &name.value;
-        if RESERVED_ENV_VARS.contains(&n.as_str()) || n.starts_with("AWS_LAMBDA_") {
-            self.problems.push(Problem::ReservedEnvVar {
-                name: n.clone(),
-                span: name.span,
-            });
-            return false;
-        }
-        // Lambda's pattern, `[a-zA-Z]([a-zA-Z0-9_])+`: a letter, then at least one more.
-        let well_formed = n.len() >= 2
-            && n.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !well_formed {
-            self.problems.push(Problem::InvalidEnvVar {
-                name: n.clone(),
-                span: name.span,
-            });
-        }
-        well_formed
     }
 
     fn wires<'a>(&mut self, stack: &'a Stack, plan: &mut Plan<'a>) {
@@ -478,7 +170,7 @@ impl Checker<'_> {
             let ends = [("from", from), ("to", to)].map(|(end, name)| {
                 let found = index.get(name.value.as_str()).copied();
                 if found.is_none() {
-                    self.problems.push(Problem::UnknownWireEnd {
+                    self.rules.problems.push(Problem::UnknownWireEnd {
                         end,
                         name: name.value.clone(),
                         span: name.span,
@@ -489,7 +181,7 @@ impl Checker<'_> {
             });
             let [Some(f), Some(t)] = ends else { continue };
             if f == t {
-                self.problems.push(Problem::SelfWire {
+                self.rules.problems.push(Problem::SelfWire {
                     id: from.value.clone(),
                     span: wire.span,
                 });
@@ -501,7 +193,7 @@ impl Checker<'_> {
                 (Body::Function(_), Body::Stream(_)) => WireKind::Discovery,
                 (Body::Unknown, _) | (_, Body::Unknown) => continue,
                 _ => {
-                    self.problems.push(Problem::UnsupportedWire {
+                    self.rules.problems.push(Problem::UnsupportedWire {
                         from: from_r.kind_name(),
                         to: to_r.kind_name(),
                         span: wire.span,
@@ -510,7 +202,7 @@ impl Checker<'_> {
                 }
             };
             if let Some(first) = seen.insert((f, t), wire.span) {
-                self.problems.push(Problem::DuplicateWire {
+                self.rules.problems.push(Problem::DuplicateWire {
                     from: from.value.clone(),
                     to: to.value.clone(),
                     first,
@@ -521,7 +213,7 @@ impl Checker<'_> {
             if let Some(declared) = &wire.kind
                 && declared.value != kind
             {
-                self.problems.push(Problem::WireKindMismatch {
+                self.rules.problems.push(Problem::WireKindMismatch {
                         declared: declared.value.name(),
                         actual: kind.name(),
                         span: declared.span,
@@ -562,7 +254,7 @@ impl Checker<'_> {
     fn consumer_name(&mut self, function: &str, span: SourceSpan) {
         let max_id = MAX_CONSUMER_NAME - STACK_NAME_ROOM - 1;
         if function.len() > max_id {
-            self.problems.push(Problem::InvalidName {
+            self.rules.problems.push(Problem::InvalidName {
                 what: "fan-out consumer name",
                 value: format!("${{AWS::StackName}}-{function}"),
                 reason: format!(
@@ -586,7 +278,7 @@ impl Checker<'_> {
             .iter()
             .filter(|k| keys::find(other, &k.value).is_some())
         {
-            self.problems.push(Problem::WireKeyKind {
+            self.rules.problems.push(Problem::WireKeyKind {
                 key: key.value.clone(),
                 applies_to: other_kind.description(),
                 actual: kind.with_article(),
@@ -613,7 +305,7 @@ impl Checker<'_> {
         match (&e.starting_position_timestamp, at_timestamp) {
             (None, true) => {
                 if let Some(p) = &e.starting_position {
-                    self.problems.push(Problem::StartingPositionTimestamp {
+                    self.rules.problems.push(Problem::StartingPositionTimestamp {
                         message: "`startingPosition: AT_TIMESTAMP` needs `startingPositionTimestamp`",
                         span: p.span,
                         label: "reads from a point in time, but which?",
@@ -621,7 +313,7 @@ impl Checker<'_> {
                     });
                 }
             }
-            (Some(ts), false) => self.problems.push(Problem::StartingPositionTimestamp {
+            (Some(ts), false) => self.rules.problems.push(Problem::StartingPositionTimestamp {
                 message: "`startingPositionTimestamp` applies only with `startingPosition: AT_TIMESTAMP`",
                 span: ts.span,
                 label: "ignored by Lambda",
@@ -632,7 +324,7 @@ impl Checker<'_> {
         if let Some(dest) = &e.on_failure
             && arn::destination(&dest.value).is_none()
         {
-            self.problems.push(Problem::InvalidArn {
+            self.rules.problems.push(Problem::InvalidArn {
                 what: "an SQS queue, SNS topic or S3 bucket ARN",
                 value: dest.value.clone(),
                 span: dest.span,
@@ -665,7 +357,7 @@ impl Checker<'_> {
             other => Some(format!("a filter is a mapping, found {}", other.kind())),
         };
         if let Some(reason) = reason {
-            self.problems.push(Problem::InvalidFilter {
+            self.rules.problems.push(Problem::InvalidFilter {
                 reason,
                 span: node.span,
             });
@@ -681,7 +373,7 @@ impl Checker<'_> {
         for (key, value) in entries {
             if let Value::Str(k) = &key.value {
                 if let Some((_, first)) = seen.iter().find(|(s, _)| s == k) {
-                    self.problems.push(Problem::DuplicateKey {
+                    self.rules.problems.push(Problem::DuplicateKey {
                         key: k.clone(),
                         first: *first,
                         span: key.span,
@@ -693,7 +385,7 @@ impl Checker<'_> {
             match &value.value {
                 Value::Map(_) => self.pattern(value),
                 Value::Seq(items) if !items.is_empty() => {}
-                _ => self.problems.push(Problem::InvalidFilter {
+                _ => self.rules.problems.push(Problem::InvalidFilter {
                     reason: "a field matches a list of values, such as `[order]`".to_owned(),
                     span: value.span,
                 }),
@@ -718,11 +410,11 @@ impl Checker<'_> {
         for (stream, wire) in wires {
             let d = &wire.discovery;
             let mut claim = |this: &mut Self, var: &Sp<String>| {
-                if !this.env_var_name(var) {
+                if !this.rules.env_var_name(var) {
                     return;
                 }
                 if let Some(first) = taken.get(&var.value) {
-                    this.problems.push(Problem::EnvVarCollision {
+                    this.rules.problems.push(Problem::EnvVarCollision {
                         name: var.value.clone(),
                         function: id.value.clone(),
                         span: var.span,
@@ -789,7 +481,7 @@ impl Checker<'_> {
         } in generated
         {
             if gen_id.len() > 255 {
-                self.problems.push(Problem::GeneratedIdTooLong {
+                self.rules.problems.push(Problem::GeneratedIdTooLong {
                     id: owner.value.clone(),
                     len: gen_id.len(),
                     generated: gen_id,
@@ -798,7 +490,7 @@ impl Checker<'_> {
                 continue;
             }
             match taken.get(&gen_id) {
-                Some((span, first)) => self.problems.push(Problem::GeneratedIdCollision {
+                Some((span, first)) => self.rules.problems.push(Problem::GeneratedIdCollision {
                     id: gen_id,
                     first: first.clone(),
                     origin,
@@ -823,7 +515,7 @@ impl Checker<'_> {
                 Existing::Arn(_) => continue,
             };
             if let Some((first, _)) = taken.get(&name) {
-                self.problems.push(Problem::ParameterCollision {
+                self.rules.problems.push(Problem::ParameterCollision {
                     other: format!("the resource `{name}`"),
                     name,
                     span,
@@ -834,7 +526,7 @@ impl Checker<'_> {
             match params.get(&name) {
                 // Two streams may read the same environment path: one parameter serves both.
                 Some((_, Some(p), _)) if path.is_some_and(|q| &q.value == p) => {}
-                Some((first, _, stream)) => self.problems.push(Problem::ParameterCollision {
+                Some((first, _, stream)) => self.rules.problems.push(Problem::ParameterCollision {
                     other: format!("the parameter of Stream `{stream}`"),
                     name,
                     span,
@@ -872,18 +564,18 @@ impl Checker<'_> {
             _ => false,
         });
         if !stack.resources.is_empty() && existing_only {
-            self.problems.push(Problem::NothingCreated {
+            self.rules.problems.push(Problem::NothingCreated {
                 span: stack.resources_key,
             });
         }
         if resources > MAX_RESOURCES {
-            self.problems.push(Problem::TooManyResources {
+            self.rules.problems.push(Problem::TooManyResources {
                 count: thousands(resources),
                 span: stack.resources_key,
             });
         }
         if parameters.len() > MAX_PARAMETERS {
-            self.problems.push(Problem::TooManyParameters {
+            self.rules.problems.push(Problem::TooManyParameters {
                 count: thousands(parameters.len()),
                 span: stack.resources_key,
             });

@@ -12,8 +12,7 @@
 use miette::SourceSpan;
 
 use crate::format::model::{
-    Access, Architecture, Encryption, Existing, Function, Resource, Sp, Stack, StartingPosition,
-    Stream, StreamMode, Wire, WireKind,
+    Access, Existing, Resource, Sp, Stack, StartingPosition, Wire, WireKind,
 };
 use crate::format::node::Node;
 
@@ -94,11 +93,11 @@ pub fn names<M>(table: &[Key<M>]) -> Vec<&'static str> {
 }
 
 /// A choice's model value from the word `parse` matched (always one of the choice's `names`).
-fn pick<T>(value: Sp<&'static str>, from_name: fn(&str) -> Option<T>) -> Option<Sp<T>> {
+pub(crate) fn pick<T>(value: Sp<&'static str>, from_name: fn(&str) -> Option<T>) -> Option<Sp<T>> {
     from_name(value.value).map(|v| Sp::new(v, value.span))
 }
 
-const TYPE_HELP: &str = "add `type: Stream` or `type: Function`";
+pub(crate) const TYPE_HELP: &str = "add `type: Stream` or `type: Function`";
 
 pub const STACK: &[Key<Stack>] = &[
     Key {
@@ -139,234 +138,6 @@ pub const STACK: &[Key<Stack>] = &[
         description: "Connections between resources: Stream -> Function is an event subscription (solid line), Function -> Stream is service discovery (dashed line).",
         required: None,
         kind: Kind::Wires(|s, wires| s.wires = wires),
-    },
-];
-
-/// The resource types, each with its table: a resource is a mapping with `type` and that
-/// type's keys.
-pub const RESOURCE_TYPES: &[&str] = &["Stream", "Function"];
-
-pub const STREAM: &[Key<Stream>] = &[
-    Key {
-        name: "type",
-        title: "Resource type",
-        description: "An Amazon Kinesis Data Stream (`AWS::Kinesis::Stream`).",
-        required: Some(TYPE_HELP),
-        kind: Kind::ResourceType("Stream"),
-    },
-    Key {
-        name: "name",
-        title: "Stream name",
-        description: "The stream's physical name: 1 to 128 of `A-Za-z0-9_.-`, may contain `${AWS::StackName}`. Default: CloudFormation names it.",
-        required: None,
-        kind: Kind::Str {
-            max_len: None,
-            set: |s, v| s.name = Some(v),
-        },
-    },
-    Key {
-        name: "shardCount",
-        title: "Shard count",
-        description: "The number of shards (`ShardCount`). Default 1. Not with `mode: onDemand`.",
-        required: None,
-        kind: Kind::Int {
-            min: 1,
-            max: 100_000,
-            or: None,
-            set: |s, v| s.shard_count = Some(v),
-        },
-    },
-    Key {
-        name: "mode",
-        title: "Capacity mode",
-        description: "`StreamModeDetails.StreamMode`. Default: not written (provisioned). `onDemand` forbids `shardCount`.",
-        required: None,
-        kind: Kind::Choice {
-            names: StreamMode::NAMES,
-            set: |s, v| s.mode = pick(v, StreamMode::from_name),
-        },
-    },
-    Key {
-        name: "retentionHours",
-        title: "Retention (hours)",
-        description: "How long records are kept (`RetentionPeriodHours`). Default: not written (24).",
-        required: None,
-        kind: Kind::Int {
-            min: 24,
-            max: 8760,
-            or: None,
-            set: |s, v| s.retention_hours = Some(v),
-        },
-    },
-    Key {
-        name: "encryption",
-        title: "Encryption",
-        description: "`aws` (the AWS managed key, the default), `none`, or a customer managed KMS key: key ARN, key ID, `alias/...` or alias ARN. Wired Functions get the KMS grants they need.",
-        required: None,
-        kind: Kind::Str {
-            max_len: None,
-            set: |s, v| {
-                let value = match v.value.as_str() {
-                    "aws" => Encryption::Aws,
-                    "none" => Encryption::None,
-                    _ => Encryption::Key(v.value.clone()),
-                };
-                s.encryption = Some(Sp::new(value, v.span));
-            },
-        },
-    },
-    Key {
-        name: "retain",
-        title: "Retain on delete",
-        description: "Keep the stream (and its data) when it leaves the stack: `DeletionPolicy` and `UpdateReplacePolicy` `Retain`. Default true.",
-        required: None,
-        kind: Kind::Bool(|s, v| s.retain = Some(v)),
-    },
-    Key {
-        name: "tags",
-        title: "Tags",
-        description: "A mapping of tag keys to string values (`Tags`, written sorted by key).",
-        required: None,
-        kind: Kind::StrMap(|s, v| s.tags = v),
-    },
-    Key {
-        name: "existing",
-        title: "Use an existing stream",
-        description: "Use a stream created elsewhere: its ARN, `{env: <path>}` (the ARN from Parameter Store, per environment), or `{parameter: <Name>}` (a template parameter: empty creates the stream).",
-        required: None,
-        kind: Kind::Existing {
-            arn: "A Kinesis stream ARN, `arn:<partition>:kinesis:<region>:<account>:stream/<name>`: no stream is created, and no other Stream key may stand beside it.",
-            forms: &[
-                Form {
-                    name: "env",
-                    title: "Parameter Store path",
-                    description: "The stream ARN is read from Parameter Store at `/<environment>/<path>` (`--environment NAME`).",
-                    make: Existing::Env,
-                },
-                Form {
-                    name: "parameter",
-                    title: "Template parameter",
-                    description: "A template parameter of this name: empty (the default) creates the stream, a stream ARN uses that stream.",
-                    make: Existing::Parameter,
-                },
-            ],
-            set: |s, v| s.existing = Some(v),
-        },
-    },
-];
-
-pub const FUNCTION: &[Key<Function>] = &[
-    Key {
-        name: "type",
-        title: "Resource type",
-        description: "An AWS Lambda function (`AWS::Serverless::Function`).",
-        required: Some(TYPE_HELP),
-        kind: Kind::ResourceType("Function"),
-    },
-    Key {
-        name: "runtime",
-        title: "Runtime",
-        description: "A Lambda runtime identifier, such as `nodejs22.x` or `python3.13` (`Runtime`). An unknown or retired runtime is an error, a deprecated one a warning.",
-        required: Some("add, for example, `runtime: nodejs22.x`"),
-        kind: Kind::Str {
-            max_len: None,
-            set: |f, v| f.runtime = Some(v),
-        },
-    },
-    Key {
-        name: "handler",
-        title: "Handler",
-        description: "The entry point, such as `index.handler` (`Handler`): not empty, at most 128 bytes.",
-        required: Some("add, for example, `handler: index.handler`"),
-        kind: Kind::Str {
-            max_len: Some(128),
-            set: |f, v| f.handler = Some(v),
-        },
-    },
-    Key {
-        name: "source",
-        title: "Source folder",
-        description: "The code's folder, a relative path (`CodeUri`). Default `src/<LogicalId>`.",
-        required: None,
-        kind: Kind::Str {
-            max_len: None,
-            set: |f, v| f.source = Some(v),
-        },
-    },
-    Key {
-        name: "name",
-        title: "Function name",
-        description: "The function's physical name (`FunctionName`): 1 to 64 of `A-Za-z0-9_-`, may contain `${AWS::StackName}`. Default: not set.",
-        required: None,
-        kind: Kind::Str {
-            max_len: None,
-            set: |f, v| f.name = Some(v),
-        },
-    },
-    Key {
-        name: "memory",
-        title: "Memory (MB)",
-        description: "`MemorySize`, in MB. Default: not set.",
-        required: None,
-        kind: Kind::Int {
-            min: 128,
-            max: 10_240,
-            or: None,
-            set: |f, v| f.memory = Some(v),
-        },
-    },
-    Key {
-        name: "timeout",
-        title: "Timeout (s)",
-        description: "`Timeout`, in seconds. Default: not set.",
-        required: None,
-        kind: Kind::Int {
-            min: 1,
-            max: 900,
-            or: None,
-            set: |f, v| f.timeout = Some(v),
-        },
-    },
-    Key {
-        name: "architecture",
-        title: "Architecture",
-        description: "`Architectures`. Default: not set.",
-        required: None,
-        kind: Kind::Choice {
-            names: Architecture::NAMES,
-            set: |f, v| f.architecture = pick(v, Architecture::from_name),
-        },
-    },
-    Key {
-        name: "tracing",
-        title: "X-Ray tracing",
-        description: "`Tracing: Active` when true. Default: not set.",
-        required: None,
-        kind: Kind::Bool(|f, v| f.tracing = Some(v)),
-    },
-    Key {
-        name: "description",
-        title: "Function description",
-        description: "`Description`, at most 256 bytes.",
-        required: None,
-        kind: Kind::Str {
-            max_len: Some(256),
-            set: |f, v| f.description = Some(v),
-        },
-    },
-    Key {
-        name: "environment",
-        title: "Environment variables",
-        description: "A mapping of variable names (`[a-zA-Z][a-zA-Z0-9_]+`, not reserved by Lambda) to string values (`Environment.Variables`). Quote numbers: `PORT: '8080'`.",
-        required: None,
-        kind: Kind::StrMap(|f, v| f.environment = v),
-    },
-    Key {
-        name: "policies",
-        title: "Policies",
-        description: "Managed policy names or ARNs, appended to `Policies`.",
-        required: None,
-        kind: Kind::StrList(|f, v| f.policies = v),
     },
 ];
 

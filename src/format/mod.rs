@@ -7,3 +7,5 @@ pub mod keys;
 pub mod model;
 pub mod node;
 pub mod parse;
+pub mod resources;
+pub mod rules;

@@ -30,6 +30,13 @@ macro_rules! choices {
     };
 }
 
+pub(crate) use choices;
+
+// The resources of the stack are defined by their types, in the registry.
+pub use crate::format::resources::{
+    Architecture, Body, Encryption, Existing, Function, Resource, Stream, StreamMode,
+};
+
 /// A value and the span of the text it came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sp<T> {
@@ -63,100 +70,6 @@ impl Default for Stack {
             wires: Vec::new(),
         }
     }
-}
-
-#[derive(Debug)]
-pub struct Resource {
-    pub id: Sp<String>,
-    pub body: Body,
-}
-
-#[derive(Debug)]
-pub enum Body {
-    Stream(Box<Stream>),
-    Function(Box<Function>),
-    /// The `type` was missing or unknown (already reported); wires to it are not checked.
-    Unknown,
-}
-
-impl Resource {
-    pub fn kind_name(&self) -> &'static str {
-        match self.body {
-            Body::Stream(_) => "Stream",
-            Body::Function(_) => "Function",
-            Body::Unknown => "resource",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StreamMode {
-    Provisioned,
-    OnDemand,
-}
-
-choices!(StreamMode {
-    Provisioned = "provisioned",
-    OnDemand = "onDemand",
-});
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Encryption {
-    /// The AWS managed key, `alias/aws/kinesis`.
-    Aws,
-    None,
-    /// A customer managed key: key ARN, key ID, alias name or alias ARN, as written.
-    Key(String),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Existing {
-    /// A literal stream ARN.
-    Arn(String),
-    /// An environment parameter path, resolved from SSM Parameter Store.
-    Env(Sp<String>),
-    /// A template parameter that switches between creating a stream and using an ARN.
-    Parameter(Sp<String>),
-}
-
-#[derive(Debug, Default)]
-pub struct Stream {
-    pub name: Option<Sp<String>>,
-    pub shard_count: Option<Sp<i128>>,
-    pub mode: Option<Sp<StreamMode>>,
-    pub retention_hours: Option<Sp<i128>>,
-    pub encryption: Option<Sp<Encryption>>,
-    pub retain: Option<Sp<bool>>,
-    pub tags: Vec<(Sp<String>, Sp<String>)>,
-    pub existing: Option<Sp<Existing>>,
-    /// Every key written (except `type`), for the rule that `existing: <ARN>` stands alone.
-    pub keys: Vec<Sp<String>>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Architecture {
-    X86_64,
-    Arm64,
-}
-
-choices!(Architecture {
-    X86_64 = "x86_64",
-    Arm64 = "arm64",
-});
-
-#[derive(Debug, Default)]
-pub struct Function {
-    pub runtime: Option<Sp<String>>,
-    pub handler: Option<Sp<String>>,
-    pub source: Option<Sp<String>>,
-    pub name: Option<Sp<String>>,
-    pub memory: Option<Sp<i128>>,
-    pub timeout: Option<Sp<i128>>,
-    pub architecture: Option<Sp<Architecture>>,
-    pub tracing: Option<Sp<bool>>,
-    pub description: Option<Sp<String>>,
-    pub environment: Vec<(Sp<String>, Sp<String>)>,
-    pub policies: Vec<Sp<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

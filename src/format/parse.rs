@@ -15,6 +15,7 @@ use crate::format::model::{
     Body, DiscoveryOptions, EventOptions, Existing, Function, Resource, Sp, Stack, Stream, Wire,
 };
 use crate::format::node::{Node, Value};
+use crate::format::resources::{Type, function, stream};
 use crate::suggest;
 
 pub use crate::limits::{MAX_DEPTH, MAX_EVENTS, MAX_REPLAYED, MAX_SCALAR_BYTES};
@@ -626,7 +627,7 @@ impl Decoder<'_> {
         let type_entry = entries.iter().find(|e| e.key.value == "type");
         let body = match type_entry {
             None => {
-                let help = keys::find(keys::STREAM, "type").and_then(|k| k.required);
+                let help = keys::find(stream::KEYS, "type").and_then(|k| k.required);
                 self.problems.push(Problem::MissingKey {
                     key: "type",
                     context: context.clone(),
@@ -636,21 +637,28 @@ impl Decoder<'_> {
                 Body::Unknown
             }
             Some(t) => match &t.value.value {
-                Value::Str(s) if s == "Stream" => {
-                    Body::Stream(Box::new(self.stream(&entries, &id)))
-                }
-                Value::Str(s) if s == "Function" => {
-                    Body::Function(Box::new(self.function(&entries, &id)))
-                }
-                Value::Str(s) => {
-                    let help = suggest::help(s, keys::RESOURCE_TYPES);
-                    self.problems.push(Problem::UnknownResourceType {
-                        found: s.clone(),
-                        span: t.value.span,
-                        help,
-                    });
-                    Body::Unknown
-                }
+                Value::Str(s) => match Type::find(s) {
+                    Some(Type::Stream) => {
+                        let mut s = Stream::default();
+                        s.keys =
+                            self.resource_fields(&entries, &id, Type::Stream, stream::KEYS, &mut s);
+                        Body::Stream(Box::new(s))
+                    }
+                    Some(Type::Function) => {
+                        let mut f = Function::default();
+                        self.resource_fields(&entries, &id, Type::Function, function::KEYS, &mut f);
+                        Body::Function(Box::new(f))
+                    }
+                    None => {
+                        let help = suggest::help(s, &Type::names());
+                        self.problems.push(Problem::UnknownResourceType {
+                            found: s.clone(),
+                            span: t.value.span,
+                            help,
+                        });
+                        Body::Unknown
+                    }
+                },
                 _ => {
                     let help = Some("write `type: Stream` or `type: Function`".to_owned());
                     self.wrong_type(t.value, "type", "a resource type", help);
@@ -661,20 +669,34 @@ impl Decoder<'_> {
         Resource { id, body }
     }
 
-    fn stream(&mut self, entries: &[Entry<'_>], id: &Sp<String>) -> Stream {
-        let context = format!("Stream `{}`", id.value);
-        let mut s = Stream::default();
+    /// A resource's keys, by its type's table; a key of another type gets a hint saying so.
+    fn resource_fields<M>(
+        &mut self,
+        entries: &[Entry<'_>],
+        id: &Sp<String>,
+        of: Type,
+        table: &'static [Key<M>],
+        model: &mut M,
+    ) -> Vec<Sp<String>> {
+        let context = format!("{} `{}`", of.name(), id.value);
         let at = Place {
             context: &context,
             prefix: "",
             missing: id.span,
         };
         let hint = |name: &str| {
-            keys::find(keys::FUNCTION, name)
-                .map(|_| format!("`{name}` is a key of a Function; this resource is a Stream"))
+            Type::ALL
+                .iter()
+                .find(|t| **t != of && t.key_names().contains(&name))
+                .map(|t| {
+                    format!(
+                        "`{name}` is a key of a {}; this resource is a {}",
+                        t.name(),
+                        of.name()
+                    )
+                })
         };
-        s.keys = self.fields(entries, &[keys::STREAM], &mut s, at, &hint);
-        s
+        self.fields(entries, &[table], model, at, &hint)
     }
 
     /// `existing`: a stream ARN, or a mapping with exactly one of the `forms`.
@@ -735,22 +757,6 @@ impl Decoder<'_> {
             ),
             None => {}
         }
-    }
-
-    fn function(&mut self, entries: &[Entry<'_>], id: &Sp<String>) -> Function {
-        let context = format!("Function `{}`", id.value);
-        let mut f = Function::default();
-        let at = Place {
-            context: &context,
-            prefix: "",
-            missing: id.span,
-        };
-        let hint = |name: &str| {
-            keys::find(keys::STREAM, name)
-                .map(|_| format!("`{name}` is a key of a Stream; this resource is a Function"))
-        };
-        self.fields(entries, &[keys::FUNCTION], &mut f, at, &hint);
-        f
     }
 
     fn wire(&mut self, node: &Node) -> Option<Wire> {
