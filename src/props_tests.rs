@@ -1156,18 +1156,34 @@ fn check_template(spec: &Spec, t: &Json) -> Result<(), TestCaseError> {
                 )
             })?;
             let access = d.access.unwrap_or("readWrite");
-            let mut wanted = Vec::new();
-            if access != "read" {
-                wanted.push("KinesisCrudPolicy");
-            }
-            if access != "write" {
-                wanted.push("KinesisStreamReadPolicy");
-            }
-            for policy in wanted {
-                expected_policies += 1;
-                let entry = json!({ policy: { "StreamName": name } });
-                ensure(policies.contains(&entry), || {
-                    format!("{}: no {policy} on {}: {policies:?}", f.id, s.id)
+            // SAM's policy templates only for `readWrite` on a stream the stack creates; every
+            // other grant is an inline statement on the stream's ARN.
+            if access == "readWrite" && matches!(s.kind, StreamKind::New(_)) {
+                for policy in ["KinesisCrudPolicy", "KinesisStreamReadPolicy"] {
+                    expected_policies += 1;
+                    let entry = json!({ policy: { "StreamName": name } });
+                    ensure(policies.contains(&entry), || {
+                        format!("{}: no {policy} on {}: {policies:?}", f.id, s.id)
+                    })?;
+                }
+            } else {
+                let granted = policies.iter().any(|p| {
+                    p["Statement"].as_array().is_some_and(|st| {
+                        st.iter().any(|st| {
+                            st["Resource"] == arn
+                                && st["Action"].as_array().is_some_and(|a| {
+                                    let has = |x: &str| a.contains(&json!(x));
+                                    let reads = has("kinesis:GetRecords");
+                                    let writes = has("kinesis:PutRecords");
+                                    reads == (access != "write")
+                                        && writes == (access != "read")
+                                        && has("kinesis:ListShards") == (access != "readWrite")
+                                })
+                        })
+                    })
+                });
+                ensure(granted, || {
+                    format!("{}: no {access} statement on {}: {policies:?}", f.id, s.id)
                 })?;
             }
         }

@@ -322,7 +322,7 @@ pub const DISCOVERY: &[Key<Wire>] = &[
     Key {
         name: "access",
         title: "Access",
-        description: "Service discovery: `readWrite` (the default) gives `KinesisCrudPolicy` and `KinesisStreamReadPolicy`, `read` the second, `write` the first.",
+        description: "Service discovery: `readWrite` (the default) gives `KinesisCrudPolicy` and `KinesisStreamReadPolicy` (the same actions on the ARN of an existing stream); `read` only what a reader needs (`DescribeStream`, `DescribeStreamSummary`, `GetRecords`, `GetShardIterator`, `ListShards`), `write` only what a producer needs (`DescribeStream`, `DescribeStreamSummary`, `ListShards`, `PutRecord`, `PutRecords`), on the stream's ARN.",
         required: None,
         kind: Kind::Choice {
             names: Access::NAMES,

@@ -5,7 +5,8 @@
 
 use crate::arn::{self, KmsKey};
 use crate::format::model::{
-    Architecture, Body, Encryption, EventOptions, Existing, Function, Sp, Stream, StreamMode,
+    Access, Architecture, Body, Encryption, EventOptions, Existing, Function, Sp, Stream,
+    StreamMode,
 };
 use crate::format::node::Node;
 use crate::ids;
@@ -325,12 +326,14 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
         };
         variables.insert(d.name_var.clone(), r.name.clone());
         variables.insert(d.arn_var.clone(), r.arn.clone());
-        let name = Value::map([("StreamName", r.name.clone())]);
-        if d.access.writes() {
+        let created =
+            matches!(&stack.resources[d.stream].body, Body::Stream(s) if s.existing.is_none());
+        if created && d.access == Access::ReadWrite {
+            let name = Value::map([("StreamName", r.name.clone())]);
             policies.push(Value::map([("KinesisCrudPolicy", name.clone())]));
-        }
-        if d.access.reads() {
             policies.push(Value::map([("KinesisStreamReadPolicy", name)]));
+        } else {
+            statements.push(access_statement(d.access, r.arn.clone()));
         }
         if let Some(key) = &r.key {
             if d.access.reads() {
@@ -401,6 +404,57 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
     Value::map([
         ("Type", Value::str("AWS::Serverless::Function")),
         ("Properties", Value::Map(p)),
+    ])
+}
+
+/// What a discovery wire grants on a stream, by the stream's ARN (so a stream in another account
+/// or Region is granted too). `read`: what a reader needs, by `GetRecords` or as a consumer
+/// library does (find the shards, take an iterator, read). `write`: `PutRecord`, `PutRecords`
+/// and what a producer needs to find the shards. Neither creates, deletes, reshards, re-tags or
+/// changes retention. `readWrite` (here: a stream the stack does not always create) grants the
+/// stream's actions of SAM's `KinesisCrudPolicy` and `KinesisStreamReadPolicy`, as for a
+/// stream the stack creates.
+fn access_statement(access: Access, arn: Value) -> Value {
+    let actions: &[&str] = match access {
+        Access::Read => &[
+            "kinesis:DescribeStream",
+            "kinesis:DescribeStreamSummary",
+            "kinesis:GetRecords",
+            "kinesis:GetShardIterator",
+            "kinesis:ListShards",
+        ],
+        Access::Write => &[
+            "kinesis:DescribeStream",
+            "kinesis:DescribeStreamSummary",
+            "kinesis:ListShards",
+            "kinesis:PutRecord",
+            "kinesis:PutRecords",
+        ],
+        Access::ReadWrite => &[
+            "kinesis:AddTagsToStream",
+            "kinesis:CreateStream",
+            "kinesis:DecreaseStreamRetentionPeriod",
+            "kinesis:DeleteStream",
+            "kinesis:DescribeStream",
+            "kinesis:DescribeStreamSummary",
+            "kinesis:GetRecords",
+            "kinesis:GetShardIterator",
+            "kinesis:IncreaseStreamRetentionPeriod",
+            "kinesis:ListTagsForStream",
+            "kinesis:MergeShards",
+            "kinesis:PutRecord",
+            "kinesis:PutRecords",
+            "kinesis:RemoveTagsFromStream",
+            "kinesis:SplitShard",
+        ],
+    };
+    Value::map([
+        ("Effect", Value::str("Allow")),
+        (
+            "Action",
+            Value::Seq(actions.iter().copied().map(Value::str).collect()),
+        ),
+        ("Resource", arn),
     ])
 }
 

@@ -1,0 +1,699 @@
+"""Deploys stackwire's templates in moto (server mode, 127.0.0.1, a free port) and checks what
+was created through the AWS APIs.
+
+usage: deploy.py STACKWIRE ROOT all|update|selftest
+
+`all`: every `fixtures/ok` stack. `update`: one stack deployed, changed (`shardCount`, a wire's
+`batchSize`) and updated. `selftest`: the policy evaluator's own tests.
+
+What is real and what is simulated:
+- real (moto's implementation of the AWS APIs): S3 (the code zips), SSM (the parameters an
+  `existing: {env: ...}` stream reads), CloudFormation (create and update, parameters of type
+  `AWS::SSM::Parameter::Value<String>`, conditions, intrinsics), Kinesis, Lambda (functions,
+  their resolved environment, event source mappings), IAM (roles and their policies); the SAM
+  translation is AWS's own `aws-sam-translator`. Three gaps in moto are filled by `shim.py`.
+- simulated: Lambda cannot run the code (moto runs it in Docker, and there is no Docker engine
+  here). The Python handler, the product documentation's boto3 example, runs in this process
+  with the function's resolved environment, against the emulator; every API call it makes is
+  recorded, and each must be allowed on its stream's ARN by the role's policy documents, as
+  `policy.py` evaluates them (moto does not enforce IAM on resources). The event source
+  mapping's reading is done here too, from the mapping's starting position, with the calls a
+  mapping makes checked against the reading function's role the same way.
+"""
+
+import logging
+import traceback
+import io
+import json
+import os
+import re
+import sys
+import threading
+import time
+import types
+import zipfile
+
+import boto3
+import botocore.config
+from ruamel.yaml import YAML
+
+import policy
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+BUCKET = "stackwire-code"
+PY_EXAMPLE = '''import boto3
+import os
+# Create an Kinesis client
+kinesis = boto3.client('kinesis')
+stream_name = os.environ['{var}'] # Supplied by Function service-discovery wire
+def handler(message, context):
+    # Publish a sample record to the specified Kinesis stream
+    response = kinesis.put_record(
+        StreamName=stream_name,
+        Data='Sample Record',
+        PartitionKey='123'
+    )
+    return response
+'''
+JS_EXAMPLE = '''// Load AWS SDK and create a new Stream object
+const AWS = require("aws-sdk");
+const kinesis = new AWS.Kinesis();
+const streamName = process.env.{var} // supplied by Function service-discovery wire
+exports.handler = async message => {{
+  const testRecord = "Sample Record";
+  const params = {{ Data: testRecord, PartitionKey: '123', StreamName: streamName }};
+  await kinesis.putRecord(params).promise();
+  console.log('Record added to ' + streamName);
+}}
+'''
+# What no `read` or `write` wire may allow on its stream: create, delete, reshard, re-tag,
+# retention, encryption, mode, consumers, resource policies.
+FORBIDDEN = [
+    "kinesis:CreateStream", "kinesis:DeleteStream", "kinesis:UpdateShardCount",
+    "kinesis:MergeShards", "kinesis:SplitShard", "kinesis:AddTagsToStream",
+    "kinesis:RemoveTagsFromStream", "kinesis:TagResource", "kinesis:UntagResource",
+    "kinesis:IncreaseStreamRetentionPeriod", "kinesis:DecreaseStreamRetentionPeriod",
+    "kinesis:StartStreamEncryption", "kinesis:StopStreamEncryption", "kinesis:UpdateStreamMode",
+    "kinesis:RegisterStreamConsumer", "kinesis:DeregisterStreamConsumer",
+    "kinesis:PutResourcePolicy", "kinesis:DeleteResourcePolicy",
+    "kinesis:EnableEnhancedMonitoring", "kinesis:DisableEnhancedMonitoring",
+]
+READS = ["kinesis:DescribeStreamSummary", "kinesis:ListShards", "kinesis:GetShardIterator",
+         "kinesis:GetRecords", "kinesis:DescribeStream"]
+WRITES = ["kinesis:DescribeStreamSummary", "kinesis:ListShards", "kinesis:PutRecord",
+          "kinesis:PutRecords", "kinesis:DescribeStream"]
+READ_WRITE = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords",
+              "kinesis:GetShardIterator", "kinesis:PutRecord", "kinesis:PutRecords"]
+MAPPING_CALLS = ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:ListShards",
+                 "kinesis:GetShardIterator", "kinesis:GetRecords"]
+
+
+class Failures:
+    def __init__(self):
+        self.items: list[str] = []
+        self.checks = 0
+
+    def check(self, ok: bool, what: str) -> None:
+        self.checks += 1
+        if not ok:
+            self.items.append(what)
+
+    def equal(self, got, want, what: str) -> None:
+        self.check(got == want, f"{what}: got {got!r}, expected {want!r}")
+
+
+def start_server():
+    import shim
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+    shim.install()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    assert host == "127.0.0.1", host
+    return server, f"http://127.0.0.1:{port}"
+
+
+class Aws:
+    def __init__(self, endpoint: str):
+        self.endpoint = endpoint
+        self.config = botocore.config.Config(retries={"max_attempts": 1})
+
+    def client(self, service: str, account: str = ACCOUNT, region: str = REGION):
+        client = boto3.client(
+            service, region_name=region, endpoint_url=self.endpoint, config=self.config,
+            aws_access_key_id="testing", aws_secret_access_key="testing",
+        )
+        # moto's way to say which account a call acts in.
+        client.meta.events.register(
+            "before-sign", lambda request, **kw: request.headers.__setitem__("x-moto-account-id", account))
+        return client
+
+
+def yaml_load(path: str):
+    return YAML(typ="safe", pure=True).load(open(path, encoding="utf-8"))
+
+
+def args_of(path: str) -> list[str]:
+    first = open(path, encoding="utf-8").readline()
+    return first[len("# args:"):].split() if first.startswith("# args:") else []
+
+
+def compile_stack(stackwire: str, path: str, args: list[str]) -> str:
+    import subprocess
+
+    out = subprocess.run([stackwire, "compile", path, *args], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"stackwire compile {path} failed:\n{out.stderr}")
+    return out.stdout
+
+
+def translate(template_text: str, name: str, code: dict[str, str]) -> dict:
+    """AWS's SAM translator, as `sam deploy` runs it, with CodeUri pointing at the zips."""
+    import tempfile
+
+    from cfnlint.decode import cfn_yaml
+    from samtranslator.translator.transform import transform
+
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as f:
+        f.write(template_text)
+    template = cfn_yaml.load(f.name)
+    os.unlink(f.name)
+    for logical_id, resource in template.get("Resources", {}).items():
+        if resource.get("Type") == "AWS::Serverless::Function":
+            resource["Properties"]["CodeUri"] = f"s3://{BUCKET}/{code[logical_id]}"
+
+    class Loader:
+        def load(self):
+            return {}
+
+    return json.loads(json.dumps(transform(template, {}, Loader()), default=str))
+
+
+class Model:
+    """The stack description, read independently of stackwire: what must exist once deployed."""
+
+    def __init__(self, path: str):
+        doc = yaml_load(path)
+        self.resources = doc["resources"]
+        self.wires = doc.get("wires") or []
+        self.streams = {k: v for k, v in self.resources.items() if v["type"] == "Stream"}
+        self.functions = {k: v for k, v in self.resources.items() if v["type"] == "Function"}
+
+    def events(self, function: str):
+        return [w for w in self.wires if w["to"] == function and w["from"] in self.streams]
+
+    def discoveries(self, function: str):
+        """Each dashed wire of `function` with its variable names, as the specification gives
+        them: `env`, or the first free `_2`, `_3`, ... suffix on both."""
+        taken = set((self.functions[function].get("environment") or {}).keys())
+        for w in self.wires:
+            if w["from"] == function and w["to"] in self.streams and "env" in w:
+                taken |= {w["env"]["name"], w["env"]["arn"]}
+        out = []
+        for w in self.wires:
+            if not (w["from"] == function and w["to"] in self.streams):
+                continue
+            if "env" in w:
+                names = (w["env"]["name"], w["env"]["arn"])
+            else:
+                n = 1
+                while True:
+                    suffix = "" if n == 1 else f"_{n}"
+                    names = (f"STREAM_NAME{suffix}", f"STREAM_ARN{suffix}")
+                    if not (set(names) & taken):
+                        break
+                    n += 1
+                taken |= set(names)
+            out.append((w, names[0], names[1]))
+        return out
+
+
+def handler_files(runtime: str, handler: str, variables: list[str]) -> dict[str, str]:
+    """The code zip: the product documentation's SDK example for each variable a dashed wire
+    gave (one module per variable when there are several), or a handler that counts records."""
+    if runtime.startswith("python"):
+        module = handler.rsplit(".", 1)[0].replace(".", "/")
+        body = PY_EXAMPLE.format(var=variables[0]) if variables else (
+            "def handler(event, context):\n    return len(event.get('Records', []))\n")
+        files = {module + ".py": body}
+        for i, var in enumerate(variables[1:], 2):
+            files[f"{module}_{i}.py"] = PY_EXAMPLE.format(var=var)
+        return files
+    if runtime.startswith("nodejs"):
+        module = handler.rsplit(".", 1)[0]
+        body = JS_EXAMPLE.format(var=variables[0]) if variables else (
+            "exports.handler = async event => (event.Records || []).length;\n")
+        return {module + ".js": body}
+    return {"README": f"{runtime} handler {handler}: not run by this test\n"}
+
+
+def zip_bytes(files: dict[str, str]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, text in sorted(files.items()):
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+            z.writestr(info, text)
+    return buf.getvalue()
+
+
+def arn_account_region(arn: str) -> tuple[str, str]:
+    p = arn.split(":")
+    return p[4], p[3]
+
+
+class Deployment:
+    def __init__(self, aws: Aws, stackwire: str, root: str, name: str, path: str, fails: Failures):
+        self.aws, self.stackwire, self.root = aws, stackwire, root
+        self.name, self.path, self.fails = name, path, fails
+        self.model = Model(path)
+        self.args = args_of(path)
+        env = self.args[self.args.index("--environment") + 1] if "--environment" in self.args else None
+        self.environment = env
+        self.code_files: dict[str, dict[str, str]] = {}
+
+    # -- before the stack: the account as the stack expects it ---------------------------
+    def prepare(self) -> None:
+        s3 = self.aws.client("s3")
+        for sid, s in self.model.streams.items():
+            existing = s.get("existing")
+            if isinstance(existing, str):
+                account, region = arn_account_region(existing)
+                kinesis = self.aws.client("kinesis", account, region)
+                name = existing.split("/", 1)[1]
+                if name not in kinesis.list_streams()["StreamNames"]:
+                    kinesis.create_stream(StreamName=name, ShardCount=1)
+            elif isinstance(existing, dict) and "env" in existing:
+                name = f"{self.name}-{sid}-existing"
+                kinesis = self.aws.client("kinesis")
+                kinesis.create_stream(StreamName=name, ShardCount=1)
+                arn = kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["StreamARN"]
+                self.aws.client("ssm").put_parameter(
+                    Name=f"/{self.environment}/{existing['env']}", Value=arn, Type="String", Overwrite=True)
+        iam = self.aws.client("iam")
+        for fid, f in self.model.functions.items():
+            for p in f.get("policies") or []:
+                # A customer managed policy the stack attaches: the account has it (granting
+                # nothing on Kinesis).
+                m = re.fullmatch(r"arn:aws:iam::(\d{12}):policy/(.+)", p)
+                if m and m.group(1) == ACCOUNT:
+                    try:
+                        iam.create_policy(PolicyName=m.group(2), PolicyDocument=json.dumps({
+                            "Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                            "Action": "secretsmanager:GetSecretValue", "Resource": "*"}]}))
+                    except iam.exceptions.EntityAlreadyExistsException:
+                        pass
+            variables = [n for w, n, _ in self.model.discoveries(fid)
+                         if w.get("access", "readWrite") != "read"]
+            files = handler_files(f["runtime"], f["handler"], variables)
+            self.code_files[fid] = files
+            s3.put_object(Bucket=BUCKET, Key=f"{self.name}/{fid}.zip", Body=zip_bytes(files))
+
+    def template(self, path: str | None = None) -> dict:
+        text = compile_stack(self.stackwire, path or self.path, self.args)
+        code = {fid: f"{self.name}/{fid}.zip" for fid in self.model.functions}
+        return translate(text, self.name, code)
+
+    def create(self) -> bool:
+        cfn = self.aws.client("cloudformation")
+        cfn.create_stack(StackName=self.name, TemplateBody=json.dumps(self.template()),
+                         Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"])
+        return self.wait("CREATE_COMPLETE")
+
+    def wait(self, want: str) -> bool:
+        cfn = self.aws.client("cloudformation")
+        for _ in range(100):
+            status = cfn.describe_stacks(StackName=self.name)["Stacks"][0]["StackStatus"]
+            if not status.endswith("IN_PROGRESS"):
+                break
+            time.sleep(0.05)
+        events = cfn.describe_stack_events(StackName=self.name)["StackEvents"]
+        failed = [f"{e['LogicalResourceId']}: {e.get('ResourceStatusReason')}" for e in events
+                  if e["ResourceStatus"].endswith("FAILED")]
+        self.fails.check(status == want and not failed, f"{self.name}: stack {status}, {failed}")
+        return status == want
+
+    def physical(self) -> dict[str, str]:
+        cfn = self.aws.client("cloudformation")
+        res = cfn.describe_stack_resources(StackName=self.name)["StackResources"]
+        return {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in res}
+
+    # -- after: what was created --------------------------------------------------------
+    def stream_arn(self, sid: str, physical: dict[str, str]) -> str:
+        """The real ARN of the stream `sid` names, asked of Kinesis."""
+        s = self.model.streams[sid]
+        existing = s.get("existing")
+        if isinstance(existing, str):
+            return existing
+        if isinstance(existing, dict) and "env" in existing:
+            name = f"{self.name}-{sid}-existing"
+        else:
+            name = physical[sid]
+        return self.aws.client("kinesis").describe_stream_summary(StreamName=name)[
+            "StreamDescriptionSummary"]["StreamARN"]
+
+    def verify(self) -> dict:
+        f, name = self.fails, self.name
+        physical = self.physical()
+        kinesis = self.aws.client("kinesis")
+        arns = {sid: self.stream_arn(sid, physical) for sid in self.model.streams}
+        facts = {"arns": arns, "physical": physical, "mappings": {}}
+        for sid, s in self.model.streams.items():
+            existing = s.get("existing")
+            if isinstance(existing, (str,)) or (isinstance(existing, dict) and "env" in existing):
+                f.check(sid not in physical, f"{name}: existing stream {sid} was created")
+                continue
+            summary = kinesis.describe_stream_summary(StreamName=physical[sid])["StreamDescriptionSummary"]
+            what = f"{name}: stream {sid}"
+            if "name" in s:
+                f.equal(physical[sid], s["name"].replace("${AWS::StackName}", name), f"{what} name")
+            mode = "ON_DEMAND" if s.get("mode") == "onDemand" else "PROVISIONED"
+            f.equal(summary["StreamModeDetails"]["StreamMode"], mode, f"{what} mode")
+            if mode == "PROVISIONED":
+                f.equal(summary["OpenShardCount"], s.get("shardCount", 1), f"{what} shards")
+            f.equal(summary["RetentionPeriodHours"], s.get("retentionHours", 24), f"{what} retention")
+            enc = s.get("encryption", "aws")
+            want = ("NONE", None) if enc == "none" else ("KMS", "alias/aws/kinesis" if enc == "aws" else enc)
+            f.equal((summary.get("EncryptionType"), summary.get("KeyId")), want, f"{what} encryption")
+            tags = kinesis.list_tags_for_stream(StreamName=physical[sid])["Tags"]
+            f.equal({t["Key"]: t["Value"] for t in tags}, dict(s.get("tags") or {}), f"{what} tags")
+        lam, iam = self.aws.client("lambda"), self.aws.client("iam")
+        for fid, fn in self.model.functions.items():
+            what = f"{name}: function {fid}"
+            conf = lam.get_function_configuration(FunctionName=physical[fid])
+            if "name" in fn:
+                f.equal(conf["FunctionName"], fn["name"].replace("${AWS::StackName}", name), f"{what} name")
+            f.equal(conf["Runtime"], fn["runtime"], f"{what} runtime")
+            f.equal(conf["Handler"], fn["handler"], f"{what} handler")
+            for key, conf_key in (("memory", "MemorySize"), ("timeout", "Timeout")):
+                if key in fn:
+                    f.equal(conf[conf_key], fn[key], f"{what} {conf_key}")
+            variables = (conf.get("Environment") or {}).get("Variables") or {}
+            want = {k: v for k, v in (fn.get("environment") or {}).items()}
+            discoveries = self.model.discoveries(fid)
+            for w, name_var, arn_var in discoveries:
+                arn = arns[w["to"]]
+                want[name_var] = arn.split("/", 1)[1]
+                want[arn_var] = arn
+            f.equal(variables, want, f"{what} environment (resolved)")
+            # The role: every policy document attached to it.
+            role = conf["Role"].rsplit("/", 1)[1]
+            docs = role_documents(iam, role)
+            # What IAM accepts (its default quotas): at most 10 managed policies on a role, and
+            # at most 10,240 characters of inline policy, whitespace not counted.
+            attached = iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]
+            f.check(len(attached) <= 10, f"{what}: {len(attached)} managed policies on the role")
+            inline = sum(len(re.sub(r"\s", "", json.dumps(iam.get_role_policy(
+                RoleName=role, PolicyName=p)["PolicyDocument"]))) for p in
+                iam.list_role_policies(RoleName=role)["PolicyNames"])
+            f.check(inline <= 10240, f"{what}: {inline} characters of inline policy on the role")
+            facts.setdefault("roles", {})[fid] = docs
+            for w, _, _ in discoveries:
+                access = w.get("access", "readWrite")
+                arn = arns[w["to"]]
+                need = {"read": READS, "write": WRITES, "readWrite": READ_WRITE}[access]
+                for action in need:
+                    got = policy.evaluate(docs, action, arn)
+                    f.check(got == policy.ALLOWED, f"{what}: {action} on {arn} is {got} ({access})")
+                if access != "readWrite":
+                    for action in FORBIDDEN:
+                        got = policy.evaluate(docs, action, arn)
+                        f.check(got == policy.DENIED, f"{what}: {action} on {arn} is {got} ({access})")
+                others = [x.get("access", "readWrite") for x, _, _ in discoveries
+                          if x["to"] == w["to"] and x is not w]
+                if access == "read" and not any(a != "read" for a in others):
+                    for action in ("kinesis:PutRecord", "kinesis:PutRecords"):
+                        got = policy.evaluate(docs, action, arn)
+                        f.check(got == policy.DENIED, f"{what}: {action} on {arn} is {got} (read)")
+            # Solid wires: the mappings, every knob.
+            mappings = lam.list_event_source_mappings(FunctionName=physical[fid])["EventSourceMappings"]
+            events = self.model.events(fid)
+            f.equal(len(mappings), len(events), f"{what} mappings")
+            for w in events:
+                sid = w["from"]
+                fan_out = w.get("fanOut", False)
+                if fan_out:
+                    owner = self.aws.client("kinesis", *arn_account_region(arns[sid]))
+                    consumers = owner.list_stream_consumers(StreamARN=arns[sid])["Consumers"]
+                    mine = [c for c in consumers if c["ConsumerName"] == f"{name}-{fid}"]
+                    f.equal(len(mine), 1, f"{what}: consumer on {sid}")
+                    source = mine[0]["ConsumerARN"] if mine else None
+                    if mine:
+                        for action in ("kinesis:SubscribeToShard", "kinesis:DescribeStreamConsumer"):
+                            got = policy.evaluate(docs, action, source)
+                            f.check(got == policy.ALLOWED, f"{what}: {action} on {source} is {got}")
+                else:
+                    source = arns[sid]
+                m = [m for m in mappings if m["EventSourceArn"] == source]
+                f.equal(len(m), 1, f"{what}: mapping from {source}")
+                if not m:
+                    continue
+                m = m[0]
+                facts["mappings"][(fid, sid)] = m
+                mw = f"{what}: mapping from {sid}"
+                expected = {
+                    "BatchSize": w.get("batchSize", 1),
+                    "StartingPosition": w.get("startingPosition", "TRIM_HORIZON"),
+                    "MaximumBatchingWindowInSeconds": w.get("batchWindow"),
+                    "ParallelizationFactor": w.get("parallelization"),
+                    "MaximumRetryAttempts": w.get("retries"),
+                    "MaximumRecordAgeInSeconds": w.get("maxRecordAge"),
+                    "BisectBatchOnFunctionError": w.get("bisectOnError"),
+                    "TumblingWindowInSeconds": w.get("tumblingWindow"),
+                    "FunctionResponseTypes": ["ReportBatchItemFailures"] if w.get("reportBatchItemFailures") else None,
+                    "State": "Disabled" if w.get("enabled") is False else "Enabled",
+                }
+                for key, value in expected.items():
+                    f.equal(m.get(key), value, f"{mw} {key}")
+                ts = m.get("StartingPositionTimestamp")
+                ts = ts.timestamp() if hasattr(ts, "timestamp") else ts
+                f.equal(ts, w.get("startingPositionTimestamp"), f"{mw} StartingPositionTimestamp")
+                dest = ((m.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
+                f.equal(dest, w.get("onFailure"), f"{mw} OnFailure.Destination")
+                patterns = [json.loads(x["Pattern"]) for x in ((m.get("FilterCriteria") or {}).get("Filters") or [])]
+                f.equal(patterns, [to_json(p) for p in (w.get("filters") or [])], f"{mw} filters")
+                # What the mapping calls to read, allowed by the reading function's role.
+                calls = ["kinesis:SubscribeToShard"] if fan_out else MAPPING_CALLS
+                for action in calls:
+                    got = policy.evaluate(docs, action, source)
+                    f.check(got == policy.ALLOWED, f"{mw}: {action} on {source} is {got}")
+        return facts
+
+    # -- the SDK example ------------------------------------------------------------------
+    def run_examples(self, facts: dict) -> int:
+        """Runs each Python handler that writes (the product documentation's example) with its
+        function's resolved environment; every call it makes must be allowed by its role; the
+        record is read back from the starting position of a mapping that reads that stream."""
+        ran = 0
+        lam = self.aws.client("lambda")
+        for fid, fn in self.model.functions.items():
+            if not fn["runtime"].startswith("python"):
+                continue
+            writes = [d for d in self.model.discoveries(fid) if d[0].get("access", "readWrite") != "read"]
+            if not writes:
+                continue
+            conf = lam.get_function_configuration(FunctionName=facts["physical"][fid])
+            env = conf["Environment"]["Variables"]
+            module = fn["handler"].rsplit(".", 1)[0].replace(".", "/")
+            modules = [module] + [f"{module}_{i}" for i in range(2, len(writes) + 1)]
+            for (w, name_var, _), mod in zip(writes, modules):
+                sid = w["to"]
+                arn = facts["arns"][sid]
+                what = f"{self.name}: {fid}'s SDK example ({name_var})"
+                account, region = arn_account_region(arn)
+                reader = self.aws.client("kinesis", account, region)
+                before = {s["ShardId"]: reader.get_shard_iterator(StreamName=arn.split("/", 1)[1], ShardId=s["ShardId"],
+                          ShardIteratorType="LATEST")["ShardIterator"]
+                          for s in reader.list_shards(StreamARN=arn)["Shards"]}
+                calls = []
+                result = run_handler(self.code_files[fid][mod + ".py"], env, self.aws, account, region, calls)
+                ran += 1
+                self.fails.check(isinstance(result, dict) and "SequenceNumber" in result,
+                                 f"{what}: put_record answered {result!r}")
+                for op, params in calls:
+                    target = params.get("StreamARN") or stream_arn_by_name(params.get("StreamName"), account, region)
+                    got = policy.evaluate(facts["roles"][fid], f"kinesis:{op}", target)
+                    self.fails.check(got == policy.ALLOWED, f"{what}: kinesis:{op} on {target} is {got}")
+                self.fails.check([op for op, _ in calls] == ["PutRecord"], f"{what}: calls {calls}")
+                self.fails.equal(calls[0][1].get("StreamName") if calls else None, arn.split("/", 1)[1],
+                                 f"{what}: stream written")
+                # Read back as the mapping would, from its starting position.
+                mapping = next((m for (f2, s2), m in facts["mappings"].items() if s2 == sid), None)
+                position = mapping["StartingPosition"] if mapping else "TRIM_HORIZON"
+                found = read_back(reader, arn, position, before, mapping)
+                self.fails.check(("123", b"Sample Record") in found,
+                                 f"{what}: record not read back from {position}: {found}")
+        return ran
+
+
+def to_json(node):
+    if isinstance(node, dict):
+        return {str(k): to_json(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [to_json(v) for v in node]
+    return node
+
+
+def stream_arn_by_name(name, account, region):
+    return f"arn:aws:kinesis:{region}:{account}:stream/{name}"
+
+
+def role_documents(iam, role: str) -> list[dict]:
+    docs = []
+    for p in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+        docs.append(iam.get_role_policy(RoleName=role, PolicyName=p)["PolicyDocument"])
+    for p in iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"]:
+        meta = iam.get_policy(PolicyArn=p["PolicyArn"])["Policy"]
+        version = iam.get_policy_version(PolicyArn=p["PolicyArn"], VersionId=meta["DefaultVersionId"])
+        docs.append(version["PolicyVersion"]["Document"])
+    return [document(d) for d in docs]
+
+
+def document(d):
+    """A policy document as IAM returns it: JSON text, or already parsed by boto."""
+    return json.loads(d) if isinstance(d, str) else d
+
+
+def run_handler(source: str, env: dict, aws: Aws, account: str, region: str, calls: list):
+    """The handler module, imported fresh with the function's environment (as Lambda sets it)
+    and the emulator as endpoint; records each API call it makes."""
+    saved = dict(os.environ)
+    try:
+        os.environ.update(env)
+        os.environ.update({"AWS_ENDPOINT_URL": aws.endpoint, "AWS_DEFAULT_REGION": region,
+                           "AWS_REGION": region, "AWS_ACCESS_KEY_ID": account,
+                           "AWS_SECRET_ACCESS_KEY": "secret"})
+        boto3.setup_default_session()
+        boto3.DEFAULT_SESSION.events.register(
+            "before-parameter-build.kinesis",
+            lambda model, params, **kw: calls.append((model.name, dict(params))))
+        module = types.ModuleType("handler_under_test")
+        exec(compile(source, "handler.py", "exec"), module.__dict__)
+        return module.handler({}, None)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        boto3.DEFAULT_SESSION = None
+
+
+def read_back(kinesis, arn: str, position: str, latest: dict, mapping) -> list:
+    found = []
+    name = arn.split("/", 1)[1]
+    for shard in kinesis.list_shards(StreamARN=arn)["Shards"]:
+        sid = shard["ShardId"]
+        if position == "LATEST":
+            it = latest.get(sid)
+        elif position == "AT_TIMESTAMP":
+            it = kinesis.get_shard_iterator(StreamName=name, ShardId=sid, ShardIteratorType="AT_TIMESTAMP",
+                                            Timestamp=mapping["StartingPositionTimestamp"])["ShardIterator"]
+        else:
+            it = kinesis.get_shard_iterator(StreamName=name, ShardId=sid,
+                                            ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        if it:
+            for r in kinesis.get_records(ShardIterator=it)["Records"]:
+                found.append((r["PartitionKey"], r["Data"]))
+    return found
+
+
+def deploy_all(aws: Aws, stackwire: str, root: str, fails: Failures) -> str:
+    ok = os.path.join(root, "fixtures", "ok")
+    names = sorted(p[:-5] for p in os.listdir(ok) if p.endswith(".yaml"))
+    stacks = examples = 0
+    for name in names:
+        try:
+            d = Deployment(aws, stackwire, root, name, os.path.join(ok, name + ".yaml"), fails)
+            d.prepare()
+            if not d.create():
+                continue
+            stacks += 1
+            facts = d.verify()
+            examples += d.run_examples(facts)
+        except Exception:  # one stack's error is its failure; the others still run
+            fails.check(False, f"{name}: {traceback.format_exc()}")
+    if stacks == 0 or examples == 0:
+        fails.check(False, f"deployed {stacks} stacks, ran {examples} SDK examples")
+    return f"{stacks}/{len(names)} stacks deployed, {examples} SDK examples run"
+
+
+def update(aws: Aws, stackwire: str, root: str, fails: Failures) -> str:
+    """Deploy, put records, change shardCount and a wire's batchSize, update."""
+    import tempfile
+
+    source = os.path.join(root, "fixtures", "ok", "orders-pipeline.yaml")
+    d = Deployment(aws, stackwire, root, "update-test", source, fails)
+    d.prepare()
+    if not d.create():
+        return "create failed"
+    facts = d.verify()
+    sid = next(k for k, s in d.model.streams.items() if "existing" not in s)
+    fid, wire = next((w["to"], w) for w in d.model.wires if w["from"] == sid and w["to"] in d.model.functions)
+    kinesis, lam = aws.client("kinesis"), aws.client("lambda")
+    arn = facts["arns"][sid]
+    before_map = facts["mappings"][(fid, sid)]
+    for i in range(20):
+        kinesis.put_record(StreamARN=arn, Data=f"record {i}".encode(), PartitionKey=f"k{i}")
+    shards = d.model.streams[sid].get("shardCount", 1)
+    batch = wire.get("batchSize", 1)
+    text = open(source, encoding="utf-8").read()
+    doc = YAML(typ="rt", pure=True)
+    data = doc.load(text)
+    data["resources"][sid]["shardCount"] = shards * 2
+    for w in data["wires"]:
+        if w["from"] == sid and w["to"] == fid:
+            w["batchSize"] = batch + 7
+    with tempfile.TemporaryDirectory() as tmp:
+        changed = os.path.join(tmp, "orders-pipeline.yaml")
+        with open(changed, "w", encoding="utf-8") as f:
+            doc.dump(data, f)
+        template = d.template(changed)
+    aws.client("cloudformation").update_stack(
+        StackName=d.name, TemplateBody=json.dumps(template),
+        Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"])
+    if not d.wait("UPDATE_COMPLETE"):
+        return "update failed"
+    after_arn = kinesis.describe_stream_summary(StreamName=facts["physical"][sid])["StreamDescriptionSummary"]
+    fails.equal(after_arn["StreamARN"], arn, "update: stream ARN")
+    fails.equal(after_arn["OpenShardCount"], shards * 2, "update: open shards")
+    records = set()
+    for shard in kinesis.list_shards(StreamARN=arn)["Shards"]:
+        it = kinesis.get_shard_iterator(StreamName=facts["physical"][sid], ShardId=shard["ShardId"],
+                                        ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        records |= {r["Data"] for r in kinesis.get_records(ShardIterator=it)["Records"]}
+    fails.check({f"record {i}".encode() for i in range(20)} <= records,
+                f"update: records after resharding: {sorted(records)}")
+    mappings = lam.list_event_source_mappings(FunctionName=facts["physical"][fid])["EventSourceMappings"]
+    m = [m for m in mappings if m["EventSourceArn"] == arn]
+    fails.equal([x["UUID"] for x in m], [before_map["UUID"]], "update: mapping UUID")
+    fails.equal([x["BatchSize"] for x in m], [batch + 7], "update: BatchSize")
+    return f"{sid}: {shards} -> {shards * 2} shards, {fid} batch {batch} -> {batch + 7}, 20 records kept"
+
+
+def watch_parent() -> None:
+    """Standard input is the test's pipe: when it closes (the test ended or was killed), stop,
+    so the emulator never outlives the test."""
+    def watch():
+        sys.stdin.buffer.read()
+        os._exit(3)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def main() -> int:
+    stackwire, root, what = sys.argv[1], sys.argv[2], sys.argv[3]
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    if what == "selftest":
+        print(f"policy evaluator: {policy.selftest()} cases")
+        return 0
+    watch_parent()
+    for key in [k for k in os.environ if k.startswith("AWS_")]:
+        del os.environ[key]
+    os.environ["AWS_DEFAULT_REGION"] = REGION  # the SAM translator asks boto for one
+    # IAM with AWS's managed policies (AWSLambdaBasicExecutionRole, ...), as in a real account.
+    os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    start = time.monotonic()
+    server, endpoint = start_server()
+    try:
+        aws = Aws(endpoint)
+        aws.client("s3").create_bucket(Bucket=BUCKET)
+        fails = Failures()
+        summary = (deploy_all if what == "all" else update)(aws, stackwire, root, fails)
+    finally:
+        server.stop()
+    print(f"{summary}; {fails.checks} checks, {len(fails.items)} failed, "
+          f"{time.monotonic() - start:.1f} s (emulator at {endpoint})")
+    for item in fails.items:
+        print("FAILED:", item)
+    return 1 if fails.items or fails.checks == 0 else 0
+
+
+if __name__ == "__main__":
+    try:
+        code = main()
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)  # not sys.exit: the thread blocked reading standard input would hang it
