@@ -30,29 +30,6 @@ pub mod suggest;
 pub mod target;
 pub mod template;
 
-#[cfg(test)]
-mod conformance;
-#[cfg(all(test, unix))]
-mod files_tests;
-#[cfg(test)]
-mod generate_tests;
-#[cfg(test)]
-mod hostile_tests;
-#[cfg(test)]
-mod precommit_tests;
-#[cfg(test)]
-mod props_tests;
-#[cfg(test)]
-mod report_tests;
-#[cfg(test)]
-mod roundtrip_tests;
-#[cfg(test)]
-mod schema_tests;
-#[cfg(test)]
-mod tests;
-#[cfg(test)]
-mod validate_jobs_tests;
-
 pub use commands::run;
 pub use io::{Io, exit};
 pub use options::Options;

@@ -21,7 +21,8 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
 }
 
 /// [`write_atomic`] with the writing step given, so tests can make it fail part-way.
-pub(crate) fn write_atomic_with(
+#[doc(hidden)]
+pub fn write_atomic_with(
     path: &Path,
     contents: &[u8],
     write: impl FnOnce(&mut std::fs::File, &[u8]) -> io::Result<()>,

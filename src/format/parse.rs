@@ -22,7 +22,7 @@ pub use crate::limits::{MAX_DEPTH, MAX_EVENTS, MAX_REPLAYED, MAX_SCALAR_BYTES};
 
 /// Limits on the YAML itself, far above any real stack and far below what would hurt: a
 /// pre-commit hook must answer an alias bomb or a 10,000-deep nesting with an error, quickly.
-pub(crate) fn options() -> serde_saphyr::Options {
+pub fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         strict_booleans: true,
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,

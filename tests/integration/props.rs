@@ -23,7 +23,7 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{Value as Json, json};
 
-use crate::conformance;
+use crate::support as conformance;
 
 /// Stacks per run (unless `PROPTEST_CASES` says otherwise), and how many of them go through
 /// cfn-lint and the SAM translator.
@@ -388,10 +388,12 @@ fn stream_kind() -> impl Strategy<Value = StreamKind> {
 }
 
 fn runtimes() -> Vec<String> {
-    crate::runtime::current_ids().map(str::to_owned).collect()
+    stackwire::runtime::current_ids()
+        .map(str::to_owned)
+        .collect()
 }
 
-use crate::format::rules::RESERVED_ENV_VARS as RESERVED;
+use stackwire::format::rules::RESERVED_ENV_VARS as RESERVED;
 
 fn env_var() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -1335,7 +1337,7 @@ fn check_event(
 fn property(spec: &Spec) -> Result<String, TestCaseError> {
     let yaml = render(spec);
     let env = spec.environment.as_deref();
-    let first = crate::compile(yaml.as_bytes(), &crate::Options::environment(env));
+    let first = stackwire::compile(yaml.as_bytes(), &stackwire::Options::environment(env));
     let errors: Vec<String> = first
         .problems
         .iter()
@@ -1350,7 +1352,7 @@ fn property(spec: &Spec) -> Result<String, TestCaseError> {
     ensure(first.problems.iter().all(|p| !p.is_error()), || {
         format!("errors but a template: {errors:?}")
     })?;
-    let again = crate::compile(yaml.as_bytes(), &crate::Options::environment(env));
+    let again = stackwire::compile(yaml.as_bytes(), &stackwire::Options::environment(env));
     ensure(again.template.as_deref() == Some(template.as_str()), || {
         format!("two compiles of one stack differ:\n{yaml}")
     })?;

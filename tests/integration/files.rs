@@ -13,49 +13,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{Io, exit, run};
+use stackwire::{Io, exit, run};
 
-/// The `stackwire` binary, built for the profile these tests were built with.
+/// The `stackwire` binary cargo built for these tests.
 fn stackwire() -> &'static Path {
-    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BIN.get_or_init(|| {
-        let exe = std::env::current_exe().unwrap_or_else(|e| panic!("no current exe: {e}"));
-        // <target>/<profile>/deps/<test executable>
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .unwrap_or_else(|| panic!("unexpected test path {}", exe.display()));
-        let target_dir = profile_dir
-            .parent()
-            .unwrap_or_else(|| panic!("unexpected test path {}", exe.display()));
-        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
-            Some("debug") => "dev",
-            Some(name) => name,
-            None => panic!("unexpected test path {}", exe.display()),
-        };
-        let out = Command::new(option_env!("CARGO").unwrap_or("cargo"))
-            .args([
-                "build",
-                "--quiet",
-                "--bin",
-                "stackwire",
-                "--profile",
-                profile,
-            ])
-            .arg("--target-dir")
-            .arg(target_dir)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run cargo to build stackwire: {e}"));
-        assert!(
-            out.status.success(),
-            "cargo build --bin stackwire failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let bin = profile_dir.join(format!("stackwire{}", std::env::consts::EXE_SUFFIX));
-        assert!(bin.is_file(), "{} was not built", bin.display());
-        bin
-    })
+    Path::new(env!("CARGO_BIN_EXE_stackwire"))
 }
 
 fn temp_dir() -> tempfile::TempDir {
@@ -99,7 +61,7 @@ fn big_stack(tag: &str) -> String {
 }
 
 fn template_of(stack: &str) -> Vec<u8> {
-    crate::compile(stack.as_bytes(), &crate::Options::default())
+    stackwire::compile(stack.as_bytes(), &stackwire::Options::default())
         .template
         .unwrap_or_else(|| panic!("the stack does not compile"))
         .into_bytes()
@@ -220,7 +182,7 @@ fn a_full_disk_leaves_the_old_file() {
     let dir = temp_dir();
     let out = dir.path().join("template.yaml");
     write(&out, &old);
-    let result = crate::output::write_atomic_with(&out, &big, |file, bytes| {
+    let result = stackwire::output::write_atomic_with(&out, &big, |file, bytes| {
         file.write_all(&bytes[..bytes.len() / 2])?;
         Err(std::io::Error::from_raw_os_error(28)) // ENOSPC
     });
@@ -317,7 +279,7 @@ fn a_symlink_is_followed_and_kept() {
     write(&real, b"old\n");
     let link = dir.path().join("template.yaml");
     std::os::unix::fs::symlink(&real, &link).unwrap_or_else(|e| panic!("{e}"));
-    crate::output::write_atomic(&link, b"new\n").unwrap_or_else(|e| panic!("{e}"));
+    stackwire::output::write_atomic(&link, b"new\n").unwrap_or_else(|e| panic!("{e}"));
     let meta = std::fs::symlink_metadata(&link).unwrap_or_else(|e| panic!("{e}"));
     assert!(meta.file_type().is_symlink());
     assert_eq!(read(&real), b"new\n");
@@ -553,12 +515,12 @@ fn permissions_are_kept() {
     use std::os::unix::fs::PermissionsExt;
     let dir = temp_dir();
     let out = dir.path().join("template.yaml");
-    crate::output::write_atomic(&out, b"one\n").unwrap_or_else(|e| panic!("{e}"));
+    stackwire::output::write_atomic(&out, b"one\n").unwrap_or_else(|e| panic!("{e}"));
     let mode = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.permissions().mode() & 0o777);
     assert_eq!(mode(&out), 0o644);
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o600))
         .unwrap_or_else(|e| panic!("{e}"));
-    crate::output::write_atomic(&out, b"two\n").unwrap_or_else(|e| panic!("{e}"));
+    stackwire::output::write_atomic(&out, b"two\n").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(mode(&out), 0o600);
     assert_eq!(read(&out), b"two\n");
 }

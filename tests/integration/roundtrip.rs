@@ -311,7 +311,7 @@ fn at<'a>(template: &'a Json, path: &[&str]) -> &'a Json {
 }
 
 fn python_tools() -> PathBuf {
-    crate::conformance::tools()
+    crate::support::tools()
 }
 
 fn decode(paths: &[PathBuf]) -> serde_json::Map<String, Json> {
@@ -333,7 +333,7 @@ fn decode(paths: &[PathBuf]) -> serde_json::Map<String, Json> {
 }
 
 fn cfn_lint(paths: &[PathBuf]) {
-    let (ok, text) = crate::conformance::outcome(
+    let (ok, text) = crate::support::outcome(
         Command::new(python_tools().join("cfn-lint")).args(paths),
         "cfn-lint",
     );
@@ -347,8 +347,10 @@ fn compile_all(dir: &Path, stacks: &[(String, String)]) -> Vec<PathBuf> {
     stacks
         .iter()
         .map(|(name, stack)| {
-            let compiled =
-                crate::compile(stack.as_bytes(), &crate::Options::environment(Some("prod")));
+            let compiled = stackwire::compile(
+                stack.as_bytes(),
+                &stackwire::Options::environment(Some("prod")),
+            );
             let errors: Vec<String> = compiled
                 .problems
                 .iter()
@@ -481,7 +483,7 @@ fn every_user_string_reads_back_exactly() {
             "parameter {w:?} read back otherwise: {}",
             at(t, &["Parameters"])
         );
-        let env = crate::ids::env_parameter(w);
+        let env = stackwire::ids::env_parameter(w);
         assert_eq!(
             text(at(t, &["Metadata", "EnvConfigParameters", &env])).as_deref(),
             Some(*w),
@@ -536,7 +538,7 @@ fn values_left_out_of_a_key_are_rejected() {
     let base = "resources:\n  F:\n    type: Function\n    runtime: nodejs22.x\n";
     for v in NASTY.iter().filter(|v| !handler_ok(v)) {
         let stack = format!("{base}    handler: {}\n", quoted(v));
-        let compiled = crate::compile(stack.as_bytes(), &crate::Options::default());
+        let compiled = stackwire::compile(stack.as_bytes(), &stackwire::Options::default());
         assert!(compiled.template.is_none(), "handler {v:?} was accepted");
     }
     for v in NASTY.iter().filter(|v| !stack_description_ok(v)) {
@@ -544,7 +546,7 @@ fn values_left_out_of_a_key_are_rejected() {
             "description: {}\n{base}    handler: index.handler\n",
             quoted(v)
         );
-        let compiled = crate::compile(stack.as_bytes(), &crate::Options::default());
+        let compiled = stackwire::compile(stack.as_bytes(), &stackwire::Options::default());
         assert!(
             compiled.template.is_none(),
             "description {v:?} was accepted"
@@ -555,7 +557,7 @@ fn values_left_out_of_a_key_are_rejected() {
             "resources:\n  S:\n    type: Stream\n    tags:\n      {}: x\n",
             quoted(v)
         );
-        let compiled = crate::compile(stack.as_bytes(), &crate::Options::default());
+        let compiled = stackwire::compile(stack.as_bytes(), &stackwire::Options::default());
         assert!(compiled.template.is_none(), "tag key {v:?} was accepted");
     }
     for v in NASTY.iter().filter(|v| !source_ok(v)) {
@@ -563,7 +565,7 @@ fn values_left_out_of_a_key_are_rejected() {
             "{base}    handler: index.handler\n    source: {}\n",
             quoted(v)
         );
-        let compiled = crate::compile(stack.as_bytes(), &crate::Options::default());
+        let compiled = stackwire::compile(stack.as_bytes(), &stackwire::Options::default());
         assert!(compiled.template.is_none(), "source {v:?} was accepted");
     }
 }

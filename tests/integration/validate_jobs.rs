@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use crate::generate::{Shape, generate};
-use crate::tests::{fixture_paths, run_cli};
+use crate::fixtures::{fixture_paths, run_cli};
+use stackwire::generate::{Shape, generate};
 
 fn validate(jobs: Option<&str>, files: &[String], stdin: &[u8]) -> (i32, String, String) {
     let mut args = vec!["stackwire".to_owned(), "validate".to_owned()];
@@ -44,7 +44,7 @@ fn any_number_of_jobs_prints_the_same_bytes() {
     let files = mixed_files(dir.path());
     let stdin = b"resources:\n  S:\n    type: Stream\n    shardCount: 0\n";
     let one = validate(Some("1"), &files, stdin);
-    assert_eq!(one.0, crate::exit::IO, "a file could not be read");
+    assert_eq!(one.0, stackwire::exit::IO, "a file could not be read");
     assert_eq!(one.1, "");
     assert!(one.2.contains("<stdin>: 1 error"), "{}", one.2);
     assert!(one.2.contains("missing.yaml"), "{}", one.2);
@@ -68,7 +68,7 @@ fn reports_follow_the_order_of_the_arguments() {
     assert!(files.len() > 10);
     for _ in 0..2 {
         let (code, _, stderr) = validate(Some("4"), &files, b"");
-        assert_eq!(code, crate::exit::INVALID);
+        assert_eq!(code, stackwire::exit::INVALID);
         // Each file's report starts with its summary line: `× <path>: N error(s)`.
         let mut at = 0;
         for file in &files {
@@ -85,6 +85,6 @@ fn reports_follow_the_order_of_the_arguments() {
 #[test]
 fn jobs_must_be_at_least_one() {
     let (code, _, stderr) = validate(Some("0"), &[String::from("stack.yaml")], b"");
-    assert_eq!(code, crate::exit::USAGE, "{stderr}");
+    assert_eq!(code, stackwire::exit::USAGE, "{stderr}");
     assert!(stderr.contains("--jobs"), "{stderr}");
 }

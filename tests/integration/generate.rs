@@ -1,14 +1,14 @@
 //! The stack generator (`generate.rs`): its stacks are valid input at every size, the same seed
 //! gives the same bytes, and its resource count is the checker's.
 
-use crate::check::MAX_RESOURCES;
-use crate::diagnostic::Problem;
-use crate::generate::{Shape, at_limit, generate};
+use stackwire::check::MAX_RESOURCES;
+use stackwire::diagnostic::Problem;
+use stackwire::generate::{Shape, at_limit, generate};
 
 /// Compiles `text` and returns the template, failing the test on any error or on a warning
 /// other than the template being over 51,200 bytes.
 fn compiles(text: &str, what: &str) -> String {
-    let compiled = crate::compile(text.as_bytes(), &crate::Options::default());
+    let compiled = stackwire::compile(text.as_bytes(), &stackwire::Options::default());
     let unexpected: Vec<&Problem> = compiled
         .problems
         .iter()
@@ -22,11 +22,11 @@ fn compiles(text: &str, what: &str) -> String {
 
 /// What `check` counts against CloudFormation's resource limit.
 fn checked_count(text: &str) -> usize {
-    let (Some(stack), _) = crate::format::parse::parse(text) else {
+    let (Some(stack), _) = stackwire::format::parse::parse(text) else {
         panic!("does not parse:\n{text}");
     };
-    let (plan, _) = crate::check::check(&stack, &crate::Options::default());
-    crate::target::DEFAULT.resource_count(&plan)
+    let (plan, _) = stackwire::check::check(&stack, &stackwire::Options::default());
+    stackwire::target::DEFAULT.resource_count(&plan)
 }
 
 #[test]
@@ -112,7 +112,7 @@ fn a_stack_at_the_limit_compiles() {
             .text
             .replacen("\nwires:\n", "\n  OneMore:\n    type: Stream\nwires:\n", 1);
         assert_eq!(checked_count(&over), MAX_RESOURCES + 1);
-        let compiled = crate::compile(over.as_bytes(), &crate::Options::default());
+        let compiled = stackwire::compile(over.as_bytes(), &stackwire::Options::default());
         assert!(
             matches!(
                 compiled.problems.as_slice(),
@@ -128,7 +128,7 @@ fn a_stack_at_the_limit_compiles() {
 fn above_the_limit_only_the_limit_is_reported() {
     for resources in [1_000, 5_000] {
         let g = generate(Shape::resources(resources), 11);
-        let compiled = crate::compile(g.text.as_bytes(), &crate::Options::default());
+        let compiled = stackwire::compile(g.text.as_bytes(), &stackwire::Options::default());
         assert!(compiled.template.is_none());
         assert!(
             matches!(
@@ -150,7 +150,7 @@ fn above_the_limit_only_the_limit_is_reported() {
 fn a_generated_template_passes_cfn_lint_and_the_sam_translator() {
     let g = generate(Shape::resources(60), 3);
     let template = compiles(&g.text, "60 resources, seed 3");
-    let counts = crate::conformance::gate(&[("generated".to_owned(), template)]);
+    let counts = crate::support::gate(&[("generated".to_owned(), template)]);
     let line = format!("generated {}", g.expanded_resources);
     assert!(
         counts.lines().any(|l| l == line),

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::report::{LineIndex, Position, auto_color, escape_data, escape_property};
-use crate::tests::{Outcome, fixture_paths, run_cli};
+use crate::fixtures::{Outcome, fixture_paths, run_cli};
+use stackwire::report::{LineIndex, Position, auto_color, escape_data, escape_property};
 
 fn run_with(args: &[&str], stdin: &[u8], color: bool) -> Outcome {
     run_cli(args.iter().copied(), &mut { stdin }, color)
@@ -331,9 +331,9 @@ fn every_format_carries_the_same_diagnostics() {
                 .iter()
                 .position(|a| a == "--environment")
                 .and_then(|i| extra.get(i + 1));
-            let compiled = crate::compile(
+            let compiled = stackwire::compile(
                 &bytes,
-                &crate::Options::environment(environment.map(String::as_str)),
+                &stackwire::Options::environment(environment.map(String::as_str)),
             );
             let codes: Vec<String> = compiled
                 .problems
@@ -500,7 +500,7 @@ fn failures_are_part_of_the_machine_formats() {
     };
 
     let out = check("json");
-    assert_eq!(out.code, crate::exit::STALE);
+    assert_eq!(out.code, stackwire::exit::STALE);
     assert!(out.stdout.starts_with("--- "), "the diff: {}", out.stdout);
     let doc = json(&out.stderr);
     assert_eq!(doc["failures"][0]["file"], template_s.as_str());
@@ -539,7 +539,7 @@ fn failures_are_part_of_the_machine_formats() {
         "--format",
         "sarif",
     ]);
-    assert_eq!((out.code, out.stderr.as_str()), (crate::exit::IO, ""));
+    assert_eq!((out.code, out.stderr.as_str()), (stackwire::exit::IO, ""));
     let doc = json(&out.stdout);
     let invocation = &doc["runs"][0]["invocations"][0];
     assert_eq!(invocation["executionSuccessful"], false);
@@ -555,7 +555,7 @@ fn failures_are_part_of_the_machine_formats() {
     );
 
     let out = run_args(&["stackwire", "validate", &missing_s, "--format", "json"]);
-    assert_eq!((out.code, out.stderr.as_str()), (crate::exit::IO, ""));
+    assert_eq!((out.code, out.stderr.as_str()), (stackwire::exit::IO, ""));
     assert_eq!(json(&out.stdout)["failures"][0]["file"], missing_s.as_str());
 }
 
@@ -709,13 +709,13 @@ fn plain_draws_in_ascii() {
 // --- SARIF against the schema -----------------------------------------------------------------
 
 fn root() -> &'static Path {
-    crate::conformance::root()
+    crate::support::root()
 }
 
 /// Validates SARIF logs with `.ci/sarif_validate.py`: (passed, output).
 fn validate_sarif(logs: &[PathBuf]) -> (bool, String) {
-    let bin = crate::conformance::tools();
-    crate::conformance::outcome(
+    let bin = crate::support::tools();
+    crate::support::outcome(
         std::process::Command::new(bin.join("python"))
             .arg(root().join(".ci/sarif_validate.py"))
             .arg(root().join(".ci/sarif-schema-2.1.0.json"))
@@ -746,7 +746,7 @@ fn sarif_validates_against_the_schema() {
     let mut args = vec!["stackwire", "validate", "--format", "sarif", &missing];
     args.extend(files.iter().map(String::as_str));
     let all = run_args(&args);
-    assert_eq!(all.code, crate::exit::IO);
+    assert_eq!(all.code, stackwire::exit::IO);
     save("all.sarif", &all.stdout);
     let env = run_args(&[
         "stackwire",
@@ -784,7 +784,7 @@ fn sarif_validates_against_the_schema() {
         "--format",
         "sarif",
     ]);
-    assert_eq!(out.code, crate::exit::STALE);
+    assert_eq!(out.code, stackwire::exit::STALE);
     save("stale.sarif", &out.stderr);
 
     let (ok, output) = validate_sarif(&logs);
@@ -865,7 +865,7 @@ fn completions_for_every_shell() {
     }
     assert_eq!(
         run_args(&["stackwire", "completions", "tcsh"]).code,
-        crate::exit::USAGE
+        stackwire::exit::USAGE
     );
 }
 
@@ -873,7 +873,7 @@ fn completions_for_every_shell() {
 #[test]
 fn every_subcommand_help_has_an_example() {
     use clap::CommandFactory;
-    let command = crate::cli::Cli::command();
+    let command = stackwire::cli::Cli::command();
     let names: Vec<String> = command
         .get_subcommands()
         .map(|s| s.get_name().to_owned())

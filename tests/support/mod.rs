@@ -1,5 +1,6 @@
-//! The conformance gate: every `fixtures/ok` template, checked by the real tools.
+//! What the test targets share: the pinned Python tools and the conformance gate they run.
 //!
+//! The gate, for every template it is given:
 //! 1. `cfn-lint` (PyPI) on the SAM template: no error, no warning.
 //! 2. AWS's SAM translator (`aws-sam-translator`, PyPI) turns it into plain CloudFormation,
 //!    as CloudFormation does at deploy time: it must accept it, and produce as many resources as
@@ -12,15 +13,13 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::tests::{compile_fixture, fixture_paths};
-
-pub(crate) fn root() -> &'static Path {
+pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The virtualenv's `bin` folder, with the pinned tools installed (once; reused while the
 /// requirements are unchanged).
-pub(crate) fn tools() -> PathBuf {
+pub fn tools() -> PathBuf {
     // Tests run in parallel: one installs, the others wait for it.
     static TOOLS: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     TOOLS.get_or_init(install).clone()
@@ -80,7 +79,7 @@ fn install() -> PathBuf {
     bin
 }
 
-pub(crate) fn run(program: &Path, args: &[&Path]) -> (bool, String) {
+pub fn run(program: &Path, args: &[&Path]) -> (bool, String) {
     outcome(
         Command::new(program).args(args),
         &program.display().to_string(),
@@ -89,7 +88,7 @@ pub(crate) fn run(program: &Path, args: &[&Path]) -> (bool, String) {
 
 /// Runs `command` (`what` names it when it cannot start): whether it succeeded, and what it
 /// printed on standard output and then standard error.
-pub(crate) fn outcome(command: &mut Command, what: &str) -> (bool, String) {
+pub fn outcome(command: &mut Command, what: &str) -> (bool, String) {
     let out = command
         .output()
         .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
@@ -101,73 +100,11 @@ pub(crate) fn outcome(command: &mut Command, what: &str) -> (bool, String) {
     (out.status.success(), text)
 }
 
-/// What stackwire counts against CloudFormation's resource limit for a fixture.
-fn expanded_resource_count(path: &Path) -> usize {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let (Some(stack), _) = crate::format::parse::parse(&text) else {
-        panic!("{} does not parse", path.display());
-    };
-    let (plan, _) = crate::check::check(&stack, &crate::Options::environment(Some("prod")));
-    crate::target::DEFAULT.resource_count(&plan)
-}
-
-/// The gate can fail: a template with an out-of-range `BatchSize` in an event that reads
-/// `!GetAtt` (which cfn-lint 1.58 does not check on the SAM template) is caught once translated.
-#[test]
-fn the_gate_catches_a_bad_template() {
-    let bin = tools();
-    let work =
-        tempfile::tempdir().unwrap_or_else(|e| panic!("cannot make a temporary folder: {e}"));
-    let bad = work.path().join("bad.yaml");
-    let template = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n  S:\n    Type: AWS::Kinesis::Stream\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n    Properties:\n      ShardCount: 1\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/F\n      Handler: index.handler\n      Runtime: nodejs22.x\n      Events:\n        S:\n          Type: Kinesis\n          Properties:\n            Stream: !GetAtt S.Arn\n            StartingPosition: TRIM_HORIZON\n            BatchSize: 100000\n";
-    std::fs::write(&bad, template)
-        .unwrap_or_else(|e| panic!("cannot write {}: {e}", bad.display()));
-    let script = root().join(".ci/sam_translate.py");
-    let (ok, output) = run(&bin.join("python"), &[&script, work.path(), &bad]);
-    assert!(ok, "{output}");
-    let (ok, output) = run(&bin.join("cfn-lint"), &[&work.path().join("bad.json")]);
-    assert!(
-        !ok && output.contains("100000"),
-        "cfn-lint missed BatchSize 100000:\n{output}"
-    );
-}
-
-#[test]
-fn cfn_lint_and_sam_translator_accept_every_ok_template() {
-    let mut templates = Vec::new();
-    let mut expected = Vec::new();
-    for path in fixture_paths("ok") {
-        let out = compile_fixture(&path);
-        assert_eq!(
-            out.code,
-            0,
-            "{} did not compile:\n{}",
-            path.display(),
-            out.stderr
-        );
-        let name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        expected.push((name.clone(), expanded_resource_count(&path)));
-        templates.push((name, out.stdout));
-    }
-    assert!(!templates.is_empty(), "no fixtures/ok templates");
-    let counts = gate(&templates);
-    for (name, count) in expected {
-        let line = format!("{name} {count}");
-        assert!(
-            counts.lines().any(|l| l == line),
-            "{name}: stackwire counted {count} resources after SAM's expansion, the translator made otherwise:\n{counts}"
-        );
-    }
-}
-
 /// The gate on `templates` (name, SAM template text): cfn-lint on them all (one run), AWS's SAM
 /// translator on them all (one run), and cfn-lint on what it translated (one run), each with no
 /// error and no warning. Returns the translator's report, a line `<name> <resources>` for each
 /// template. On a failure the files are kept, and the message says where.
-pub(crate) fn gate(templates: &[(String, String)]) -> String {
+pub fn gate(templates: &[(String, String)]) -> String {
     let bin = tools();
     let work =
         tempfile::tempdir().unwrap_or_else(|e| panic!("cannot make a temporary folder: {e}"));

@@ -8,9 +8,9 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::conformance::{root, tools};
-use crate::format::keys::{self, Key, Kind};
-use crate::tests::fixture_paths;
+use crate::fixtures::fixture_paths;
+use crate::support::{root, tools};
+use stackwire::format::keys::{self, Key, Kind};
 
 const SCHEMA_FILE: &str = "src/stack.schema.json";
 
@@ -99,7 +99,7 @@ const NOT_YAML: &[&str] = &[
 /// A stack file read as stackwire reads it (YAML 1.2, strict booleans), as JSON.
 fn yaml_to_json(bytes: &[u8]) -> Option<Value> {
     let text = std::str::from_utf8(bytes).ok()?;
-    serde_saphyr::from_str_with_options::<Value>(text, crate::format::parse::options()).ok()
+    serde_saphyr::from_str_with_options::<Value>(text, stackwire::format::parse::options()).ok()
 }
 
 fn file_name(path: &Path) -> String {
@@ -140,9 +140,9 @@ fn validate(documents: &[(String, Value)]) -> BTreeMap<String, Vec<String>> {
 fn the_committed_schema_is_the_generated_one() {
     let path = root().join(SCHEMA_FILE);
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    let generated = crate::schema::generate();
+    let generated = stackwire::schema::generate();
     if committed != generated {
-        let diff = crate::output::unified_diff(&committed, &generated, SCHEMA_FILE);
+        let diff = stackwire::output::unified_diff(&committed, &generated, SCHEMA_FILE);
         panic!(
             "{SCHEMA_FILE} differs from what `stackwire schema` prints (the key tables in src/keys.rs changed). Regenerate it and commit the result:\n\n    cargo run -- schema > {SCHEMA_FILE}\n\n{diff}"
         );
@@ -152,16 +152,16 @@ fn the_committed_schema_is_the_generated_one() {
 #[test]
 fn the_schema_command_prints_it() {
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let mut io = crate::Io {
+    let mut io = stackwire::Io {
         stdin: &mut &b""[..],
         stdout: &mut stdout,
         stderr: &mut stderr,
         color: false,
     };
-    let code = crate::run(["stackwire", "schema"], &mut io);
+    let code = stackwire::run(["stackwire", "schema"], &mut io);
     assert_eq!(code, 0, "{}", String::from_utf8_lossy(&stderr));
     let printed = String::from_utf8_lossy(&stdout);
-    assert_eq!(printed, crate::schema::generate());
+    assert_eq!(printed, stackwire::schema::generate());
     let schema: Value = serde_json::from_str(&printed).unwrap_or_else(|e| panic!("not JSON: {e}"));
     assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
     assert_eq!(
@@ -383,8 +383,18 @@ fn cases<M>(table: &[Key<M>], label: &str, at: &str, out: &mut Vec<(String, Valu
 fn the_schema_and_the_parser_agree_on_every_key() {
     let mut generated = vec![("base".to_owned(), base(), true)];
     cases(keys::STACK, "top level", "", &mut generated);
-    cases(crate::format::resources::stream::KEYS, "Stream", "/resources/S", &mut generated);
-    cases(crate::format::resources::function::KEYS, "Function", "/resources/F", &mut generated);
+    cases(
+        stackwire::format::resources::stream::KEYS,
+        "Stream",
+        "/resources/S",
+        &mut generated,
+    );
+    cases(
+        stackwire::format::resources::function::KEYS,
+        "Function",
+        "/resources/F",
+        &mut generated,
+    );
     cases(keys::WIRE_END, "wire", "/wires/0", &mut generated);
     cases(keys::EVENT, "event wire", "/wires/0", &mut generated);
     cases(
@@ -399,7 +409,7 @@ fn the_schema_and_the_parser_agree_on_every_key() {
     for (name, doc, ok) in &generated {
         // JSON is YAML 1.2: the parser reads the same document the schema sees.
         let text = doc.to_string();
-        let (_, problems) = crate::format::parse::parse(&text);
+        let (_, problems) = stackwire::format::parse::parse(&text);
         let errors: Vec<String> = problems
             .iter()
             .filter(|p| p.is_error())

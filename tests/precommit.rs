@@ -9,10 +9,16 @@
 //! kept under `target/precommit`, so an unchanged tree is not built again and a changed one
 //! rebuilds only stackwire.
 
+#[path = "integration/fixtures.rs"]
+#[allow(dead_code)]
+mod fixtures;
+#[allow(dead_code)]
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::conformance::{root, tools};
+use crate::support::{root, tools};
 
 fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
@@ -89,7 +95,7 @@ fn hook_repo(dir: &Path) -> String {
 
 /// `pre-commit run --all-files` in `repo`: whether it passed, and what it printed.
 fn pre_commit_run(repo: &Path, cache: &Path) -> (bool, String) {
-    crate::conformance::outcome(
+    crate::support::outcome(
         Command::new(tools().join("python"))
             .args(["-m", "pre_commit", "run", "--all-files", "--color", "never"])
             .current_dir(repo)

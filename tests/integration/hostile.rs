@@ -6,9 +6,9 @@ use std::io::Read as _;
 
 use miette::Diagnostic;
 
-use crate::exit;
-use crate::limits::MAX_STACK_BYTES;
-use crate::tests::{Outcome, run_cli};
+use crate::fixtures::{Outcome, run_cli};
+use stackwire::exit;
+use stackwire::limits::MAX_STACK_BYTES;
 
 fn run_with_stdin(args: &[&str], stdin: &mut dyn std::io::Read) -> Outcome {
     run_cli(args.iter().copied(), stdin, false)
@@ -27,7 +27,7 @@ fn compile_on_small_stack(text: String) -> Outcome {
 
 /// The codes and 1-based lines of the problems `compile` finds in `text`.
 fn problems(text: &str) -> Vec<(String, usize)> {
-    crate::compile(text.as_bytes(), &crate::Options::default())
+    stackwire::compile(text.as_bytes(), &stackwire::Options::default())
         .problems
         .iter()
         .map(|p| {

@@ -8,9 +8,9 @@
 
 use std::path::Path;
 
-use crate::{Io, run};
+use stackwire::{Io, run};
 
-pub(crate) struct Outcome {
+pub struct Outcome {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -21,7 +21,7 @@ fn run_args(args: &[&str], stdin: &[u8]) -> Outcome {
 }
 
 /// Runs the command line in-process, as `main` would, and captures what it writes.
-pub(crate) fn run_cli<I, T>(args: I, stdin: &mut dyn std::io::Read, color: bool) -> Outcome
+pub fn run_cli<I, T>(args: I, stdin: &mut dyn std::io::Read, color: bool) -> Outcome
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -42,7 +42,7 @@ where
 }
 
 /// Compiles a fixture as `stackwire compile fixtures/<kind>/<name>.yaml [args]`.
-pub(crate) fn compile_fixture(path: &Path) -> Outcome {
+pub fn compile_fixture(path: &Path) -> Outcome {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let relative = path.strip_prefix(root).unwrap_or(path);
     let relative = relative.to_string_lossy().replace('\\', "/");
@@ -112,7 +112,7 @@ fn err() {
 }
 
 /// The fixtures of one kind (`ok`, `warn`, `err`), sorted.
-pub(crate) fn fixture_paths(kind: &str) -> Vec<std::path::PathBuf> {
+pub fn fixture_paths(kind: &str) -> Vec<std::path::PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join(kind);
@@ -141,7 +141,7 @@ fn fixture_texts(kind: &str) -> Vec<(String, String)> {
 /// Every diagnostic code in `diagnostic.rs` is shown by at least one err or warn fixture.
 #[test]
 fn every_code_has_a_fixture() {
-    let source = include_str!("diagnostic.rs");
+    let source = include_str!("../../src/diagnostic.rs");
     let codes: Vec<&str> = source
         .split("code(stackwire::")
         .skip(1)
@@ -164,13 +164,13 @@ fn every_code_has_a_fixture() {
 /// Together, the ok fixtures use every key of the format and every form of `existing`.
 #[test]
 fn ok_fixtures_cover_the_format() {
-    use crate::format::keys::{self, names};
+    use stackwire::format::keys::{self, names};
     let texts: String = fixture_texts("ok").into_iter().map(|(_, t)| t).collect();
     assert!(fixture_texts("ok").len() >= 20);
     let keys = [
         names(keys::STACK),
-        names(crate::format::resources::stream::KEYS),
-        names(crate::format::resources::function::KEYS),
+        names(stackwire::format::resources::stream::KEYS),
+        names(stackwire::format::resources::function::KEYS),
         names(keys::WIRE_END),
         names(keys::EVENT),
         names(keys::DISCOVERY),
@@ -193,8 +193,14 @@ fn ok_fixtures_cover_the_format() {
 #[test]
 fn compiling_twice_gives_the_same_bytes() {
     for (path, text) in fixture_texts("ok") {
-        let a = crate::compile(text.as_bytes(), &crate::Options::environment(Some("prod")));
-        let b = crate::compile(text.as_bytes(), &crate::Options::environment(Some("prod")));
+        let a = stackwire::compile(
+            text.as_bytes(),
+            &stackwire::Options::environment(Some("prod")),
+        );
+        let b = stackwire::compile(
+            text.as_bytes(),
+            &stackwire::Options::environment(Some("prod")),
+        );
         assert!(a.template.is_some(), "{path}");
         assert_eq!(a.template, b.template, "{path}");
     }
@@ -241,7 +247,7 @@ fn check_reports_a_stale_template_and_writes_nothing() {
         &["stackwire", "compile", QUICKSTART, "-o", &out_s, "--check"],
         b"",
     );
-    assert_eq!(r.code, crate::exit::STALE);
+    assert_eq!(r.code, stackwire::exit::STALE);
     assert!(
         r.stdout.contains("+AWSTemplateFormatVersion"),
         "{}",
@@ -269,7 +275,7 @@ fn check_reports_a_stale_template_and_writes_nothing() {
         &["stackwire", "compile", QUICKSTART, "-o", &out_s, "--check"],
         b"",
     );
-    assert_eq!(r.code, crate::exit::STALE);
+    assert_eq!(r.code, stackwire::exit::STALE);
     assert!(
         r.stdout
             .contains("-      ShardCount: 3\n+      ShardCount: 2\n"),
@@ -302,7 +308,7 @@ fn a_failed_compile_leaves_the_output_untouched() {
         ],
         b"",
     );
-    assert_eq!(r.code, crate::exit::INVALID);
+    assert_eq!(r.code, stackwire::exit::INVALID);
     assert!(r.stderr.contains("stackwire::out_of_range"), "{}", r.stderr);
     assert_eq!(
         std::fs::read_to_string(&out).unwrap_or_default(),
@@ -315,7 +321,7 @@ fn exit_codes_for_usage_and_io_errors() {
     let dir = temp_dir();
     let missing = dir.path().join("missing.yaml");
     let r = run_args(&["stackwire", "compile", &missing.to_string_lossy()], b"");
-    assert_eq!(r.code, crate::exit::IO);
+    assert_eq!(r.code, stackwire::exit::IO);
     assert!(r.stderr.contains("cannot read"), "{}", r.stderr);
 
     let into_missing_dir = dir.path().join("no/such/dir/template.yaml");
@@ -329,16 +335,16 @@ fn exit_codes_for_usage_and_io_errors() {
         ],
         b"",
     );
-    assert_eq!(r.code, crate::exit::IO);
+    assert_eq!(r.code, stackwire::exit::IO);
     assert!(r.stderr.contains("cannot write"), "{}", r.stderr);
 
     assert_eq!(
         run_args(&["stackwire", "compile", QUICKSTART, "--check"], b"").code,
-        crate::exit::USAGE
+        stackwire::exit::USAGE
     );
     assert_eq!(
         run_args(&["stackwire", "compile", "--bogus"], b"").code,
-        crate::exit::USAGE
+        stackwire::exit::USAGE
     );
     assert_eq!(
         run_args(
@@ -346,9 +352,9 @@ fn exit_codes_for_usage_and_io_errors() {
             b""
         )
         .code,
-        crate::exit::USAGE
+        stackwire::exit::USAGE
     );
-    assert_eq!(run_args(&["stackwire"], b"").code, crate::exit::USAGE);
+    assert_eq!(run_args(&["stackwire"], b"").code, stackwire::exit::USAGE);
     let help = run_args(&["stackwire", "compile", "--help"], b"");
     assert_eq!(help.code, 0);
     assert!(help.stdout.contains("--check"));
@@ -357,7 +363,7 @@ fn exit_codes_for_usage_and_io_errors() {
 #[test]
 fn all_problems_in_a_file_are_reported_in_one_run() {
     let text = "resources:\n  S:\n    type: Stream\n    shardCount: 0\n    retain: on\n  F:\n    type: Function\n    runtime: nodejs22.x\n    handlr: x\nwires:\n  - {from: S, to: G}\n";
-    let c = crate::compile(text.as_bytes(), &crate::Options::default());
+    let c = stackwire::compile(text.as_bytes(), &stackwire::Options::default());
     assert!(c.template.is_none());
     let codes: Vec<String> = c
         .problems
@@ -399,7 +405,7 @@ fn validate_reports_every_problem_in_every_file() {
         &["stackwire", "validate", &bad_s, QUICKSTART, &worse_s],
         b"",
     );
-    assert_eq!(r.code, crate::exit::INVALID);
+    assert_eq!(r.code, stackwire::exit::INVALID);
     assert!(r.stderr.contains("bad.yaml: 1 error"), "{}", r.stderr);
     assert!(r.stderr.contains("worse.yaml: 2 errors"), "{}", r.stderr);
     assert_eq!(r.stdout, "");
@@ -409,7 +415,7 @@ fn validate_reports_every_problem_in_every_file() {
         &["stackwire", "validate", &missing.to_string_lossy(), &bad_s],
         b"",
     );
-    assert_eq!(r.code, crate::exit::IO);
+    assert_eq!(r.code, stackwire::exit::IO);
     assert!(r.stderr.contains("cannot read"), "{}", r.stderr);
     assert!(
         r.stderr.contains("bad.yaml: 1 error"),

@@ -1,0 +1,17 @@
+//! stackwire's binary-level and cross-module tests, one integration binary over the library
+//! and `CARGO_BIN_EXE_stackwire`. The slow gates are targets of their own: `conformance`
+//! (cfn-lint and the SAM translator on every fixture), `precommit` (the real pre-commit) and
+//! `emulator` (every fixture deployed in moto).
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod files;
+mod fixtures;
+mod generate;
+mod hostile;
+mod props;
+mod report;
+mod roundtrip;
+mod schema;
+mod validate_jobs;
