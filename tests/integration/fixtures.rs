@@ -69,7 +69,7 @@ fn settings() -> insta::Settings {
 #[test]
 fn ok() {
     settings().bind(|| {
-        insta::glob!("../fixtures/ok", "*.yaml", |path| {
+        insta::glob!("../../fixtures/ok", "*.yaml", |path| {
             let out = compile_fixture(path);
             assert_eq!(out.stderr, "", "{} printed diagnostics", path.display());
             assert_eq!(out.code, 0, "{} did not compile", path.display());
@@ -81,7 +81,7 @@ fn ok() {
 #[test]
 fn warn() {
     settings().bind(|| {
-        insta::glob!("../fixtures/warn", "*.yaml", |path| {
+        insta::glob!("../../fixtures/warn", "*.yaml", |path| {
             let out = compile_fixture(path);
             assert_eq!(out.code, 0, "{} did not compile", path.display());
             assert!(
@@ -102,7 +102,7 @@ fn warn() {
 #[test]
 fn err() {
     settings().bind(|| {
-        insta::glob!("../fixtures/err", "*.yaml", |path| {
+        insta::glob!("../../fixtures/err", "*.yaml", |path| {
             let out = compile_fixture(path);
             assert_eq!(out.code, 1, "{} did not fail as invalid", path.display());
             assert_eq!(out.stdout, "", "{} wrote a template", path.display());
