@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use miette::SourceSpan;
 
 use crate::arn;
-use crate::diagnostic::{Problem, thousands};
+use crate::diagnostics::{Problem, thousands};
 use crate::ids;
 use crate::keys;
 use crate::model::{
@@ -21,6 +21,10 @@ use crate::runtime::{self, Status};
 use crate::suggest;
 
 pub use crate::limits::{MAX_CONSUMER_NAME, MAX_PARAMETERS, MAX_RESOURCES, STACK_NAME_ROOM};
+use crate::limits::{
+    MAX_FILTER_PATTERN_BYTES, MAX_FUNCTION_NAME, MAX_LOGICAL_ID, MAX_STREAM_NAME, MAX_TAG_KEY,
+    MAX_TAG_VALUE, MIN_ENV_VAR_NAME,
+};
 
 /// Variables Lambda sets itself; a function may not define them.
 pub(crate) const RESERVED_ENV_VARS: &[&str] = &[
@@ -121,7 +125,7 @@ impl Checker<'_> {
             if !ids::is_logical_id(&id.value) {
                 let reason = if id.value.is_empty() {
                     "it is empty".to_owned()
-                } else if id.value.len() > 255 {
+                } else if id.value.len() > MAX_LOGICAL_ID {
                     format!("it is {} bytes long", id.value.len())
                 } else {
                     let bad = id.value.chars().find(|c| !c.is_ascii_alphanumeric());
@@ -233,7 +237,7 @@ impl Checker<'_> {
             self.existing(s, existing);
         }
         if let Some(name) = &s.name {
-            self.physical_name(name, "stream name", 128, b"_.-");
+            self.physical_name(name, "stream name", MAX_STREAM_NAME, b"_.-");
         }
         if let (Some(mode), Some(count)) = (&s.mode, &s.shard_count)
             && mode.value == StreamMode::OnDemand
@@ -255,8 +259,8 @@ impl Checker<'_> {
             });
         }
         for (key, value) in &s.tags {
-            let reason = if key.value.is_empty() || key.value.chars().count() > 128 {
-                Some("a tag key is 1 to 128 characters".to_owned())
+            let reason = if key.value.is_empty() || key.value.chars().count() > MAX_TAG_KEY {
+                Some(format!("a tag key is 1 to {MAX_TAG_KEY} characters"))
             } else if key.value.to_ascii_lowercase().starts_with("aws:") {
                 Some("the `aws:` prefix is reserved for AWS".to_owned())
             } else if key.value.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
@@ -271,9 +275,9 @@ impl Checker<'_> {
                     span: key.span,
                 });
             }
-            if value.value.chars().count() > 256 {
+            if value.value.chars().count() > MAX_TAG_VALUE {
                 self.problems.push(Problem::InvalidTag {
-                    reason: "a tag value is at most 256 characters".to_owned(),
+                    reason: format!("a tag value is at most {MAX_TAG_VALUE} characters"),
                     span: value.span,
                 });
             }
@@ -348,8 +352,9 @@ impl Checker<'_> {
                     self.problems.push(Problem::InvalidName {
                         what: "parameter name",
                         value: name.value.clone(),
-                        reason: "a template parameter name is 1 to 255 letters and digits"
-                            .to_owned(),
+                        reason: format!(
+                            "a template parameter name is 1 to {MAX_LOGICAL_ID} letters and digits"
+                        ),
                         span: name.span,
                         help: Some(
                             "for example `existing: {parameter: OrdersStreamArn}`".to_owned(),
@@ -409,7 +414,7 @@ impl Checker<'_> {
             }
         }
         if let Some(name) = &f.name {
-            self.physical_name(name, "function name", 64, b"_-");
+            self.physical_name(name, "function name", MAX_FUNCTION_NAME, b"_-");
         }
         for (name, _) in &f.environment {
             self.env_var_name(name);
@@ -464,7 +469,7 @@ impl Checker<'_> {
             return false;
         }
         // Lambda's pattern, `[a-zA-Z]([a-zA-Z0-9_])+`: a letter, then at least one more.
-        let well_formed = n.len() >= 2
+        let well_formed = n.len() >= MIN_ENV_VAR_NAME
             && n.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
             && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !well_formed {
@@ -675,8 +680,8 @@ impl Checker<'_> {
             Value::Map(_) => {
                 self.pattern(node);
                 match crate::lower::filter_json(node) {
-                    Ok(json) if json.len() > 4096 => Some(format!(
-                        "the pattern is {} bytes as JSON; Lambda allows 4096",
+                    Ok(json) if json.len() > MAX_FILTER_PATTERN_BYTES => Some(format!(
+                        "the pattern is {} bytes as JSON; Lambda allows {MAX_FILTER_PATTERN_BYTES}",
                         json.len()
                     )),
                     Ok(_) => None,
@@ -830,7 +835,7 @@ impl Checker<'_> {
             }
         }
         for (gen_id, owner, origin) in generated {
-            if gen_id.len() > 255 {
+            if gen_id.len() > MAX_LOGICAL_ID {
                 self.problems.push(Problem::GeneratedIdTooLong {
                     id: owner.value.clone(),
                     len: gen_id.len(),

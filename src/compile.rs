@@ -6,8 +6,7 @@ use std::path::Path;
 use miette::SourceSpan;
 
 use crate::cli::{CompileArgs, ReportArgs, ValidateArgs};
-use crate::diagnostic::{Problem, thousands};
-use crate::report::{self, Reporter, Sink};
+use crate::diagnostics::{self, Problem, Reporter, Sink, thousands};
 use crate::{Io, check, emit, exit, lower, output, parse};
 
 pub use crate::limits::{MAX_DIRECT_TEMPLATE_BYTES, MAX_STACK_BYTES, MAX_TEMPLATE_BYTES};
@@ -178,7 +177,7 @@ fn first_offset(problem: &Problem) -> usize {
 /// [`MAX_STACK_BYTES`].
 fn read_input(path: &Path, io: &mut Io<'_>) -> Result<(String, Vec<u8>), (String, String)> {
     if path.as_os_str() == "-" {
-        let name = report::STDIN.to_owned();
+        let name = diagnostics::STDIN.to_owned();
         return match read_capped(&mut io.stdin, "standard input") {
             Ok(bytes) => Ok((name, bytes)),
             Err(message) => Err((name, message)),

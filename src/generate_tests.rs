@@ -2,7 +2,7 @@
 //! gives the same bytes, and its resource count is the checker's.
 
 use crate::check::MAX_RESOURCES;
-use crate::diagnostic::Problem;
+use crate::diagnostics::Problem;
 use crate::generate::{Shape, at_limit, generate};
 
 /// Compiles `text` and returns the template, failing the test on any error or on a warning

@@ -1,6 +1,8 @@
 //! The Logical IDs and names stackwire and SAM derive from the stack's own IDs. `check` uses them
 //! to find collisions before `lower` writes them, so both go through these functions.
 
+use crate::limits::MAX_LOGICAL_ID;
+
 /// The IAM role SAM creates for a function.
 pub fn role(function: &str) -> String {
     format!("{function}Role")
@@ -28,7 +30,7 @@ pub fn create_condition(stream: &str) -> String {
     format!("{stream}CreateNewResource")
 }
 
-/// Whether a Logical ID is well-formed: 1 to 255 ASCII letters and digits.
+/// Whether a Logical ID is well-formed: 1 to [`MAX_LOGICAL_ID`] ASCII letters and digits.
 pub fn is_logical_id(id: &str) -> bool {
-    (1..=255).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric())
+    (1..=MAX_LOGICAL_ID).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }

@@ -9,7 +9,7 @@ pub mod arn;
 pub mod check;
 pub mod cli;
 pub mod compile;
-pub mod diagnostic;
+pub mod diagnostics;
 pub mod emit;
 pub mod generate;
 pub mod ids;
@@ -20,7 +20,6 @@ pub mod model;
 pub mod node;
 pub mod output;
 pub mod parse;
-pub mod report;
 pub mod runtime;
 pub mod schema;
 pub mod suggest;
@@ -74,7 +73,7 @@ pub struct Io<'a> {
     pub stdout: &'a mut dyn Write,
     pub stderr: &'a mut dyn Write,
     /// Colour in human-readable diagnostics under `--color auto` (standard error is a terminal
-    /// and `NO_COLOR` is not set; see `report::auto_color`).
+    /// and `NO_COLOR` is not set; see `diagnostics::auto_color`).
     pub color: bool,
 }
 

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::report::{LineIndex, Position, auto_color, escape_data, escape_property};
+use crate::diagnostics::{LineIndex, Position, auto_color, escape_data, escape_property};
 use crate::tests::{Outcome, fixture_paths, run_cli};
 
 fn run_with(args: &[&str], stdin: &[u8], color: bool) -> Outcome {
