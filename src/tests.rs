@@ -166,6 +166,11 @@ fn every_code_has_a_fixture() {
         unlisted.is_empty(),
         "codes missing from Problem::CODES: {unlisted:?}"
     );
+    assert_eq!(
+        shown.len(),
+        codes.len(),
+        "codes read from the reports: {shown:?}"
+    );
 }
 
 /// `Problem::CODES` names each code once, each of the form `stackwire::<snake_case>`.
