@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
+use crate::diagnostics::{ColorChoice, Format};
 use crate::options::Options;
-use crate::report::{ColorChoice, Format};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -138,12 +138,15 @@ pub struct CompileArgs {
 
 fn environment_name(s: &str) -> Result<String, String> {
     let ok = !s.is_empty()
-        && s.len() <= 128
+        && s.len() <= crate::limits::MAX_ENVIRONMENT_NAME
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
     if ok {
         Ok(s.to_owned())
     } else {
-        Err("an environment name is 1 to 128 of A-Za-z0-9_.-".to_owned())
+        Err(format!(
+            "an environment name is 1 to {} of A-Za-z0-9_.-",
+            crate::limits::MAX_ENVIRONMENT_NAME
+        ))
     }
 }

@@ -2,6 +2,8 @@
 //! (a target's own, such as SAM's roles, are in its folder). `check` uses them to find
 //! collisions before a target writes them, so both go through these functions.
 
+use crate::limits::MAX_LOGICAL_ID;
+
 /// The `AWS::Kinesis::StreamConsumer` of a fan-out wire.
 pub fn consumer(stream: &str, function: &str) -> String {
     format!("{stream}{function}Consumer")
@@ -18,7 +20,7 @@ pub fn create_condition(stream: &str) -> String {
     format!("{stream}CreateNewResource")
 }
 
-/// Whether a Logical ID is well-formed: 1 to 255 ASCII letters and digits.
+/// Whether a Logical ID is well-formed: 1 to [`MAX_LOGICAL_ID`] ASCII letters and digits.
 pub fn is_logical_id(id: &str) -> bool {
-    (1..=255).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric())
+    (1..=MAX_LOGICAL_ID).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }

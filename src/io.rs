@@ -5,7 +5,7 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use crate::diagnostic::thousands;
+use crate::diagnostics::thousands;
 use crate::limits::MAX_STACK_BYTES;
 
 /// Exit codes, as SPEC section 3 defines them.

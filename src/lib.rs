@@ -11,7 +11,7 @@ pub mod arn;
 pub mod check;
 pub mod cli;
 pub mod commands;
-pub mod diagnostic;
+pub mod diagnostics;
 pub mod emit;
 pub mod format;
 #[doc(hidden)]
@@ -23,7 +23,6 @@ pub mod options;
 pub mod output;
 pub mod pipeline;
 pub mod plan;
-pub mod report;
 pub mod runtime;
 pub mod schema;
 pub mod suggest;

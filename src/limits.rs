@@ -14,6 +14,22 @@ pub const MAX_DIRECT_TEMPLATE_BYTES: usize = 51_200;
 pub const STACK_NAME_ROOM: usize = 32;
 /// Kinesis: the longest name of a stream consumer.
 pub const MAX_CONSUMER_NAME: usize = 128;
+/// CloudFormation: the longest Logical ID, and the longest template parameter name.
+pub const MAX_LOGICAL_ID: usize = 255;
+/// Kinesis: the longest stream name.
+pub const MAX_STREAM_NAME: usize = 128;
+/// Lambda: the longest function name.
+pub const MAX_FUNCTION_NAME: usize = 64;
+/// Kinesis: the longest tag key, in characters.
+pub const MAX_TAG_KEY: usize = 128;
+/// Kinesis: the longest tag value, in characters.
+pub const MAX_TAG_VALUE: usize = 256;
+/// Lambda: the largest event filter pattern, in bytes as JSON.
+pub const MAX_FILTER_PATTERN_BYTES: usize = 4096;
+/// Lambda: the shortest environment variable name (`[a-zA-Z]([a-zA-Z0-9_])+`).
+pub const MIN_ENV_VAR_NAME: usize = 2;
+/// The longest `--environment` name (the first segment of the Parameter Store paths it names).
+pub const MAX_ENVIRONMENT_NAME: usize = 128;
 
 /// The largest stack description stackwire reads: far above any real stack (a template is at
 /// most 1,000,000 bytes), small enough that reading and parsing it stays well under a second.

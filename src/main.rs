@@ -2,7 +2,7 @@ use std::io::IsTerminal;
 
 fn main() {
     // What `--color auto` means; `--color always|never` overrides it.
-    let color = stackwire::report::auto_color(
+    let color = stackwire::diagnostics::auto_color(
         std::io::stderr().is_terminal(),
         std::env::var_os("NO_COLOR").as_deref(),
     );

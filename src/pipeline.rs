@@ -4,7 +4,7 @@
 use miette::SourceSpan;
 
 use crate::check;
-use crate::diagnostic::{Problem, thousands};
+use crate::diagnostics::{Problem, thousands};
 use crate::emit;
 use crate::format::parse;
 use crate::limits::{MAX_DIRECT_TEMPLATE_BYTES, MAX_TEMPLATE_BYTES};

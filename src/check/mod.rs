@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use miette::SourceSpan;
 
 use crate::arn;
-use crate::diagnostic::{Problem, thousands};
+use crate::diagnostics::{Problem, thousands};
 use crate::format::keys;
 use crate::format::model::{
     Access, Body, EventOptions, Existing, Function, Sp, Stack, StartingPosition, Wire, WireKind,
@@ -17,6 +17,7 @@ use crate::format::model::{
 use crate::format::node::{Node, Value};
 use crate::format::rules::Rules;
 use crate::ids;
+use crate::limits::{MAX_FILTER_PATTERN_BYTES, MAX_LOGICAL_ID};
 use crate::options::Options;
 use crate::plan::{DiscoveryWire, EventWire, Plan};
 use crate::suggest;
@@ -79,7 +80,7 @@ impl Checker<'_> {
             if !ids::is_logical_id(&id.value) {
                 let reason = if id.value.is_empty() {
                     "it is empty".to_owned()
-                } else if id.value.len() > 255 {
+                } else if id.value.len() > MAX_LOGICAL_ID {
                     format!("it is {} bytes long", id.value.len())
                 } else {
                     let bad = id.value.chars().find(|c| !c.is_ascii_alphanumeric());
@@ -346,8 +347,8 @@ impl Checker<'_> {
             Value::Map(_) => {
                 self.pattern(node);
                 match node.json_text() {
-                    Ok(json) if json.len() > 4096 => Some(format!(
-                        "the pattern is {} bytes as JSON; Lambda allows 4096",
+                    Ok(json) if json.len() > MAX_FILTER_PATTERN_BYTES => Some(format!(
+                        "the pattern is {} bytes as JSON; Lambda allows {MAX_FILTER_PATTERN_BYTES}",
                         json.len()
                     )),
                     Ok(_) => None,
@@ -480,7 +481,7 @@ impl Checker<'_> {
             origin,
         } in generated
         {
-            if gen_id.len() > 255 {
+            if gen_id.len() > MAX_LOGICAL_ID {
                 self.rules.problems.push(Problem::GeneratedIdTooLong {
                     id: owner.value.clone(),
                     len: gen_id.len(),

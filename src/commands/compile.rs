@@ -6,12 +6,12 @@ use std::io as stdio;
 use std::path::Path;
 
 use crate::cli::CompileArgs;
-use crate::diagnostic::thousands;
+use crate::diagnostics::thousands;
+use crate::diagnostics::{Reporter, Sink};
 use crate::io::{Io, exit, read_input};
 use crate::limits::MAX_TEMPLATE_BYTES;
 use crate::output;
 use crate::pipeline::compile;
-use crate::report::{Reporter, Sink};
 
 pub fn run(args: &CompileArgs, io: &mut Io<'_>) -> i32 {
     if let Some(output) = &args.output

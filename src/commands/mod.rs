@@ -12,9 +12,9 @@ use std::ffi::OsString;
 use clap::Parser;
 
 use crate::cli::{self, ReportArgs};
+use crate::diagnostics::{Reporter, Sink};
 use crate::io::{Io, exit};
 use crate::pipeline::Compiled;
-use crate::report::{Reporter, Sink};
 
 /// Runs the command line `args` (the first is the program name) and returns the exit code.
 pub fn run<I, T>(args: I, io: &mut Io<'_>) -> i32

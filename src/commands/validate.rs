@@ -8,10 +8,10 @@
 use std::path::Path;
 
 use crate::cli::ValidateArgs;
+use crate::diagnostics::Sink;
 use crate::io::{self, Io, ReadError, exit};
 use crate::options::Options;
 use crate::pipeline::{Compiled, compile};
-use crate::report::Sink;
 
 pub fn run(args: &ValidateArgs, io: &mut Io<'_>) -> i32 {
     let mut reporter = super::reporter(&args.report, io, Sink::Stdout);

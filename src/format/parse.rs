@@ -9,7 +9,7 @@
 
 use miette::SourceSpan;
 
-use crate::diagnostic::Problem;
+use crate::diagnostics::Problem;
 use crate::format::keys::{self, Key, Kind};
 use crate::format::model::{
     Body, DiscoveryOptions, EventOptions, Existing, Function, Resource, Sp, Stack, Stream, Wire,
@@ -88,8 +88,10 @@ fn yaml_error(text: &str, error: &serde_saphyr::Error) -> Problem {
     }
     const ALIAS_HELP: &str = "write the values out instead of expanding aliases many times over";
     const DEPTH_HELP: &str = "a stack description is only a few levels deep; check the indentation";
-    const SIZE_HELP: &str =
-        "a stack description of 500 resources is far smaller; split the file into several stacks";
+    let size_help = format!(
+        "a stack description of {} resources is far smaller; split the file into several stacks",
+        crate::diagnostics::thousands(crate::limits::MAX_RESOURCES)
+    );
     let (message, help) = match inner {
         serde_saphyr::Error::Budget { breach, .. } => match breach {
             BudgetBreach::Documents { .. } => (
@@ -107,14 +109,14 @@ fn yaml_error(text: &str, error: &serde_saphyr::Error) -> Problem {
             BudgetBreach::Events { .. } | BudgetBreach::Nodes { .. } => (
                 format!(
                     "the file has more than {} YAML values; stackwire reads at most that many",
-                    crate::diagnostic::thousands(MAX_EVENTS)
+                    crate::diagnostics::thousands(MAX_EVENTS)
                 ),
-                Some(SIZE_HELP),
+                Some(size_help.as_str()),
             ),
             BudgetBreach::ScalarBytes { .. } => (
                 format!(
                     "the text in the file, aliases expanded, is more than {} bytes; stackwire reads at most that much",
-                    crate::diagnostic::thousands(MAX_SCALAR_BYTES)
+                    crate::diagnostics::thousands(MAX_SCALAR_BYTES)
                 ),
                 Some(ALIAS_HELP),
             ),
@@ -128,7 +130,7 @@ fn yaml_error(text: &str, error: &serde_saphyr::Error) -> Problem {
             ),
             _ => (
                 "the file exceeds stackwire's limits on YAML".to_owned(),
-                Some(SIZE_HELP),
+                Some(size_help.as_str()),
             ),
         },
         _ => {
@@ -151,7 +153,7 @@ fn yaml_error(text: &str, error: &serde_saphyr::Error) -> Problem {
                 // serde-saphyr's own words are `alias replay limit exceeded: total_replayed_events=...`.
                 message = format!(
                     "the file's aliases expand to more than {} values; stackwire expands at most that many",
-                    crate::diagnostic::thousands(MAX_REPLAYED)
+                    crate::diagnostics::thousands(MAX_REPLAYED)
                 );
                 Some(ALIAS_HELP)
             } else if message.contains("alias") || message.contains("replay") {

@@ -2,9 +2,9 @@
 //! problems of one stack, for the resource types' own rules and for `check`'s rules across
 //! resources alike.
 
-use crate::diagnostic::Problem;
+use crate::diagnostics::Problem;
 use crate::format::model::Sp;
-use crate::limits::STACK_NAME_ROOM;
+use crate::limits::{MIN_ENV_VAR_NAME, STACK_NAME_ROOM};
 
 /// Variables Lambda sets itself; a function may not define them.
 pub const RESERVED_ENV_VARS: &[&str] = &[
@@ -87,7 +87,7 @@ impl Rules<'_> {
             return false;
         }
         // Lambda's pattern, `[a-zA-Z]([a-zA-Z0-9_])+`: a letter, then at least one more.
-        let well_formed = n.len() >= 2
+        let well_formed = n.len() >= MIN_ENV_VAR_NAME
             && n.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
             && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !well_formed {

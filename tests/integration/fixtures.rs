@@ -138,15 +138,11 @@ fn fixture_texts(kind: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Every diagnostic code in `diagnostic.rs` is shown by at least one err or warn fixture.
+/// Every diagnostic code (`Problem::CODES`) is shown by at least one err or warn fixture, and
+/// every code the fixtures show is in the list.
 #[test]
 fn every_code_has_a_fixture() {
-    let source = include_str!("../../src/diagnostic.rs");
-    let codes: Vec<&str> = source
-        .split("code(stackwire::")
-        .skip(1)
-        .filter_map(|rest| rest.split(')').next())
-        .collect();
+    let codes = stackwire::diagnostics::Problem::CODES;
     assert!(codes.len() >= 25, "only {} codes found", codes.len());
     let mut outputs = String::new();
     for kind in ["err", "warn"] {
@@ -156,9 +152,48 @@ fn every_code_has_a_fixture() {
     }
     let missing: Vec<&&str> = codes
         .iter()
-        .filter(|c| !outputs.contains(&format!("stackwire::{c}\n")))
+        .filter(|c| !outputs.contains(&format!("{c}\n")))
         .collect();
     assert!(missing.is_empty(), "codes without a fixture: {missing:?}");
+    // The codes the human report printed (`stackwire::name` alone at the end of a line).
+    let shown: std::collections::BTreeSet<&str> = outputs
+        .lines()
+        .filter_map(|line| line.split_whitespace().last())
+        .filter(|word| word.starts_with("stackwire::") && word.len() > "stackwire::".len())
+        .collect();
+    let unlisted: Vec<&&str> = shown.iter().filter(|c| !codes.contains(c)).collect();
+    assert!(
+        unlisted.is_empty(),
+        "codes missing from Problem::CODES: {unlisted:?}"
+    );
+    assert_eq!(
+        shown.len(),
+        codes.len(),
+        "codes read from the reports: {shown:?}"
+    );
+}
+
+/// `Problem::CODES` names each code once, each of the form `stackwire::<snake_case>`.
+#[test]
+fn problem_codes_are_unique_and_well_formed() {
+    let codes = stackwire::diagnostics::Problem::CODES;
+    let unique: std::collections::BTreeSet<&str> = codes.iter().copied().collect();
+    assert_eq!(
+        unique.len(),
+        codes.len(),
+        "a code is listed twice: {codes:?}"
+    );
+    for code in codes {
+        let name = code.strip_prefix("stackwire::").unwrap_or("");
+        assert!(
+            !name.is_empty()
+                && name.starts_with(|c: char| c.is_ascii_lowercase())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+            "{code} is not `stackwire::<snake_case>`"
+        );
+    }
 }
 
 /// Together, the ok fixtures use every key of the format and every form of `existing`.

@@ -2,7 +2,7 @@
 //! gives the same bytes, and its resource count is the checker's.
 
 use stackwire::check::MAX_RESOURCES;
-use stackwire::diagnostic::Problem;
+use stackwire::diagnostics::Problem;
 use stackwire::generate::{Shape, at_limit, generate};
 
 /// Compiles `text` and returns the template, failing the test on any error or on a warning

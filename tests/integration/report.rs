@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::fixtures::{Outcome, fixture_paths, run_cli};
-use stackwire::report::{LineIndex, Position, auto_color, escape_data, escape_property};
+use stackwire::diagnostics::{LineIndex, Position, auto_color, escape_data, escape_property};
 
 fn run_with(args: &[&str], stdin: &[u8], color: bool) -> Outcome {
     run_cli(args.iter().copied(), &mut { stdin }, color)

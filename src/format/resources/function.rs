@@ -2,10 +2,11 @@
 //! its key table (which `parse` reads by and `schema` describes), and the rules on its values.
 
 use crate::arn;
-use crate::diagnostic::Problem;
+use crate::diagnostics::Problem;
 use crate::format::keys::{Key, Kind, TYPE_HELP, pick};
 use crate::format::model::{Sp, choices};
 use crate::format::rules::Rules;
+use crate::limits::MAX_FUNCTION_NAME;
 use crate::runtime::{self, Status};
 use crate::suggest;
 
@@ -207,7 +208,7 @@ impl Function {
             }
         }
         if let Some(name) = &f.name {
-            rules.physical_name(name, "function name", 64, b"_-");
+            rules.physical_name(name, "function name", MAX_FUNCTION_NAME, b"_-");
         }
         for (name, _) in &f.environment {
             rules.env_var_name(name);

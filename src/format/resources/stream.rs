@@ -2,11 +2,12 @@
 //! table (which `parse` reads by and `schema` describes), and the rules on its values.
 
 use crate::arn;
-use crate::diagnostic::Problem;
+use crate::diagnostics::Problem;
 use crate::format::keys::{Form, Key, Kind, TYPE_HELP, pick};
 use crate::format::model::{Sp, choices};
 use crate::format::rules::Rules;
 use crate::ids;
+use crate::limits::{MAX_LOGICAL_ID, MAX_STREAM_NAME, MAX_TAG_KEY, MAX_TAG_VALUE};
 
 /// The word `type:` takes.
 pub const NAME: &str = "Stream";
@@ -174,7 +175,7 @@ impl Stream {
             check_existing(rules, s, existing);
         }
         if let Some(name) = &s.name {
-            rules.physical_name(name, "stream name", 128, b"_.-");
+            rules.physical_name(name, "stream name", MAX_STREAM_NAME, b"_.-");
         }
         if let (Some(mode), Some(count)) = (&s.mode, &s.shard_count)
             && mode.value == StreamMode::OnDemand
@@ -196,8 +197,8 @@ impl Stream {
             });
         }
         for (key, value) in &s.tags {
-            let reason = if key.value.is_empty() || key.value.chars().count() > 128 {
-                Some("a tag key is 1 to 128 characters".to_owned())
+            let reason = if key.value.is_empty() || key.value.chars().count() > MAX_TAG_KEY {
+                Some(format!("a tag key is 1 to {MAX_TAG_KEY} characters"))
             } else if key.value.to_ascii_lowercase().starts_with("aws:") {
                 Some("the `aws:` prefix is reserved for AWS".to_owned())
             } else if key.value.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
@@ -212,9 +213,9 @@ impl Stream {
                     span: key.span,
                 });
             }
-            if value.value.chars().count() > 256 {
+            if value.value.chars().count() > MAX_TAG_VALUE {
                 rules.problems.push(Problem::InvalidTag {
-                    reason: "a tag value is at most 256 characters".to_owned(),
+                    reason: format!("a tag value is at most {MAX_TAG_VALUE} characters"),
                     span: value.span,
                 });
             }
@@ -290,7 +291,9 @@ fn check_existing(rules: &mut Rules<'_>, s: &Stream, existing: &Sp<Existing>) {
                 rules.problems.push(Problem::InvalidName {
                     what: "parameter name",
                     value: name.value.clone(),
-                    reason: "a template parameter name is 1 to 255 letters and digits".to_owned(),
+                    reason: format!(
+                        "a template parameter name is 1 to {MAX_LOGICAL_ID} letters and digits"
+                    ),
                     span: name.span,
                     help: Some("for example `existing: {parameter: OrdersStreamArn}`".to_owned()),
                 });

@@ -1,0 +1,64 @@
+//! `--format github`: GitHub Actions workflow commands (`::error file=...::message`), one line
+//! per diagnostic, written file by file.
+
+use super::paths::repo_path;
+use super::{Entry, Failure, Render, entries};
+use crate::diagnostics::{Problem, STDIN};
+
+pub(super) struct Github;
+
+impl Render for Github {
+    fn file(&mut self, name: &str, text: String, problems: Vec<Problem>) -> String {
+        entries(name, &text, &problems).iter().map(line).collect()
+    }
+
+    fn failure(&mut self, failure: Failure) -> String {
+        let at = failure.file.map_or_else(String::new, |f| {
+            format!(" file={}", escape_property(&repo_path(&f)))
+        });
+        format!("::error{at}::{}\n", escape_data(&failure.message))
+    }
+
+    fn finish(self: Box<Self>) -> String {
+        String::new()
+    }
+}
+
+/// Escapes the message of a workflow command: `%`, CR and LF.
+pub fn escape_data(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes a property value of a workflow command: as the message, and `:` and `,`.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// One `::error ...::message` (or `::warning`) line.
+fn line(e: &Entry) -> String {
+    let l = e.primary.location;
+    let mut properties = Vec::new();
+    if e.file != STDIN {
+        properties.push(format!("file={}", escape_property(&repo_path(&e.file))));
+    }
+    properties.push(format!("line={}", l.start.line));
+    properties.push(format!("col={}", l.start.column));
+    properties.push(format!("endLine={}", l.end.line));
+    properties.push(format!("endColumn={}", l.end.column));
+    properties.push(format!("title={}", escape_property(&e.code)));
+    format!(
+        "::{} {}::{}\n",
+        e.severity(),
+        properties.join(","),
+        escape_data(&e.message_with_help())
+    )
+}
