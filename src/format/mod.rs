@@ -9,3 +9,4 @@ pub mod node;
 pub mod parse;
 pub mod resources;
 pub mod rules;
+pub mod yaml;
