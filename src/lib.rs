@@ -6,6 +6,7 @@
 //! [`emit`] (template model -> bytes). [`run`] is the command line over it, callable in-process.
 
 pub mod arn;
+pub mod aws;
 pub mod check;
 pub mod cli;
 pub mod compile;
@@ -26,6 +27,8 @@ pub mod schema;
 pub mod suggest;
 pub mod template;
 
+#[cfg(test)]
+mod aws_tests;
 #[cfg(test)]
 mod conformance;
 #[cfg(all(test, unix))]
