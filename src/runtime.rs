@@ -58,7 +58,7 @@ const fn on_or_before(a: &str, b: &str) -> bool {
 
 const COUNT: usize = LAMBDA_RUNTIMES.len();
 
-/// Every runtime identifier CloudFormation accepts (sorted), with its status on `AS_OF`, from
+/// Every runtime identifier CloudFormation accepts (newest first), with its status on `AS_OF`, from
 /// the generated table (`src/aws/runtimes.rs`). The successor is given only for a runtime that is
 /// deprecated or retired.
 pub const RUNTIMES: &[Runtime] = &{

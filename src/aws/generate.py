@@ -29,6 +29,7 @@ import importlib.metadata
 import importlib.util
 import json
 import os
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -276,6 +277,12 @@ def policy_templates(version):
 # --- Lambda runtimes ---------------------------------------------------------------------------
 
 
+def version_order(runtime):
+    """Newest first, once reversed: by name, runs of digits compared as numbers (nodejs24.x,
+    nodejs22.x, nodejs4.3), so that a near miss's nearest runtime is the newest of equals."""
+    return [(0, int(p)) if p.isdigit() else (1, p) for p in re.findall(r"\d+|\D+", runtime)]
+
+
 def runtimes(schemas, version):
     function = schemas.get("AWS::Lambda::Function")
     if function is None:
@@ -316,12 +323,12 @@ def runtimes(schemas, version):
         "        successor,\n"
         "    }\n"
         "}\n",
-        "/// Every identifier, sorted: id, deprecated, create-block, update-block (YYYY-MM-DD),\n"
-        "/// successor.\n"
+        "/// Every identifier, newest first (by name, with runs of digits compared as numbers, in\n"
+        "/// descending order): id, deprecated, create-block, update-block (YYYY-MM-DD), successor.\n"
         "#[rustfmt::skip]\n"
         "pub const LAMBDA_RUNTIMES: &[Lifecycle] = &[",
     ]
-    for runtime in ascii_sorted(set(ids), "runtime"):
+    for runtime in sorted(ascii_sorted(set(ids), "runtime"), key=version_order, reverse=True):
         dates = lifecycle.get(runtime, {})
         values = [rust_str(runtime)] + [rust_opt(dates.get(f)) for f in fields]
         lines.append(f"r({', '.join(values)}),")

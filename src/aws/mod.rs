@@ -91,9 +91,39 @@ mod tests {
         assert!(strictly_sorted(
             policy_templates::TEMPLATES.iter().map(|t| t.name)
         ));
-        assert!(strictly_sorted(
-            runtimes::LAMBDA_RUNTIMES.iter().map(|r| r.id)
-        ));
+    }
+
+    /// `nodejs24.x` as [text "nodejs", number 24, text ".x"]: numbers before text, as
+    /// generate.py orders them.
+    fn version_key(id: &str) -> Vec<(u8, u64, &str)> {
+        let mut key = Vec::new();
+        let mut rest = id;
+        while let Some(c) = rest.chars().next() {
+            let digit = c.is_ascii_digit();
+            let end = rest
+                .find(|c: char| c.is_ascii_digit() != digit)
+                .unwrap_or(rest.len());
+            let (run, tail) = rest.split_at(end);
+            key.push(match run.parse() {
+                Ok(n) if digit => (0, n, ""),
+                _ => (1, 0, run),
+            });
+            rest = tail;
+        }
+        key
+    }
+
+    #[test]
+    fn runtimes_are_newest_first() {
+        let keys: Vec<_> = runtimes::LAMBDA_RUNTIMES
+            .iter()
+            .map(|r| version_key(r.id))
+            .collect();
+        assert!(keys.windows(2).all(|w| w[0] > w[1]));
+        let ids: Vec<&str> = runtimes::LAMBDA_RUNTIMES.iter().map(|r| r.id).collect();
+        let at = |id| ids.iter().position(|i| *i == id);
+        assert!(at("nodejs24.x") < at("nodejs22.x") && at("nodejs22.x") < at("nodejs4.3"));
+        assert!(at("python3.14") < at("python3.9"));
     }
 
     #[test]
