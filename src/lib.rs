@@ -8,6 +8,7 @@
 //! bytes. [`commands`] are the command line over it, callable in-process through [`run`].
 
 pub mod arn;
+pub mod aws;
 pub mod check;
 pub mod cli;
 pub mod commands;

@@ -1,0 +1,154 @@
+//! Data that comes from AWS, generated from the packages `.ci/requirements.txt` pins by
+//! `src/aws/generate.py` (never typed in by hand): a test (`aws_tests`) fails when a generated
+//! file drifts from what the script writes.
+//!
+//! - [`create_only`]: which properties of each CloudFormation resource type replace the resource
+//!   when they change (cfn-lint's bundled us-east-1 resource provider schemas).
+//! - [`policy_templates`]: AWS SAM's policy templates (aws-sam-translator), which [`policy`]
+//!   expands into statements as the translator does.
+//! - [`runtimes`]: the Lambda runtime identifiers CloudFormation accepts and their lifecycle
+//!   dates (cfn-lint), which [`crate::runtime`] reads.
+//!
+//! Regenerate after changing a pin: `target/conformance-venv/bin/python src/aws/generate.py`.
+
+#[rustfmt::skip]
+pub mod create_only;
+pub mod policy;
+#[rustfmt::skip]
+pub mod policy_templates;
+#[rustfmt::skip]
+pub mod runtimes;
+
+pub use create_only::create_only;
+
+/// What a resource type's provider schema says about replacement; each entry is a JSON pointer
+/// into the resource (`/properties/Name`, `/properties/StreamModeDetails/StreamMode`).
+#[derive(Debug, PartialEq, Eq)]
+pub struct ResourceSchema {
+    /// `AWS::Kinesis::Stream`
+    pub type_name: &'static str,
+    /// `createOnlyProperties`: a change to any of these replaces the resource.
+    pub create_only: &'static [&'static str],
+    /// `conditionalCreateOnlyProperties`: a change to these may replace the resource, or may be
+    /// made in place, depending on the change.
+    pub conditional_create_only: &'static [&'static str],
+    /// `primaryIdentifier`: the properties that identify a resource of this type.
+    pub primary_identifier: &'static [&'static str],
+}
+
+/// A JSON document as static data (a policy template's statements): every leaf in SAM's
+/// policy templates is text.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Json {
+    Str(&'static str),
+    Seq(&'static [Json]),
+    /// Entries in the order the source file has them.
+    Map(&'static [(&'static str, Json)]),
+}
+
+/// One SAM policy template, as `policy_templates.json` defines it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct PolicyTemplate {
+    /// `KinesisCrudPolicy`
+    pub name: &'static str,
+    pub description: &'static str,
+    /// `(name, description)` of each parameter, in the file's order.
+    pub parameters: &'static [(&'static str, &'static str)],
+    /// The `Statement` list of the template's definition, with `{"Ref": parameter}` where a
+    /// parameter's value goes.
+    pub statement: &'static [Json],
+}
+
+/// A Lambda runtime's lifecycle, as cfn-lint ships AWS's schedule; dates are `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lifecycle {
+    /// `nodejs22.x`
+    pub id: &'static str,
+    /// From this date the runtime is deprecated: no more security patches.
+    pub deprecated: Option<&'static str>,
+    /// From this date Lambda creates no function with it.
+    pub create_block: Option<&'static str>,
+    /// From this date Lambda updates no function that has it.
+    pub update_block: Option<&'static str>,
+    /// The runtime to move to.
+    pub successor: Option<&'static str>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strictly_sorted<'a>(names: impl Iterator<Item = &'a str>) -> bool {
+        let names: Vec<&str> = names.collect();
+        names.windows(2).all(|w| w[0] < w[1])
+    }
+
+    #[test]
+    fn tables_are_sorted_for_binary_search() {
+        assert!(strictly_sorted(
+            create_only::SCHEMAS.iter().map(|s| s.type_name)
+        ));
+        assert!(strictly_sorted(
+            policy_templates::TEMPLATES.iter().map(|t| t.name)
+        ));
+    }
+
+    /// `nodejs24.x` as [text "nodejs", number 24, text ".x"]: numbers before text, as
+    /// generate.py orders them.
+    fn version_key(id: &str) -> Vec<(u8, u64, &str)> {
+        let mut key = Vec::new();
+        let mut rest = id;
+        while let Some(c) = rest.chars().next() {
+            let digit = c.is_ascii_digit();
+            let end = rest
+                .find(|c: char| c.is_ascii_digit() != digit)
+                .unwrap_or(rest.len());
+            let (run, tail) = rest.split_at(end);
+            key.push(match run.parse() {
+                Ok(n) if digit => (0, n, ""),
+                _ => (1, 0, run),
+            });
+            rest = tail;
+        }
+        key
+    }
+
+    #[test]
+    fn runtimes_are_newest_first() {
+        let keys: Vec<_> = runtimes::LAMBDA_RUNTIMES
+            .iter()
+            .map(|r| version_key(r.id))
+            .collect();
+        assert!(keys.windows(2).all(|w| w[0] > w[1]));
+        let ids: Vec<&str> = runtimes::LAMBDA_RUNTIMES.iter().map(|r| r.id).collect();
+        let at = |id| ids.iter().position(|i| *i == id);
+        assert!(at("nodejs24.x") < at("nodejs22.x") && at("nodejs22.x") < at("nodejs4.3"));
+        assert!(at("python3.14") < at("python3.9"));
+    }
+
+    #[test]
+    fn create_only_finds_every_type_and_no_other() {
+        for s in create_only::SCHEMAS {
+            assert_eq!(create_only(s.type_name), Some(s));
+        }
+        let stream = create_only("AWS::Kinesis::Stream");
+        assert_eq!(
+            stream.map(|s| s.create_only),
+            Some(&["/properties/Name"][..])
+        );
+        assert_eq!(create_only("AWS::Kinesis::Streams"), None);
+        assert_eq!(create_only(""), None);
+        // SAM's own types are macros, not CloudFormation resource types.
+        assert_eq!(create_only("AWS::Serverless::Function"), None);
+    }
+
+    #[test]
+    fn policy_templates_find_every_template_and_no_other() {
+        for t in policy_templates::TEMPLATES {
+            assert_eq!(policy_templates::find(t.name), Some(t));
+        }
+        let crud = policy_templates::find("KinesisCrudPolicy");
+        assert_eq!(crud.map(|t| t.parameters.len()), Some(1));
+        assert_eq!(policy_templates::find("kinesisCrudPolicy"), None);
+    }
+}
