@@ -7,6 +7,7 @@ use crate::format::model::Sp;
 use crate::plan::Plan;
 use crate::template::Value;
 
+pub mod passthru;
 pub mod sam;
 
 /// A Logical ID a target writes beside the stack's own.

@@ -4,7 +4,8 @@
 use crate::arn;
 use crate::diagnostics::Problem;
 use crate::format::keys::{Key, Kind, TYPE_HELP, pick};
-use crate::format::model::{Sp, choices};
+use crate::format::model::{EnvValue, Policy, Properties, Raw, Sp, choices};
+use crate::format::passthru::Intrinsics;
 use crate::format::rules::Rules;
 use crate::limits::MAX_FUNCTION_NAME;
 use crate::runtime::{self, Status};
@@ -36,8 +37,51 @@ pub struct Function {
     pub architecture: Option<Sp<Architecture>>,
     pub tracing: Option<Sp<bool>>,
     pub description: Option<Sp<String>>,
-    pub environment: Vec<(Sp<String>, Sp<String>)>,
-    pub policies: Vec<Sp<String>>,
+    pub environment: Vec<(Sp<String>, EnvValue)>,
+    pub policies: Vec<Policy>,
+    pub policies_first: Option<Sp<bool>>,
+    /// `properties`: other properties of `AWS::Serverless::Function`, passed through.
+    pub properties: Properties,
+    /// Keys written as an intrinsic function (one of [`INTRINSIC_KEYS`]), in the file's order.
+    pub intrinsics: Vec<(&'static str, Raw)>,
+}
+
+/// The keys whose value may be an intrinsic function (`memory: !Ref MemoryParam`).
+pub const INTRINSIC_KEYS: &[&str] = &["name", "memory", "timeout", "description"];
+
+/// The properties stackwire writes from a Function's keys, with the key to use.
+pub const OWNED: &[(&str, &str)] = &[
+    ("FunctionName", "name"),
+    ("Description", "description"),
+    ("CodeUri", "source"),
+    ("Handler", "handler"),
+    ("Runtime", "runtime"),
+    ("Architectures", "architecture"),
+    ("MemorySize", "memory"),
+    ("Timeout", "timeout"),
+    ("Tracing", "tracing"),
+    ("Environment", "environment"),
+    ("Policies", "policies"),
+];
+
+impl Intrinsics for Function {
+    fn intrinsic(&mut self, key: &'static str, raw: Raw) -> bool {
+        let accepted = INTRINSIC_KEYS.contains(&key);
+        if accepted {
+            self.intrinsics.push((key, raw));
+        }
+        accepted
+    }
+}
+
+impl Function {
+    /// The intrinsic function written for `key`, if any.
+    pub fn intrinsic_for(&self, key: &str) -> Option<&Raw> {
+        self.intrinsics
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, raw)| raw)
+    }
 }
 
 /// Every key of a Function.
@@ -143,16 +187,33 @@ pub const KEYS: &[Key<Function>] = &[
     Key {
         name: "environment",
         title: "Environment variables",
-        description: "A mapping of variable names (`[a-zA-Z][a-zA-Z0-9_]+`, not reserved by Lambda) to string values (`Environment.Variables`). Quote numbers: `PORT: '8080'`.",
+        description: "A mapping of variable names (`[a-zA-Z][a-zA-Z0-9_]+`, not reserved by Lambda) to string values or intrinsic functions (`Environment.Variables`). Quote numbers: `PORT: '8080'`.",
         required: None,
-        kind: Kind::StrMap(|f, v| f.environment = v),
+        kind: Kind::Env(|f, v| f.environment = v),
     },
     Key {
         name: "policies",
         title: "Policies",
-        description: "Managed policy names or ARNs, appended to `Policies`.",
+        description: "Anything SAM's `Policies` takes: managed policy names or ARNs, policy templates (`SQSSendMessagePolicy: {QueueName: ...}`), inline policy documents. Appended, in order, to the policies wires give (`policiesFirst` puts them first).",
         required: None,
-        kind: Kind::StrList(|f, v| f.policies = v),
+        kind: Kind::Policies(|f, v| f.policies = v),
+    },
+    Key {
+        name: "policiesFirst",
+        title: "Own policies first",
+        description: "When true, the Function's own `policies` come before those its wires give, so a migrated role keeps SAM's inline policy names (`<Function>RolePolicy0`, ...). Default false.",
+        required: None,
+        kind: Kind::Bool(|f, v| f.policies_first = Some(v)),
+    },
+    Key {
+        name: "properties",
+        title: "Other function properties",
+        description: "Any other property of `AWS::Serverless::Function` (`Events`, `VpcConfig`, `Layers`, ...), written as given. `Events` is merged with the events wires make. A property stackwire writes from its own keys is an error that names the key.",
+        required: None,
+        kind: Kind::Properties {
+            owned: OWNED,
+            set: |f, v| f.properties = v,
+        },
     },
 ];
 
@@ -214,6 +275,9 @@ impl Function {
             rules.env_var_name(name);
         }
         for policy in &f.policies {
+            let Policy::Name(policy) = policy else {
+                continue;
+            };
             if !arn::is_policy(&policy.value) {
                 rules.problems.push(Problem::InvalidPolicy {
                     value: policy.value.clone(),
