@@ -98,22 +98,17 @@ fn resource_case(name: &str) -> Value {
     })
 }
 
-/// An intrinsic function: a short-form tag (which an editor reads as its scalar or list) or a
-/// long-form one-key mapping (`{Ref: X}`, `{Fn::GetAtt: [X, Arn]}`).
+/// An intrinsic function in long form, a one-key mapping (`{Ref: X}`, `{Fn::GetAtt: [X, Arn]}`).
+/// A short-form tag (`!Ref X`) is YAML, which JSON Schema does not see: an editor reads it as
+/// its scalar or list.
 fn intrinsic() -> Value {
     json!({
         "title": "Intrinsic function",
         "description": "A CloudFormation intrinsic function: `!Ref`, `!GetAtt`, `!Sub`, `!Join`, `!Select`, `!Split`, `!If`, `!ImportValue`, `!FindInMap`, `!GetAZs`, `!Base64`, `!Cidr`, `!Equals`, `!And`, `!Or`, `!Not`, `!Condition`, or its long form (`{Ref: X}`, `{Fn::GetAtt: [X, Arn]}`). Its references are checked.",
-        "anyOf": [
-            {"type": "string"},
-            {"type": "array"},
-            {
-                "type": "object",
-                "minProperties": 1,
-                "maxProperties": 1,
-                "propertyNames": {"pattern": "^(Ref|Fn::[A-Za-z]+)$"},
-            },
-        ],
+        "type": "object",
+        "minProperties": 1,
+        "maxProperties": 1,
+        "propertyNames": {"pattern": "^(Ref|Fn::[A-Za-z]+)$"},
     })
 }
 

@@ -4,6 +4,8 @@
 //! kinds, assigns environment variable names, and finds collisions between the stack's IDs and
 //! those SAM and stackwire generate. What it works out is the `Plan` that `lower` follows.
 
+mod refs;
+
 use std::collections::HashMap;
 
 use miette::SourceSpan;
@@ -63,6 +65,9 @@ pub fn check<'a>(stack: &'a Stack, options: &Options<'a>) -> (Plan<'a>, Vec<Prob
     checker.physical_names(stack);
     checker.wires(stack, &mut plan);
     checker.generated_ids(&plan);
+    let generated = checker.target.generated_ids(&plan);
+    let passthru = refs::check(stack, &plan, &generated);
+    checker.rules.problems.extend(passthru);
     checker.limits(&plan);
     (plan, checker.rules.problems)
 }
@@ -570,8 +575,10 @@ impl Checker<'_> {
             });
         }
         if resources > MAX_RESOURCES {
+            let exact = self.target.resource_count_is_exact(plan);
             self.rules.problems.push(Problem::TooManyResources {
                 count: thousands(resources),
+                bound: if exact { "" } else { " or more" },
                 span: stack.resources_key,
             });
         }

@@ -575,7 +575,7 @@ define_problems! {
             help: Option<String>,
         },
 
-        #[error("a {resource_type} has no attribute `{attribute}`")]
+        #[error("`{resource}` ({resource_type}) has no attribute `{attribute}`")]
         UnknownAttribute = unknown_attribute {
             resource_type: &'static str,
             attribute: String,
@@ -587,7 +587,7 @@ define_problems! {
         },
 
         #[error(
-            "the template would have {count} resources after SAM's expansion; CloudFormation allows at most {max}",
+            "the template would have {count}{bound} resources after SAM's expansion; CloudFormation allows at most {max}",
             max = thousands(MAX_RESOURCES)
         )]
         #[diagnostic(
@@ -597,6 +597,9 @@ define_problems! {
         )]
         TooManyResources = too_many_resources {
             count: String,
+            /// Empty, or ` or more` when the count is a lower bound (pass-through resources
+            /// whose expansion is not known).
+            bound: &'static str,
             #[label("{count} resources")]
             span: SourceSpan,
         },

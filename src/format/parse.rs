@@ -88,7 +88,13 @@ impl Decoder<'_> {
         }
     }
 
-    fn wrong_type(&mut self, node: &Node, key: &str, expected: &'static str, help: Option<String>) {
+    pub(crate) fn wrong_type(
+        &mut self,
+        node: &Node,
+        key: &str,
+        expected: &'static str,
+        help: Option<String>,
+    ) {
         let found = self.found(node);
         // A key is shown in backticks; a phrase ("the stack description") as it is.
         let key = if key.contains(' ') {

@@ -268,6 +268,11 @@ impl Decoder<'_> {
 
     /// A Function's `environment`: names to text or intrinsic functions, in source order.
     pub(crate) fn env_values(&mut self, node: &Node, key: &str) -> Vec<(Sp<String>, EnvValue)> {
+        if node.tag.is_none() && !matches!(node.value, Value::Map(_)) {
+            let help = format!("write `NAME: value` pairs under `{key}:`");
+            self.wrong_type(node, key, "a mapping", Some(help));
+            return Vec::new();
+        }
         let Some(entries) = self.entries(node, key) else {
             return Vec::new();
         };

@@ -29,6 +29,13 @@ pub trait Target: Sync + std::panic::RefUnwindSafe {
     /// How many resources CloudFormation counts for the template, after any transform.
     fn resource_count(&self, plan: &Plan<'_>) -> usize;
 
+    /// False when [`Target::resource_count`] is a lower bound: the stack passes through a
+    /// resource whose expansion the target does not know.
+    fn resource_count_is_exact(&self, plan: &Plan<'_>) -> bool {
+        let _ = plan;
+        true
+    }
+
     /// The template, as a value `emit` writes.
     fn lower(&self, plan: &Plan<'_>) -> Value;
 }
