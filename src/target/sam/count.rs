@@ -55,10 +55,41 @@ pub fn event(event_type: &str) -> (usize, bool) {
         }
         // A rule and the permission to invoke; a subscription and the permission.
         "Schedule" | "CloudWatchEvent" | "EventBridgeRule" | "SNS" => (2, true),
-        // An `Api` event: the permission; the implicit API it may create is not counted.
-        "Api" | "HttpApi" => (1, false),
+        // An `Api` event: the permission (the implicit API is counted once, by `implicit_api`).
+        "Api" => (1, true),
         _ => (1, false),
     }
+}
+
+/// The implicit REST API SAM creates for `Api` events without a `RestApiId` (the API, its
+/// deployment and its stage), once per template.
+pub fn implicit_api(stack: &Stack) -> usize {
+    let implicit = |event: &Node| {
+        matches!(field(event, "Type").map(|t| &t.value), Some(Value::Str(t)) if t == "Api")
+            && field(event, "Properties")
+                .and_then(|p| field(p, "RestApiId"))
+                .is_none()
+    };
+    let stack_events = stack.resources.iter().filter_map(|r| match &r.body {
+        Body::Function(f) => f
+            .properties
+            .iter()
+            .find(|(k, _)| k.value == "Events")
+            .map(|(_, raw)| &raw.node),
+        _ => None,
+    });
+    let passthru_events = stack
+        .section("Resources")
+        .into_iter()
+        .flat_map(|s| s.entries.iter())
+        .filter_map(|(_, raw)| field(&raw.node, "Properties").and_then(|p| field(p, "Events")));
+    let any = stack_events
+        .chain(passthru_events)
+        .any(|events| match &events.value {
+            Value::Map(entries) => entries.iter().any(|(_, e)| implicit(e)),
+            _ => false,
+        });
+    if any { 3 } else { 0 }
 }
 
 /// The pass-through `Resources`: how many CloudFormation counts, and whether exactly.

@@ -111,7 +111,7 @@ impl Target for Sam {
                 Body::Unknown => {}
             }
         }
-        count + count::passthru(plan.stack).0
+        count + count::passthru(plan.stack).0 + count::implicit_api(plan.stack)
     }
 
     fn resource_count_is_exact(&self, plan: &Plan<'_>) -> bool {
