@@ -260,6 +260,21 @@ fn value_schema<M>(kind: &Kind<M>) -> Map<String, Value> {
             "type": "object",
             "additionalProperties": {"anyOf": [strings, intrinsic_ref()]},
         }),
+        Kind::Source { .. } => json!({
+            "anyOf": [
+                strings,
+                {
+                    "type": "object",
+                    "required": ["Bucket", "Key"],
+                    "properties": {
+                        "Bucket": {"anyOf": [{"type": "string"}, intrinsic_ref()]},
+                        "Key": {"anyOf": [{"type": "string"}, intrinsic_ref()]},
+                        "Version": {"anyOf": [{"type": "string"}, intrinsic_ref()]},
+                    },
+                    "additionalProperties": false,
+                },
+            ],
+        }),
         Kind::Policies(_) => json!({
             "type": "array",
             "items": {"anyOf": [strings, {"type": "object"}]},

@@ -15,7 +15,7 @@ use crate::format::model::{
     Access, Existing, Resource, Sp, Stack, StartingPosition, Wire, WireKind,
 };
 use crate::format::node::Node;
-use crate::format::passthru::{EnvValue, Intrinsics, Policy, Properties, Section};
+use crate::format::passthru::{EnvValue, Intrinsics, Policy, Properties, Raw, Section};
 
 /// One key of a mapping.
 pub struct Key<M: 'static> {
@@ -82,6 +82,12 @@ pub enum Kind<M: 'static> {
     Env(fn(&mut M, Vec<(Sp<String>, EnvValue)>)),
     /// A Function's `policies`: whatever SAM's `Policies` takes, in order.
     Policies(fn(&mut M, Vec<Policy>)),
+    /// A Function's `source`: a folder or `s3://` URI (`path`), or an S3 location mapping
+    /// `{Bucket, Key, Version}` (`location`, its values text or intrinsic functions).
+    Source {
+        path: fn(&mut M, Sp<String>),
+        location: fn(&mut M, Raw),
+    },
 }
 
 /// One `NAME: value` entry of a mapping of strings.

@@ -540,6 +540,15 @@ impl Decoder<'_> {
                 let v = self.policies(node, label);
                 set(model, v);
             }
+            Kind::Source { path, location } => {
+                if matches!(node.value, Value::Map(_)) {
+                    if let Some(raw) = self.s3_location(node, label) {
+                        location(model, raw);
+                    }
+                } else if let Some(v) = self.string(node, label) {
+                    path(model, v);
+                }
+            }
         }
     }
 

@@ -290,6 +290,43 @@ impl Decoder<'_> {
             .collect()
     }
 
+    /// `source: {Bucket, Key, Version}`: SAM's S3 location of the code, `Bucket` and `Key`
+    /// required, each value text or an intrinsic function.
+    pub(crate) fn s3_location(&mut self, node: &Node, key: &str) -> Option<Raw> {
+        const KEYS: &[&str] = &["Bucket", "Key", "Version"];
+        let entries = self.entries(node, key)?;
+        let mut ok = true;
+        for e in &entries {
+            if !KEYS.contains(&e.key.value.as_str()) {
+                self.problems.push(Problem::UnknownKey {
+                    key: e.key.value.clone(),
+                    context: format!("`{key}`"),
+                    span: e.key.span,
+                    help: suggest::help(&e.key.value, KEYS),
+                });
+                ok = false;
+            } else if intrinsic(e.value).is_none() {
+                let label = format!("{key}.{}", e.key.value);
+                ok &= self.string(e.value, &label).is_some();
+            }
+        }
+        for required in ["Bucket", "Key"] {
+            if !entries.iter().any(|e| e.key.value == required) {
+                self.problems.push(Problem::MissingKey {
+                    key: required,
+                    context: format!("`{key}`"),
+                    span: node.span,
+                    help: Some(
+                        "an S3 location is `{Bucket: <bucket>, Key: <key>}`, with an optional `Version`"
+                            .to_owned(),
+                    ),
+                });
+                ok = false;
+            }
+        }
+        ok.then(|| self.raw(node))
+    }
+
     /// A Function's `policies`: names or ARNs, and anything else SAM takes, as written.
     pub(crate) fn policies(&mut self, node: &Node, key: &str) -> Vec<Policy> {
         let Some(items) = self.list(node, key) else {

@@ -11,6 +11,7 @@ mod fixtures;
 mod generate;
 mod hostile;
 mod props;
+mod props_passthru;
 mod report;
 mod roundtrip;
 mod schema;

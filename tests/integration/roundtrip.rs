@@ -641,16 +641,16 @@ fn pass_through_values_read_back_exactly() {
     // Plain scalars: the template holds the user's own text, at the same place.
     for token in PLAIN {
         let stack = format!(
-            "resources:\n  F:\n    type: Function\n    runtime: nodejs22.x\n    handler: index.handler\n    properties:\n      Tags: {{N: {token}}}\n"
+            "resources:\n  F:\n    type: Function\n    runtime: nodejs22.x\n    handler: index.handler\n    properties:\n      Tags: {{Num: {token}}}\n"
         );
         let compiled = stackwire::compile(stack.as_bytes(), &stackwire::Options::default());
         let template = compiled
             .template
             .unwrap_or_else(|| panic!("{token} does not compile: {:?}", compiled.problems));
         let line = if *token == "~" || *token == "null" {
-            "        N: null\n".to_owned()
+            "        Num: null\n".to_owned()
         } else {
-            format!("        N: {token}\n")
+            format!("        Num: {token}\n")
         };
         assert!(
             template.contains(&line),

@@ -405,6 +405,16 @@ fn samples<M>(kind: &Kind<M>) -> Vec<(Value, bool)> {
             s.extend([(json!({"A1": {"Ref": "AWS::Region"}}), true)]);
             s.extend([(json!({"A1": 1}), false), (json!(["A1=b"]), false)]);
         }
+        Kind::Source { .. } => {
+            s.extend([(json!("x"), true), (json!(5), false), (json!([]), false)]);
+            s.extend([
+                (json!({"Bucket": "b", "Key": "k"}), true),
+                (json!({"Bucket": "b", "Key": "k", "Version": "1"}), true),
+                (json!({"Bucket": "b"}), false),
+                (json!({"Bucket": "b", "Key": "k", "Other": "x"}), false),
+                (json!({"Bucket": 1, "Key": "k"}), false),
+            ]);
+        }
         Kind::Policies(_) => {
             s.extend([(json!(["x"]), true), (json!([]), true)]);
             s.extend([(json!([{"Version": "2012-10-17", "Statement": []}]), true)]);

@@ -31,6 +31,8 @@ pub struct Function {
     pub runtime: Option<Sp<String>>,
     pub handler: Option<Sp<String>>,
     pub source: Option<Sp<String>>,
+    /// `source: {Bucket, Key, Version}`.
+    pub source_location: Option<Raw>,
     pub name: Option<Sp<String>>,
     pub memory: Option<Sp<i128>>,
     pub timeout: Option<Sp<i128>>,
@@ -116,11 +118,11 @@ pub const KEYS: &[Key<Function>] = &[
     Key {
         name: "source",
         title: "Source folder",
-        description: "The code's folder, a relative path (`CodeUri`). Default `src/<LogicalId>`.",
+        description: "The code (`CodeUri`): a folder, a relative path; an `s3://bucket/key` URI; or an S3 location `{Bucket, Key, Version}`. Default `src/<LogicalId>`.",
         required: None,
-        kind: Kind::Str {
-            max_len: None,
-            set: |f, v| f.source = Some(v),
+        kind: Kind::Source {
+            path: |f, v| f.source = Some(v),
+            location: |f, v| f.source_location = Some(v),
         },
     },
     Key {
@@ -253,6 +255,11 @@ impl Function {
                 Some("it is empty")
             } else if v.starts_with('/') || v.starts_with('\\') || v.get(1..2) == Some(":") {
                 Some("it is an absolute path")
+            } else if let Some(rest) = v.strip_prefix("s3://") {
+                match rest.split_once('/') {
+                    Some((bucket, key)) if !bucket.is_empty() && !key.is_empty() => None,
+                    _ => Some("an S3 URI is `s3://<bucket>/<key>`"),
+                }
             } else if v.contains("://") {
                 Some("it is a URL")
             } else if v.contains("${") {

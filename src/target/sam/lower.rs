@@ -296,11 +296,15 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
     } else if let Some(d) = &f.description {
         p.insert("Description".into(), Value::literal(&d.value));
     }
-    let source = f
-        .source
-        .as_ref()
-        .map_or_else(|| format!("src/{id}"), |s| s.value.clone());
-    p.insert("CodeUri".into(), Value::Str(source));
+    let source = match &f.source_location {
+        Some(raw) => raw.value.clone(),
+        None => Value::Str(
+            f.source
+                .as_ref()
+                .map_or_else(|| format!("src/{id}"), |s| s.value.clone()),
+        ),
+    };
+    p.insert("CodeUri".into(), source);
     if let Some(h) = &f.handler {
         p.insert("Handler".into(), Value::literal(&h.value));
     }
