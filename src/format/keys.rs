@@ -15,7 +15,7 @@ use crate::format::model::{
     Access, Existing, Resource, Sp, Stack, StartingPosition, Wire, WireKind,
 };
 use crate::format::node::Node;
-use crate::format::passthru::{EnvValue, Intrinsics, Policy, Properties, Raw, Section};
+use crate::format::passthru::{Environment, Intrinsics, Policy, Properties, Raw, Section};
 
 /// One key of a mapping.
 pub struct Key<M: 'static> {
@@ -79,7 +79,7 @@ pub enum Kind<M: 'static> {
         set: fn(&mut M, Properties),
     },
     /// A Function's `environment`: names to text or intrinsic functions.
-    Env(fn(&mut M, Vec<(Sp<String>, EnvValue)>)),
+    Env(fn(&mut M, Environment)),
     /// A Function's `policies`: whatever SAM's `Policies` takes, in order.
     Policies(fn(&mut M, Vec<Policy>)),
     /// A Function's `source`: a folder or `s3://` URI (`path`), or an S3 location mapping

@@ -92,6 +92,9 @@ impl Section {
 /// `properties:` entries, in the file's order.
 pub type Properties = Vec<(Sp<String>, Raw)>;
 
+/// A Function's `environment`: names to values, in the file's order.
+pub type Environment = Vec<(Sp<String>, EnvValue)>;
+
 /// A Function's `environment` value: text, or an intrinsic function.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EnvValue {
@@ -267,7 +270,7 @@ impl Decoder<'_> {
     }
 
     /// A Function's `environment`: names to text or intrinsic functions, in source order.
-    pub(crate) fn env_values(&mut self, node: &Node, key: &str) -> Vec<(Sp<String>, EnvValue)> {
+    pub(crate) fn env_values(&mut self, node: &Node, key: &str) -> Environment {
         if node.tag.is_none() && !matches!(node.value, Value::Map(_)) {
             let help = format!("write `NAME: value` pairs under `{key}:`");
             self.wrong_type(node, key, "a mapping", Some(help));
