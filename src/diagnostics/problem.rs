@@ -519,6 +519,15 @@ define_problems! {
             help: Option<String>,
         },
 
+        #[error("`{name}` is not one of SAM's policy templates")]
+        UnknownPolicyTemplate = unknown_policy_template {
+            name: String,
+            #[label("not a policy template")]
+            span: SourceSpan,
+            #[help]
+            help: Option<String>,
+        },
+
         #[error("unknown template section `{name}` in `template`")]
         UnknownSection = unknown_template_section {
             name: String,

@@ -23,6 +23,7 @@ const SEMANTIC: &[&str] = &[
     "defined_twice.yaml",
     "duplicate_event_name.yaml",
     "unknown_attribute.yaml",
+    "unknown_policy_template.yaml",
     "unknown_reference.yaml",
     "unknown_tag.yaml",
     // Wires: their ends, kinds, and which keys apply, follow from the resources they name.

@@ -282,8 +282,12 @@ impl Function {
             rules.env_var_name(name);
         }
         for policy in &f.policies {
-            let Policy::Name(policy) = policy else {
-                continue;
+            let policy = match policy {
+                Policy::Name(name) => name,
+                Policy::Raw(raw) => {
+                    policy_template(rules, raw);
+                    continue;
+                }
             };
             if !arn::is_policy(&policy.value) {
                 rules.problems.push(Problem::InvalidPolicy {
@@ -293,6 +297,36 @@ impl Function {
             }
         }
     }
+}
+
+/// A one-key mapping in `policies` that is neither a policy document (`Version`, `Statement`)
+/// nor an intrinsic function is a SAM policy template, which must exist.
+fn policy_template(rules: &mut Rules<'_>, raw: &Raw) {
+    use crate::format::node::Value;
+    if raw.node.tag.is_some() {
+        return;
+    }
+    let Value::Map(entries) = &raw.node.value else {
+        return;
+    };
+    let [(key, _)] = entries.as_slice() else {
+        return;
+    };
+    let Value::Str(name) = &key.value else {
+        return;
+    };
+    let document = ["Version", "Statement", "Id", "Ref"].contains(&name.as_str());
+    if document || name.starts_with("Fn::") || crate::aws::policy_templates::find(name).is_some() {
+        return;
+    }
+    let names = crate::aws::policy_templates::TEMPLATES
+        .iter()
+        .map(|t| t.name);
+    rules.problems.push(Problem::UnknownPolicyTemplate {
+        name: name.clone(),
+        span: key.span,
+        help: suggest::did_you_mean(name, names),
+    });
 }
 
 fn runtime(rules: &mut Rules<'_>, r: &Sp<String>) {

@@ -225,11 +225,16 @@ impl Stream {
         if let Some(name) = &s.name {
             rules.physical_name(name, "stream name", MAX_STREAM_NAME, b"_.-");
         }
-        if let (Some(mode), Some(count)) = (&s.mode, &s.shard_count)
+        let count = s
+            .shard_count
+            .as_ref()
+            .map(|c| c.span)
+            .or_else(|| s.intrinsic_for("shardCount").map(|raw| raw.node.span));
+        if let (Some(mode), Some(count)) = (&s.mode, count)
             && mode.value == StreamMode::OnDemand
         {
             rules.problems.push(Problem::OnDemandShardCount {
-                span: count.span,
+                span: count,
                 mode: mode.span,
             });
         }
