@@ -2,7 +2,7 @@
 //! the user's sections, every event name once per Function, and every reference (`!Ref`,
 //! `!GetAtt`, `${...}` in `!Sub`, a condition's name) naming something the template defines.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use miette::SourceSpan;
 
@@ -60,8 +60,8 @@ enum Named {
 
 pub fn check(stack: &Stack, plan: &Plan<'_>, generated: &[GeneratedId<'_>]) -> Vec<Problem> {
     let mut refs = Refs {
-        names: HashMap::new(),
-        conditions: HashMap::new(),
+        names: BTreeMap::new(),
+        conditions: BTreeMap::new(),
         mappings: Vec::new(),
         problems: Vec::new(),
     };
@@ -72,9 +72,10 @@ pub fn check(stack: &Stack, plan: &Plan<'_>, generated: &[GeneratedId<'_>]) -> V
 }
 
 struct Refs {
-    /// Every name a `!Ref` may take, with where it is defined (for "defined twice").
-    names: HashMap<String, (Named, SourceSpan, String)>,
-    conditions: HashMap<String, (SourceSpan, String)>,
+    /// Every name a `!Ref` may take, with where it is defined (for "defined twice"); ordered, so
+    /// a did-you-mean between equally near names is the same on every run.
+    names: BTreeMap<String, (Named, SourceSpan, String)>,
+    conditions: BTreeMap<String, (SourceSpan, String)>,
     mappings: Vec<String>,
     problems: Vec<Problem>,
 }
