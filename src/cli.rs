@@ -33,6 +33,12 @@ pub enum Command {
     )]
     Validate(ValidateArgs),
 
+    /// Write the stack description of a SAM template (one Stackery wrote, or by hand)
+    #[command(
+        after_help = "Examples:\n  stackwire import template.yaml -o stack.yaml\n  stackwire import template.json > stack.yaml\n  stackwire import template.yaml -o stack.yaml --format json   # the report as JSON on standard error\n\nWhat is carried over inexactly is reported on standard error, each with why."
+    )]
+    Import(ImportArgs),
+
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on standard output
     #[command(
         after_help = "Examples:\n  stackwire completions bash > ~/.local/share/bash-completion/completions/stackwire\n  stackwire completions zsh > ~/.zfunc/_stackwire   # with fpath+=(~/.zfunc) before compinit\n  stackwire completions fish > ~/.config/fish/completions/stackwire.fish"
@@ -131,6 +137,19 @@ pub struct CompileArgs {
 
     #[command(flatten)]
     pub pipeline: PipelineArgs,
+
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The SAM or CloudFormation template to read (YAML or JSON); `-` reads standard input
+    pub template: PathBuf,
+
+    /// Where to write the stack description (atomically); standard output when not given
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 
     #[command(flatten)]
     pub report: ReportArgs,

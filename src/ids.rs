@@ -15,6 +15,18 @@ pub fn env_parameter(path: &str) -> String {
     format!("EnvConfig{alnum}AsString")
 }
 
+/// The Parameter Store path below the environment that `existing: {env: <key>}` reads. A path
+/// with a slash is read as written; a key without one is Stackery's dotted key, whose dots
+/// Stackery turned into slashes (`lambda.memory-size` reads `lambda/memory-size`), so stackwire
+/// reads the parameter Stackery read.
+pub fn env_path(key: &str) -> String {
+    if key.contains('/') {
+        key.to_owned()
+    } else {
+        key.replace('.', "/")
+    }
+}
+
 /// The condition of `existing: {parameter: ...}` that holds when a new stream is created.
 pub fn create_condition(stream: &str) -> String {
     format!("{stream}CreateNewResource")

@@ -4,6 +4,7 @@
 
 mod compile;
 mod completions;
+mod import;
 mod schema;
 mod validate;
 
@@ -44,6 +45,7 @@ where
     match cli.command {
         cli::Command::Compile(args) => compile::run(&args, io),
         cli::Command::Validate(args) => validate::run(&args, io),
+        cli::Command::Import(args) => import::run(&args, io),
         cli::Command::Completions(args) => completions::run(&args, io),
         cli::Command::Schema => schema::run(io),
     }

@@ -654,6 +654,100 @@ define_problems! {
             #[label("this stack")]
             span: SourceSpan,
         },
+
+        // `stackwire import` (SPEC 7): why a template cannot be imported, and what it carries
+        // over inexactly (warnings, each with the change to the deployed stack).
+        #[error("not a template stackwire can import: {why}")]
+        ImportNotTemplate = import_not_template {
+            why: String,
+            label: String,
+            #[label("{label}")]
+            span: SourceSpan,
+            #[help]
+            help: Option<String>,
+        },
+
+        #[error("the template uses the transform `{transform}`; stackwire imports SAM templates (`AWS::Serverless-2016-10-31`) and plain CloudFormation")]
+        #[diagnostic(help("expand the template first (for example `aws cloudformation get-template --template-stage Processed`), or import it without that transform"))]
+        ImportTransform = import_transform {
+            transform: String,
+            #[label("not SAM's transform")]
+            span: SourceSpan,
+        },
+
+        #[error("nothing to import: the template has no Kinesis stream or SAM function stackwire can write as it is")]
+        #[diagnostic(help("the warnings above say what kept each one out"))]
+        ImportNothingModelled = import_nothing_modelled {
+            #[label("no stream or function here stackwire models")]
+            span: SourceSpan,
+        },
+
+        #[error("Function `{function}` runs `{runtime}`, retired on {since}; the stack uses `{successor}`, its successor")]
+        #[diagnostic(severity(Warning), help("{updates}; stackwire does not write a retired runtime. Test the code on `{successor}` before deploying"))]
+        ImportRetiredRuntime = import_retired_runtime {
+            function: String,
+            runtime: String,
+            successor: String,
+            since: &'static str,
+            updates: String,
+            #[label("retired")]
+            span: SourceSpan,
+        },
+
+        #[error("Stream `{stream}` is now always the existing stream whose ARN `{parameter}` reads")]
+        #[diagnostic(severity(Warning), help("in Stackery's template the value `false` in Parameter Store meant \"create the stream\"; stackwire reads the value as an ARN in every environment. Where it is `false`, put the ARN of the stream there, or give the stack its own Stream"))]
+        ImportFalseCreates = import_env_false_creates {
+            stream: String,
+            parameter: String,
+            #[label("`false` here created the stream")]
+            span: SourceSpan,
+        },
+
+        #[error("`{id}` is Stackery's existing resource of {kind}; it is kept as it is in `template:`")]
+        #[diagnostic(severity(Warning), help("it runs on Stackery's agent Lambda `stackery-agent-commander`, which must stay deployed in the account; stackwire models existing streams only"))]
+        ImportExistingOtherType = import_existing_other_type {
+            id: String,
+            kind: String,
+            #[label("not a stream")]
+            span: SourceSpan,
+        },
+
+        #[error("{what}")]
+        #[diagnostic(severity(Warning))]
+        ImportCouldModel = import_could_model {
+            what: String,
+            #[label("passed through")]
+            span: SourceSpan,
+            #[help]
+            help: Option<String>,
+        },
+
+        #[error("`{id}` (Stackery's \"Use Existing\" machinery) is removed: Stream `{stream}` references the existing stream itself")]
+        #[diagnostic(severity(Warning), help("safe: the custom resource's Delete, run by Stackery's agent, does nothing to the stream, and the definition of `{stream}` its condition kept out of the deployed stack goes with it. What read it changes text, not value: `stackwire diff` may show `may replace` there; accept with `--allow {id}`"))]
+        ImportUseExisting = import_use_existing {
+            id: String,
+            stream: String,
+            #[label("removed")]
+            span: SourceSpan,
+        },
+
+        #[error("Stream `{stream}` gets `DeletionPolicy: Retain` and `UpdateReplacePolicy: Retain`")]
+        #[diagnostic(severity(Warning), help("a stream holds data: stackwire keeps it when it leaves the stack (this changes no resource). Write `retain: false` to delete it with the stack, as Stackery's template did"))]
+        ImportRetainAdded = import_retain_added {
+            stream: String,
+            #[label("no deletion policy here")]
+            span: SourceSpan,
+        },
+
+        #[error("{what}")]
+        #[diagnostic(severity(Warning))]
+        ImportChanged = import_changed {
+            what: String,
+            #[label("here")]
+            span: SourceSpan,
+            #[help]
+            help: Option<String>,
+        },
     }
 }
 

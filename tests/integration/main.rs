@@ -10,6 +10,7 @@ mod files;
 mod fixtures;
 mod generate;
 mod hostile;
+mod import;
 mod props;
 mod props_passthru;
 mod report;

@@ -310,20 +310,7 @@ fn check_existing(rules: &mut Rules<'_>, s: &Stream, existing: &Sp<Existing>) {
                 });
             }
             let p = &path.value;
-            let reason = if p.is_empty() || !p.chars().any(|c| c.is_ascii_alphanumeric()) {
-                Some("it needs at least one letter or digit")
-            } else if p.starts_with('/') {
-                Some("it is relative to the environment: remove the leading `/`")
-            } else if !p
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'.' | b'-'))
-            {
-                Some("Parameter Store paths use only `A-Za-z0-9/_.-`")
-            } else if p.ends_with('/') || p.contains("//") {
-                Some("a path segment is empty")
-            } else {
-                None
-            };
+            let reason = env_path_problem(p);
             if let Some(reason) = reason {
                 rules.problems.push(Problem::InvalidName {
                     what: "environment parameter path",
@@ -353,4 +340,29 @@ fn check_existing(rules: &mut Rules<'_>, s: &Stream, existing: &Sp<Existing>) {
             }
         }
     }
+}
+
+/// What is wrong with an `existing: {env: <path>}` path, if anything.
+fn env_path_problem(p: &str) -> Option<&'static str> {
+    if p.is_empty() || !p.chars().any(|c| c.is_ascii_alphanumeric()) {
+        Some("it needs at least one letter or digit")
+    } else if p.starts_with('/') {
+        Some("it is relative to the environment: remove the leading `/`")
+    } else if !p
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'.' | b'-'))
+    {
+        Some("Parameter Store paths use only `A-Za-z0-9/_.-`")
+    } else if p.ends_with('/') || p.contains("//") {
+        Some("a path segment is empty")
+    } else if !p.contains('/') && (p.starts_with('.') || p.ends_with('.') || p.contains("..")) {
+        Some("a part of the dotted key is empty")
+    } else {
+        None
+    }
+}
+
+/// Whether `p` is a valid `existing: {env: <path>}` path (slashed, or Stackery's dotted key).
+pub fn env_path_ok(p: &str) -> bool {
+    env_path_problem(p).is_none()
 }

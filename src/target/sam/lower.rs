@@ -58,7 +58,7 @@ pub fn lower(plan: &Plan<'_>) -> Value {
                     Some(Existing::Env(path)) => {
                         let name = ids::env_parameter(&path.value);
                         let environment = plan.environment.unwrap_or_default();
-                        let default = format!("/{environment}/{}", path.value);
+                        let default = format!("/{environment}/{}", ids::env_path(&path.value));
                         parameters.insert(
                             name.clone(),
                             Value::map([
