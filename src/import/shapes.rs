@@ -70,6 +70,8 @@ pub(super) struct Ctx<'a> {
     pub(super) resources: Vec<Resource<'a>>,
     /// The streams of the stack, and their keys (for a new stream).
     pub(super) streams: HashMap<&'a str, (Form, Map)>,
+    /// What a new stream's keys change, reported once it is known to be new.
+    stream_notes: HashMap<&'a str, Vec<(Problem, Vec<Change>)>>,
     /// Resources, conditions and parameters taken over by stackwire (not passed through).
     pub(super) removed: HashSet<String>,
     removed_conditions: HashSet<String>,
@@ -211,6 +213,7 @@ impl<'a> Ctx<'a> {
             root,
             resources,
             streams: HashMap::new(),
+            stream_notes: HashMap::new(),
             removed: HashSet::new(),
             removed_conditions: HashSet::new(),
             removed_parameters: HashSet::new(),
@@ -340,9 +343,7 @@ impl<'a> Ctx<'a> {
             match keys {
                 Ok((keys, notes)) => {
                     self.streams.insert(id, (Form::New, keys));
-                    for (problem, changes) in notes {
-                        self.note(problem, changes);
-                    }
+                    self.stream_notes.insert(id, notes);
                 }
                 Err(why) => {
                     let span = self.resource(id).map_or(self.root.span, |r| r.key.span);
@@ -688,7 +689,13 @@ impl<'a> Ctx<'a> {
         for id in ids {
             if let Some((form, keys)) = self.streams.get(id) {
                 let keys = match form {
-                    Form::New => keys.clone(),
+                    Form::New => {
+                        let keys = keys.clone();
+                        for (problem, changes) in self.stream_notes.remove(id).unwrap_or_default() {
+                            self.note(problem, changes);
+                        }
+                        keys
+                    }
                     Form::Arn(arn) => Value::map([("type", Value::str("Stream")), ("existing", Value::str(arn))]).into_map(),
                     Form::Env(key) => {
                         let mut m = Map::new();
