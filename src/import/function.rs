@@ -161,7 +161,14 @@ impl<'a> Ctx<'a> {
                 _ => return Err("its `Policies` is not a list".to_owned()),
             },
         };
-        let (discoveries, wire_vars, slots) = self.discoveries(&vars, &policies);
+        let (discoveries, wire_vars, slots, unmodelled) = self.discoveries(&vars, &policies);
+        for (stream, access, span) in unmodelled {
+            self.could_model(
+                format!("the access of `{id}` to `{stream}` is kept as the function's own variables and policy"),
+                span,
+                Some(format!("a wire with `access: {access}` would give the same variables, with stackwire's least-privilege policy in place of SAM's policy template: a change to the role")),
+            );
+        }
 
         let own_vars: Vec<&(&str, &Node)> = vars.iter().filter(|(n, _)| !wire_vars.contains(n)).collect();
         if !own_vars.is_empty() {
@@ -323,7 +330,8 @@ impl<'a> Ctx<'a> {
         &self,
         vars: &[(&'a str, &'a Node)],
         policies: &[&'a Node],
-    ) -> (Vec<Discovery<'a>>, Vec<&'a str>, Vec<Slot<'a>>) {
+    ) -> (Vec<Discovery<'a>>, Vec<&'a str>, Vec<Slot<'a>>, Vec<(&'a str, &'static str, miette::SourceSpan)>) {
+        let mut unmodelled = Vec::new();
         let mut slots: Vec<Slot<'a>> = (0..policies.len()).map(Slot::Own).collect();
         let mut used = Vec::new();
         let mut out = Vec::new();
@@ -336,8 +344,8 @@ impl<'a> Ctx<'a> {
                 *j != i && !used.contains(n) && self.stream_ref(v) == Some((stream, Kind::Arn))
             });
             let Some((_, (arn_var, _))) = arn else { continue };
-            let mut found = |template: &str| {
-                let at = policies.iter().enumerate().position(|(k, item)| {
+            let at = |template: &str| {
+                policies.iter().enumerate().position(|(k, item)| {
                     matches!(slots[k], Slot::Own(_))
                         && item.tag.is_none()
                         && entries(item).len() == 1
@@ -345,17 +353,22 @@ impl<'a> Ctx<'a> {
                             .filter(|args| entries(args).len() == 1)
                             .and_then(|args| get(args, "StreamName"))
                             .is_some_and(|s| self.stream_ref(s) == Some((stream, Kind::Name)))
-                });
-                if let Some(k) = at {
-                    slots[k] = Slot::Wire(stream, template == "KinesisCrudPolicy");
-                }
-                at.is_some()
+                })
             };
-            let crud = found("KinesisCrudPolicy");
-            let read = found("KinesisStreamReadPolicy");
-            if !crud && !read {
+            let (crud, read) = (at("KinesisCrudPolicy"), at("KinesisStreamReadPolicy"));
+            let (Some(crud), Some(read)) = (crud, read) else {
+                // One of SAM's two templates alone: a wire with `access` would write a
+                // least-privilege policy instead, so the variables and the policy stay the
+                // function's own, exactly as written.
+                if crud.is_some() || read.is_some() {
+                    let access = if crud.is_some() { "write" } else { "read" };
+                    unmodelled.push((stream, access, v.span));
+                }
                 continue;
-            }
+            };
+            slots[crud] = Slot::Wire(stream, true);
+            slots[read] = Slot::Wire(stream, false);
+            let (crud, read) = (true, true);
             used.push(name_var);
             used.push(arn_var);
             out.push(Discovery {
@@ -366,7 +379,7 @@ impl<'a> Ctx<'a> {
                 read,
             });
         }
-        (out, used, slots)
+        (out, used, slots, unmodelled)
     }
 
     /// A Kinesis event from a stream of the stack as an event wire; `Err(Some(why))` for a
@@ -522,6 +535,14 @@ impl<'a> Ctx<'a> {
             wire.insert("properties".into(), Value::Map(extra));
         }
         if let Some(consumer) = fan_out {
+            notes.push((
+                Problem::ImportChanged {
+                    what: format!("`{function}` is given `kinesis:SubscribeToShard` and `kinesis:DescribeStreamConsumer` on `{consumer}`"),
+                    span: source.span,
+                    help: Some("what reading through an enhanced fan-out consumer needs; stackwire grants it with every `fanOut` wire".to_owned()),
+                },
+                vec![Change::property(&format!("{function}Role"), "Policies")],
+            ));
             self.removed.insert(consumer);
         }
         if self.stackery_existing(stream) {
