@@ -36,3 +36,26 @@ pub fn create_condition(stream: &str) -> String {
 pub fn is_logical_id(id: &str) -> bool {
     (1..=MAX_LOGICAL_ID).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
+
+#[cfg(test)]
+mod env_path_tests {
+    use super::*;
+
+    #[test]
+    fn a_dotted_key_reads_the_slashed_path_stackery_read() {
+        assert_eq!(env_path("lambda.memory-size"), "lambda/memory-size");
+        assert_eq!(env_path("streams.clicks"), "streams/clicks");
+        // Its parameter is named from the key as Stackery named it.
+        assert_eq!(
+            env_parameter("lambda.memory-size"),
+            "EnvConfiglambdamemorysizeAsString"
+        );
+    }
+
+    #[test]
+    fn a_slashed_path_stays_as_it_is() {
+        assert_eq!(env_path("streams/orders"), "streams/orders");
+        assert_eq!(env_path("streams/orders.v2"), "streams/orders.v2");
+        assert_eq!(env_path("orders"), "orders");
+    }
+}

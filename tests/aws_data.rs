@@ -6,6 +6,9 @@
 #[path = "integration/fixtures.rs"]
 #[allow(dead_code)]
 mod fixtures;
+#[path = "integration/import.rs"]
+#[allow(dead_code)]
+mod import;
 #[allow(dead_code)]
 mod support;
 

@@ -4,6 +4,9 @@
 #[path = "integration/fixtures.rs"]
 #[allow(dead_code)]
 mod fixtures;
+#[path = "integration/import.rs"]
+#[allow(dead_code)]
+mod import;
 mod support;
 
 use std::path::Path;
@@ -61,6 +64,43 @@ fn cfn_lint_and_sam_translator_accept_every_ok_template() {
             "{name}: stackwire counted {count} resources after SAM's expansion, the translator made otherwise:\n{counts}"
         );
     }
+}
+
+/// The stacks `stackwire import` writes from `fixtures/import` compile to templates that pass
+/// the same gate (one run of each tool for them all).
+#[test]
+fn cfn_lint_and_sam_translator_accept_every_imported_stack() {
+    let mut templates = Vec::new();
+    let dir = root().join("fixtures/import");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .collect();
+    paths.sort();
+    for path in &paths {
+        let bytes = std::fs::read(path).unwrap_or_default();
+        let imported = stackwire::import::import(&bytes);
+        let Some(stack) = imported.stack else {
+            panic!("{} did not import: {:?}", path.display(), imported.problems);
+        };
+        let environment = imported.environment.unwrap_or_else(|| "prod".to_owned());
+        let compiled = stackwire::compile(
+            stack.as_bytes(),
+            &stackwire::Options::environment(Some(&environment)),
+        );
+        let Some(template) = compiled.template else {
+            panic!("{} imported to a stack that does not compile: {:?}", path.display(), compiled.problems);
+        };
+        let name = path
+            .file_stem()
+            .map(|s| format!("imported-{}", s.to_string_lossy()))
+            .unwrap_or_default();
+        templates.push((name, template));
+    }
+    assert!(templates.len() >= 14, "only {} imported stacks", templates.len());
+    gate(&templates);
 }
 
 /// What stackwire counts against CloudFormation's resource limit for a fixture.

@@ -138,7 +138,8 @@ fn fixture_texts(kind: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Every diagnostic code (`Problem::CODES`) is shown by at least one err or warn fixture, and
+/// Every diagnostic code (`Problem::CODES`) is shown by at least one err or warn fixture (or,
+/// for `import`'s codes, an import fixture), and
 /// every code the fixtures show is in the list.
 #[test]
 fn every_code_has_a_fixture() {
@@ -148,6 +149,12 @@ fn every_code_has_a_fixture() {
     for kind in ["err", "warn"] {
         for path in fixture_paths(kind) {
             outputs.push_str(&compile_fixture(&path).stderr);
+        }
+    }
+    // `stackwire import`'s codes, from its fixtures.
+    for dir in ["import", "import-err"] {
+        for path in super::import::import_paths(dir) {
+            outputs.push_str(&super::import::import_fixture(&path).stderr);
         }
     }
     let missing: Vec<&&str> = codes

@@ -366,3 +366,18 @@ fn env_path_problem(p: &str) -> Option<&'static str> {
 pub fn env_path_ok(p: &str) -> bool {
     env_path_problem(p).is_none()
 }
+
+#[cfg(test)]
+mod env_path_ok_tests {
+    use super::env_path_ok;
+
+    #[test]
+    fn dotted_keys_and_slashed_paths() {
+        for ok in ["streams/orders", "lambda.memory-size", "a.b.c", "orders", "x/y.z"] {
+            assert!(env_path_ok(ok), "{ok}");
+        }
+        for bad in ["", "/streams", "a..b", ".a", "a.", "a//b", "a/", "a b"] {
+            assert!(!env_path_ok(bad), "{bad}");
+        }
+    }
+}
