@@ -91,7 +91,11 @@ fn cfn_lint_and_sam_translator_accept_every_imported_stack() {
             &stackwire::Options::environment(Some(&environment)),
         );
         let Some(template) = compiled.template else {
-            panic!("{} imported to a stack that does not compile: {:?}", path.display(), compiled.problems);
+            panic!(
+                "{} imported to a stack that does not compile: {:?}",
+                path.display(),
+                compiled.problems
+            );
         };
         let name = path
             .file_stem()
@@ -99,7 +103,11 @@ fn cfn_lint_and_sam_translator_accept_every_imported_stack() {
             .unwrap_or_default();
         templates.push((name, template));
     }
-    assert!(templates.len() >= 14, "only {} imported stacks", templates.len());
+    assert!(
+        templates.len() >= 14,
+        "only {} imported stacks",
+        templates.len()
+    );
     gate(&templates);
 }
 

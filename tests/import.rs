@@ -37,7 +37,8 @@ struct Imported {
 }
 
 fn import_and_compile(path: &Path) -> Imported {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let bytes =
+        std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let imported = import(&bytes);
     let stack = imported
         .stack
@@ -48,7 +49,11 @@ fn import_and_compile(path: &Path) -> Imported {
         &stackwire::Options::environment(Some(&environment)),
     );
     let template = compiled.template.unwrap_or_else(|| {
-        panic!("the stack imported from {} does not compile: {:?}", path.display(), compiled.problems)
+        panic!(
+            "the stack imported from {} does not compile: {:?}",
+            path.display(),
+            compiled.problems
+        )
     });
     let name = path
         .file_stem()
@@ -73,7 +78,8 @@ fn translate(dir: &Path, templates: &[(String, String)]) -> Vec<Value> {
         .iter()
         .map(|(name, text)| {
             let file = sam.join(format!("{name}.yaml"));
-            std::fs::write(&file, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", file.display()));
+            std::fs::write(&file, text)
+                .unwrap_or_else(|e| panic!("cannot write {}: {e}", file.display()));
             file
         })
         .collect();
@@ -96,10 +102,19 @@ fn translate(dir: &Path, templates: &[(String, String)]) -> Vec<Value> {
 /// The differences between two translated templates that `changes` does not name.
 fn unexplained(original: &Value, imported: &Value, changes: &[Change]) -> Vec<String> {
     let empty = serde_json::Map::new();
-    let resources = |t: &Value| t.get("Resources").and_then(Value::as_object).cloned().unwrap_or_default();
+    let resources = |t: &Value| {
+        t.get("Resources")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
     let (a, b) = (resources(original), resources(imported));
     let ids: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-    let whole = |id: &str| changes.iter().any(|c| c.resource == id && c.property.is_none());
+    let whole = |id: &str| {
+        changes
+            .iter()
+            .any(|c| c.resource == id && c.property.is_none())
+    };
     let named = |id: &str, p: &str| {
         changes
             .iter()
@@ -111,13 +126,29 @@ fn unexplained(original: &Value, imported: &Value, changes: &[Change]) -> Vec<St
             continue;
         }
         let (Some(x), Some(y)) = (a.get(id), b.get(id)) else {
-            out.push(format!("`{id}` is only in the {}", if a.contains_key(id) { "original" } else { "import" }));
+            out.push(format!(
+                "`{id}` is only in the {}",
+                if a.contains_key(id) {
+                    "original"
+                } else {
+                    "import"
+                }
+            ));
             continue;
         };
         if x.get("Type") != y.get("Type") {
-            out.push(format!("`{id}`: type {:?} became {:?}", x.get("Type"), y.get("Type")));
+            out.push(format!(
+                "`{id}`: type {:?} became {:?}",
+                x.get("Type"),
+                y.get("Type")
+            ));
         }
-        let props = |r: &Value| r.get("Properties").and_then(Value::as_object).unwrap_or(&empty).clone();
+        let props = |r: &Value| {
+            r.get("Properties")
+                .and_then(Value::as_object)
+                .unwrap_or(&empty)
+                .clone()
+        };
         let (px, py) = (props(x), props(y));
         let keys: BTreeSet<&String> = px.keys().chain(py.keys()).collect();
         for k in keys {
@@ -149,13 +180,19 @@ fn imported_stacks_translate_to_the_same_resources() {
         templates.push((format!("{}.original", i.name), original));
         templates.push((format!("{}.imported", i.name), i.compiled.clone()));
     }
-    let work = tempfile::tempdir().unwrap_or_else(|e| panic!("cannot make a temporary folder: {e}"));
+    let work =
+        tempfile::tempdir().unwrap_or_else(|e| panic!("cannot make a temporary folder: {e}"));
     let translated = translate(work.path(), &templates);
     let mut failures = Vec::new();
     let mut compared = 0;
     for (i, pair) in imported.iter().zip(translated.chunks(2)) {
-        let [original, ours] = pair else { panic!("translations come in pairs") };
-        let count = original.get("Resources").and_then(Value::as_object).map_or(0, |r| r.len());
+        let [original, ours] = pair else {
+            panic!("translations come in pairs")
+        };
+        let count = original
+            .get("Resources")
+            .and_then(Value::as_object)
+            .map_or(0, |r| r.len());
         assert!(count > 0, "{}: nothing translated", i.name);
         compared += count;
         for problem in unexplained(original, ours, &i.changes) {
@@ -168,7 +205,10 @@ fn imported_stacks_translate_to_the_same_resources() {
         work.keep().display(),
         failures.join("\n")
     );
-    eprintln!("{} fixtures, {compared} translated resources compared", imported.len());
+    eprintln!(
+        "{} fixtures, {compared} translated resources compared",
+        imported.len()
+    );
 }
 
 /// The comparison can fail: a property changed behind the report's back is found.
@@ -185,8 +225,15 @@ fn the_comparison_catches_an_unreported_change() {
     let found = unexplained(&original, &imported, &changes);
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found[0].contains("F.MemorySize"), "{found:?}");
-    assert!(found[1].contains("`S` is only in the original"), "{found:?}");
-    let all = vec![Change::property("F", "Runtime"), Change::property("F", "MemorySize"), Change::resource("S")];
+    assert!(
+        found[1].contains("`S` is only in the original"),
+        "{found:?}"
+    );
+    let all = vec![
+        Change::property("F", "Runtime"),
+        Change::property("F", "MemorySize"),
+        Change::resource("S"),
+    ];
     assert!(unexplained(&original, &imported, &all).is_empty());
 }
 

@@ -36,7 +36,12 @@ pub fn run(args: &ImportArgs, io: &mut Io<'_>) -> i32 {
         }
     };
     let imported = on_large_stack(&input.bytes);
-    let Imported { text, stack, problems, .. } = imported;
+    let Imported {
+        text,
+        stack,
+        problems,
+        ..
+    } = imported;
     let failed = problems.iter().any(crate::diagnostics::Problem::is_error);
     reporter.file(io, &input.name, text, problems);
     let code = match stack {

@@ -686,8 +686,8 @@ define_problems! {
         #[diagnostic(severity(Warning), help("{updates}; stackwire does not write a retired runtime. Test the code on `{successor}` before deploying"))]
         ImportRetiredRuntime = import_retired_runtime {
             function: String,
-            runtime: String,
-            successor: String,
+            runtime: &'static str,
+            successor: &'static str,
             since: &'static str,
             updates: String,
             #[label("retired")]

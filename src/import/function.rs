@@ -3,9 +3,9 @@
 
 use std::collections::HashSet;
 
+use super::Change;
 use super::read::{boolean, entries, get, get_att, int, is_intrinsic, text};
 use super::shapes::{Ctx, Kind};
-use super::Change;
 use crate::diagnostics::Problem;
 use crate::format::node::{Node, Value as V};
 use crate::runtime::{self, Status};
@@ -19,6 +19,16 @@ struct Discovery<'a> {
     crud: bool,
     read: bool,
 }
+
+/// What [`Ctx::discoveries`] finds: the wires, the variables they use, where each policy item
+/// goes, and the streams a function reaches through one policy template alone (with the access
+/// a wire would need, and where).
+type Found<'a> = (
+    Vec<Discovery<'a>>,
+    Vec<&'a str>,
+    Vec<Slot<'a>>,
+    Vec<(&'a str, &'static str, miette::SourceSpan)>,
+);
 
 /// A policy item, as stackwire would place it.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,7 +74,8 @@ impl<'a> Ctx<'a> {
         }
         let runtime_node = p("Runtime").ok_or("it has no `Runtime` of its own")?;
         let written = text(runtime_node).ok_or("its `Runtime` is not text")?;
-        let known = runtime::find(written).ok_or_else(|| format!("`{written}` is not a runtime stackwire knows"))?;
+        let known = runtime::find(written)
+            .ok_or_else(|| format!("`{written}` is not a runtime stackwire knows"))?;
         let runtime_id = match known.status {
             Status::Retired { since } => {
                 let successor = known
@@ -86,8 +97,8 @@ impl<'a> Ctx<'a> {
                 notes.push((
                     Problem::ImportRetiredRuntime {
                         function: id.to_owned(),
-                        runtime: written.to_owned(),
-                        successor: successor.to_owned(),
+                        runtime: known.id,
+                        successor,
                         since,
                         updates,
                         span: runtime_node.span,
@@ -170,7 +181,10 @@ impl<'a> Ctx<'a> {
             );
         }
 
-        let own_vars: Vec<&(&str, &Node)> = vars.iter().filter(|(n, _)| !wire_vars.contains(n)).collect();
+        let own_vars: Vec<&(&str, &Node)> = vars
+            .iter()
+            .filter(|(n, _)| !wire_vars.contains(n))
+            .collect();
         if !own_vars.is_empty() {
             let mut env = Map::new();
             for (name, v) in own_vars {
@@ -253,13 +267,18 @@ impl<'a> Ctx<'a> {
         }
         let mut properties = Map::new();
         for (name, v) in entries(props) {
-            let owned = crate::format::resources::function::OWNED.iter().any(|(k, _)| *k == name);
+            let owned = crate::format::resources::function::OWNED
+                .iter()
+                .any(|(k, _)| *k == name);
             if owned {
                 continue;
             }
             if name == "Events" {
                 if !other_events.is_empty() {
-                    properties.insert("Events".into(), Value::Map(std::mem::take(&mut other_events)));
+                    properties.insert(
+                        "Events".into(),
+                        Value::Map(std::mem::take(&mut other_events)),
+                    );
                 }
                 continue;
             }
@@ -276,9 +295,18 @@ impl<'a> Ctx<'a> {
             .map(|(n, _)| (*n).to_owned())
             .collect();
         for d in &discoveries {
-            let suffixed = |base: &str, n: usize| if n == 1 { base.to_owned() } else { format!("{base}_{n}") };
+            let suffixed = |base: &str, n: usize| {
+                if n == 1 {
+                    base.to_owned()
+                } else {
+                    format!("{base}_{n}")
+                }
+            };
             let n = (1..=taken.len() + 2)
-                .find(|n| !taken.contains(&suffixed("STREAM_NAME", *n)) && !taken.contains(&suffixed("STREAM_ARN", *n)))
+                .find(|n| {
+                    !taken.contains(&suffixed("STREAM_NAME", *n))
+                        && !taken.contains(&suffixed("STREAM_ARN", *n))
+                })
                 .unwrap_or(1);
             let defaults = (suffixed("STREAM_NAME", n), suffixed("STREAM_ARN", n));
             let mut wire = Map::new();
@@ -295,7 +323,10 @@ impl<'a> Ctx<'a> {
             if (d.name_var.clone(), d.arn_var.clone()) != defaults {
                 wire.insert(
                     "env".into(),
-                    Value::map([("name", Value::str(&d.name_var)), ("arn", Value::str(&d.arn_var))]),
+                    Value::map([
+                        ("name", Value::str(&d.name_var)),
+                        ("arn", Value::str(&d.arn_var)),
+                    ]),
                 );
             }
             taken.insert(d.name_var.clone());
@@ -303,7 +334,8 @@ impl<'a> Ctx<'a> {
             wires.push(Value::Map(wire));
             if self.stackery_existing(d.stream) {
                 self.changes.push(Change::property(id, "Environment"));
-                self.changes.push(Change::property(&format!("{id}Role"), "Policies"));
+                self.changes
+                    .push(Change::property(&format!("{id}Role"), "Policies"));
             }
             if let Some(key) = self.customer_key(d.stream) {
                 notes.push((
@@ -326,24 +358,24 @@ impl<'a> Ctx<'a> {
     /// The discovery wires of a function: each pair of variables reading one stream's name and
     /// ARN, with the Kinesis policies on that stream; the variables they use; and where each
     /// policy item goes.
-    fn discoveries(
-        &self,
-        vars: &[(&'a str, &'a Node)],
-        policies: &[&'a Node],
-    ) -> (Vec<Discovery<'a>>, Vec<&'a str>, Vec<Slot<'a>>, Vec<(&'a str, &'static str, miette::SourceSpan)>) {
+    fn discoveries(&self, vars: &[(&'a str, &'a Node)], policies: &[&'a Node]) -> Found<'a> {
         let mut unmodelled = Vec::new();
         let mut slots: Vec<Slot<'a>> = (0..policies.len()).map(Slot::Own).collect();
         let mut used = Vec::new();
         let mut out = Vec::new();
         for (i, (name_var, v)) in vars.iter().enumerate() {
-            let Some((stream, Kind::Name)) = self.stream_ref(v) else { continue };
+            let Some((stream, Kind::Name)) = self.stream_ref(v) else {
+                continue;
+            };
             if out.iter().any(|d: &Discovery| d.stream == stream) || used.contains(name_var) {
                 continue;
             }
             let arn = vars.iter().enumerate().find(|(j, (n, v))| {
                 *j != i && !used.contains(n) && self.stream_ref(v) == Some((stream, Kind::Arn))
             });
-            let Some((_, (arn_var, _))) = arn else { continue };
+            let Some((_, (arn_var, _))) = arn else {
+                continue;
+            };
             let at = |template: &str| {
                 policies.iter().enumerate().position(|(k, item)| {
                     matches!(slots[k], Slot::Own(_))
@@ -395,9 +427,12 @@ impl<'a> Ctx<'a> {
         if get(e, "Type").and_then(text) != Some("Kinesis") {
             return Err(None);
         }
-        let props = get(e, "Properties").ok_or_else(|| Some("it has no `Properties`".to_owned()))?;
+        let props =
+            get(e, "Properties").ok_or_else(|| Some("it has no `Properties`".to_owned()))?;
         if entries(e).len() != 2 || e.tag.is_some() {
-            return Err(Some("it has keys beside `Type` and `Properties`".to_owned()));
+            return Err(Some(
+                "it has keys beside `Type` and `Properties`".to_owned(),
+            ));
         }
         let source = get(props, "Stream").ok_or_else(|| Some("it has no `Stream`".to_owned()))?;
         let mut fan_out = None;
@@ -409,7 +444,8 @@ impl<'a> Ctx<'a> {
                     s
                 }
                 None => {
-                    let literal = text(source).is_some_and(|t| crate::arn::kinesis_stream_name(t).is_some());
+                    let literal =
+                        text(source).is_some_and(|t| crate::arn::kinesis_stream_name(t).is_some());
                     return Err(Some(if literal {
                         "it reads a stream by ARN: a Stream with `existing: <ARN>` and a wire with `event:` would write it the same".to_owned()
                     } else {
@@ -419,7 +455,9 @@ impl<'a> Ctx<'a> {
             },
         };
         if subscribed.contains(stream) {
-            return Err(Some(format!("`{function}` already has an event wire from `{stream}`, and Lambda takes one mapping per function and stream")));
+            return Err(Some(format!(
+                "`{function}` already has an event wire from `{stream}`, and Lambda takes one mapping per function and stream"
+            )));
         }
         let mapping = format!("{function}{name}");
         let mut notes = Vec::new();
@@ -443,27 +481,40 @@ impl<'a> Ctx<'a> {
                 "Stream" => {}
                 "BatchSize" => batch = Some(number(k, v)?),
                 "StartingPosition" => {
-                    let p = text(v).filter(|p| matches!(*p, "TRIM_HORIZON" | "LATEST" | "AT_TIMESTAMP"));
+                    let p = text(v)
+                        .filter(|p| matches!(*p, "TRIM_HORIZON" | "LATEST" | "AT_TIMESTAMP"));
                     position = Some(p.ok_or_else(|| bad(k))?);
                 }
-                "StartingPositionTimestamp" => knobs.push(("startingPositionTimestamp", number(k, v)?)),
+                "StartingPositionTimestamp" => {
+                    knobs.push(("startingPositionTimestamp", number(k, v)?))
+                }
                 "MaximumBatchingWindowInSeconds" => knobs.push(("batchWindow", number(k, v)?)),
                 "ParallelizationFactor" => knobs.push(("parallelization", number(k, v)?)),
                 "MaximumRetryAttempts" => knobs.push(("retries", number(k, v)?)),
                 "MaximumRecordAgeInSeconds" => knobs.push(("maxRecordAge", number(k, v)?)),
                 "BisectBatchOnFunctionError" => {
-                    knobs.push(("bisectOnError", Value::Bool(boolean(v).ok_or_else(|| bad(k))?)));
+                    knobs.push((
+                        "bisectOnError",
+                        Value::Bool(boolean(v).ok_or_else(|| bad(k))?),
+                    ));
                 }
                 "TumblingWindowInSeconds" => knobs.push(("tumblingWindow", number(k, v)?)),
                 "FunctionResponseTypes" => match &v.value {
-                    V::Seq(items) if v.tag.is_none() && items.len() == 1 && text(&items[0]) == Some("ReportBatchItemFailures") => {
+                    V::Seq(items)
+                        if v.tag.is_none()
+                            && items.len() == 1
+                            && text(&items[0]) == Some("ReportBatchItemFailures") =>
+                    {
                         knobs.push(("reportBatchItemFailures", Value::Bool(true)));
                     }
                     _ => return Err(bad(k)),
                 },
                 "DestinationConfig" => {
-                    let d = get(v, "OnFailure").and_then(|o| get(o, "Destination")).and_then(text);
-                    let d = d.filter(|d| crate::arn::destination(d).is_some() && entries(v).len() == 1);
+                    let d = get(v, "OnFailure")
+                        .and_then(|o| get(o, "Destination"))
+                        .and_then(text);
+                    let d =
+                        d.filter(|d| crate::arn::destination(d).is_some() && entries(v).len() == 1);
                     let d = d.ok_or_else(|| bad(k))?;
                     knobs.push(("onFailure", Value::str(d)));
                     notes.push((
@@ -489,7 +540,9 @@ impl<'a> Ctx<'a> {
                         ));
                     }
                 }
-                "Enabled" => knobs.push(("enabled", Value::Bool(boolean(v).ok_or_else(|| bad(k))?))),
+                "Enabled" => {
+                    knobs.push(("enabled", Value::Bool(boolean(v).ok_or_else(|| bad(k))?)))
+                }
                 other => {
                     extra.insert(other.to_owned(), self.value(v));
                 }
@@ -546,7 +599,8 @@ impl<'a> Ctx<'a> {
             self.removed.insert(consumer);
         }
         if self.stackery_existing(stream) {
-            self.changes.push(Change::property(&mapping, "EventSourceArn"));
+            self.changes
+                .push(Change::property(&mapping, "EventSourceArn"));
         }
         Ok((stream, Value::Map(wire), notes))
     }
@@ -576,7 +630,9 @@ impl<'a> Ctx<'a> {
     /// JSON text is the text written.
     fn filters(&self, v: &Node) -> Option<(Value, bool)> {
         let list = get(v, "Filters")?;
-        let V::Seq(items) = &list.value else { return None };
+        let V::Seq(items) = &list.value else {
+            return None;
+        };
         if entries(v).len() != 1 || list.tag.is_some() {
             return None;
         }
@@ -609,7 +665,9 @@ impl<'a> Ctx<'a> {
             return None;
         }
         match keys.get("encryption") {
-            Some(Value::Str(k)) if k != "none" && !crate::arn::is_aws_managed_alias(k) => Some(k.clone()),
+            Some(Value::Str(k)) if k != "none" && !crate::arn::is_aws_managed_alias(k) => {
+                Some(k.clone())
+            }
             _ => None,
         }
     }

@@ -131,7 +131,10 @@ pub fn import(src: &str) -> Imported {
 fn not_a_template(root: &Node) -> Option<Problem> {
     let V::Map(top) = &root.value else {
         return Some(Problem::ImportNotTemplate {
-            why: format!("it is {}, not a mapping of template sections", root.value.kind()),
+            why: format!(
+                "it is {}, not a mapping of template sections",
+                root.value.kind()
+            ),
             label: "a template is a mapping with `Resources`".to_owned(),
             span: root.span,
             help: None,
@@ -283,7 +286,10 @@ impl<'a> Ctx<'a> {
     /// Whether converting `node` rewrites a reference (its text changes in the template).
     fn rewrites(&self, node: &Node) -> bool {
         if let Some((stream, _)) = self.stream_ref(node)
-            && matches!(self.streams.get(stream), Some((Form::Arn(_) | Form::Env(_), _)))
+            && matches!(
+                self.streams.get(stream),
+                Some((Form::Arn(_) | Form::Env(_), _))
+            )
         {
             return true;
         }
@@ -369,7 +375,9 @@ impl<'a> Ctx<'a> {
         for (name, v) in entries(r.node) {
             match name {
                 _ if plain_attribute(name) => {}
-                "DeletionPolicy" => deletion = Some(text(v).ok_or("its `DeletionPolicy` is not text")?),
+                "DeletionPolicy" => {
+                    deletion = Some(text(v).ok_or("its `DeletionPolicy` is not text")?)
+                }
                 "UpdateReplacePolicy" => {
                     replace = Some(text(v).ok_or("its `UpdateReplacePolicy` is not text")?);
                 }
@@ -387,20 +395,31 @@ impl<'a> Ctx<'a> {
         for (name, v) in r.props.map(entries).unwrap_or_default() {
             match name {
                 "Name" => {
-                    keys.insert("name".into(), self.name_value(v, b"_.-", crate::limits::MAX_STREAM_NAME)?);
+                    keys.insert(
+                        "name".into(),
+                        self.name_value(v, b"_.-", crate::limits::MAX_STREAM_NAME)?,
+                    );
                 }
                 "ShardCount" => shards = Some(self.number(v, "ShardCount")?),
                 "StreamModeDetails" => {
                     match get(v, "StreamMode").and_then(text) {
                         Some("ON_DEMAND") => on_demand = true,
                         Some("PROVISIONED") => {}
-                        _ => return Err("its `StreamModeDetails` is not `ON_DEMAND` or `PROVISIONED`".to_owned()),
+                        _ => {
+                            return Err(
+                                "its `StreamModeDetails` is not `ON_DEMAND` or `PROVISIONED`"
+                                    .to_owned(),
+                            );
+                        }
                     }
                     let mode = if on_demand { "onDemand" } else { "provisioned" };
                     keys.insert("mode".into(), Value::str(mode));
                 }
                 "RetentionPeriodHours" => {
-                    keys.insert("retentionHours".into(), self.number(v, "RetentionPeriodHours")?);
+                    keys.insert(
+                        "retentionHours".into(),
+                        self.number(v, "RetentionPeriodHours")?,
+                    );
                 }
                 "StreamEncryption" => {
                     let kms = get(v, "EncryptionType").and_then(text) == Some("KMS");
@@ -410,7 +429,12 @@ impl<'a> Ctx<'a> {
                         (true, Some(k), 2) if crate::arn::kms_key(k).is_some() => {
                             encryption = Some(Value::str(k));
                         }
-                        _ => return Err("its `StreamEncryption` is not a KMS key stackwire can name".to_owned()),
+                        _ => {
+                            return Err(
+                                "its `StreamEncryption` is not a KMS key stackwire can name"
+                                    .to_owned(),
+                            );
+                        }
                     }
                 }
                 "Tags" => {
@@ -419,10 +443,14 @@ impl<'a> Ctx<'a> {
                     };
                     let mut tags = Map::new();
                     for t in items {
-                        let (Some(k), Some(val)) = (get(t, "Key").and_then(text), get(t, "Value").and_then(text)) else {
+                        let (Some(k), Some(val)) =
+                            (get(t, "Key").and_then(text), get(t, "Value").and_then(text))
+                        else {
                             return Err("a tag is not a `Key` and a `Value` of text".to_owned());
                         };
-                        if tags.insert(k.to_owned(), Value::str(val)).is_some() || entries(t).len() != 2 {
+                        if tags.insert(k.to_owned(), Value::str(val)).is_some()
+                            || entries(t).len() != 2
+                        {
                             return Err("a tag is written twice or has other keys".to_owned());
                         }
                     }
@@ -443,9 +471,15 @@ impl<'a> Ctx<'a> {
             }
             None if !on_demand => notes.push((
                 Problem::ImportChanged {
-                    what: format!("Stream `{}` has no `ShardCount`; stackwire writes `ShardCount: 1`", r.id),
+                    what: format!(
+                        "Stream `{}` has no `ShardCount`; stackwire writes `ShardCount: 1`",
+                        r.id
+                    ),
                     span: r.key.span,
-                    help: Some("set `shardCount` to the stream's number of shards if it is not 1".to_owned()),
+                    help: Some(
+                        "set `shardCount` to the stream's number of shards if it is not 1"
+                            .to_owned(),
+                    ),
                 },
                 vec![Change::property(r.id, "ShardCount")],
             )),
@@ -499,7 +533,9 @@ impl<'a> Ctx<'a> {
             return if plain(s) && !s.contains("${") {
                 Ok(Value::str(s))
             } else {
-                Err(format!("its name `{s}` is not one stackwire writes as it is"))
+                Err(format!(
+                    "its name `{s}` is not one stackwire writes as it is"
+                ))
             };
         }
         if let Some(s) = sub_text(v)
@@ -540,10 +576,18 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             let base = r.id.strip_suffix("ExistingResource").unwrap_or("");
-            let kind = r.props.and_then(|p| get(p, "Type")).and_then(text).unwrap_or("");
+            let kind = r
+                .props
+                .and_then(|p| get(p, "Type"))
+                .and_then(text)
+                .unwrap_or("");
             let is_stream = kind == "stream" && self.streams.contains_key(base);
             if !is_stream {
-                let shown = if kind.is_empty() { "an unknown type".to_owned() } else { format!("type `{kind}`") };
+                let shown = if kind.is_empty() {
+                    "an unknown type".to_owned()
+                } else {
+                    format!("type `{kind}`")
+                };
                 problems.push(Problem::ImportExistingOtherType {
                     id: r.id.to_owned(),
                     kind: shown,
@@ -553,13 +597,17 @@ impl<'a> Ctx<'a> {
             }
             let data = r.props.and_then(|p| get(p, "Data"));
             let form = match data {
-                Some(d) if text(d).is_some_and(|t| crate::arn::kinesis_stream_name(t).is_some()) => {
+                Some(d)
+                    if text(d).is_some_and(|t| crate::arn::kinesis_stream_name(t).is_some()) =>
+                {
                     text(d).map(|t| Form::Arn(t.to_owned()))
                 }
-                Some(d) => reference(d).and_then(|p| self.env_key(p).map(|k| (p, k))).map(|(p, k)| {
-                    found.push((base.to_owned(), Some(p.to_owned()), r.key.span));
-                    Form::Env(k)
-                }),
+                Some(d) => reference(d)
+                    .and_then(|p| self.env_key(p).map(|k| (p, k)))
+                    .map(|(p, k)| {
+                        found.push((base.to_owned(), Some(p.to_owned()), r.key.span));
+                        Form::Env(k)
+                    }),
                 None => None,
             };
             let create = ids::create_condition(base);
@@ -593,7 +641,8 @@ impl<'a> Ctx<'a> {
             let existing_id = format!("{base}ExistingResource");
             self.removed.insert(existing_id.clone());
             self.removed_conditions.insert(ids::create_condition(&base));
-            self.removed_conditions.insert(format!("{base}UseExistingResource"));
+            self.removed_conditions
+                .insert(format!("{base}UseExistingResource"));
             self.note(
                 Problem::ImportUseExisting {
                     id: existing_id.clone(),
@@ -603,10 +652,14 @@ impl<'a> Ctx<'a> {
                 [Change::resource(&existing_id), Change::resource(&base)],
             );
             if let Some(p) = parameter {
-                let Some((Form::Env(key), _)) = self.streams.get(base.as_str()) else { continue };
+                let Some((Form::Env(key), _)) = self.streams.get(base.as_str()) else {
+                    continue;
+                };
                 let key = key.clone();
                 self.removed_parameters.insert(p.clone());
-                let span = self.condition(&ids::create_condition(&base)).map_or(span, |c| c.span);
+                let span = self
+                    .condition(&ids::create_condition(&base))
+                    .map_or(span, |c| c.span);
                 self.problems.push(Problem::ImportFalseCreates {
                     stream: base.clone(),
                     parameter: p.clone(),
@@ -628,7 +681,11 @@ impl<'a> Ctx<'a> {
             .streams
             .iter()
             .filter(|(_, (form, _))| matches!(form, Form::New))
-            .filter_map(|(id, _)| self.resource(id).filter(|r| get(r.node, "Condition").is_some()).map(|_| *id))
+            .filter_map(|(id, _)| {
+                self.resource(id)
+                    .filter(|r| get(r.node, "Condition").is_some())
+                    .map(|_| *id)
+            })
             .collect();
         for id in conditional {
             self.streams.remove(id);
@@ -670,7 +727,8 @@ impl<'a> Ctx<'a> {
                     top.insert("description".into(), Value::str(t));
                 }
                 None => self.problems.push(Problem::ImportChanged {
-                    what: "the template's `Description` is not text; stackwire writes none".to_owned(),
+                    what: "the template's `Description` is not text; stackwire writes none"
+                        .to_owned(),
                     span: d.span,
                     help: None,
                 }),
@@ -696,7 +754,11 @@ impl<'a> Ctx<'a> {
                         }
                         keys
                     }
-                    Form::Arn(arn) => Value::map([("type", Value::str("Stream")), ("existing", Value::str(arn))]).into_map(),
+                    Form::Arn(arn) => Value::map([
+                        ("type", Value::str("Stream")),
+                        ("existing", Value::str(arn)),
+                    ])
+                    .into_map(),
                     Form::Env(key) => {
                         let mut m = Map::new();
                         m.insert("type".into(), Value::str("Stream"));
@@ -751,7 +813,9 @@ impl<'a> Ctx<'a> {
     fn passthrough(&mut self, modelled: &HashSet<&'a str>) -> Map {
         let mut out = Map::new();
         for section in SECTIONS {
-            let Some(node) = get(self.root, section) else { continue };
+            let Some(node) = get(self.root, section) else {
+                continue;
+            };
             let mut map = Map::new();
             for (name, v) in entries(node) {
                 let keep = match *section {
@@ -816,7 +880,8 @@ pub(super) fn metadata_note(id: &str, meta: &Node) -> (Problem, Vec<Change>) {
             what: format!("the `Metadata` of `{id}` is not kept"),
             span: meta.span,
             help: Some(if stackery {
-                "`StackeryName` is the name Stackery's editor showed; nothing in AWS reads it".to_owned()
+                "`StackeryName` is the name Stackery's editor showed; nothing in AWS reads it"
+                    .to_owned()
             } else {
                 "resource `Metadata` changes nothing deployed; keep the resource in `template:` if a tool reads it".to_owned()
             }),
@@ -837,4 +902,3 @@ impl IntoMap for Value {
         }
     }
 }
-

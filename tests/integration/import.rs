@@ -13,7 +13,9 @@ use super::fixtures::{Outcome, run_cli};
 
 /// The import fixtures of one folder, sorted.
 pub fn import_paths(dir: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(dir);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(dir);
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .into_iter()
         .flatten()
@@ -75,7 +77,13 @@ fn every_import_fixture_imports_and_compiles() {
     settings().bind(|| {
         for path in &paths {
             let out = import_fixture(path);
-            assert_eq!(out.code, 0, "{} did not import:\n{}", path.display(), out.stderr);
+            assert_eq!(
+                out.code,
+                0,
+                "{} did not import:\n{}",
+                path.display(),
+                out.stderr
+            );
             assert!(!has_error(&out.stderr), "{} has errors", path.display());
             let compiled = compile_stack(&out.stdout, &environment(path));
             assert_eq!(
@@ -92,7 +100,10 @@ fn every_import_fixture_imports_and_compiles() {
                 path.display(),
                 compiled.stderr
             );
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             insta::assert_snapshot!(
                 format!("import@{name}"),
                 format!("{}\n--- stack ---\n{}", out.stderr, out.stdout)
@@ -108,9 +119,18 @@ fn bad_templates_are_reported() {
     settings().bind(|| {
         for path in &paths {
             let out = import_fixture(path);
-            assert_eq!(out.code, 1, "{} did not fail as invalid:\n{}", path.display(), out.stderr);
+            assert_eq!(
+                out.code,
+                1,
+                "{} did not fail as invalid:\n{}",
+                path.display(),
+                out.stderr
+            );
             assert_eq!(out.stdout, "", "{} wrote a stack", path.display());
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             insta::assert_snapshot!(format!("import-err@{name}"), out.stderr);
         }
     });
@@ -129,13 +149,22 @@ fn import_is_deterministic_and_writes_atomically() {
     let shown = out.display().to_string();
     let template = relative(&path);
     let run = run_cli(
-        ["stackwire", "import", template.as_str(), "-o", shown.as_str()],
+        [
+            "stackwire",
+            "import",
+            template.as_str(),
+            "-o",
+            shown.as_str(),
+        ],
         &mut &b""[..],
         false,
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "");
-    assert_eq!(std::fs::read_to_string(&out).unwrap_or_default(), first.stdout);
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap_or_default(),
+        first.stdout
+    );
     // Standard input reads the same template.
     let bytes = std::fs::read(&path).unwrap_or_default();
     let piped = run_cli(["stackwire", "import", "-"], &mut bytes.as_slice(), false);
@@ -144,7 +173,11 @@ fn import_is_deterministic_and_writes_atomically() {
     let copy = dir.path().join("template.yaml");
     std::fs::write(&copy, &bytes).unwrap_or_else(|e| panic!("{e}"));
     let copy = copy.display().to_string();
-    let same = run_cli(["stackwire", "import", copy.as_str(), "-o", copy.as_str()], &mut &b""[..], false);
+    let same = run_cli(
+        ["stackwire", "import", copy.as_str(), "-o", copy.as_str()],
+        &mut &b""[..],
+        false,
+    );
     assert_eq!(same.code, 2);
     assert_eq!(std::fs::read(&copy).unwrap_or_default(), bytes);
 }
@@ -166,7 +199,11 @@ fn huge_templates_are_refused_within_the_limits() {
     assert!(out.stderr.contains("nested"), "{}", out.stderr);
     let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 0..9 {
-        let prev = if i == 0 { "a".to_owned() } else { format!("a{}", i - 1) };
+        let prev = if i == 0 {
+            "a".to_owned()
+        } else {
+            format!("a{}", i - 1)
+        };
         bomb.push_str(&format!("a{i}: &a{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
     }
     bomb.push_str("Resources: {}\n");

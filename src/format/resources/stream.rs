@@ -373,7 +373,13 @@ mod env_path_ok_tests {
 
     #[test]
     fn dotted_keys_and_slashed_paths() {
-        for ok in ["streams/orders", "lambda.memory-size", "a.b.c", "orders", "x/y.z"] {
+        for ok in [
+            "streams/orders",
+            "lambda.memory-size",
+            "a.b.c",
+            "orders",
+            "x/y.z",
+        ] {
             assert!(env_path_ok(ok), "{ok}");
         }
         for bad in ["", "/streams", "a..b", ".a", "a.", "a//b", "a/", "a b"] {
