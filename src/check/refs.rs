@@ -191,21 +191,58 @@ impl Refs {
             self.mappings = s.entries.iter().map(|(k, _)| k.value.clone()).collect();
         }
         if let Some(s) = stack.section("Metadata")
-            && let Some((key, _)) = s
+            && let Some((key, raw)) = s
                 .entries
                 .iter()
                 .find(|(k, _)| k.value == "EnvConfigParameters")
-            && let Some(owner) = stack.resources.iter().find(|r| {
-                matches!(&r.body, Body::Stream(s) if matches!(s.existing.as_ref().map(|e| &e.value), Some(Existing::Env(_))))
-            })
         {
-            self.problems.push(Problem::DefinedTwice {
-                name: key.value.clone(),
-                what: "a pass-through `Metadata` key".to_owned(),
-                other: format!("the `Metadata` stackwire writes for `{}`", owner.id.value),
-                span: key.span,
-                first: owner.id.span,
-            });
+            // Stackery's other environment parameters (`memory: !Ref EnvConfig...AsString`)
+            // list themselves beside the ones stackwire writes: entries merge, each named once.
+            let ours: Vec<(String, &crate::format::model::Resource)> = stack
+                .resources
+                .iter()
+                .filter_map(|r| match &r.body {
+                    Body::Stream(s) => match s.existing.as_ref().map(|e| &e.value) {
+                        Some(Existing::Env(path)) => Some((ids::env_parameter(&path.value), r)),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect();
+            match &raw.node.value {
+                Value::Map(entries) if raw.node.tag.is_none() => {
+                    for (k, _) in entries {
+                        let Value::Str(name) = &k.value else { continue };
+                        if let Some((_, owner)) = ours.iter().find(|(p, _)| p == name) {
+                            self.problems.push(Problem::DefinedTwice {
+                                name: name.clone(),
+                                what: "a pass-through `Metadata: EnvConfigParameters` entry"
+                                    .to_owned(),
+                                other: format!(
+                                    "the entry stackwire writes for `{}`",
+                                    owner.id.value
+                                ),
+                                span: k.span,
+                                first: owner.id.span,
+                            });
+                        }
+                    }
+                }
+                _ => {
+                    if let Some((_, owner)) = ours.first() {
+                        self.problems.push(Problem::DefinedTwice {
+                            name: key.value.clone(),
+                            what: "a pass-through `Metadata` key".to_owned(),
+                            other: format!(
+                                "the `Metadata` stackwire writes for `{}`",
+                                owner.id.value
+                            ),
+                            span: key.span,
+                            first: owner.id.span,
+                        });
+                    }
+                }
+            }
         }
     }
 

@@ -27,7 +27,15 @@ pub fn merge_sections(mut template: Map, stack: &Stack) -> Map {
         };
         if let Some(extra) = stack.section(name) {
             for (key, raw) in &extra.entries {
-                section.insert(key.value.clone(), raw.value.clone());
+                match (section.get_mut(&key.value), &raw.value) {
+                    // `Metadata: EnvConfigParameters`: the user's entries after stackwire's.
+                    (Some(Value::Map(ours)), Value::Map(theirs)) if *name == "Metadata" => {
+                        ours.extend(theirs.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    }
+                    _ => {
+                        section.insert(key.value.clone(), raw.value.clone());
+                    }
+                }
             }
         }
         if !section.is_empty() {

@@ -1025,7 +1025,8 @@ fn check_template(spec: &Spec, t: &Json) -> Result<(), TestCaseError> {
                 }
                 let env = spec.environment.as_deref().unwrap_or_default();
                 ensure(
-                    at(t, &["Parameters", &p, "Default"]) == &json!(format!("/{env}/{path}")),
+                    at(t, &["Parameters", &p, "Default"])
+                        == &json!(format!("/{env}/{}", stackwire::ids::env_path(path))),
                     || format!("parameter {p} does not read /{env}/{path}"),
                 )?;
                 ensure(

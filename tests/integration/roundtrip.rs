@@ -492,7 +492,7 @@ fn every_user_string_reads_back_exactly() {
         let default = text(at(t, &["Parameters", &env, "Default"]));
         assert_eq!(
             default,
-            Some(format!("/prod/{w}")),
+            Some(format!("/prod/{}", stackwire::ids::env_path(w))),
             "environment path {w:?}"
         );
         checked += 3;

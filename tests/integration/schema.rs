@@ -21,6 +21,7 @@ const SCHEMA_FILE: &str = "src/stack.schema.json";
 const SEMANTIC: &[&str] = &[
     // Pass-through content: what a reference names, a tag's name, names defined twice.
     "defined_twice.yaml",
+    "defined_twice-env-config-entry.yaml",
     "duplicate_event_name.yaml",
     "unknown_attribute.yaml",
     "unknown_policy_template.yaml",
