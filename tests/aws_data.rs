@@ -3,9 +3,6 @@
 //! writes from the pinned packages, and SAM policy templates expand as the pinned translator
 //! expands them.
 
-#[path = "integration/fixtures.rs"]
-#[allow(dead_code)]
-mod fixtures;
 #[allow(dead_code)]
 mod support;
 

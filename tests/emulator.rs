@@ -6,74 +6,28 @@
 //!
 //! Run alone: `cargo test --test emulator`.
 
-use std::path::{Path, PathBuf};
+#[allow(dead_code)]
+mod support;
+
+use std::path::PathBuf;
+
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use support::root;
 
 /// The venv's python, with the pinned tools installed (once; reused while the pins are the same).
 fn python() -> PathBuf {
     static PYTHON: OnceLock<PathBuf> = OnceLock::new();
-    PYTHON.get_or_init(install).clone()
-}
-
-fn install() -> PathBuf {
-    let requirements = root().join("tests/emulator/requirements.txt");
-    let wanted = std::fs::read_to_string(&requirements)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", requirements.display()));
-    let venv = root().join("target/emulator-venv");
-    let python = venv.join("bin/python");
-    let stamp = venv.join("installed-requirements.txt");
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
-        return python;
-    }
-    let system = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    let venv_arg = venv.display().to_string();
-    let req_arg = requirements.display().to_string();
-    let steps: [(&str, Vec<&str>); 2] = [
-        (system.as_str(), vec!["-m", "venv", &venv_arg]),
-        (
-            "pip",
-            vec![
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "-r",
-                &req_arg,
-            ],
-        ),
-    ];
-    for (program, args) in steps {
-        let program = if program == "pip" {
-            python.clone()
-        } else {
-            PathBuf::from(program)
-        };
-        let out = Command::new(&program)
-            .args(&args)
-            .output()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "emulator test: cannot run {} to install moto and aws-sam-translator: {e}",
-                    program.display()
-                )
-            });
-        assert!(
-            out.status.success(),
-            "emulator test: installing its tools failed ({} {args:?}):\n{}{}",
-            program.display(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    std::fs::write(&stamp, wanted)
-        .unwrap_or_else(|e| panic!("cannot write {}: {e}", stamp.display()));
-    python
+    PYTHON
+        .get_or_init(|| {
+            support::venv(
+                "tests/emulator/requirements.txt",
+                "target/emulator-venv",
+                "emulator test: moto and aws-sam-translator",
+            )
+            .join("python")
+        })
+        .clone()
 }
 
 /// Runs `deploy.py <what>`; its standard input is a pipe held open while it runs, so it stops

@@ -9,9 +9,6 @@
 //! kept under `target/precommit`, so an unchanged tree is not built again and a changed one
 //! rebuilds only stackwire.
 
-#[path = "integration/fixtures.rs"]
-#[allow(dead_code)]
-mod fixtures;
 #[allow(dead_code)]
 mod support;
 

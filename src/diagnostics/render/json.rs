@@ -2,34 +2,8 @@
 
 use serde::Serialize;
 
-use super::{Entry, Failure, Render, entries};
-use crate::diagnostics::Problem;
+use super::{Entry, Failure};
 use crate::diagnostics::line_index::Location;
-
-/// Gathers the run's diagnostics and failures for the one document.
-#[derive(Default)]
-pub(super) struct Json {
-    entries: Vec<Entry>,
-    failures: Vec<Failure>,
-}
-
-impl Render for Json {
-    fn file(&mut self, name: &str, text: String, problems: Vec<Problem>) -> String {
-        self.entries.extend(entries(name, &text, &problems));
-        String::new()
-    }
-
-    fn failure(&mut self, failure: Failure) -> String {
-        self.failures.push(failure);
-        String::new()
-    }
-
-    fn finish(self: Box<Self>) -> String {
-        let mut document = document(&self.entries, &self.failures);
-        document.push('\n');
-        document
-    }
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -96,7 +70,7 @@ struct JsonSummary {
     warnings: usize,
 }
 
-fn document(entries: &[Entry], failures: &[Failure]) -> String {
+pub(super) fn document(entries: &[Entry], failures: &[Failure]) -> String {
     let errors = entries.iter().filter(|e| e.error).count();
     let document = JsonDocument {
         version: 1,

@@ -43,9 +43,9 @@ impl Format {
     pub fn renderer(self, style: Style) -> Box<dyn Render> {
         match self {
             Format::Human => Box::new(human::Human::new(style)),
-            Format::Json => Box::<json::Json>::default(),
+            Format::Json => Box::new(Document::new(json::document)),
             Format::Github => Box::new(github::Github),
-            Format::Sarif => Box::<sarif::Sarif>::default(),
+            Format::Sarif => Box::new(Document::new(sarif::document)),
         }
     }
 }
@@ -86,4 +86,40 @@ pub trait Render {
 
     /// The end of the run.
     fn finish(self: Box<Self>) -> String;
+}
+
+/// A format that writes one document at the end of the run (`json`, `sarif`): it gathers every
+/// file's entries and every failure, then `write`s them.
+struct Document {
+    entries: Vec<Entry>,
+    failures: Vec<Failure>,
+    write: fn(&[Entry], &[Failure]) -> String,
+}
+
+impl Document {
+    fn new(write: fn(&[Entry], &[Failure]) -> String) -> Self {
+        Document {
+            entries: Vec::new(),
+            failures: Vec::new(),
+            write,
+        }
+    }
+}
+
+impl Render for Document {
+    fn file(&mut self, name: &str, text: String, problems: Vec<Problem>) -> String {
+        self.entries.extend(entries(name, &text, &problems));
+        String::new()
+    }
+
+    fn failure(&mut self, failure: Failure) -> String {
+        self.failures.push(failure);
+        String::new()
+    }
+
+    fn finish(self: Box<Self>) -> String {
+        let mut document = (self.write)(&self.entries, &self.failures);
+        document.push('\n');
+        document
+    }
 }

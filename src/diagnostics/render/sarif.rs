@@ -1,34 +1,9 @@
 //! `--format sarif`: one SARIF 2.1.0 log, for code scanning, written at the end.
 
 use super::paths::{percent_encode, relative};
-use super::{Entry, Failure, Label, Render, entries};
+use super::{Entry, Failure, Label};
+use crate::diagnostics::STDIN;
 use crate::diagnostics::line_index::Location;
-use crate::diagnostics::{Problem, STDIN};
-
-/// Gathers the run's results and notifications for the one log.
-#[derive(Default)]
-pub(super) struct Sarif {
-    entries: Vec<Entry>,
-    failures: Vec<Failure>,
-}
-
-impl Render for Sarif {
-    fn file(&mut self, name: &str, text: String, problems: Vec<Problem>) -> String {
-        self.entries.extend(entries(name, &text, &problems));
-        String::new()
-    }
-
-    fn failure(&mut self, failure: Failure) -> String {
-        self.failures.push(failure);
-        String::new()
-    }
-
-    fn finish(self: Box<Self>) -> String {
-        let mut document = document(&self.entries, &self.failures);
-        document.push('\n');
-        document
-    }
-}
 
 const SARIF_SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -81,7 +56,7 @@ fn sarif_location(file: &str, label: &Label) -> serde_json::Value {
     location
 }
 
-fn document(entries: &[Entry], failures: &[Failure]) -> String {
+pub(super) fn document(entries: &[Entry], failures: &[Failure]) -> String {
     use serde_json::json;
     // One rule per code that occurs, sorted by code, so the same findings give the same bytes.
     let mut codes: Vec<(&str, bool)> = Vec::new();
