@@ -430,32 +430,56 @@ fn access_statement(access: Access, arn: Value) -> Value {
             "kinesis:PutRecord",
             "kinesis:PutRecords",
         ],
-        Access::ReadWrite => &[
-            "kinesis:AddTagsToStream",
-            "kinesis:CreateStream",
-            "kinesis:DecreaseStreamRetentionPeriod",
-            "kinesis:DeleteStream",
-            "kinesis:DescribeStream",
-            "kinesis:DescribeStreamSummary",
-            "kinesis:GetRecords",
-            "kinesis:GetShardIterator",
-            "kinesis:IncreaseStreamRetentionPeriod",
-            "kinesis:ListTagsForStream",
-            "kinesis:MergeShards",
-            "kinesis:PutRecord",
-            "kinesis:PutRecords",
-            "kinesis:RemoveTagsFromStream",
-            "kinesis:SplitShard",
-        ],
+        Access::ReadWrite => return stream_statement(read_write_actions(), arn),
     };
+    stream_statement(actions.to_vec(), arn)
+}
+
+fn stream_statement(actions: Vec<&str>, arn: Value) -> Value {
     Value::map([
         ("Effect", Value::str("Allow")),
         (
             "Action",
-            Value::Seq(actions.iter().copied().map(Value::str).collect()),
+            Value::Seq(actions.into_iter().map(Value::str).collect()),
         ),
         ("Resource", arn),
     ])
+}
+
+/// What `KinesisCrudPolicy` and `KinesisStreamReadPolicy` grant on the one stream they name
+/// (not their account-wide `stream/*` statement), sorted: read from SAM's policy templates as
+/// the pinned translator ships them.
+fn read_write_actions() -> Vec<&'static str> {
+    use crate::aws::{Json, policy_templates};
+    let mut actions: Vec<&'static str> = ["KinesisCrudPolicy", "KinesisStreamReadPolicy"]
+        .into_iter()
+        .filter_map(policy_templates::find)
+        .flat_map(|t| t.statement)
+        .filter_map(|statement| {
+            let Json::Map(entries) = statement else {
+                return None;
+            };
+            let field = |name: &str| entries.iter().find(|(k, _)| *k == name).map(|(_, v)| v);
+            // The one stream: a `Fn::Sub` with the stream's name as a variable (a list), not
+            // the plain `stream/*` text.
+            let one_stream = matches!(
+                field("Resource"),
+                Some(Json::Map([("Fn::Sub", Json::Seq(_))]))
+            );
+            match field("Action") {
+                Some(Json::Seq(list)) if one_stream => Some(list.iter()),
+                _ => None,
+            }
+        })
+        .flatten()
+        .filter_map(|action| match action {
+            Json::Str(a) => Some(*a),
+            _ => None,
+        })
+        .collect();
+    actions.sort_unstable();
+    actions.dedup();
+    actions
 }
 
 /// What SAM grants for `OnFailure.Type`: sending to the queue, publishing to the topic, or
