@@ -6,7 +6,8 @@
 //!
 //! Run alone: `cargo test --test emulator`.
 
-#[allow(dead_code)]
+// Each target uses part of what the targets share.
+#[allow(dead_code, unused_imports)]
 mod support;
 
 use std::path::PathBuf;

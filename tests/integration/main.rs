@@ -4,6 +4,8 @@
 //! `emulator` (every fixture deployed in moto).
 
 #[path = "../support/mod.rs"]
+// Each target uses part of what the targets share.
+#[allow(dead_code, unused_imports)]
 mod support;
 
 mod files;

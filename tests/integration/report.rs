@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::fixtures::{Outcome, fixture_paths, run_cli};
+use crate::support::{Outcome, fixture_paths, run_cli};
 use stackwire::diagnostics::{LineIndex, Position, auto_color, escape_data, escape_property};
 
 fn run_with(args: &[&str], stdin: &[u8], color: bool) -> Outcome {

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::fixtures::fixture_paths;
+use crate::support::fixture_paths;
 use crate::support::{root, tools};
 use stackwire::format::keys::{self, Key, Kind};
 

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::fixtures::{fixture_paths, run_cli};
+use crate::support::{fixture_paths, run_cli};
 use stackwire::generate::{Shape, generate};
 
 fn validate(jobs: Option<&str>, files: &[String], stdin: &[u8]) -> (i32, String, String) {

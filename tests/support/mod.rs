@@ -10,6 +10,10 @@
 //! The tools are installed by this test into `target/conformance-venv`, pinned by
 //! `.ci/requirements.txt`; when they cannot be installed, the test fails and says so.
 
+mod run;
+
+pub use run::{Outcome, compile_fixture, fixture_paths, run_args, run_cli};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
