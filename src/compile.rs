@@ -109,6 +109,46 @@ impl Worker {
 }
 
 fn compile_here(bytes: &[u8], environment: Option<&str>) -> Compiled {
+    compile_here_then(bytes, environment, |_| ()).0
+}
+
+/// Compiles like [`compile`] and, when the stack has no errors, hands its checked plan to
+/// `then` (for `graph`, which draws the plan rather than writing the template). The pipeline
+/// runs on a thread of its own with a [`PIPELINE_STACK`] stack, as [`compile`]'s does, or on
+/// the caller's when no thread can be had.
+pub(crate) fn compile_then<R: Send>(
+    bytes: &[u8],
+    environment: Option<&str>,
+    then: impl FnOnce(&check::Plan<'_>) -> R + Send,
+) -> (Compiled, Option<R>) {
+    let mut then = Some(then);
+    let run = |then: &mut Option<_>| match then.take() {
+        Some(then) => compile_here_then(bytes, environment, then),
+        None => (compile_here(bytes, environment), None),
+    };
+    let joined = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("stackwire-compile".to_owned())
+            .stack_size(PIPELINE_STACK)
+            .spawn_scoped(scope, || run(&mut then))
+            .ok()
+            .map(std::thread::ScopedJoinHandle::join)
+    });
+    match joined {
+        Some(Ok(outcome)) => outcome,
+        // A panic in the pipeline is the caller's panic, as if it had run here.
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        // No thread to be had (a process limit): the caller's stack.
+        None => run(&mut then),
+    }
+}
+
+fn compile_here_then<R>(
+    bytes: &[u8],
+    environment: Option<&str>,
+    then: impl FnOnce(&check::Plan<'_>) -> R,
+) -> (Compiled, Option<R>) {
+    let mut drawn = None;
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -125,11 +165,12 @@ fn compile_here(bytes: &[u8], environment: Option<&str>) -> Compiled {
                 span: SourceSpan::new(at.into(), '\u{FFFD}'.len_utf8()),
                 help: help.to_owned(),
             };
-            return Compiled {
+            let compiled = Compiled {
                 text,
                 template: None,
                 problems: vec![problem],
             };
+            return (compiled, None);
         }
     };
     let (stack, mut problems) = parse::parse(text);
@@ -154,15 +195,17 @@ fn compile_here(bytes: &[u8], environment: Option<&str>) -> Compiled {
                 span,
             });
         }
+        drawn = Some(then(&plan));
         Some(template)
     });
     // In reading order; problems at one place keep the order they were found in.
     problems.sort_by_key(first_offset);
-    Compiled {
+    let compiled = Compiled {
         text: text.to_owned(),
         template,
         problems,
-    }
+    };
+    (compiled, drawn)
 }
 
 fn first_offset(problem: &Problem) -> usize {
@@ -176,7 +219,10 @@ fn first_offset(problem: &Problem) -> usize {
 /// Reads a stack file, or standard input for `-`. Returns the name to show and the bytes, or
 /// the name and why it could not be read. Refuses (without reading on) input larger than
 /// [`MAX_STACK_BYTES`].
-fn read_input(path: &Path, io: &mut Io<'_>) -> Result<(String, Vec<u8>), (String, String)> {
+pub(crate) fn read_input(
+    path: &Path,
+    io: &mut Io<'_>,
+) -> Result<(String, Vec<u8>), (String, String)> {
     if path.as_os_str() == "-" {
         let name = report::STDIN.to_owned();
         return match read_capped(&mut io.stdin, "standard input") {
@@ -235,7 +281,7 @@ fn compile_and_report(
 }
 
 /// Reports a compiled file's diagnostics, if any; the template when there were no errors.
-fn report(
+pub(crate) fn report(
     name: &str,
     compiled: Compiled,
     reporter: &mut Reporter,

@@ -12,6 +12,7 @@ pub mod compile;
 pub mod diagnostic;
 pub mod emit;
 pub mod generate;
+pub mod graph;
 pub mod ids;
 pub mod keys;
 pub mod limits;
@@ -106,6 +107,7 @@ where
     match cli.command {
         cli::Command::Compile(args) => compile::command(&args, io),
         cli::Command::Validate(args) => compile::validate(&args, io),
+        cli::Command::Graph(args) => graph::command::command(&args, io),
         cli::Command::Completions(args) => {
             let script = cli::completions(args.shell);
             match io
