@@ -258,6 +258,63 @@ impl Bench {
             quickstart_ok,
         ));
 
+        // SPEC 8: `graph` of the stack at the limit, whole process, in each format.
+        eprintln!("bench: graph");
+        loads.push(("graph", load()));
+        let _ = writeln!(
+            out,
+            "\n### `stackwire graph` (whole process, the stack at the limit)\n\nThe generated stack at the limit (above), drawn in each format to standard output: the whole `compile` pipeline (the same diagnostics; its one warning, that the template needs S3, goes to standard error), then the graph. Median of {} runs; `validate` of the same stack beside it.\n\n| run | wall time (CPU) |\n|---|---:|",
+            self.fast_runs
+        );
+        let mut slowest_graph = Duration::ZERO;
+        for (format, starts) in [
+            ("mermaid", "flowchart LR\n"),
+            ("dot", "digraph stackwire {\n"),
+            ("svg", "<svg xmlns=\"http://www.w3.org/2000/svg\""),
+        ] {
+            let args = [
+                "graph".as_ref(),
+                limit_path.as_os_str(),
+                "--format".as_ref(),
+                format.as_ref(),
+            ];
+            let (code, stdout, stderr) = self.output(&args);
+            let nodes = stdout.matches(match format {
+                "mermaid" => "<br/>Function",
+                "dot" => "\\nFunction",
+                _ => "<g class=\"node function\">",
+            });
+            if code != 0 || !stdout.starts_with(starts) || nodes.count() != limit.shape.functions {
+                fail(&format!(
+                    "graph --format {format} of the stack at the limit: exit {code}, not the {} Functions expected:\n{stderr}",
+                    limit.shape.functions
+                ));
+            }
+            let m = self.median_process(&args, 0, self.fast_runs);
+            slowest_graph = slowest_graph.max(m.wall);
+            let _ = writeln!(
+                out,
+                "| `stackwire graph --format {format}` ({:.0} KB out) | {} |",
+                stdout.len() as f64 / 1e3,
+                timed(&m)
+            );
+        }
+        let validate = self.median_process(
+            &["validate".as_ref(), limit_path.as_os_str()],
+            0,
+            self.fast_runs,
+        );
+        let _ = writeln!(
+            out,
+            "| `stackwire validate` (no picture) | {} |",
+            timed(&validate)
+        );
+        targets.push((
+            "graph of the stack at the limit in < 10 ms of wall time (every format)".to_owned(),
+            ms(slowest_graph),
+            slowest_graph < Duration::from_millis(10),
+        ));
+
         // 3: compile against parse-only, in process.
         eprintln!("bench: compile against parse-only");
         loads.push(("compile against parse-only", load()));

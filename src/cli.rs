@@ -33,6 +33,12 @@ pub enum Command {
     )]
     Validate(ValidateArgs),
 
+    /// Draw the stack's wiring: Mermaid (for Markdown), Graphviz DOT, or an SVG picture
+    #[command(
+        after_help = "Examples:\n  stackwire graph stack.yaml   # Mermaid, to paste into a ```mermaid block\n  stackwire graph stack.yaml --format svg -o docs/stack.svg\n  stackwire graph stack.yaml --format dot | dot -Tpng -o stack.png\n  cat stack.yaml | stackwire graph - --environment prod"
+    )]
+    Graph(crate::commands::GraphArgs),
+
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on standard output
     #[command(
         after_help = "Examples:\n  stackwire completions bash > ~/.local/share/bash-completion/completions/stackwire\n  stackwire completions zsh > ~/.zfunc/_stackwire   # with fpath+=(~/.zfunc) before compinit\n  stackwire completions fish > ~/.config/fish/completions/stackwire.fish"
@@ -136,7 +142,7 @@ pub struct CompileArgs {
     pub report: ReportArgs,
 }
 
-fn environment_name(s: &str) -> Result<String, String> {
+pub(crate) fn environment_name(s: &str) -> Result<String, String> {
     let ok = !s.is_empty()
         && s.len() <= crate::limits::MAX_ENVIRONMENT_NAME
         && s.bytes()

@@ -102,3 +102,11 @@ fn read_capped(from: &mut dyn Read, name: String, what: String) -> Result<Input,
     }
     Ok(Input { name, bytes })
 }
+
+/// Whether two paths name one existing file (through links and `..` alike).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}

@@ -17,6 +17,7 @@ pub mod emit;
 pub mod format;
 #[doc(hidden)]
 pub mod generate;
+pub mod graph;
 pub mod ids;
 pub mod io;
 pub mod limits;

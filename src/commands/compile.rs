@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::cli::CompileArgs;
 use crate::diagnostics::thousands;
 use crate::diagnostics::{Reporter, Sink};
-use crate::io::{Io, exit, read_input};
+use crate::io::{Io, exit, read_input, same_file};
 use crate::limits::MAX_TEMPLATE_BYTES;
 use crate::output;
 use crate::pipeline::compile;
@@ -29,14 +29,6 @@ pub fn run(args: &CompileArgs, io: &mut Io<'_>) -> i32 {
     let code = compile_to(args, &mut reporter, io);
     reporter.finish(io);
     code
-}
-
-/// Whether two paths name one existing file (through links and `..` alike).
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
 }
 
 /// Reports that a file (standard input or output when `None`) could not be read or written.

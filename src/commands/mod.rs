@@ -4,8 +4,11 @@
 
 mod compile;
 mod completions;
+mod graph;
 mod schema;
 mod validate;
+
+pub use graph::GraphArgs;
 
 use std::ffi::OsString;
 
@@ -44,6 +47,7 @@ where
     match cli.command {
         cli::Command::Compile(args) => compile::run(&args, io),
         cli::Command::Validate(args) => validate::run(&args, io),
+        cli::Command::Graph(args) => graph::run(&args, io),
         cli::Command::Completions(args) => completions::run(&args, io),
         cli::Command::Schema => schema::run(io),
     }

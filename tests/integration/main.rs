@@ -11,6 +11,7 @@ mod support;
 mod files;
 mod fixtures;
 mod generate;
+mod graph;
 mod hostile;
 mod props;
 mod report;

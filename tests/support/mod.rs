@@ -12,7 +12,7 @@
 
 mod run;
 
-pub use run::{Outcome, compile_fixture, fixture_paths, run_args, run_cli};
+pub use run::{Outcome, compile_fixture, fixture_paths, run_args, run_cli, run_fixture};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

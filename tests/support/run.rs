@@ -37,6 +37,12 @@ where
 
 /// Compiles a fixture as `stackwire compile fixtures/<kind>/<name>.yaml [args]`.
 pub fn compile_fixture(path: &Path) -> Outcome {
+    run_fixture("compile", path, &[])
+}
+
+/// Runs `stackwire <command> fixtures/<kind>/<name>.yaml <options> [args]`, where `args` are
+/// those of the fixture's first line, `# args: ...`.
+pub fn run_fixture(command: &str, path: &Path, options: &[&str]) -> Outcome {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let relative = path.strip_prefix(root).unwrap_or(path);
     let relative = relative.to_string_lossy().replace('\\', "/");
@@ -47,7 +53,8 @@ pub fn compile_fixture(path: &Path) -> Outcome {
         .and_then(|l| l.strip_prefix("# args:"))
         .map(|a| a.split_whitespace().collect())
         .unwrap_or_default();
-    let mut args = vec!["stackwire", "compile", relative.as_str()];
+    let mut args = vec!["stackwire", command, relative.as_str()];
+    args.extend(options);
     args.extend(extra);
     run_args(&args, b"")
 }
