@@ -193,7 +193,7 @@ impl Checker<'_> {
                 (Body::Stream(_), Body::Function(_)) => WireKind::Event,
                 (Body::Function(_), Body::Stream(_)) => WireKind::Discovery,
                 (Body::Unknown, _) | (_, Body::Unknown) => continue,
-                _ => {
+                (Body::Stream(_), Body::Stream(_)) | (Body::Function(_), Body::Function(_)) => {
                     self.rules.problems.push(Problem::UnsupportedWire {
                         from: from_r.kind_name(),
                         to: to_r.kind_name(),
@@ -562,7 +562,7 @@ impl Checker<'_> {
                 s.existing.as_ref().map(|e| &e.value),
                 Some(Existing::Arn(_) | Existing::Env(_))
             ),
-            _ => false,
+            Body::Function(_) | Body::Unknown => false,
         });
         if !stack.resources.is_empty() && existing_only {
             self.rules.problems.push(Problem::NothingCreated {

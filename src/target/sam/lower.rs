@@ -20,7 +20,7 @@ pub fn lower(plan: &Plan<'_>) -> Value {
         .iter()
         .map(|r| match &r.body {
             Body::Stream(s) => Some(StreamRefs::new(&r.id.value, s)),
-            _ => None,
+            Body::Function(_) | Body::Unknown => None,
         })
         .collect();
 
