@@ -3,6 +3,8 @@
 //! (cfn-lint and the SAM translator on every fixture), `precommit` (the real pre-commit) and
 //! `emulator` (every fixture deployed in moto).
 
+#[path = "../support/cloudformation.rs"]
+mod equivalence;
 #[path = "../support/mod.rs"]
 mod support;
 

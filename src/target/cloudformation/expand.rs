@@ -1,0 +1,567 @@
+//! A SAM template -> the plain CloudFormation that AWS's SAM translator makes of it, as template
+//! values: a template model in, a template model out, with no knowledge of text. The
+//! CloudFormation target runs it on the SAM lowering; the deploy guard can run it on any SAM
+//! template read from a file.
+//!
+//! Each `AWS::Serverless::Function` becomes what aws-sam-translator (the version
+//! `.ci/requirements.txt` pins) writes for it, with the same Logical IDs:
+//!
+//! - `<Function>`: an `AWS::Lambda::Function`. `CodeUri` becomes `Code` (`s3://bucket/key` or a
+//!   `{Bucket, Key, Version}` map becomes `{S3Bucket, S3Key[, S3ObjectVersion]}`; a local path
+//!   stays a path, for `aws cloudformation package` to upload), `Tracing` becomes
+//!   `TracingConfig.Mode`, `Role` is the generated role's ARN unless the function names one,
+//!   and `Tags` start with SAM's `lambda:createdBy: SAM`.
+//! - `<Function>Role`: its `AWS::IAM::Role` (unless the function names a `Role`), assumable by
+//!   Lambda, with the managed policies SAM attaches (`AWSLambdaBasicExecutionRole`,
+//!   `AWSXrayWriteOnlyAccess` with tracing, the function's own, then
+//!   `AWSLambdaKinesisExecutionRole` once there is a Kinesis event) and one inline policy per
+//!   policy template (expanded by [`crate::aws::policy::expand`]) or inline document, named
+//!   `<Function>RolePolicy<N>` where `N` is the entry's position in `Policies`.
+//! - `<Function><Event>`: an `AWS::Lambda::EventSourceMapping` per `Kinesis` event, with the
+//!   grant SAM adds for its `OnFailure` destination.
+//!
+//! Everything else is copied as it is. What only SAM's transform can expand (`Globals`, any
+//! other `AWS::Serverless::*` resource, an event or property this module does not know) is
+//! left in place and listed in [`Expanded::unexpanded`], each with where it is.
+
+use crate::aws::policy::{ExpandError, expand};
+use crate::aws::{managed_policies, policy_templates};
+use crate::template::{Map, Value};
+
+/// The transform this module stands in for.
+pub const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
+
+/// What [`template`] made, and what it could not expand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expanded {
+    pub template: Value,
+    pub unexpanded: Vec<Unexpanded>,
+}
+
+/// A part of the template only SAM's transform can expand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unexpanded {
+    /// Where it is, as a path of keys: `["Resources", "Api"]`, `["Globals"]`.
+    pub path: Vec<String>,
+    /// Why, in words.
+    pub reason: String,
+}
+
+impl Unexpanded {
+    fn new(path: &[&str], reason: impl Into<String>) -> Unexpanded {
+        Unexpanded {
+            path: path.iter().map(|p| (*p).to_owned()).collect(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// The plain CloudFormation for SAM template `sam`.
+pub fn template(sam: &Value) -> Expanded {
+    let mut unexpanded = Vec::new();
+    let Value::Map(top) = sam else {
+        unexpanded.push(Unexpanded::new(&[], "the template is not a mapping"));
+        return Expanded {
+            template: sam.clone(),
+            unexpanded,
+        };
+    };
+    let mut out = Map::new();
+    for (key, value) in top {
+        match key.as_str() {
+            "Transform" => {
+                if let Some(rest) = without_sam_transform(value) {
+                    out.insert(key.clone(), rest);
+                }
+            }
+            "Globals" => {
+                unexpanded.push(Unexpanded::new(
+                    &["Globals"],
+                    "`Globals` is read by SAM's transform only",
+                ));
+                out.insert(key.clone(), value.clone());
+            }
+            "Resources" => {
+                let resources = match value {
+                    Value::Map(resources) => resources,
+                    _ => {
+                        unexpanded.push(Unexpanded::new(&["Resources"], "not a mapping"));
+                        out.insert(key.clone(), value.clone());
+                        continue;
+                    }
+                };
+                let mut written = Map::new();
+                for (id, resource) in resources {
+                    resource_into(id, resource, &mut written, &mut unexpanded);
+                }
+                out.insert(key.clone(), Value::Map(written));
+            }
+            _ => {
+                out.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    Expanded {
+        template: Value::Map(out),
+        unexpanded,
+    }
+}
+
+/// `Transform` without SAM's: `None` when nothing is left.
+fn without_sam_transform(value: &Value) -> Option<Value> {
+    match value {
+        Value::Str(s) if s == SAM_TRANSFORM => None,
+        Value::Seq(items) => {
+            let rest: Vec<Value> = items
+                .iter()
+                .filter(|t| !matches!(t, Value::Str(s) if s == SAM_TRANSFORM))
+                .cloned()
+                .collect();
+            match rest.len() {
+                0 => None,
+                1 => rest.into_iter().next(),
+                _ => Some(Value::Seq(rest)),
+            }
+        }
+        other => Some(other.clone()),
+    }
+}
+
+fn resource_into(id: &str, resource: &Value, out: &mut Map, unexpanded: &mut Vec<Unexpanded>) {
+    let kind = match resource {
+        Value::Map(r) => match r.get("Type") {
+            Some(Value::Str(t)) => Some(t.as_str()),
+            _ => None,
+        },
+        _ => None,
+    };
+    match (kind, resource) {
+        (Some("AWS::Serverless::Function"), Value::Map(r)) => {
+            function_into(id, r, out, unexpanded);
+        }
+        (Some(t), _) if t.starts_with("AWS::Serverless::") => {
+            unexpanded.push(Unexpanded::new(
+                &["Resources", id],
+                format!("`{t}` is expanded by SAM's transform only"),
+            ));
+            out.insert(id.to_owned(), resource.clone());
+        }
+        _ => {
+            out.insert(id.to_owned(), resource.clone());
+        }
+    }
+}
+
+/// The Lambda properties a SAM function property is written as when it is the same.
+const SAME: &[&str] = &[
+    "Architectures",
+    "CodeSigningConfigArn",
+    "Description",
+    "Environment",
+    "EphemeralStorage",
+    "FileSystemConfigs",
+    "FunctionName",
+    "Handler",
+    "KmsKeyArn",
+    "Layers",
+    "LoggingConfig",
+    "MemorySize",
+    "RecursiveLoop",
+    "ReservedConcurrentExecutions",
+    "Runtime",
+    "Timeout",
+];
+
+/// The resource attributes SAM keeps on the function.
+const ATTRIBUTES: &[&str] = &[
+    "Condition",
+    "DependsOn",
+    "DeletionPolicy",
+    "Metadata",
+    "UpdatePolicy",
+    "UpdateReplacePolicy",
+];
+
+/// The attributes SAM copies from a function onto the role and mappings it generates.
+const PASSED_ON: &[&str] = &["Condition", "DeletionPolicy", "UpdateReplacePolicy"];
+
+fn function_into(id: &str, resource: &Map, out: &mut Map, unexpanded: &mut Vec<Unexpanded>) {
+    let empty = Map::new();
+    let props = match resource.get("Properties") {
+        Some(Value::Map(p)) => p,
+        _ => &empty,
+    };
+    for key in resource.keys() {
+        if key != "Type" && key != "Properties" && !ATTRIBUTES.contains(&key.as_str()) {
+            unexpanded.push(Unexpanded::new(
+                &["Resources", id, key],
+                "an attribute the expansion does not know",
+            ));
+        }
+    }
+    let role_id = format!("{id}Role");
+    let own_role = props.get("Role").cloned();
+
+    let mut lambda = Map::new();
+    for (key, value) in props {
+        match key.as_str() {
+            "CodeUri" => {
+                lambda.insert("Code".into(), code(value));
+            }
+            "Tracing" => {
+                if !matches!(value, Value::Str(s) if s == "Disabled") {
+                    let mode = Value::map([("Mode", value.clone())]);
+                    lambda.insert("TracingConfig".into(), mode);
+                }
+            }
+            "Policies" | "Events" | "Role" | "Tags" => {}
+            k if SAME.contains(&k) => {
+                lambda.insert(key.clone(), value.clone());
+            }
+            _ => unexpanded.push(Unexpanded::new(
+                &["Resources", id, "Properties", key],
+                format!("the expansion does not know `{key}`"),
+            )),
+        }
+    }
+    lambda.insert(
+        "Role".into(),
+        own_role
+            .clone()
+            .unwrap_or_else(|| Value::get_att(&role_id, "Arn")),
+    );
+    lambda.insert("Tags".into(), tags(props.get("Tags")));
+
+    // The role's managed policies and inline policies, as SAM orders them.
+    // In the partition the translator is run in (it reads it from the Region).
+    let aws_managed = |name: &str| {
+        let partition = managed_policies::PARTITION;
+        Value::Str(format!("arn:{partition}:iam::aws:policy/{name}"))
+    };
+    let mut managed = vec![aws_managed("service-role/AWSLambdaBasicExecutionRole")];
+    // `Tracing: Disabled` is as if there were none.
+    let traced = props
+        .get("Tracing")
+        .is_some_and(|t| !matches!(t, Value::Str(s) if s == "Disabled"));
+    if traced {
+        managed.push(aws_managed("AWSXrayWriteOnlyAccess"));
+    }
+    let mut inline = Vec::new();
+    let policies: &[Value] = match props.get("Policies") {
+        Some(Value::Seq(items)) => items,
+        Some(one @ (Value::Str(_) | Value::Map(_))) => std::slice::from_ref(one),
+        None => &[],
+        Some(_) => {
+            unexpanded.push(Unexpanded::new(
+                &["Resources", id, "Properties", "Policies"],
+                "neither a list, a name nor a document",
+            ));
+            &[]
+        }
+    };
+    for (n, policy) in policies.iter().enumerate() {
+        let name = format!("{role_id}Policy{n}");
+        match policy_entry(policy) {
+            // SAM lists a managed policy once, however often it is named.
+            Ok(Policy::Managed(arn)) => {
+                if !managed.contains(&arn) {
+                    managed.push(arn);
+                }
+            }
+            Ok(Policy::Inline(document)) => inline.push(Value::map([
+                ("PolicyName", Value::Str(name)),
+                ("PolicyDocument", document),
+            ])),
+            Err(reason) => unexpanded.push(Unexpanded::new(
+                &["Resources", id, "Properties", "Policies", &n.to_string()],
+                reason,
+            )),
+        }
+    }
+
+    // One event source mapping per event; SAM attaches the Kinesis execution role once.
+    let mut mappings = Vec::new();
+    let empty_events = Map::new();
+    let events = match props.get("Events") {
+        Some(Value::Map(e)) => e,
+        _ => &empty_events,
+    };
+    for (name, event) in events {
+        let mapping_id = format!("{id}{name}");
+        match kinesis_event(id, &mapping_id, event) {
+            Ok((mapping, grant)) => {
+                let arn = aws_managed("service-role/AWSLambdaKinesisExecutionRole");
+                if !managed.contains(&arn) {
+                    managed.push(arn);
+                }
+                // SAM adds the destination's policy unless the role has the same document.
+                if let Some(Value::Map(policy)) = grant {
+                    let document = policy.get("PolicyDocument");
+                    let present = inline.iter().any(|p| match p {
+                        Value::Map(p) => p.get("PolicyDocument") == document,
+                        _ => false,
+                    });
+                    if !present {
+                        inline.push(Value::Map(policy));
+                    }
+                }
+                mappings.push((mapping_id, mapping));
+            }
+            Err(reason) => unexpanded.push(Unexpanded::new(
+                &["Resources", id, "Properties", "Events", name],
+                reason,
+            )),
+        }
+    }
+
+    let with_attributes = |kind: &str, attributes: &[&str], properties: Map| {
+        let mut r = Map::new();
+        r.insert("Type".into(), Value::str(kind));
+        for a in attributes {
+            if let Some(v) = resource.get(*a) {
+                r.insert((*a).to_owned(), v.clone());
+            }
+        }
+        r.insert("Properties".into(), Value::Map(properties));
+        Value::Map(r)
+    };
+
+    out.insert(
+        id.to_owned(),
+        with_attributes("AWS::Lambda::Function", ATTRIBUTES, lambda),
+    );
+    if own_role.is_none() {
+        let mut role = Map::new();
+        role.insert("AssumeRolePolicyDocument".into(), assume_role());
+        role.insert("ManagedPolicyArns".into(), Value::Seq(managed));
+        if !inline.is_empty() {
+            role.insert("Policies".into(), Value::Seq(inline));
+        }
+        role.insert("Tags".into(), tags(None));
+        out.insert(role_id, with_attributes("AWS::IAM::Role", PASSED_ON, role));
+    }
+    for (mapping_id, mapping) in mappings {
+        out.insert(
+            mapping_id,
+            with_attributes("AWS::Lambda::EventSourceMapping", PASSED_ON, mapping),
+        );
+    }
+}
+
+/// `CodeUri` as Lambda's `Code`.
+fn code(uri: &Value) -> Value {
+    match uri {
+        Value::Str(s) => match s.strip_prefix("s3://").and_then(|r| r.split_once('/')) {
+            Some((bucket, key)) => {
+                Value::map([("S3Bucket", Value::str(bucket)), ("S3Key", Value::str(key))])
+            }
+            None => uri.clone(),
+        },
+        Value::Map(m) => {
+            let mut code = Map::new();
+            for (from, to) in [
+                ("Bucket", "S3Bucket"),
+                ("Key", "S3Key"),
+                ("Version", "S3ObjectVersion"),
+            ] {
+                if let Some(v) = m.get(from) {
+                    code.insert(to.into(), v.clone());
+                }
+            }
+            Value::Map(code)
+        }
+        other => other.clone(),
+    }
+}
+
+/// SAM's tag first, then the function's (`Tags` is a mapping in SAM, a list in Lambda and IAM).
+fn tags(own: Option<&Value>) -> Value {
+    let tag = |k: Value, v: Value| Value::map([("Key", k), ("Value", v)]);
+    let mut list = vec![tag(Value::str("lambda:createdBy"), Value::str("SAM"))];
+    if let Some(Value::Map(own)) = own {
+        for (k, v) in own {
+            list.push(tag(Value::str(k), v.clone()));
+        }
+    }
+    Value::Seq(list)
+}
+
+fn assume_role() -> Value {
+    Value::map([
+        ("Version", Value::str("2012-10-17")),
+        (
+            "Statement",
+            Value::Seq(vec![Value::map([
+                ("Action", Value::Seq(vec![Value::str("sts:AssumeRole")])),
+                ("Effect", Value::str("Allow")),
+                (
+                    "Principal",
+                    Value::map([(
+                        "Service",
+                        Value::Seq(vec![Value::str("lambda.amazonaws.com")]),
+                    )]),
+                ),
+            ])]),
+        ),
+    ])
+}
+
+enum Policy {
+    /// An entry of `ManagedPolicyArns`.
+    Managed(Value),
+    /// A `PolicyDocument`.
+    Inline(Value),
+}
+
+/// One entry of a function's `Policies`, as SAM reads it: a managed policy (an ARN, or the name
+/// of an AWS managed policy, which becomes its ARN as SAM's bundled list has it), a policy
+/// template (a mapping of one known template name), or a policy document.
+fn policy_entry(policy: &Value) -> Result<Policy, String> {
+    match policy {
+        Value::Str(name) => Ok(Policy::Managed(Value::Str(
+            managed_policies::arn(name).map_or_else(|| name.clone(), str::to_owned),
+        ))),
+        Value::Map(m) if m.len() == 1 => {
+            let Some((name, params)) = m.first() else {
+                return Err("an empty mapping".to_owned());
+            };
+            if policy_templates::find(name).is_none() {
+                return Ok(Policy::Inline(policy.clone()));
+            }
+            let empty = Map::new();
+            let params = match params {
+                Value::Map(p) => p,
+                // SAM takes an empty value for a template without parameters.
+                Value::Str(s) if s.is_empty() => &empty,
+                _ => return Err(format!("the parameters of `{name}` are not a mapping")),
+            };
+            let statements = expand(name, params).map_err(|e: ExpandError| e.to_string())?;
+            Ok(Policy::Inline(Value::map([(
+                "Statement",
+                Value::Seq(statements),
+            )])))
+        }
+        Value::Map(_) => Ok(Policy::Inline(policy.clone())),
+        Value::Ref(_) | Value::Sub(_) | Value::GetAtt(_) | Value::If(..) | Value::Join(..) => {
+            Ok(Policy::Managed(policy.clone()))
+        }
+        _ => Err("neither a policy name, a template nor a document".to_owned()),
+    }
+}
+
+/// The Kinesis event properties an event source mapping takes under the same name.
+const MAPPING_SAME: &[&str] = &[
+    "BatchSize",
+    "BisectBatchOnFunctionError",
+    "Enabled",
+    "FilterCriteria",
+    "FunctionResponseTypes",
+    "MaximumBatchingWindowInSeconds",
+    "MaximumRecordAgeInSeconds",
+    "MaximumRetryAttempts",
+    "ParallelizationFactor",
+    "StartingPosition",
+    "StartingPositionTimestamp",
+    "TumblingWindowInSeconds",
+];
+
+/// A `Kinesis` event's event source mapping `id`, and the inline policy SAM grants for its
+/// `OnFailure` destination when it names the destination's `Type`.
+fn kinesis_event(function: &str, id: &str, event: &Value) -> Result<(Map, Option<Value>), String> {
+    let Value::Map(event) = event else {
+        return Err("not a mapping".to_owned());
+    };
+    match event.get("Type") {
+        Some(Value::Str(t)) if t == "Kinesis" => {}
+        Some(Value::Str(t)) => return Err(format!("the expansion does not know `{t}` events")),
+        _ => return Err("no `Type`".to_owned()),
+    }
+    let empty = Map::new();
+    let props = match event.get("Properties") {
+        Some(Value::Map(p)) => p,
+        _ => &empty,
+    };
+    let mut mapping = Map::new();
+    let mut grant = None;
+    for (key, value) in props {
+        match key.as_str() {
+            "Stream" => {
+                mapping.insert("EventSourceArn".into(), value.clone());
+                mapping.insert("FunctionName".into(), Value::Ref(function.to_owned()));
+            }
+            "DestinationConfig" => {
+                let (config, statement) = destination(id, value)?;
+                mapping.insert(key.clone(), config);
+                grant = statement;
+            }
+            k if MAPPING_SAME.contains(&k) => {
+                mapping.insert(key.clone(), value.clone());
+            }
+            _ => return Err(format!("the expansion does not know `{key}`")),
+        }
+    }
+    if !mapping.contains_key("EventSourceArn") {
+        return Err("no `Stream`".to_owned());
+    }
+    Ok((mapping, grant))
+}
+
+/// `DestinationConfig` without SAM's `OnFailure.Type`, and the policy that type grants.
+fn destination(mapping: &str, config: &Value) -> Result<(Value, Option<Value>), String> {
+    let Value::Map(config) = config else {
+        return Err("`DestinationConfig` is not a mapping".to_owned());
+    };
+    let mut out = Map::new();
+    let mut grant = None;
+    for (key, value) in config {
+        let Value::Map(on_failure) = value else {
+            out.insert(key.clone(), value.clone());
+            continue;
+        };
+        let mut kept = on_failure.clone();
+        if let Some(kind) = kept.shift_remove("Type") {
+            let target = on_failure
+                .get("Destination")
+                .cloned()
+                .unwrap_or(Value::Str(String::new()));
+            grant = destination_grant(mapping, &kind, target)?;
+        }
+        out.insert(key.clone(), Value::Map(kept));
+    }
+    Ok((Value::Map(out), grant))
+}
+
+/// The inline policy SAM grants for `OnFailure.Type` (`samtranslator/model/iam.py`), named after
+/// the mapping; none for `Kafka`.
+fn destination_grant(mapping: &str, kind: &Value, target: Value) -> Result<Option<Value>, String> {
+    let statement = |action: &str, resource: Value| {
+        Value::map([
+            ("Action", Value::str(action)),
+            ("Effect", Value::str("Allow")),
+            ("Resource", resource),
+        ])
+    };
+    let (suffix, statements) = match kind {
+        Value::Str(k) if k == "SQS" => ("SQSPolicy", vec![statement("sqs:SendMessage", target)]),
+        Value::Str(k) if k == "SNS" => ("SNSPolicy", vec![statement("sns:publish", target)]),
+        Value::Str(k) if k == "S3" => {
+            let objects = Value::Join("/".into(), vec![target.clone(), Value::str("*")]);
+            (
+                "S3Policy",
+                vec![
+                    statement("s3:PutObject", objects),
+                    statement("s3:ListBucket", target),
+                ],
+            )
+        }
+        Value::Str(k) if k == "Kafka" => return Ok(None),
+        _ => return Err("an `OnFailure.Type` other than SQS, SNS, S3 and Kafka".to_owned()),
+    };
+    Ok(Some(Value::map([
+        ("PolicyName", Value::Str(format!("{mapping}{suffix}"))),
+        (
+            "PolicyDocument",
+            Value::map([("Statement", Value::Seq(statements))]),
+        ),
+    ])))
+}
