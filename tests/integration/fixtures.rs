@@ -43,6 +43,11 @@ where
 
 /// Compiles a fixture as `stackwire compile fixtures/<kind>/<name>.yaml [args]`.
 pub fn compile_fixture(path: &Path) -> Outcome {
+    compile_fixture_with(path, &[])
+}
+
+/// [`compile_fixture`] with `more` arguments after the fixture's own.
+pub fn compile_fixture_with(path: &Path, more: &[&str]) -> Outcome {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let relative = path.strip_prefix(root).unwrap_or(path);
     let relative = relative.to_string_lossy().replace('\\', "/");
@@ -55,10 +60,11 @@ pub fn compile_fixture(path: &Path) -> Outcome {
         .unwrap_or_default();
     let mut args = vec!["stackwire", "compile", relative.as_str()];
     args.extend(extra);
+    args.extend(more);
     run_args(&args, b"")
 }
 
-fn settings() -> insta::Settings {
+pub fn settings() -> insta::Settings {
     let mut s = insta::Settings::clone_current();
     s.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
     s.set_prepend_module_to_snapshot(false);

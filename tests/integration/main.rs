@@ -8,6 +8,7 @@ mod equivalence;
 #[path = "../support/mod.rs"]
 mod support;
 
+mod cloudformation;
 mod files;
 mod fixtures;
 mod generate;
