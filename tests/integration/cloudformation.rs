@@ -30,13 +30,20 @@ fn the_default_target_is_sam_and_cloudformation_writes_no_transform() {
     let sam = compile(STACK, &[]);
     assert_eq!(sam.code, 0, "{}", sam.stderr);
     assert_eq!(compile(STACK, &["--target", "sam"]).stdout, sam.stdout);
-    assert!(sam.stdout.contains("Transform: AWS::Serverless-2016-10-31\n"));
+    assert!(
+        sam.stdout
+            .contains("Transform: AWS::Serverless-2016-10-31\n")
+    );
     let cfn = compile(STACK, &["--target", "cloudformation"]);
     assert_eq!(cfn.code, 0, "{}", cfn.stderr);
     assert!(!cfn.stdout.contains("Transform"), "{}", cfn.stdout);
     assert!(!cfn.stdout.contains("AWS::Serverless::"), "{}", cfn.stdout);
     for id in ["F:", "FRole:", "FS:", "G:", "GRole:", "H:", "HRole:"] {
-        assert!(cfn.stdout.contains(&format!("\n  {id}\n")), "no {id}\n{}", cfn.stdout);
+        assert!(
+            cfn.stdout.contains(&format!("\n  {id}\n")),
+            "no {id}\n{}",
+            cfn.stdout
+        );
     }
 }
 
@@ -45,14 +52,23 @@ fn code_is_the_local_folder_or_the_bucket() {
     // Without --code-bucket: the folder, as `aws cloudformation package` (or `sam package`)
     // takes it.
     let cfn = compile(STACK, &["--target", "cloudformation"]);
-    for code in ["Code: src/F\n", "Code: './build/g/'\n", "Code: h/target/h.jar\n"] {
+    for code in [
+        "Code: src/F\n",
+        "Code: './build/g/'\n",
+        "Code: h/target/h.jar\n",
+    ] {
         assert!(cfn.stdout.contains(code), "no `{code}`:\n{}", cfn.stdout);
     }
     let sam = compile(STACK, &[]);
     assert!(sam.stdout.contains("CodeUri: src/F\n"), "{}", sam.stdout);
 
     // With it: `<source>.zip` in the bucket (a .zip or .jar file as it is), on both targets.
-    let args = ["--target", "cloudformation", "--code-bucket", "my-artifacts.eu"];
+    let args = [
+        "--target",
+        "cloudformation",
+        "--code-bucket",
+        "my-artifacts.eu",
+    ];
     let cfn = compile(STACK, &args);
     assert_eq!(cfn.code, 0, "{}", cfn.stderr);
     for key in ["src/F.zip", "build/g.zip", "h/target/h.jar"] {
@@ -75,7 +91,15 @@ fn bad_target_or_bucket_is_a_usage_error() {
         "{}",
         out.stderr
     );
-    for bucket in ["My_Bucket", "ab", "-bucket", "bucket-", "a..b", "192.168.1.1", ""] {
+    for bucket in [
+        "My_Bucket",
+        "ab",
+        "-bucket",
+        "bucket-",
+        "a..b",
+        "192.168.1.1",
+        "",
+    ] {
         let flag = format!("--code-bucket={bucket}");
         let out = compile(STACK, &["--target", "cloudformation", &flag]);
         assert_eq!(out.code, 2, "{bucket:?} accepted:\n{}", out.stdout);

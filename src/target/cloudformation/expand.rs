@@ -565,3 +565,261 @@ fn destination_grant(mapping: &str, kind: &Value, target: Value) -> Result<Optio
         ),
     ])))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sam(resources: Value) -> Value {
+        Value::map([
+            ("AWSTemplateFormatVersion", Value::str("2010-09-09")),
+            ("Transform", Value::str(SAM_TRANSFORM)),
+            ("Resources", resources),
+        ])
+    }
+
+    fn function(properties: Vec<(&str, Value)>) -> Value {
+        let mut p = vec![
+            ("CodeUri", Value::str("src/F")),
+            ("Handler", Value::str("index.handler")),
+            ("Runtime", Value::str("nodejs22.x")),
+        ];
+        p.extend(properties);
+        Value::map([
+            ("Type", Value::str("AWS::Serverless::Function")),
+            ("Properties", Value::map(p)),
+        ])
+    }
+
+    fn resources(expanded: &Expanded) -> &Map {
+        match &expanded.template {
+            Value::Map(t) => match t.get("Resources") {
+                Some(Value::Map(r)) => r,
+                other => panic!("no resources: {other:?}"),
+            },
+            other => panic!("not a mapping: {other:?}"),
+        }
+    }
+
+    fn property<'a>(resource: &'a Value, key: &str) -> Option<&'a Value> {
+        match resource {
+            Value::Map(r) => match r.get("Properties") {
+                Some(Value::Map(p)) => p.get(key),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_function_becomes_its_function_role_and_mappings() {
+        let event = Value::map([
+            ("Type", Value::str("Kinesis")),
+            (
+                "Properties",
+                Value::map([
+                    ("Stream", Value::get_att("S", "Arn")),
+                    ("StartingPosition", Value::str("LATEST")),
+                ]),
+            ),
+        ]);
+        let expanded = template(&sam(Value::map([(
+            "F",
+            function(vec![
+                ("Tracing", Value::str("Active")),
+                (
+                    "Policies",
+                    Value::Seq(vec![
+                        Value::str("AmazonS3ReadOnlyAccess"),
+                        Value::map([(
+                            "KinesisStreamReadPolicy",
+                            Value::map([("StreamName", Value::Ref("S".into()))]),
+                        )]),
+                        Value::str("arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"),
+                    ]),
+                ),
+                ("Events", Value::map([("S", event)])),
+            ]),
+        )])));
+        assert_eq!(expanded.unexpanded, []);
+        let Value::Map(top) = &expanded.template else {
+            panic!("not a mapping")
+        };
+        assert!(!top.contains_key("Transform"));
+        let r = resources(&expanded);
+        let ids: Vec<&str> = r.keys().map(String::as_str).collect();
+        assert_eq!(ids, ["F", "FRole", "FS"]);
+        assert_eq!(
+            property(&r["F"], "Code"),
+            Some(&Value::str("src/F")),
+            "a local CodeUri stays a path"
+        );
+        assert_eq!(
+            property(&r["F"], "Role"),
+            Some(&Value::get_att("FRole", "Arn"))
+        );
+        assert_eq!(
+            property(&r["F"], "TracingConfig"),
+            Some(&Value::map([("Mode", Value::str("Active"))]))
+        );
+        // Basic execution, X-Ray (named twice, listed once), the function's, then Kinesis.
+        let managed = Value::Seq(
+            [
+                "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+                "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
+                "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+                "arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole",
+            ]
+            .map(Value::str)
+            .to_vec(),
+        );
+        assert_eq!(property(&r["FRole"], "ManagedPolicyArns"), Some(&managed));
+        // The inline policy is numbered by its place in `Policies`.
+        let Some(Value::Seq(inline)) = property(&r["FRole"], "Policies") else {
+            panic!("no inline policies")
+        };
+        let Value::Map(first) = &inline[0] else {
+            panic!("not a mapping")
+        };
+        assert_eq!(first.get("PolicyName"), Some(&Value::str("FRolePolicy1")));
+        assert_eq!(
+            property(&r["FS"], "FunctionName"),
+            Some(&Value::Ref("F".into()))
+        );
+        assert_eq!(
+            property(&r["FS"], "EventSourceArn"),
+            Some(&Value::get_att("S", "Arn"))
+        );
+    }
+
+    #[test]
+    fn code_in_s3_and_a_role_of_its_own() {
+        let expanded = template(&sam(Value::map([
+            (
+                "F",
+                function(vec![
+                    ("CodeUri", Value::str("s3://bucket/path/f.zip")),
+                    ("Role", Value::str("arn:aws:iam::123456789012:role/r")),
+                    ("Tracing", Value::str("Disabled")),
+                ]),
+            ),
+            (
+                "G",
+                function(vec![(
+                    "CodeUri",
+                    Value::map([
+                        ("Bucket", Value::str("b")),
+                        ("Key", Value::str("k")),
+                        ("Version", Value::str("3")),
+                    ]),
+                )]),
+            ),
+        ])));
+        assert_eq!(expanded.unexpanded, []);
+        let r = resources(&expanded);
+        let ids: Vec<&str> = r.keys().map(String::as_str).collect();
+        assert_eq!(ids, ["F", "G", "GRole"], "no role for a function with one");
+        assert_eq!(
+            property(&r["F"], "Code"),
+            Some(&Value::map([
+                ("S3Bucket", Value::str("bucket")),
+                ("S3Key", Value::str("path/f.zip")),
+            ]))
+        );
+        assert_eq!(property(&r["F"], "TracingConfig"), None);
+        assert_eq!(
+            property(&r["G"], "Code"),
+            Some(&Value::map([
+                ("S3Bucket", Value::str("b")),
+                ("S3Key", Value::str("k")),
+                ("S3ObjectVersion", Value::str("3")),
+            ]))
+        );
+    }
+
+    /// What only SAM's transform expands is named, each at its place; the rest is expanded.
+    #[test]
+    fn what_needs_sam_is_named() {
+        let schedule = Value::map([
+            ("Type", Value::str("Schedule")),
+            (
+                "Properties",
+                Value::map([("Schedule", Value::str("rate(1 day)"))]),
+            ),
+        ]);
+        let mut t = match sam(Value::map([
+            (
+                "Api",
+                Value::map([("Type", Value::str("AWS::Serverless::Api"))]),
+            ),
+            (
+                "F",
+                function(vec![
+                    ("Events", Value::map([("Nightly", schedule)])),
+                    ("AutoPublishAlias", Value::str("live")),
+                ]),
+            ),
+            ("Q", Value::map([("Type", Value::str("AWS::SQS::Queue"))])),
+        ])) {
+            Value::Map(t) => t,
+            _ => unreachable!(),
+        };
+        t.insert(
+            "Globals".into(),
+            Value::map([("Function", Value::map([("Timeout", Value::Int(3))]))]),
+        );
+        t.insert(
+            "Transform".into(),
+            Value::Seq(vec![
+                Value::str("AWS::LanguageExtensions"),
+                Value::str(SAM_TRANSFORM),
+            ]),
+        );
+        let expanded = template(&Value::Map(t));
+        let places: Vec<String> = expanded
+            .unexpanded
+            .iter()
+            .map(|u| u.path.join("/"))
+            .collect();
+        assert_eq!(
+            places,
+            [
+                "Resources/Api",
+                "Resources/F/Properties/AutoPublishAlias",
+                "Resources/F/Properties/Events/Nightly",
+                "Globals",
+            ]
+        );
+        let r = resources(&expanded);
+        let ids: Vec<&str> = r.keys().map(String::as_str).collect();
+        assert_eq!(ids, ["Api", "F", "FRole", "Q"]);
+        let Value::Map(top) = &expanded.template else {
+            panic!("not a mapping")
+        };
+        assert_eq!(
+            top.get("Transform"),
+            Some(&Value::str("AWS::LanguageExtensions")),
+            "other transforms stay"
+        );
+    }
+
+    #[test]
+    fn an_unknown_policy_template_parameter_is_named() {
+        let expanded = template(&sam(Value::map([(
+            "F",
+            function(vec![(
+                "Policies",
+                Value::Seq(vec![Value::map([(
+                    "KinesisCrudPolicy",
+                    Value::map([("Stream", Value::str("s"))]),
+                )])]),
+            )]),
+        )])));
+        assert_eq!(expanded.unexpanded.len(), 1, "{:?}", expanded.unexpanded);
+        assert_eq!(
+            expanded.unexpanded[0].path.join("/"),
+            "Resources/F/Properties/Policies/0"
+        );
+        assert!(expanded.unexpanded[0].reason.contains("StreamName"));
+    }
+}
