@@ -24,8 +24,10 @@
 //! other `AWS::Serverless::*` resource, an event or property this module does not know) is
 //! left in place and listed in [`Expanded::unexpanded`], each with where it is.
 
-use crate::aws::policy::{ExpandError, expand};
+use crate::aws::policy::{ExpandError, expand_template};
 use crate::aws::{managed_policies, policy_templates};
+use std::sync::LazyLock;
+
 use crate::template::{Map, Value};
 
 /// The transform this module stands in for.
@@ -56,22 +58,23 @@ impl Unexpanded {
     }
 }
 
-/// The plain CloudFormation for SAM template `sam`.
-pub fn template(sam: &Value) -> Expanded {
+/// The plain CloudFormation for SAM template `sam` (taken by value: what is not expanded is
+/// moved, not copied).
+pub fn template(sam: Value) -> Expanded {
     let mut unexpanded = Vec::new();
     let Value::Map(top) = sam else {
         unexpanded.push(Unexpanded::new(&[], "the template is not a mapping"));
         return Expanded {
-            template: sam.clone(),
+            template: sam,
             unexpanded,
         };
     };
-    let mut out = Map::new();
+    let mut out = Map::with_capacity(top.len());
     for (key, value) in top {
         match key.as_str() {
             "Transform" => {
                 if let Some(rest) = without_sam_transform(value) {
-                    out.insert(key.clone(), rest);
+                    out.insert(key, rest);
                 }
             }
             "Globals" => {
@@ -79,25 +82,25 @@ pub fn template(sam: &Value) -> Expanded {
                     &["Globals"],
                     "`Globals` is read by SAM's transform only",
                 ));
-                out.insert(key.clone(), value.clone());
+                out.insert(key, value);
             }
             "Resources" => {
                 let resources = match value {
                     Value::Map(resources) => resources,
-                    _ => {
+                    other => {
                         unexpanded.push(Unexpanded::new(&["Resources"], "not a mapping"));
-                        out.insert(key.clone(), value.clone());
+                        out.insert(key, other);
                         continue;
                     }
                 };
-                let mut written = Map::new();
+                let mut written = Map::with_capacity(resources.len() * 2);
                 for (id, resource) in resources {
                     resource_into(id, resource, &mut written, &mut unexpanded);
                 }
-                out.insert(key.clone(), Value::Map(written));
+                out.insert(key, Value::Map(written));
             }
             _ => {
-                out.insert(key.clone(), value.clone());
+                out.insert(key, value);
             }
         }
     }
@@ -108,14 +111,13 @@ pub fn template(sam: &Value) -> Expanded {
 }
 
 /// `Transform` without SAM's: `None` when nothing is left.
-fn without_sam_transform(value: &Value) -> Option<Value> {
+fn without_sam_transform(value: Value) -> Option<Value> {
     match value {
         Value::Str(s) if s == SAM_TRANSFORM => None,
         Value::Seq(items) => {
             let rest: Vec<Value> = items
-                .iter()
+                .into_iter()
                 .filter(|t| !matches!(t, Value::Str(s) if s == SAM_TRANSFORM))
-                .cloned()
                 .collect();
             match rest.len() {
                 0 => None,
@@ -123,31 +125,31 @@ fn without_sam_transform(value: &Value) -> Option<Value> {
                 _ => Some(Value::Seq(rest)),
             }
         }
-        other => Some(other.clone()),
+        other => Some(other),
     }
 }
 
-fn resource_into(id: &str, resource: &Value, out: &mut Map, unexpanded: &mut Vec<Unexpanded>) {
-    let kind = match resource {
+fn resource_into(id: String, resource: Value, out: &mut Map, unexpanded: &mut Vec<Unexpanded>) {
+    let kind = match &resource {
         Value::Map(r) => match r.get("Type") {
             Some(Value::Str(t)) => Some(t.as_str()),
             _ => None,
         },
         _ => None,
     };
-    match (kind, resource) {
-        (Some("AWS::Serverless::Function"), Value::Map(r)) => {
-            function_into(id, r, out, unexpanded);
+    match kind {
+        Some("AWS::Serverless::Function") => {
+            if let Value::Map(r) = resource {
+                function_into(&id, r, out, unexpanded);
+            }
         }
-        (Some(t), _) if t.starts_with("AWS::Serverless::") => {
-            unexpanded.push(Unexpanded::new(
-                &["Resources", id],
-                format!("`{t}` is expanded by SAM's transform only"),
-            ));
-            out.insert(id.to_owned(), resource.clone());
+        Some(t) if t.starts_with("AWS::Serverless::") => {
+            let reason = format!("`{t}` is expanded by SAM's transform only");
+            unexpanded.push(Unexpanded::new(&["Resources", &id], reason));
+            out.insert(id, resource);
         }
         _ => {
-            out.insert(id.to_owned(), resource.clone());
+            out.insert(id, resource);
         }
     }
 }
@@ -185,14 +187,13 @@ const ATTRIBUTES: &[&str] = &[
 /// The attributes SAM copies from a function onto the role and mappings it generates.
 const PASSED_ON: &[&str] = &["Condition", "DeletionPolicy", "UpdateReplacePolicy"];
 
-fn function_into(id: &str, resource: &Map, out: &mut Map, unexpanded: &mut Vec<Unexpanded>) {
-    let empty = Map::new();
-    let props = match resource.get("Properties") {
+fn function_into(id: &str, mut resource: Map, out: &mut Map, unexpanded: &mut Vec<Unexpanded>) {
+    let props = match resource.swap_remove("Properties") {
         Some(Value::Map(p)) => p,
-        _ => &empty,
+        _ => Map::new(),
     };
     for key in resource.keys() {
-        if key != "Type" && key != "Properties" && !ATTRIBUTES.contains(&key.as_str()) {
+        if key != "Type" && !ATTRIBUTES.contains(&key.as_str()) {
             unexpanded.push(Unexpanded::new(
                 &["Resources", id, key],
                 "an attribute the expansion does not know",
@@ -200,67 +201,70 @@ fn function_into(id: &str, resource: &Map, out: &mut Map, unexpanded: &mut Vec<U
         }
     }
     let role_id = format!("{id}Role");
-    let own_role = props.get("Role").cloned();
+    let (mut own_role, mut own_tags, mut policies, mut events) = (None, None, None, None);
+    // `Tracing: Disabled` is as if there were none.
+    let mut traced = false;
 
-    let mut lambda = Map::new();
+    let mut lambda = Map::with_capacity(props.len() + 2);
     for (key, value) in props {
         match key.as_str() {
             "CodeUri" => {
                 lambda.insert("Code".into(), code(value));
             }
             "Tracing" => {
-                if !matches!(value, Value::Str(s) if s == "Disabled") {
-                    let mode = Value::map([("Mode", value.clone())]);
+                if !matches!(&value, Value::Str(s) if s == "Disabled") {
+                    traced = true;
+                    let mode = Value::map([("Mode", value)]);
                     lambda.insert("TracingConfig".into(), mode);
                 }
             }
-            "Policies" | "Events" | "Role" | "Tags" => {}
+            "Policies" => policies = Some(value),
+            "Events" => events = Some(value),
+            "Role" => own_role = Some(value),
+            "Tags" => own_tags = Some(value),
             k if SAME.contains(&k) => {
-                lambda.insert(key.clone(), value.clone());
+                lambda.insert(key, value);
             }
-            _ => unexpanded.push(Unexpanded::new(
-                &["Resources", id, "Properties", key],
-                format!("the expansion does not know `{key}`"),
-            )),
+            _ => {
+                let reason = format!("the expansion does not know `{key}`");
+                unexpanded.push(Unexpanded::new(
+                    &["Resources", id, "Properties", &key],
+                    reason,
+                ));
+            }
         }
     }
+    let generated_role = own_role.is_none();
     lambda.insert(
         "Role".into(),
-        own_role
-            .clone()
-            .unwrap_or_else(|| Value::get_att(&role_id, "Arn")),
+        own_role.unwrap_or_else(|| Value::get_att(&role_id, "Arn")),
     );
-    lambda.insert("Tags".into(), tags(props.get("Tags")));
+    lambda.insert("Tags".into(), tags(own_tags));
 
-    // The role's managed policies and inline policies, as SAM orders them.
-    // In the partition the translator is run in (it reads it from the Region).
+    // The role's managed policies and inline policies, as SAM orders them, in the partition
+    // the translator is run in (it reads it from the Region).
     let aws_managed = |name: &str| {
         let partition = managed_policies::PARTITION;
         Value::Str(format!("arn:{partition}:iam::aws:policy/{name}"))
     };
     let mut managed = vec![aws_managed("service-role/AWSLambdaBasicExecutionRole")];
-    // `Tracing: Disabled` is as if there were none.
-    let traced = props
-        .get("Tracing")
-        .is_some_and(|t| !matches!(t, Value::Str(s) if s == "Disabled"));
     if traced {
         managed.push(aws_managed("AWSXrayWriteOnlyAccess"));
     }
     let mut inline = Vec::new();
-    let policies: &[Value] = match props.get("Policies") {
+    let policies: Vec<Value> = match policies {
         Some(Value::Seq(items)) => items,
-        Some(one @ (Value::Str(_) | Value::Map(_))) => std::slice::from_ref(one),
-        None => &[],
+        Some(one @ (Value::Str(_) | Value::Map(_))) => vec![one],
+        None => Vec::new(),
         Some(_) => {
             unexpanded.push(Unexpanded::new(
                 &["Resources", id, "Properties", "Policies"],
                 "neither a list, a name nor a document",
             ));
-            &[]
+            Vec::new()
         }
     };
-    for (n, policy) in policies.iter().enumerate() {
-        let name = format!("{role_id}Policy{n}");
+    for (n, policy) in policies.into_iter().enumerate() {
         match policy_entry(policy) {
             // SAM lists a managed policy once, however often it is named.
             Ok(Policy::Managed(arn)) => {
@@ -269,7 +273,7 @@ fn function_into(id: &str, resource: &Map, out: &mut Map, unexpanded: &mut Vec<U
                 }
             }
             Ok(Policy::Inline(document)) => inline.push(Value::map([
-                ("PolicyName", Value::Str(name)),
+                ("PolicyName", Value::Str(format!("{role_id}Policy{n}"))),
                 ("PolicyDocument", document),
             ])),
             Err(reason) => unexpanded.push(Unexpanded::new(
@@ -281,10 +285,9 @@ fn function_into(id: &str, resource: &Map, out: &mut Map, unexpanded: &mut Vec<U
 
     // One event source mapping per event; SAM attaches the Kinesis execution role once.
     let mut mappings = Vec::new();
-    let empty_events = Map::new();
-    let events = match props.get("Events") {
+    let events = match events {
         Some(Value::Map(e)) => e,
-        _ => &empty_events,
+        _ => Map::new(),
     };
     for (name, event) in events {
         let mapping_id = format!("{id}{name}");
@@ -308,14 +311,14 @@ fn function_into(id: &str, resource: &Map, out: &mut Map, unexpanded: &mut Vec<U
                 mappings.push((mapping_id, mapping));
             }
             Err(reason) => unexpanded.push(Unexpanded::new(
-                &["Resources", id, "Properties", "Events", name],
+                &["Resources", id, "Properties", "Events", &name],
                 reason,
             )),
         }
     }
 
     let with_attributes = |kind: &str, attributes: &[&str], properties: Map| {
-        let mut r = Map::new();
+        let mut r = Map::with_capacity(2);
         r.insert("Type".into(), Value::str(kind));
         for a in attributes {
             if let Some(v) = resource.get(*a) {
@@ -330,8 +333,8 @@ fn function_into(id: &str, resource: &Map, out: &mut Map, unexpanded: &mut Vec<U
         id.to_owned(),
         with_attributes("AWS::Lambda::Function", ATTRIBUTES, lambda),
     );
-    if own_role.is_none() {
-        let mut role = Map::new();
+    if generated_role {
+        let mut role = Map::with_capacity(4);
         role.insert("AssumeRolePolicyDocument".into(), assume_role());
         role.insert("ManagedPolicyArns".into(), Value::Seq(managed));
         if !inline.is_empty() {
@@ -349,61 +352,64 @@ fn function_into(id: &str, resource: &Map, out: &mut Map, unexpanded: &mut Vec<U
 }
 
 /// `CodeUri` as Lambda's `Code`.
-fn code(uri: &Value) -> Value {
+fn code(uri: Value) -> Value {
     match uri {
         Value::Str(s) => match s.strip_prefix("s3://").and_then(|r| r.split_once('/')) {
             Some((bucket, key)) => {
                 Value::map([("S3Bucket", Value::str(bucket)), ("S3Key", Value::str(key))])
             }
-            None => uri.clone(),
+            None => Value::Str(s),
         },
-        Value::Map(m) => {
+        Value::Map(mut m) => {
             let mut code = Map::new();
             for (from, to) in [
                 ("Bucket", "S3Bucket"),
                 ("Key", "S3Key"),
                 ("Version", "S3ObjectVersion"),
             ] {
-                if let Some(v) = m.get(from) {
-                    code.insert(to.into(), v.clone());
+                if let Some(v) = m.swap_remove(from) {
+                    code.insert(to.into(), v);
                 }
             }
             Value::Map(code)
         }
-        other => other.clone(),
+        other => other,
     }
 }
 
 /// SAM's tag first, then the function's (`Tags` is a mapping in SAM, a list in Lambda and IAM).
-fn tags(own: Option<&Value>) -> Value {
+fn tags(own: Option<Value>) -> Value {
     let tag = |k: Value, v: Value| Value::map([("Key", k), ("Value", v)]);
     let mut list = vec![tag(Value::str("lambda:createdBy"), Value::str("SAM"))];
     if let Some(Value::Map(own)) = own {
         for (k, v) in own {
-            list.push(tag(Value::str(k), v.clone()));
+            list.push(tag(Value::Str(k), v));
         }
     }
     Value::Seq(list)
 }
 
 fn assume_role() -> Value {
-    Value::map([
-        ("Version", Value::str("2012-10-17")),
-        (
-            "Statement",
-            Value::Seq(vec![Value::map([
-                ("Action", Value::Seq(vec![Value::str("sts:AssumeRole")])),
-                ("Effect", Value::str("Allow")),
-                (
-                    "Principal",
-                    Value::map([(
-                        "Service",
-                        Value::Seq(vec![Value::str("lambda.amazonaws.com")]),
-                    )]),
-                ),
-            ])]),
-        ),
-    ])
+    static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
+        Value::map([
+            ("Version", Value::str("2012-10-17")),
+            (
+                "Statement",
+                Value::Seq(vec![Value::map([
+                    ("Action", Value::Seq(vec![Value::str("sts:AssumeRole")])),
+                    ("Effect", Value::str("Allow")),
+                    (
+                        "Principal",
+                        Value::map([(
+                            "Service",
+                            Value::Seq(vec![Value::str("lambda.amazonaws.com")]),
+                        )]),
+                    ),
+                ])]),
+            ),
+        ])
+    });
+    DOCUMENT.clone()
 }
 
 enum Policy {
@@ -416,34 +422,39 @@ enum Policy {
 /// One entry of a function's `Policies`, as SAM reads it: a managed policy (an ARN, or the name
 /// of an AWS managed policy, which becomes its ARN as SAM's bundled list has it), a policy
 /// template (a mapping of one known template name), or a policy document.
-fn policy_entry(policy: &Value) -> Result<Policy, String> {
+fn policy_entry(policy: Value) -> Result<Policy, String> {
     match policy {
-        Value::Str(name) => Ok(Policy::Managed(Value::Str(
-            managed_policies::arn(name).map_or_else(|| name.clone(), str::to_owned),
-        ))),
+        Value::Str(name) => Ok(Policy::Managed(match managed_policies::arn(&name) {
+            Some(arn) => Value::str(arn),
+            None => Value::Str(name),
+        })),
         Value::Map(m) if m.len() == 1 => {
-            let Some((name, params)) = m.first() else {
-                return Err("an empty mapping".to_owned());
+            let template = m
+                .first()
+                .and_then(|(name, params)| Some((policy_templates::find(name)?, params)));
+            let Some((template, params)) = template else {
+                return Ok(Policy::Inline(Value::Map(m)));
             };
-            if policy_templates::find(name).is_none() {
-                return Ok(Policy::Inline(policy.clone()));
-            }
             let empty = Map::new();
             let params = match params {
                 Value::Map(p) => p,
                 // SAM takes an empty value for a template without parameters.
                 Value::Str(s) if s.is_empty() => &empty,
-                _ => return Err(format!("the parameters of `{name}` are not a mapping")),
+                _ => {
+                    let name = template.name;
+                    return Err(format!("the parameters of `{name}` are not a mapping"));
+                }
             };
-            let statements = expand(name, params).map_err(|e: ExpandError| e.to_string())?;
+            let statements =
+                expand_template(template, params).map_err(|e: ExpandError| e.to_string())?;
             Ok(Policy::Inline(Value::map([(
                 "Statement",
                 Value::Seq(statements),
             )])))
         }
-        Value::Map(_) => Ok(Policy::Inline(policy.clone())),
+        Value::Map(_) => Ok(Policy::Inline(policy)),
         Value::Ref(_) | Value::Sub(_) | Value::GetAtt(_) | Value::If(..) | Value::Join(..) => {
-            Ok(Policy::Managed(policy.clone()))
+            Ok(Policy::Managed(policy))
         }
         _ => Err("neither a policy name, a template nor a document".to_owned()),
     }
@@ -467,8 +478,8 @@ const MAPPING_SAME: &[&str] = &[
 
 /// A `Kinesis` event's event source mapping `id`, and the inline policy SAM grants for its
 /// `OnFailure` destination when it names the destination's `Type`.
-fn kinesis_event(function: &str, id: &str, event: &Value) -> Result<(Map, Option<Value>), String> {
-    let Value::Map(event) = event else {
+fn kinesis_event(function: &str, id: &str, event: Value) -> Result<(Map, Option<Value>), String> {
+    let Value::Map(mut event) = event else {
         return Err("not a mapping".to_owned());
     };
     match event.get("Type") {
@@ -476,26 +487,25 @@ fn kinesis_event(function: &str, id: &str, event: &Value) -> Result<(Map, Option
         Some(Value::Str(t)) => return Err(format!("the expansion does not know `{t}` events")),
         _ => return Err("no `Type`".to_owned()),
     }
-    let empty = Map::new();
-    let props = match event.get("Properties") {
+    let props = match event.swap_remove("Properties") {
         Some(Value::Map(p)) => p,
-        _ => &empty,
+        _ => Map::new(),
     };
-    let mut mapping = Map::new();
+    let mut mapping = Map::with_capacity(props.len() + 1);
     let mut grant = None;
     for (key, value) in props {
         match key.as_str() {
             "Stream" => {
-                mapping.insert("EventSourceArn".into(), value.clone());
+                mapping.insert("EventSourceArn".into(), value);
                 mapping.insert("FunctionName".into(), Value::Ref(function.to_owned()));
             }
             "DestinationConfig" => {
                 let (config, statement) = destination(id, value)?;
-                mapping.insert(key.clone(), config);
+                mapping.insert(key, config);
                 grant = statement;
             }
             k if MAPPING_SAME.contains(&k) => {
-                mapping.insert(key.clone(), value.clone());
+                mapping.insert(key, value);
             }
             _ => return Err(format!("the expansion does not know `{key}`")),
         }
@@ -507,26 +517,25 @@ fn kinesis_event(function: &str, id: &str, event: &Value) -> Result<(Map, Option
 }
 
 /// `DestinationConfig` without SAM's `OnFailure.Type`, and the policy that type grants.
-fn destination(mapping: &str, config: &Value) -> Result<(Value, Option<Value>), String> {
+fn destination(mapping: &str, config: Value) -> Result<(Value, Option<Value>), String> {
     let Value::Map(config) = config else {
         return Err("`DestinationConfig` is not a mapping".to_owned());
     };
     let mut out = Map::new();
     let mut grant = None;
     for (key, value) in config {
-        let Value::Map(on_failure) = value else {
-            out.insert(key.clone(), value.clone());
+        let Value::Map(mut on_failure) = value else {
+            out.insert(key, value);
             continue;
         };
-        let mut kept = on_failure.clone();
-        if let Some(kind) = kept.shift_remove("Type") {
+        if let Some(kind) = on_failure.shift_remove("Type") {
             let target = on_failure
                 .get("Destination")
                 .cloned()
                 .unwrap_or(Value::Str(String::new()));
             grant = destination_grant(mapping, &kind, target)?;
         }
-        out.insert(key.clone(), Value::Map(kept));
+        out.insert(key, Value::Map(on_failure));
     }
     Ok((Value::Map(out), grant))
 }
@@ -623,7 +632,7 @@ mod tests {
                 ]),
             ),
         ]);
-        let expanded = template(&sam(Value::map([(
+        let expanded = template(sam(Value::map([(
             "F",
             function(vec![
                 ("Tracing", Value::str("Active")),
@@ -694,7 +703,7 @@ mod tests {
 
     #[test]
     fn code_in_s3_and_a_role_of_its_own() {
-        let expanded = template(&sam(Value::map([
+        let expanded = template(sam(Value::map([
             (
                 "F",
                 function(vec![
@@ -775,7 +784,7 @@ mod tests {
                 Value::str(SAM_TRANSFORM),
             ]),
         );
-        let expanded = template(&Value::Map(t));
+        let expanded = template(Value::Map(t));
         let places: Vec<String> = expanded
             .unexpanded
             .iter()
@@ -805,7 +814,7 @@ mod tests {
 
     #[test]
     fn an_unknown_policy_template_parameter_is_named() {
-        let expanded = template(&sam(Value::map([(
+        let expanded = template(sam(Value::map([(
             "F",
             function(vec![(
                 "Policies",

@@ -30,6 +30,6 @@ impl Target for CloudFormation {
     /// conformance tests compare every fixture's expansion with the translator's, resource by
     /// resource), so what [`expand::template`] reports unexpanded is empty here.
     fn lower(&self, plan: &Plan<'_>) -> Value {
-        expand::template(&Sam.lower(plan)).template
+        expand::template(Sam.lower(plan)).template
     }
 }
