@@ -74,13 +74,26 @@ pub struct PipelineArgs {
     /// The environment whose Parameter Store paths `existing: {env: ...}` reads
     #[arg(long, value_name = "NAME", value_parser = environment_name)]
     pub environment: Option<String>,
+
+    /// What to write: a SAM template, or plain CloudFormation with what SAM's transform would
+    /// make of each Function
+    #[arg(long, value_name = "TARGET", default_value = crate::target::DEFAULT.name(),
+          value_parser = clap::builder::PossibleValuesParser::new(crate::target::names()))]
+    pub target: String,
+
+    /// The S3 bucket that holds each Function's code, as `<source>.zip`; without it the code
+    /// is the local folder, for `sam package` or `aws cloudformation package` to upload
+    #[arg(long, value_name = "NAME", value_parser = bucket_name)]
+    pub code_bucket: Option<String>,
 }
 
 impl PipelineArgs {
     pub fn options(&self) -> Options<'_> {
         Options {
             environment: self.environment.as_deref(),
-            ..Options::default()
+            // The parser accepts only the names of targets.
+            target: crate::target::find(&self.target).unwrap_or(crate::target::DEFAULT),
+            code_bucket: self.code_bucket.as_deref(),
         }
     }
 }
@@ -142,7 +155,31 @@ pub struct CompileArgs {
     pub report: ReportArgs,
 }
 
-pub(crate) fn environment_name(s: &str) -> Result<String, String> {
+/// An S3 bucket name as S3 names them today: 3 to 63 of `a-z0-9.-`, beginning and ending with
+/// a letter or digit, no `..`, not an IP address.
+fn bucket_name(s: &str) -> Result<String, String> {
+    let bytes = s.as_bytes();
+    let edge = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let ip = s.split('.').count() == 4 && s.split('.').all(|p| p.parse::<u8>().is_ok());
+    let ok = (3..=63).contains(&s.len())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-'))
+        && edge(bytes.first())
+        && edge(bytes.last())
+        && !s.contains("..")
+        && !ip;
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err(
+            "an S3 bucket name is 3 to 63 of a-z0-9.-, beginning and ending with a letter or digit"
+                .to_owned(),
+        )
+    }
+}
+
+fn environment_name(s: &str) -> Result<String, String> {
     let ok = !s.is_empty()
         && s.len() <= crate::limits::MAX_ENVIRONMENT_NAME
         && s.bytes()

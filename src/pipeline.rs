@@ -48,8 +48,9 @@ thread_local! {
     static PIPELINE: Pipeline = const { Pipeline { worker: std::cell::RefCell::new(None) } };
 }
 
-/// The bytes, `--environment` and the target: what a job's [`Options`] are made of, owned.
-type Job = (Vec<u8>, Option<String>, &'static dyn Target);
+/// The bytes, `--environment`, the target and `--code-bucket`: what a job's [`Options`] are made
+/// of, owned.
+type Job = (Vec<u8>, Option<String>, &'static dyn Target, Option<String>);
 type Outcome = std::thread::Result<Compiled>;
 
 /// A calling thread's pipeline thread: jobs in, outcomes out. It ends when its caller does (the
@@ -75,6 +76,7 @@ impl Pipeline {
             bytes.to_vec(),
             options.environment.map(str::to_owned),
             options.target,
+            options.code_bucket.map(str::to_owned),
         );
         let outcome = w.jobs.send(job).ok().and_then(|()| w.outcomes.recv().ok());
         match outcome {
@@ -100,10 +102,11 @@ impl Worker {
             .name("stackwire-compile".to_owned())
             .stack_size(PIPELINE_STACK)
             .spawn(move || {
-                for (bytes, environment, target) in job_rx {
+                for (bytes, environment, target, code_bucket) in job_rx {
                     let options = Options {
                         environment: environment.as_deref(),
                         target,
+                        code_bucket: code_bucket.as_deref(),
                     };
                     let outcome = std::panic::catch_unwind(|| compile_here(&bytes, &options));
                     if outcome_tx.send(outcome).is_err() {

@@ -38,6 +38,7 @@ pub fn check<'a>(stack: &'a Stack, options: &Options<'a>) -> (Plan<'a>, Vec<Prob
     let mut plan = Plan {
         stack,
         environment,
+        code_bucket: options.code_bucket,
         events: (0..n).map(|_| Vec::new()).collect(),
         discoveries: (0..n).map(|_| Vec::new()).collect(),
         consumers: (0..n).map(|_| Vec::new()).collect(),

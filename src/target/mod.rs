@@ -7,6 +7,7 @@ use crate::format::model::Sp;
 use crate::plan::Plan;
 use crate::template::Value;
 
+pub mod cloudformation;
 pub mod sam;
 
 /// A Logical ID a target writes beside the stack's own.
@@ -33,7 +34,7 @@ pub trait Target: Sync + std::panic::RefUnwindSafe {
 }
 
 /// Every target, by name; the first is the default.
-pub const TARGETS: &[&dyn Target] = &[&sam::Sam];
+pub const TARGETS: &[&dyn Target] = &[&sam::Sam, &cloudformation::CloudFormation];
 
 pub const DEFAULT: &dyn Target = &sam::Sam;
 

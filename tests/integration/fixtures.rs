@@ -6,15 +6,7 @@
 //!
 //! A fixture whose first line is `# args: ...` passes those arguments to `stackwire compile`.
 
-use crate::support::{compile_fixture, fixture_paths, run_args};
-
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
-    s.set_prepend_module_to_snapshot(false);
-    s.set_omit_expression(true);
-    s
-}
+use crate::support::{compile_fixture, fixture_paths, run_args, settings};
 
 #[test]
 fn ok() {

@@ -6,15 +6,7 @@
 
 use std::path::Path;
 
-use crate::support::{Outcome, run_cli, run_fixture};
-
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
-    s.set_prepend_module_to_snapshot(false);
-    s.set_omit_expression(true);
-    s
-}
+use crate::support::{Outcome, run_cli, run_fixture, settings};
 
 /// `stackwire graph fixtures/ok/<name>.yaml --format <format> [args]`.
 fn graph(path: &Path, format: &str) -> Outcome {

@@ -12,7 +12,10 @@
 
 mod run;
 
-pub use run::{Outcome, compile_fixture, fixture_paths, run_args, run_cli, run_fixture};
+pub use run::{
+    Outcome, compile_fixture, compile_fixture_with, fixture_paths, run_args, run_cli, run_fixture,
+    settings,
+};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

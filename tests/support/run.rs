@@ -37,12 +37,22 @@ where
 
 /// Compiles a fixture as `stackwire compile fixtures/<kind>/<name>.yaml [args]`.
 pub fn compile_fixture(path: &Path) -> Outcome {
-    run_fixture("compile", path, &[])
+    compile_fixture_with(path, &[])
+}
+
+/// [`compile_fixture`] with `more` arguments after the fixture's own.
+pub fn compile_fixture_with(path: &Path, more: &[&str]) -> Outcome {
+    fixture_run("compile", path, &[], more)
 }
 
 /// Runs `stackwire <command> fixtures/<kind>/<name>.yaml <options> [args]`, where `args` are
 /// those of the fixture's first line, `# args: ...`.
 pub fn run_fixture(command: &str, path: &Path, options: &[&str]) -> Outcome {
+    fixture_run(command, path, options, &[])
+}
+
+/// `stackwire <command> <fixture> <before> [the fixture's args] <after>`.
+fn fixture_run(command: &str, path: &Path, before: &[&str], after: &[&str]) -> Outcome {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let relative = path.strip_prefix(root).unwrap_or(path);
     let relative = relative.to_string_lossy().replace('\\', "/");
@@ -54,8 +64,9 @@ pub fn run_fixture(command: &str, path: &Path, options: &[&str]) -> Outcome {
         .map(|a| a.split_whitespace().collect())
         .unwrap_or_default();
     let mut args = vec!["stackwire", command, relative.as_str()];
-    args.extend(options);
+    args.extend(before);
     args.extend(extra);
+    args.extend(after);
     run_args(&args, b"")
 }
 
@@ -73,4 +84,13 @@ pub fn fixture_paths(kind: &str) -> Vec<std::path::PathBuf> {
         .collect();
     paths.sort();
     paths
+}
+
+/// Snapshots live in `snapshots/`, named by the test alone.
+pub fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s.set_omit_expression(true);
+    s
 }

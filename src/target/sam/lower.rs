@@ -288,7 +288,12 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
         .source
         .as_ref()
         .map_or_else(|| format!("src/{id}"), |s| s.value.clone());
-    p.insert("CodeUri".into(), Value::Str(source));
+    // `--code-bucket`: the code is already in S3, one zip per function named after its folder.
+    let code = match plan.code_bucket {
+        Some(bucket) => format!("s3://{bucket}/{}", code_key(&source)),
+        None => source,
+    };
+    p.insert("CodeUri".into(), Value::Str(code));
     if let Some(h) = &f.handler {
         p.insert("Handler".into(), Value::literal(&h.value));
     }
@@ -405,6 +410,22 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
         ("Type", Value::str("AWS::Serverless::Function")),
         ("Properties", Value::Map(p)),
     ])
+}
+
+/// The S3 key of a function's code under `--code-bucket`: its source without `.` steps or
+/// trailing slashes, and `.zip` (`./src/Orders/` -> `src/Orders.zip`), unless the source is
+/// already a `.zip` or `.jar` file, which is uploaded as it is.
+fn code_key(source: &str) -> String {
+    let parts: Vec<&str> = source
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    let path = parts.join("/");
+    if path.ends_with(".zip") || path.ends_with(".jar") {
+        path
+    } else {
+        format!("{path}.zip")
+    }
 }
 
 /// What a discovery wire grants on a stream, by the stream's ARN (so a stream in another account
