@@ -18,6 +18,7 @@ pub mod format;
 #[doc(hidden)]
 pub mod generate;
 pub mod ids;
+pub mod interrupt;
 pub mod io;
 pub mod limits;
 pub mod options;
