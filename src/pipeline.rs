@@ -116,6 +116,8 @@ impl Worker {
 }
 
 fn compile_here(bytes: &[u8], options: &Options<'_>) -> Compiled {
+    // Each file's suggestions get a budget of their own (`suggest`), spent in file order.
+    crate::suggest::reset_budget();
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {

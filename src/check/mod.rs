@@ -160,6 +160,7 @@ impl Checker<'_> {
             .iter()
             .map(|r| r.id.value.as_str())
             .collect();
+        let mut suggestions = suggest::Nearest::new(ids.iter().copied());
         let mut seen: HashMap<(usize, usize), SourceSpan> = HashMap::new();
         // Per function: the wires that discover a stream, resolved later in wire order.
         let mut discovery: Vec<Vec<(usize, &'a Wire)>> =
@@ -175,7 +176,7 @@ impl Checker<'_> {
                         end,
                         name: name.value.clone(),
                         span: name.span,
-                        help: suggest::did_you_mean(&name.value, ids.iter().copied()),
+                        help: suggestions.did_you_mean(&name.value),
                     });
                 }
                 found

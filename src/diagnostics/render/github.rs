@@ -1,15 +1,23 @@
 //! `--format github`: GitHub Actions workflow commands (`::error file=...::message`), one line
 //! per diagnostic, written file by file.
 
+use super::listed::Listed;
 use super::paths::repo_path;
-use super::{Entry, Failure, Render, entries};
+use super::{Entry, Failure, Render};
 use crate::diagnostics::{Problem, STDIN};
 
-pub(super) struct Github;
+#[derive(Default)]
+pub(super) struct Github {
+    listed: Listed,
+}
 
 impl Render for Github {
     fn file(&mut self, name: &str, text: String, problems: Vec<Problem>) -> String {
-        entries(name, &text, &problems).iter().map(line).collect()
+        self.listed
+            .take(name, &text, &problems)
+            .iter()
+            .map(line)
+            .collect()
     }
 
     fn failure(&mut self, failure: Failure) -> String {
@@ -20,7 +28,9 @@ impl Render for Github {
     }
 
     fn finish(self: Box<Self>) -> String {
-        String::new()
+        self.listed
+            .omitted_message()
+            .map_or_else(String::new, |m| format!("::warning::{}\n", escape_data(&m)))
     }
 }
 
