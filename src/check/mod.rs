@@ -56,6 +56,11 @@ pub fn check<'a>(stack: &'a Stack, options: &Options<'a>) -> (Plan<'a>, Vec<Prob
             ),
         });
     }
+    if let Some(d) = &stack.description {
+        checker
+            .rules
+            .no_secure_reference(d, "the stack's description");
+    }
     checker.logical_ids(stack);
     for resource in &stack.resources {
         resource.body.check(&mut checker.rules);

@@ -126,7 +126,7 @@ impl Shown {
     /// of a stack), whose line feeds are kept.
     fn own_lines(&self) -> bool {
         match &self.problem {
-            Problem::EmptyStack { .. } => true,
+            Problem::EmptyStack { .. } | Problem::NoResources { .. } => true,
             Problem::MissingKey { help, .. } => crate::format::keys::STACK
                 .iter()
                 .any(|k| k.required.is_some_and(|r| help.as_deref() == Some(r))),
