@@ -9,6 +9,7 @@ mod support;
 mod files;
 mod fixtures;
 mod generate;
+mod hardening;
 mod hostile;
 mod props;
 mod report;

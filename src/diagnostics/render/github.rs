@@ -34,7 +34,9 @@ impl Render for Github {
     }
 }
 
-/// Escapes the message of a workflow command: `%`, CR and LF.
+/// Escapes the message of a workflow command: `%`, CR and LF as the runner reads them back;
+/// every other control, bidi or zero-width character (an escape sequence in a key would drive
+/// the log viewer) written visibly as `\u{XXXX}`, as the human report does; a tab is kept.
 pub fn escape_data(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -42,6 +44,10 @@ pub fn escape_data(s: &str) -> String {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
+            '\t' => out.push(c),
+            c if crate::diagnostics::escape::is_unsafe(c) => {
+                out.push_str(&crate::diagnostics::escaped(&c.to_string()));
+            }
             c => out.push(c),
         }
     }
