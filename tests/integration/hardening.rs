@@ -351,3 +351,65 @@ fn sigint_and_sigterm_leave_no_temporary_file() {
     }
     assert!(interrupted > 0, "no run was interrupted");
 }
+
+/// The codes `compile` reports for `text`.
+fn codes(text: &str) -> Vec<String> {
+    use miette::Diagnostic as _;
+    stackwire::compile(text.as_bytes(), &stackwire::Options::default())
+        .problems
+        .iter()
+        .filter_map(|p| p.code().map(|c| c.to_string()))
+        .collect()
+}
+
+#[test]
+fn tag_limits_are_errors_past_them_and_fine_at_them() {
+    use stackwire::limits::{MAX_TAG_VALUE, MAX_TAGS};
+    let stream = |count: usize, value_len: usize| {
+        let mut s = String::from("resources:\n  S:\n    type: Stream\n    tags:\n");
+        for i in 0..count {
+            s.push_str(&format!("      t{i}: '{}'\n", "v".repeat(value_len)));
+        }
+        s
+    };
+    assert_eq!(
+        codes(&stream(MAX_TAGS, MAX_TAG_VALUE)),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        codes(&stream(MAX_TAGS + 1, 1)),
+        ["stackwire::too_many_tags"]
+    );
+    assert_eq!(
+        codes(&stream(1, MAX_TAG_VALUE + 1)),
+        ["stackwire::invalid_tag"]
+    );
+}
+
+#[test]
+fn secure_dynamic_references_are_errors_wherever_stackwire_writes() {
+    let secure = "'{{resolve:ssm-secure:/p:1}}'";
+    let function = |key: &str, value: &str| {
+        format!(
+            "resources:\n  F:\n    type: Function\n    runtime: nodejs22.x\n    handler: i.h\n    {key}: {value}\n"
+        )
+    };
+    for text in [
+        function("environment", &format!("{{PW: {secure}}}")),
+        function("description", secure),
+        format!("description: {secure}\nresources:\n  S:\n    type: Stream\n"),
+        format!("resources:\n  S:\n    type: Stream\n    tags: {{k: {secure}}}\n"),
+        "resources:\n  F:\n    type: Function\n    runtime: nodejs22.x\n    handler: '{{resolve:ssm-secure:/h:1}}'\n".to_owned(),
+    ] {
+        let found = codes(&text);
+        assert!(found.contains(&"stackwire::secure_dynamic_reference".to_owned()), "{text}: {found:?}");
+    }
+    // Plain SSM and Secrets Manager references are resolved there, and pass.
+    assert_eq!(
+        codes(&function(
+            "environment",
+            "{A: '{{resolve:ssm:/p:1}}', B: '{{resolve:secretsmanager:s}}'}"
+        )),
+        Vec::<String>::new()
+    );
+}
