@@ -408,7 +408,7 @@ fn secure_dynamic_references_are_errors_wherever_stackwire_writes() {
     assert_eq!(
         codes(&function(
             "environment",
-            "{A: '{{resolve:ssm:/p:1}}', B: '{{resolve:secretsmanager:s}}'}"
+            "{DB_USER: '{{resolve:ssm:/p:1}}', DB_KEY: '{{resolve:secretsmanager:s}}'}"
         )),
         Vec::<String>::new()
     );
