@@ -140,7 +140,7 @@ pub struct CompileArgs {
     #[arg(default_value = "stack.yaml")]
     pub stack: PathBuf,
 
-    /// Where to write the template (atomically); standard output when not given
+    /// Where to write the template (atomically); standard output when not given or `-`
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 

@@ -19,6 +19,7 @@ pub mod format;
 pub mod generate;
 pub mod graph;
 pub mod ids;
+pub mod interrupt;
 pub mod io;
 pub mod limits;
 pub mod options;

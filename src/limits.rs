@@ -22,8 +22,11 @@ pub const MAX_STREAM_NAME: usize = 128;
 pub const MAX_FUNCTION_NAME: usize = 64;
 /// Kinesis: the longest tag key, in characters.
 pub const MAX_TAG_KEY: usize = 128;
-/// Kinesis: the longest tag value, in characters.
-pub const MAX_TAG_VALUE: usize = 256;
+/// Kinesis: the longest tag value, in characters, as CloudFormation's resource schema for
+/// `AWS::Kinesis::Stream` has it (the Kinesis API takes 256; cfn-lint, by the schema, 255).
+pub const MAX_TAG_VALUE: usize = 255;
+/// Kinesis: the most tags on one stream (`AWS::Kinesis::Stream`'s `Tags`, at most 50 items).
+pub const MAX_TAGS: usize = 50;
 /// Lambda: the largest event filter pattern, in bytes as JSON.
 pub const MAX_FILTER_PATTERN_BYTES: usize = 4096;
 /// Lambda: the shortest environment variable name (`[a-zA-Z]([a-zA-Z0-9_])+`).

@@ -159,6 +159,8 @@ fn compile_here_then<R>(
     options: &Options<'_>,
     then: impl FnOnce(&Plan<'_>) -> R,
 ) -> (Compiled, Option<R>) {
+    // Each file's suggestions get a budget of their own (`suggest`), spent in file order.
+    crate::suggest::reset_budget();
     let mut drawn = None;
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,

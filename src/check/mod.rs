@@ -57,6 +57,11 @@ pub fn check<'a>(stack: &'a Stack, options: &Options<'a>) -> (Plan<'a>, Vec<Prob
             ),
         });
     }
+    if let Some(d) = &stack.description {
+        checker
+            .rules
+            .no_secure_reference(d, "the stack's description");
+    }
     checker.logical_ids(stack);
     for resource in &stack.resources {
         resource.body.check(&mut checker.rules);
@@ -161,6 +166,7 @@ impl Checker<'_> {
             .iter()
             .map(|r| r.id.value.as_str())
             .collect();
+        let mut suggestions = suggest::Nearest::new(ids.iter().copied());
         let mut seen: HashMap<(usize, usize), SourceSpan> = HashMap::new();
         // Per function: the wires that discover a stream, resolved later in wire order.
         let mut discovery: Vec<Vec<(usize, &'a Wire)>> =
@@ -176,7 +182,7 @@ impl Checker<'_> {
                         end,
                         name: name.value.clone(),
                         span: name.span,
-                        help: suggest::did_you_mean(&name.value, ids.iter().copied()),
+                        help: suggestions.did_you_mean(&name.value),
                     });
                 }
                 found
@@ -585,25 +591,16 @@ impl Checker<'_> {
     }
 }
 
-/// An invalid Logical ID as a message shows it: invisible characters (zero-width, controls,
-/// direction marks) written as `\u{...}`, and at most 40 characters.
+/// An invalid Logical ID as a message shows it: every character [`crate::diagnostics::escape`]
+/// escapes, and every other whitespace too, written as `\u{...}`, and at most 40 characters.
 fn shown_id(id: &str) -> String {
-    let invisible = |c: char| {
-        c.is_control()
-            || c.is_whitespace()
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
-    };
-    let mut out = String::new();
-    for (i, c) in id.chars().enumerate() {
-        if i == 40 {
-            out.push_str("...");
-            break;
-        }
-        if invisible(c) {
-            out.push_str(&format!("\\u{{{:04X}}}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
+    let head: String = id.chars().take(40).collect();
+    let mut out = crate::diagnostics::escape::escaped_where(&head, |c| {
+        crate::diagnostics::escape::is_unsafe(c) || c.is_whitespace()
+    })
+    .into_owned();
+    if id.chars().nth(40).is_some() {
+        out.push_str("...");
     }
     out
 }

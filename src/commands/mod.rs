@@ -25,9 +25,11 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match cli::Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match cli::Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
+            let e = escaped_usage_error(&args).unwrap_or(e);
             let text = if io.color {
                 e.render().ansi().to_string()
             } else {
@@ -51,6 +53,26 @@ where
         cli::Command::Completions(args) => completions::run(&args, io),
         cli::Command::Schema => schema::run(io),
     }
+}
+
+/// A usage error quotes the arguments it is about, and an argument can hold escape sequences
+/// or line feeds: the same error from the arguments written visibly (each character
+/// [`crate::diagnostics::escape`] escapes as `\u{...}`), when one needed it.
+fn escaped_usage_error(args: &[OsString]) -> Option<clap::Error> {
+    let mut changed = false;
+    let shown: Vec<OsString> = args
+        .iter()
+        .map(|arg| {
+            let lossy = arg.to_string_lossy();
+            let shown = crate::diagnostics::escaped(&lossy);
+            changed |= matches!(shown, std::borrow::Cow::Owned(_));
+            OsString::from(shown.into_owned())
+        })
+        .collect();
+    if !changed {
+        return None;
+    }
+    cli::Cli::try_parse_from(shown).err()
 }
 
 /// The reporter for `--format`, `--color` and `--plain`, writing machine formats to `sink`.

@@ -18,7 +18,7 @@ use super::define::define_problems;
 use super::thousands;
 use crate::limits::{
     MAX_DIRECT_TEMPLATE_BYTES, MAX_LOGICAL_ID, MAX_PARAMETERS, MAX_RESOURCES, MAX_TAG_KEY,
-    MAX_TAG_VALUE, MAX_TEMPLATE_BYTES, MIN_ENV_VAR_NAME,
+    MAX_TAG_VALUE, MAX_TAGS, MAX_TEMPLATE_BYTES, MIN_ENV_VAR_NAME,
 };
 
 define_problems! {
@@ -431,6 +431,26 @@ define_problems! {
         InvalidTag = invalid_tag {
             reason: String,
             #[label("{reason}")]
+            span: SourceSpan,
+        },
+
+        #[error("{count} tags on one stream; a Kinesis stream has at most {max}", max = MAX_TAGS)]
+        #[diagnostic(help("remove tags, or keep the rest outside the template (the Kinesis API's `AddTagsToStream`)"))]
+        TooManyTags = too_many_tags {
+            count: String,
+            #[label("more than {} tags", MAX_TAGS)]
+            span: SourceSpan,
+        },
+
+        #[error("{what} cannot hold a `{{{{resolve:ssm-secure:...}}}}` dynamic reference")]
+        #[diagnostic(
+            help(
+                "CloudFormation resolves SecureString parameters only in a few resource properties, none of those stackwire writes; read the parameter at run time (the SSM API), or keep the secret in Secrets Manager and write `{{{{resolve:secretsmanager:...}}}}`"
+            )
+        )]
+        SecureDynamicReference = secure_dynamic_reference {
+            what: &'static str,
+            #[label("`{{{{resolve:ssm-secure:` is not resolved here")]
             span: SourceSpan,
         },
 

@@ -9,4 +9,5 @@ pub mod node;
 pub mod parse;
 pub mod resources;
 pub mod rules;
+pub mod scalar_tags;
 pub mod yaml;

@@ -31,6 +31,22 @@ pub struct Rules<'a> {
 }
 
 impl Rules<'_> {
+    /// A value stackwire writes where CloudFormation does not resolve an SSM SecureString
+    /// (`{{resolve:ssm-secure:...}}`): everywhere it writes, as cfn-lint's E1027 says. Plain
+    /// `{{resolve:ssm:...}}` and `{{resolve:secretsmanager:...}}` are resolved and pass.
+    pub fn no_secure_reference(&mut self, value: &Sp<String>, what: &'static str) {
+        if value
+            .value
+            .to_ascii_lowercase()
+            .contains("{{resolve:ssm-secure:")
+        {
+            self.problems.push(Problem::SecureDynamicReference {
+                what,
+                span: value.span,
+            });
+        }
+    }
+
     /// A physical name with an optional `${AWS::StackName}`: the literal rest must be valid.
     pub fn physical_name(
         &mut self,

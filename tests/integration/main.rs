@@ -15,6 +15,7 @@ mod files;
 mod fixtures;
 mod generate;
 mod graph;
+mod hardening;
 mod hostile;
 mod props;
 mod report;

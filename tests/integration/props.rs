@@ -23,6 +23,7 @@ use std::fmt::Write as _;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{Value as Json, json};
+use stackwire::limits::{MAX_TAG_VALUE, MAX_TAGS};
 
 use crate::support as conformance;
 
@@ -353,7 +354,12 @@ fn new_stream() -> impl Strategy<Value = NewStream> {
         proptest::option::of(24..=8760u32),
         proptest::option::of(kms_key()),
         proptest::option::of(any::<bool>()),
-        proptest::collection::btree_map(tag_key, text(256), 0..4),
+        // A few tags, or exactly as many as a stream may have; values up to the schema's
+        // 255 characters (past each limit: `hardening::tag_limits_are_errors`).
+        prop_oneof![
+            4 => proptest::collection::btree_map(tag_key.clone(), text(MAX_TAG_VALUE), 0..4),
+            1 => proptest::collection::btree_map(tag_key, text(MAX_TAG_VALUE), MAX_TAGS..=MAX_TAGS),
+        ],
     )
         .prop_map(
             |(name, (mode, shard_count), retention_hours, encryption, retain, tags)| NewStream {

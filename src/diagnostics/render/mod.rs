@@ -17,12 +17,14 @@ mod entry;
 mod github;
 mod human;
 mod json;
+mod listed;
 mod paths;
 mod sarif;
 
 pub use entry::{Entry, Label, entries};
 pub use github::{escape_data, escape_property};
 pub use human::{FileReport, MAX_SHOWN_PROBLEMS};
+pub use listed::MAX_LISTED;
 
 /// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -43,9 +45,9 @@ impl Format {
     pub fn renderer(self, style: Style) -> Box<dyn Render> {
         match self {
             Format::Human => Box::new(human::Human::new(style)),
-            Format::Json => Box::new(Document::new(json::document)),
-            Format::Github => Box::new(github::Github),
-            Format::Sarif => Box::new(Document::new(sarif::document)),
+            Format::Json => Box::<json::Json>::default(),
+            Format::Github => Box::<github::Github>::default(),
+            Format::Sarif => Box::<sarif::Sarif>::default(),
         }
     }
 }
@@ -86,40 +88,4 @@ pub trait Render {
 
     /// The end of the run.
     fn finish(self: Box<Self>) -> String;
-}
-
-/// A format that writes one document at the end of the run (`json`, `sarif`): it gathers every
-/// file's entries and every failure, then `write`s them.
-struct Document {
-    entries: Vec<Entry>,
-    failures: Vec<Failure>,
-    write: fn(&[Entry], &[Failure]) -> String,
-}
-
-impl Document {
-    fn new(write: fn(&[Entry], &[Failure]) -> String) -> Self {
-        Document {
-            entries: Vec::new(),
-            failures: Vec::new(),
-            write,
-        }
-    }
-}
-
-impl Render for Document {
-    fn file(&mut self, name: &str, text: String, problems: Vec<Problem>) -> String {
-        self.entries.extend(entries(name, &text, &problems));
-        String::new()
-    }
-
-    fn failure(&mut self, failure: Failure) -> String {
-        self.failures.push(failure);
-        String::new()
-    }
-
-    fn finish(self: Box<Self>) -> String {
-        let mut document = (self.write)(&self.entries, &self.failures);
-        document.push('\n');
-        document
-    }
 }

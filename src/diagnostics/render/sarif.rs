@@ -1,9 +1,35 @@
 //! `--format sarif`: one SARIF 2.1.0 log, for code scanning, written at the end.
 
+use super::listed::Listed;
 use super::paths::{percent_encode, relative};
-use super::{Entry, Failure, Label};
-use crate::diagnostics::STDIN;
+use super::{Entry, Failure, Label, Render};
 use crate::diagnostics::line_index::Location;
+use crate::diagnostics::{Problem, STDIN};
+
+/// Gathers the run's results and notifications for the one log.
+#[derive(Default)]
+pub(super) struct Sarif {
+    listed: Listed,
+    failures: Vec<Failure>,
+}
+
+impl Render for Sarif {
+    fn file(&mut self, name: &str, text: String, problems: Vec<Problem>) -> String {
+        self.listed.add(name, &text, &problems);
+        String::new()
+    }
+
+    fn failure(&mut self, failure: Failure) -> String {
+        self.failures.push(failure);
+        String::new()
+    }
+
+    fn finish(self: Box<Self>) -> String {
+        let mut document = document(&self.listed, &self.failures);
+        document.push('\n');
+        document
+    }
+}
 
 const SARIF_SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -56,8 +82,9 @@ fn sarif_location(file: &str, label: &Label) -> serde_json::Value {
     location
 }
 
-pub(super) fn document(entries: &[Entry], failures: &[Failure]) -> String {
+fn document(listed: &Listed, failures: &[Failure]) -> String {
     use serde_json::json;
+    let entries: &[Entry] = &listed.entries;
     // One rule per code that occurs, sorted by code, so the same findings give the same bytes.
     let mut codes: Vec<(&str, bool)> = Vec::new();
     for e in entries {
@@ -107,7 +134,7 @@ pub(super) fn document(entries: &[Entry], failures: &[Failure]) -> String {
             result
         })
         .collect();
-    let notifications: Vec<serde_json::Value> = failures
+    let mut notifications: Vec<serde_json::Value> = failures
         .iter()
         .map(|f| {
             let mut notification = json!({ "level": "error", "message": { "text": f.message } });
@@ -119,6 +146,9 @@ pub(super) fn document(entries: &[Entry], failures: &[Failure]) -> String {
             notification
         })
         .collect();
+    if let Some(message) = listed.omitted_message() {
+        notifications.push(json!({ "level": "warning", "message": { "text": message } }));
+    }
     let document = json!({
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",

@@ -210,8 +210,15 @@ impl Function {
         if let Some(name) = &f.name {
             rules.physical_name(name, "function name", MAX_FUNCTION_NAME, b"_-");
         }
-        for (name, _) in &f.environment {
+        for (name, value) in &f.environment {
             rules.env_var_name(name);
+            rules.no_secure_reference(value, "an environment variable");
+        }
+        if let Some(d) = &f.description {
+            rules.no_secure_reference(d, "a function's description");
+        }
+        if let Some(h) = &f.handler {
+            rules.no_secure_reference(h, "a handler");
         }
         for policy in &f.policies {
             if !arn::is_policy(&policy.value) {
