@@ -4,6 +4,7 @@
 
 mod compile;
 mod completions;
+mod init;
 mod schema;
 mod validate;
 
@@ -46,6 +47,7 @@ where
         cli::Command::Validate(args) => validate::run(&args, io),
         cli::Command::Completions(args) => completions::run(&args, io),
         cli::Command::Schema => schema::run(io),
+        cli::Command::Init(args) => init::run(&args, io),
     }
 }
 

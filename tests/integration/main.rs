@@ -12,6 +12,7 @@ mod files;
 mod fixtures;
 mod generate;
 mod hostile;
+mod init;
 mod props;
 mod report;
 mod roundtrip;
