@@ -50,7 +50,7 @@ pub fn measure(plan: &Plan<'_>, template: &Value) -> Vec<FunctionQuotas> {
         let managed = managed_policies(policies, !plan.events[i].is_empty(), tracing);
         let inline_chars = policies
             .iter()
-            .filter_map(|p| inline_document(p))
+            .filter_map(inline_document)
             .map(|doc| iam.len(&doc))
             .sum();
         let environment_bytes = match props.get("Environment") {
