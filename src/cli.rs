@@ -50,6 +50,19 @@ pub enum Command {
         after_help = "Examples:\n  stackwire schema > stack.schema.json\n\nThen, as the first line of stack.yaml (yaml-language-server):\n  # yaml-language-server: $schema=./stack.schema.json"
     )]
     Schema,
+
+    /// Write a ready project: the quickstart stack.yaml, a handler per Function, a pre-commit config and a README with the deploy commands
+    #[command(
+        after_help = "Examples:\n  stackwire init my-stack   # creates my-stack/ and writes the project in it\n  stackwire init            # in the current folder\n\nNothing is overwritten: when any file it would write exists, it writes nothing and exits 6."
+    )]
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to write the project in (created when missing)
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

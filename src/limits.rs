@@ -45,3 +45,13 @@ pub const MAX_SCALAR_BYTES: usize = 8 * 1024 * 1024;
 pub const MAX_REPLAYED: usize = 100_000;
 /// The deepest nesting of mappings and lists.
 pub const MAX_DEPTH: usize = 64;
+
+/// Managed policies on one IAM role: IAM's default quota (adjustable) ...
+pub const DEFAULT_MANAGED_POLICIES_PER_ROLE: usize = 10;
+/// ... and the most that quota can be raised to.
+pub const MAX_MANAGED_POLICIES_PER_ROLE: usize = 20;
+/// Characters of inline policy on one IAM role, all its inline policies together, whitespace not
+/// counted.
+pub const MAX_INLINE_POLICY_CHARS: usize = 10_240;
+/// Bytes of a Lambda function's environment variables, names and values together.
+pub const MAX_ENVIRONMENT_BYTES: usize = 4096;

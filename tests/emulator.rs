@@ -31,6 +31,46 @@ fn python() -> PathBuf {
         .clone()
 }
 
+/// The Node handlers' SDK (`tests/emulator/node/package-lock.json`, pinned exactly) installed
+/// with `npm ci` into `target/emulator-node` (once; reused while the lock file is the same); its
+/// `node_modules`, for `NODE_PATH`.
+fn node_modules() -> PathBuf {
+    static MODULES: OnceLock<PathBuf> = OnceLock::new();
+    MODULES
+        .get_or_init(|| {
+            let dir = root().join("target/emulator-node");
+            let lock = std::fs::read(root().join("tests/emulator/node/package-lock.json"))
+                .unwrap_or_else(|e| panic!("cannot read tests/emulator/node/package-lock.json: {e}"));
+            let installed = dir.join("installed.lock");
+            if std::fs::read(&installed).ok().as_ref() != Some(&lock) {
+                std::fs::create_dir_all(&dir)
+                    .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+                for f in ["package.json", "package-lock.json"] {
+                    std::fs::copy(root().join("tests/emulator/node").join(f), dir.join(f))
+                        .unwrap_or_else(|e| panic!("cannot copy {f}: {e}"));
+                }
+                let (ok, log) = support::outcome(
+                    Command::new("npm")
+                        .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
+                        .current_dir(&dir),
+                    "npm ci (the AWS SDK for JavaScript v3 for the Node handlers; needs npm and the npm registry)",
+                );
+                assert!(ok, "{log}");
+                std::fs::write(&installed, &lock)
+                    .unwrap_or_else(|e| panic!("cannot write {}: {e}", installed.display()));
+            }
+            dir.join("node_modules")
+        })
+        .clone()
+}
+
+/// Every part of the end-to-end run (`all`, `init`, `update`) in one harness run, so they share
+/// one emulator and one start of it; run once, whichever test asks first.
+fn deployed() -> &'static str {
+    static OUT: OnceLock<String> = OnceLock::new();
+    OUT.get_or_init(|| harness("all,init,update"))
+}
+
 /// Runs `deploy.py <what>`; its standard input is a pipe held open while it runs, so it stops
 /// (and its emulator with it) if this test process goes away.
 fn harness(what: &str) -> String {
@@ -40,6 +80,7 @@ fn harness(what: &str) -> String {
         .arg(env!("CARGO_BIN_EXE_stackwire"))
         .arg(root())
         .arg(what)
+        .env("NODE_PATH", node_modules())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -69,7 +110,7 @@ fn the_policy_evaluator_is_right() {
 
 #[test]
 fn every_ok_stack_deploys_and_works() {
-    let out = harness("all");
+    let out = deployed();
     let fixtures = std::fs::read_dir(root().join("fixtures/ok"))
         .unwrap_or_else(|e| panic!("cannot list fixtures/ok: {e}"))
         .flatten()
@@ -81,8 +122,17 @@ fn every_ok_stack_deploys_and_works() {
 }
 
 #[test]
+fn the_init_project_deploys_and_its_handlers_run() {
+    let out = deployed();
+    assert!(
+        out.contains("init project deployed, ") && out.contains(", 0 failed"),
+        "{out}"
+    );
+}
+
+#[test]
 fn an_update_keeps_the_stream_and_the_mapping() {
-    let out = harness("update");
+    let out = deployed();
     assert!(
         out.contains("records kept") && out.contains(", 0 failed"),
         "{out}"

@@ -4,6 +4,8 @@
 //! kinds, assigns environment variable names, and finds collisions between the stack's IDs and
 //! those SAM and stackwire generate. What it works out is the `Plan` that `lower` follows.
 
+mod quotas;
+
 use std::collections::HashMap;
 
 use miette::SourceSpan;
@@ -70,6 +72,11 @@ pub fn check<'a>(stack: &'a Stack, options: &Options<'a>) -> (Plan<'a>, Vec<Prob
     checker.wires(stack, &mut plan);
     checker.generated_ids(&plan);
     checker.limits(&plan);
+    // The quotas weigh the lowered template, which only a stack without errors has.
+    if !checker.rules.problems.iter().any(Problem::is_error) {
+        let found = quotas::check(&plan, checker.target);
+        checker.rules.problems.extend(found);
+    }
     (plan, checker.rules.problems)
 }
 

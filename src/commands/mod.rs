@@ -5,6 +5,7 @@
 mod compile;
 mod completions;
 mod graph;
+mod init;
 mod schema;
 mod validate;
 
@@ -52,6 +53,7 @@ where
         cli::Command::Graph(args) => graph::run(&args, io),
         cli::Command::Completions(args) => completions::run(&args, io),
         cli::Command::Schema => schema::run(io),
+        cli::Command::Init(args) => init::run(&args, io),
     }
 }
 

@@ -19,6 +19,19 @@ pub struct GeneratedId<'a> {
     pub origin: String,
 }
 
+/// What IAM and Lambda will count for one Function once deployed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionQuotas {
+    /// The Function's position in the stack.
+    pub function: usize,
+    /// Managed policies attached to its role.
+    pub managed: usize,
+    /// Characters of all its role's inline policies, whitespace not counted.
+    pub inline_chars: usize,
+    /// Bytes of its environment variables, names and values.
+    pub environment_bytes: usize,
+}
+
 pub trait Target: Sync + std::panic::RefUnwindSafe {
     /// The name `--target` takes.
     fn name(&self) -> &'static str;
@@ -28,6 +41,9 @@ pub trait Target: Sync + std::panic::RefUnwindSafe {
 
     /// How many resources CloudFormation counts for the template, after any transform.
     fn resource_count(&self, plan: &Plan<'_>) -> usize;
+
+    /// What each Function's role and environment will weigh against IAM's and Lambda's quotas.
+    fn quotas(&self, plan: &Plan<'_>) -> Vec<FunctionQuotas>;
 
     /// The template, as a value `emit` writes.
     fn lower(&self, plan: &Plan<'_>) -> Value;

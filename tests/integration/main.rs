@@ -17,6 +17,7 @@ mod generate;
 mod graph;
 mod hardening;
 mod hostile;
+mod init;
 mod props;
 mod report;
 mod roundtrip;

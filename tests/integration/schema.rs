@@ -75,6 +75,10 @@ const SEMANTIC: &[&str] = &[
     "unknown_runtime.yaml",
     // CloudFormation's limits on the whole template.
     "template_too_large.yaml",
+    // IAM's and Lambda's quotas on what a Function's role and environment add up to.
+    "environment_too_large.yaml",
+    "inline_policies_too_large.yaml",
+    "managed_policies_over_limit.yaml",
     "too_many_parameters.yaml",
     "too_many_resources.yaml",
 ];

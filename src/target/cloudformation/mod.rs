@@ -8,7 +8,7 @@ pub mod expand;
 
 use crate::plan::Plan;
 use crate::target::sam::Sam;
-use crate::target::{GeneratedId, Target};
+use crate::target::{FunctionQuotas, GeneratedId, Target};
 use crate::template::Value;
 
 pub struct CloudFormation;
@@ -24,6 +24,11 @@ impl Target for CloudFormation {
 
     fn resource_count(&self, plan: &Plan<'_>) -> usize {
         Sam.resource_count(plan)
+    }
+
+    /// The same roles and functions as SAM's translation of the SAM target.
+    fn quotas(&self, plan: &Plan<'_>) -> Vec<FunctionQuotas> {
+        Sam.quotas(plan)
     }
 
     /// A stack's SAM template holds nothing the expansion leaves to SAM's transform (the

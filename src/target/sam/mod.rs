@@ -4,10 +4,11 @@
 
 mod ids;
 mod lower;
+mod quotas;
 
 use crate::format::model::{Body, Existing};
 use crate::plan::Plan;
-use crate::target::{GeneratedId, Target};
+use crate::target::{FunctionQuotas, GeneratedId, Target};
 use crate::template::Value;
 
 pub struct Sam;
@@ -81,6 +82,10 @@ impl Target for Sam {
             }
         }
         count
+    }
+
+    fn quotas(&self, plan: &Plan<'_>) -> Vec<FunctionQuotas> {
+        quotas::measure(plan, &lower::lower(plan))
     }
 
     fn lower(&self, plan: &Plan<'_>) -> Value {
