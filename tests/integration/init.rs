@@ -75,3 +75,17 @@ fn init_writes_nothing_when_a_file_exists() {
     assert!(!dir.join("src").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `init` writes the quickstart from its own copy in `src/` (the crate must build without
+/// `fixtures/`); the copy is the fixture, byte for byte.
+#[test]
+fn the_quickstart_init_writes_is_the_fixture() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read =
+        |p: &str| std::fs::read(root.join(p)).unwrap_or_else(|e| panic!("cannot read {p}: {e}"));
+    assert_eq!(
+        read("src/commands/quickstart.yaml"),
+        read("fixtures/ok/quickstart.yaml"),
+        "copy fixtures/ok/quickstart.yaml to src/commands/quickstart.yaml"
+    );
+}
