@@ -32,14 +32,7 @@ fn environment(text: &str) -> Option<String> {
 
 #[test]
 fn every_ok_fixture_expands_as_the_sam_translator_expands_it() {
-    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(support::root().join("fixtures/ok"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    paths.sort();
+    let paths = support::fixture_paths("ok");
     let mut stacks: Vec<Stack> = paths
         .into_iter()
         .map(|path| {
