@@ -5,6 +5,10 @@
 //! those SAM and stackwire generate. What it works out is the `Plan` that `lower` follows.
 
 mod quotas;
+mod refs;
+mod unsupported;
+
+pub use unsupported::unsupported;
 
 use std::collections::HashMap;
 
@@ -71,6 +75,9 @@ pub fn check<'a>(stack: &'a Stack, options: &Options<'a>) -> (Plan<'a>, Vec<Prob
     checker.physical_names(stack);
     checker.wires(stack, &mut plan);
     checker.generated_ids(&plan);
+    let generated = checker.target.generated_ids(&plan);
+    let passthru = refs::check(stack, &plan, &generated);
+    checker.rules.problems.extend(passthru);
     checker.limits(&plan);
     // The quotas weigh the lowered template, which only a stack without errors has.
     if !checker.rules.problems.iter().any(Problem::is_error) {
@@ -584,8 +591,10 @@ impl Checker<'_> {
             });
         }
         if resources > MAX_RESOURCES {
+            let exact = self.target.resource_count_is_exact(plan);
             self.rules.problems.push(Problem::TooManyResources {
                 count: thousands(resources),
+                bound: if exact { "" } else { " or more" },
                 span: stack.resources_key,
             });
         }
