@@ -409,6 +409,62 @@ fn inputs(dir: &Path, generate: bool) -> Vec<Case> {
             }),
         ),
     ];
+    // One input per path that was super-linear or unbounded (hardening, round two), each as
+    // large as the reader's limits allow.
+    let many_problems = |dir: &Path| {
+        write(dir, "200000-problems.yaml", generate, || {
+            let mut s = String::from("resources:\n  S:\n    type: Stream\n");
+            for i in 0..200_000 {
+                s.push_str(&format!("    k{i}: 1\n"));
+            }
+            s
+        })
+    };
+    let problems_file = many_problems(dir);
+    for (name, args) in [
+        ("200,000 problems, human", &[][..]),
+        ("200,000 problems, json", &["--format", "json"][..]),
+        ("200,000 problems, sarif", &["--format", "sarif"][..]),
+        ("200,000 problems, github", &["--format", "github"][..]),
+    ] {
+        cases.push(Case {
+            name,
+            file: problems_file.clone(),
+            args,
+            stdin: false,
+            expect: 1,
+        });
+    }
+    cases.push(case(
+        "45,000 wires to ends that do not exist (45,000 IDs)",
+        write(dir, "missing-ends.yaml", generate, || {
+            let mut s = String::from("resources:\n");
+            for i in 0..45_000 {
+                s.push_str(&format!("  Fn{i}:\n    type: Stream\n"));
+            }
+            s.push_str("wires:\n");
+            for i in 0..45_000 {
+                s.push_str(&format!("  - {{from: Xx{i}, to: Fn{i}}}\n"));
+            }
+            s
+        }),
+        1,
+    ));
+    cases.push(case(
+        "one 4 MB line, 1,000 problems at its end",
+        write(dir, "long-line-problems.yaml", generate, move || {
+            let mut s = format!(
+                "{{resources: {{S: {{type: Stream, tags: {{pad: '{}'}}}}",
+                "p".repeat(max - 60_000)
+            );
+            for i in 0..1_000 {
+                s.push_str(&format!(", T{i}: {{type: Stream, shardCont: 1}}"));
+            }
+            s.push_str("}}\n");
+            s
+        }),
+        1,
+    ));
     for (name, file, expect, contents) in lazy {
         let path = write(dir, file, generate, contents);
         if file == "100mb.yaml" {

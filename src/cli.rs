@@ -38,6 +38,11 @@ pub enum Command {
         after_help = "Examples:\n  stackwire import template.yaml -o stack.yaml\n  stackwire import template.json > stack.yaml\n  stackwire import template.yaml -o stack.yaml --format json   # the report as JSON on standard error\n\nWhat is carried over inexactly is reported on standard error, each with why."
     )]
     Import(ImportArgs),
+    /// Draw the stack's wiring: Mermaid (for Markdown), Graphviz DOT, or an SVG picture
+    #[command(
+        after_help = "Examples:\n  stackwire graph stack.yaml   # Mermaid, to paste into a ```mermaid block\n  stackwire graph stack.yaml --format svg -o docs/stack.svg\n  stackwire graph stack.yaml --format dot | dot -Tpng -o stack.png\n  cat stack.yaml | stackwire graph - --environment prod"
+    )]
+    Graph(crate::commands::GraphArgs),
 
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on standard output
     #[command(
@@ -50,6 +55,19 @@ pub enum Command {
         after_help = "Examples:\n  stackwire schema > stack.schema.json\n\nThen, as the first line of stack.yaml (yaml-language-server):\n  # yaml-language-server: $schema=./stack.schema.json"
     )]
     Schema,
+
+    /// Write a ready project: the quickstart stack.yaml, a handler per Function, a pre-commit config and a README with the deploy commands
+    #[command(
+        after_help = "Examples:\n  stackwire init my-stack   # creates my-stack/ and writes the project in it\n  stackwire init            # in the current folder\n\nNothing is overwritten: when any file it would write exists, it writes nothing and exits 6."
+    )]
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to write the project in (created when missing)
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -74,13 +92,26 @@ pub struct PipelineArgs {
     /// The environment whose Parameter Store paths `existing: {env: ...}` reads
     #[arg(long, value_name = "NAME", value_parser = environment_name)]
     pub environment: Option<String>,
+
+    /// What to write: a SAM template, or plain CloudFormation with what SAM's transform would
+    /// make of each Function
+    #[arg(long, value_name = "TARGET", default_value = crate::target::DEFAULT.name(),
+          value_parser = clap::builder::PossibleValuesParser::new(crate::target::names()))]
+    pub target: String,
+
+    /// The S3 bucket that holds each Function's code, as `<source>.zip`; without it the code
+    /// is the local folder, for `sam package` or `aws cloudformation package` to upload
+    #[arg(long, value_name = "NAME", value_parser = bucket_name)]
+    pub code_bucket: Option<String>,
 }
 
 impl PipelineArgs {
     pub fn options(&self) -> Options<'_> {
         Options {
             environment: self.environment.as_deref(),
-            ..Options::default()
+            // The parser accepts only the names of targets.
+            target: crate::target::find(&self.target).unwrap_or(crate::target::DEFAULT),
+            code_bucket: self.code_bucket.as_deref(),
         }
     }
 }
@@ -127,7 +158,7 @@ pub struct CompileArgs {
     #[arg(default_value = "stack.yaml")]
     pub stack: PathBuf,
 
-    /// Where to write the template (atomically); standard output when not given
+    /// Where to write the template (atomically); standard output when not given or `-`
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -153,6 +184,30 @@ pub struct ImportArgs {
 
     #[command(flatten)]
     pub report: ReportArgs,
+}
+
+/// An S3 bucket name as S3 names them today: 3 to 63 of `a-z0-9.-`, beginning and ending with
+/// a letter or digit, no `..`, not an IP address.
+fn bucket_name(s: &str) -> Result<String, String> {
+    let bytes = s.as_bytes();
+    let edge = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let ip = s.split('.').count() == 4 && s.split('.').all(|p| p.parse::<u8>().is_ok());
+    let ok = (3..=63).contains(&s.len())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-'))
+        && edge(bytes.first())
+        && edge(bytes.last())
+        && !s.contains("..")
+        && !ip;
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err(
+            "an S3 bucket name is 3 to 63 of a-z0-9.-, beginning and ending with a letter or digit"
+                .to_owned(),
+        )
+    }
 }
 
 fn environment_name(s: &str) -> Result<String, String> {

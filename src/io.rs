@@ -18,6 +18,8 @@ pub mod exit {
     pub const IO: i32 = 3;
     /// `--check` found the template out of date.
     pub const STALE: i32 = 4;
+    /// `init`: a file it would write exists already (it wrote nothing).
+    pub const EXISTS: i32 = 6;
 }
 
 /// Where a run reads and writes.
@@ -28,6 +30,44 @@ pub struct Io<'a> {
     /// Colour in human-readable diagnostics under `--color auto` (standard error is a terminal
     /// and `NO_COLOR` is not set; see `report::auto_color`).
     pub color: bool,
+}
+
+/// Standard input when the process was started with it closed (file descriptor 0 not open):
+/// reading it is an error, exit 3, not an empty stack. (Rust's own standard input reads a
+/// closed descriptor as empty.)
+pub struct ClosedStdin;
+
+impl Read for ClosedStdin {
+    fn read(&mut self, _buf: &mut [u8]) -> std::io::Result<usize> {
+        Err(std::io::Error::other(
+            "it is closed (file descriptor 0 is not open)",
+        ))
+    }
+}
+
+/// Whether this process was started with its standard input closed. Rust's runtime opens
+/// `/dev/null` read-write on a closed descriptor 0 before `main`; a shell's `< /dev/null` opens
+/// it read-only. So: descriptor 0 not open, or `/dev/null` open for reading and writing.
+#[cfg(unix)]
+pub fn stdin_is_closed() -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else {
+        return true;
+    };
+    let Ok(meta) = std::fs::File::from(fd).metadata() else {
+        return false;
+    };
+    let dev_null = std::fs::metadata("/dev/null")
+        .is_ok_and(|null| meta.file_type().is_char_device() && meta.rdev() == null.rdev());
+    // SAFETY: F_GETFL on descriptor 0 reads its flags and changes nothing.
+    let flags = unsafe { libc::fcntl(0, libc::F_GETFL) };
+    dev_null && flags >= 0 && flags & libc::O_ACCMODE == libc::O_RDWR
+}
+
+#[cfg(not(unix))]
+pub fn stdin_is_closed() -> bool {
+    false
 }
 
 /// The name diagnostics show for standard input.
@@ -101,4 +141,24 @@ fn read_capped(from: &mut dyn Read, name: String, what: String) -> Result<Input,
         return Err(failed(ReadFailure::TooLarge));
     }
     Ok(Input { name, bytes })
+}
+
+/// Whether two paths name one existing file, however they reach it: links, `..`, hard links,
+/// bind mounts (the file's identity, its device and inode, not its path).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => same_identity(&a, &b),
+        _ => false,
+    }
+}
+
+#[cfg(unix)]
+fn same_identity(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_identity(_a: &std::fs::Metadata, _b: &std::fs::Metadata) -> bool {
+    false
 }

@@ -17,8 +17,10 @@ pub mod emit;
 pub mod format;
 #[doc(hidden)]
 pub mod generate;
+pub mod graph;
 pub mod ids;
 pub mod import;
+pub mod interrupt;
 pub mod io;
 pub mod limits;
 pub mod options;

@@ -22,8 +22,11 @@ pub const MAX_STREAM_NAME: usize = 128;
 pub const MAX_FUNCTION_NAME: usize = 64;
 /// Kinesis: the longest tag key, in characters.
 pub const MAX_TAG_KEY: usize = 128;
-/// Kinesis: the longest tag value, in characters.
-pub const MAX_TAG_VALUE: usize = 256;
+/// Kinesis: the longest tag value, in characters, as CloudFormation's resource schema for
+/// `AWS::Kinesis::Stream` has it (the Kinesis API takes 256; cfn-lint, by the schema, 255).
+pub const MAX_TAG_VALUE: usize = 255;
+/// Kinesis: the most tags on one stream (`AWS::Kinesis::Stream`'s `Tags`, at most 50 items).
+pub const MAX_TAGS: usize = 50;
 /// Lambda: the largest event filter pattern, in bytes as JSON.
 pub const MAX_FILTER_PATTERN_BYTES: usize = 4096;
 /// Lambda: the shortest environment variable name (`[a-zA-Z]([a-zA-Z0-9_])+`).
@@ -42,3 +45,13 @@ pub const MAX_SCALAR_BYTES: usize = 8 * 1024 * 1024;
 pub const MAX_REPLAYED: usize = 100_000;
 /// The deepest nesting of mappings and lists.
 pub const MAX_DEPTH: usize = 64;
+
+/// Managed policies on one IAM role: IAM's default quota (adjustable) ...
+pub const DEFAULT_MANAGED_POLICIES_PER_ROLE: usize = 10;
+/// ... and the most that quota can be raised to.
+pub const MAX_MANAGED_POLICIES_PER_ROLE: usize = 20;
+/// Characters of inline policy on one IAM role, all its inline policies together, whitespace not
+/// counted.
+pub const MAX_INLINE_POLICY_CHARS: usize = 10_240;
+/// Bytes of a Lambda function's environment variables, names and values together.
+pub const MAX_ENVIRONMENT_BYTES: usize = 4096;

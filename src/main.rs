@@ -1,13 +1,22 @@
 use std::io::IsTerminal;
 
 fn main() {
+    // Ctrl-C or SIGTERM during a write removes the temporary file first (exit 130 or 143).
+    stackwire::interrupt::install();
     // What `--color auto` means; `--color always|never` overrides it.
     let color = stackwire::diagnostics::auto_color(
         std::io::stderr().is_terminal(),
         std::env::var_os("NO_COLOR").as_deref(),
     );
+    let mut closed = stackwire::io::ClosedStdin;
+    let mut open = std::io::stdin().lock();
+    let stdin: &mut dyn std::io::Read = if stackwire::io::stdin_is_closed() {
+        &mut closed
+    } else {
+        &mut open
+    };
     let mut io = stackwire::Io {
-        stdin: &mut std::io::stdin().lock(),
+        stdin,
         stdout: &mut std::io::stdout().lock(),
         stderr: &mut std::io::stderr().lock(),
         color,

@@ -10,6 +10,9 @@ pub struct Options<'a> {
     pub environment: Option<&'a str>,
     /// `--target`: what the stack is lowered to.
     pub target: &'static dyn Target,
+    /// `--code-bucket`: the S3 bucket a plain CloudFormation template's `Code` names (the key is
+    /// `<source>.zip`); not set, `Code` is the local folder, for `aws cloudformation package`.
+    pub code_bucket: Option<&'a str>,
 }
 
 impl Default for Options<'_> {
@@ -17,6 +20,7 @@ impl Default for Options<'_> {
         Options {
             environment: None,
             target: target::DEFAULT,
+            code_bucket: None,
         }
     }
 }
@@ -36,6 +40,7 @@ impl std::fmt::Debug for Options<'_> {
         f.debug_struct("Options")
             .field("environment", &self.environment)
             .field("target", &self.target.name())
+            .field("code_bucket", &self.code_bucket)
             .finish()
     }
 }

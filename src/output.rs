@@ -29,7 +29,8 @@ pub fn write_atomic_with(
 ) -> io::Result<()> {
     let target = match std::fs::canonicalize(path) {
         Ok(target) => target,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => path.to_path_buf(),
+        // A link to a file that does not exist yet: the file is created where it points.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => dangling_target(path)?,
         Err(e) => return Err(e),
     };
     let permissions = match std::fs::metadata(&target) {
@@ -56,13 +57,37 @@ pub fn write_atomic_with(
         .prefix(".stackwire-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
+    // Until the rename, SIGINT or SIGTERM removes the temporary file (`crate::interrupt`).
+    let pending = crate::interrupt::Pending::register(tmp.path().to_path_buf());
     write(tmp.as_file_mut(), contents)?;
     if let Some(permissions) = permissions {
         tmp.as_file().set_permissions(permissions)?;
     }
     tmp.as_file().sync_all()?;
-    tmp.persist(&target).map_err(|e| e.error)?;
+    pending.finish(|| tmp.persist(&target).map_err(|e| e.error))?;
     sync_dir(dir)
+}
+
+/// Where a path that does not name an existing file leads: through every symbolic link (at
+/// most 40, as Linux follows), to the path that does not exist yet. A path that is no link is
+/// itself.
+fn dangling_target(path: &Path) -> io::Result<std::path::PathBuf> {
+    let mut at = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let to = std::fs::read_link(&at)?;
+                at = match at.parent() {
+                    Some(parent) if to.is_relative() => parent.join(to),
+                    _ => to,
+                };
+            }
+            Ok(_) => return Ok(at),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(at),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
 }
 
 /// Syncs a folder, so that a rename in it is on disk. Where a platform or file system cannot

@@ -9,6 +9,7 @@ use crate::emit;
 use crate::format::parse;
 use crate::limits::{MAX_DIRECT_TEMPLATE_BYTES, MAX_TEMPLATE_BYTES};
 use crate::options::Options;
+use crate::plan::Plan;
 use crate::target::Target;
 
 /// The outcome of compiling one stack description.
@@ -47,8 +48,9 @@ thread_local! {
     static PIPELINE: Pipeline = const { Pipeline { worker: std::cell::RefCell::new(None) } };
 }
 
-/// The bytes, `--environment` and the target: what a job's [`Options`] are made of, owned.
-type Job = (Vec<u8>, Option<String>, &'static dyn Target);
+/// The bytes, `--environment`, the target and `--code-bucket`: what a job's [`Options`] are made
+/// of, owned.
+type Job = (Vec<u8>, Option<String>, &'static dyn Target, Option<String>);
 type Outcome = std::thread::Result<Compiled>;
 
 /// A calling thread's pipeline thread: jobs in, outcomes out. It ends when its caller does (the
@@ -74,6 +76,7 @@ impl Pipeline {
             bytes.to_vec(),
             options.environment.map(str::to_owned),
             options.target,
+            options.code_bucket.map(str::to_owned),
         );
         let outcome = w.jobs.send(job).ok().and_then(|()| w.outcomes.recv().ok());
         match outcome {
@@ -99,10 +102,11 @@ impl Worker {
             .name("stackwire-compile".to_owned())
             .stack_size(PIPELINE_STACK)
             .spawn(move || {
-                for (bytes, environment, target) in job_rx {
+                for (bytes, environment, target, code_bucket) in job_rx {
                     let options = Options {
                         environment: environment.as_deref(),
                         target,
+                        code_bucket: code_bucket.as_deref(),
                     };
                     let outcome = std::panic::catch_unwind(|| compile_here(&bytes, &options));
                     if outcome_tx.send(outcome).is_err() {
@@ -116,6 +120,48 @@ impl Worker {
 }
 
 fn compile_here(bytes: &[u8], options: &Options<'_>) -> Compiled {
+    compile_here_then(bytes, options, |_| ()).0
+}
+
+/// Compiles like [`compile`] and, when the stack has no errors, hands its checked plan to
+/// `then` (for `graph`, which draws the plan rather than writing the template). The pipeline
+/// runs on a thread of its own with a [`PIPELINE_STACK`] stack, as [`compile`]'s does, or on
+/// the caller's when no thread can be had.
+pub fn compile_then<R: Send>(
+    bytes: &[u8],
+    options: &Options<'_>,
+    then: impl FnOnce(&Plan<'_>) -> R + Send,
+) -> (Compiled, Option<R>) {
+    let mut then = Some(then);
+    let run = |then: &mut Option<_>| match then.take() {
+        Some(then) => compile_here_then(bytes, options, then),
+        None => (compile_here(bytes, options), None),
+    };
+    let joined = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("stackwire-compile".to_owned())
+            .stack_size(PIPELINE_STACK)
+            .spawn_scoped(scope, || run(&mut then))
+            .ok()
+            .map(std::thread::ScopedJoinHandle::join)
+    });
+    match joined {
+        Some(Ok(outcome)) => outcome,
+        // A panic in the pipeline is the caller's panic, as if it had run here.
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        // No thread to be had (a process limit): the caller's stack.
+        None => run(&mut then),
+    }
+}
+
+fn compile_here_then<R>(
+    bytes: &[u8],
+    options: &Options<'_>,
+    then: impl FnOnce(&Plan<'_>) -> R,
+) -> (Compiled, Option<R>) {
+    // Each file's suggestions get a budget of their own (`suggest`), spent in file order.
+    crate::suggest::reset_budget();
+    let mut drawn = None;
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -132,11 +178,12 @@ fn compile_here(bytes: &[u8], options: &Options<'_>) -> Compiled {
                 span: SourceSpan::new(at.into(), '\u{FFFD}'.len_utf8()),
                 help: help.to_owned(),
             };
-            return Compiled {
+            let compiled = Compiled {
                 text,
                 template: None,
                 problems: vec![problem],
             };
+            return (compiled, None);
         }
     };
     let (stack, mut problems) = parse::parse(text);
@@ -146,7 +193,13 @@ fn compile_here(bytes: &[u8], options: &Options<'_>) -> Compiled {
         if problems.iter().any(Problem::is_error) {
             return None;
         }
-        let template = emit::emit(&options.target.lower(&plan));
+        let lowered = options.target.lower(&plan);
+        if !lowered.unsupported.is_empty() {
+            let target = options.target.name();
+            problems.extend(check::unsupported(&stack, target, &lowered.unsupported));
+            return None;
+        }
+        let template = emit::emit(&lowered.template);
         let span = stack.resources_key;
         if template.len() > MAX_TEMPLATE_BYTES {
             problems.push(Problem::TemplateTooLarge {
@@ -161,15 +214,17 @@ fn compile_here(bytes: &[u8], options: &Options<'_>) -> Compiled {
                 span,
             });
         }
+        drawn = Some(then(&plan));
         Some(template)
     });
     // In reading order; problems at one place keep the order they were found in.
     problems.sort_by_key(first_offset);
-    Compiled {
+    let compiled = Compiled {
         text: text.to_owned(),
         template,
         problems,
-    }
+    };
+    (compiled, drawn)
 }
 
 fn first_offset(problem: &Problem) -> usize {

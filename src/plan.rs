@@ -25,6 +25,8 @@ pub struct DiscoveryWire {
 pub struct Plan<'a> {
     pub stack: &'a Stack,
     pub environment: Option<&'a str>,
+    /// `--code-bucket`, for a target that writes where the code is.
+    pub code_bucket: Option<&'a str>,
     pub events: Vec<Vec<EventWire<'a>>>,
     pub discoveries: Vec<Vec<DiscoveryWire>>,
     /// Functions with an enhanced fan-out consumer on each stream, in wire order.

@@ -1,4 +1,118 @@
 //! "Did you mean ...?": the nearest valid name to a misspelt one.
+//!
+//! Finding it compares the name with every candidate, so a file with many misspelt names and
+//! many candidates (10,000 wires to ends that do not exist, 10,000 IDs) would take quadratic
+//! time. The work is bounded per file instead: every candidate looked at and every cell of an
+//! edit-distance table is paid for from a budget of [`BUDGET`] units, reset when a file's
+//! pipeline starts ([`reset_budget`]); once it is spent, the remaining problems of that file get
+//! no suggestion (their message and help otherwise unchanged). The budget is spent in file
+//! order, on one thread, so the output stays the same from run to run.
+
+use std::cell::Cell;
+use std::collections::{BTreeMap, HashMap};
+
+/// Units of work (candidates looked at, edit-distance cells) one file's suggestions may cost:
+/// about 50 ms. An ordinary stack spends a few thousand.
+pub const BUDGET: u64 = 30_000_000;
+
+thread_local! {
+    static LEFT: Cell<u64> = const { Cell::new(BUDGET) };
+}
+
+/// Gives this thread a full budget: at the start of each file's pipeline.
+pub fn reset_budget() {
+    LEFT.with(|left| left.set(BUDGET));
+}
+
+/// Pays `units` from the budget; false (and nothing left) when it cannot.
+fn spend(units: u64) -> bool {
+    LEFT.with(|left| {
+        let have = left.get();
+        if have < units {
+            left.set(0);
+            false
+        } else {
+            left.set(have - units);
+            true
+        }
+    })
+}
+
+/// How many characters a candidate may differ in from a name of `len` characters and still be
+/// a plausible typo of it: a third of the longer, at least one.
+fn plausible(len: usize, candidate_len: usize) -> Option<usize> {
+    let limit = (len.max(candidate_len) / 3).max(1);
+    (len.abs_diff(candidate_len) <= limit).then_some(limit)
+}
+
+/// A set of candidates prepared once for many look-ups (the IDs of a stack, for every wire end
+/// that names none): lowercased once, grouped by length, each distinct name looked up once.
+pub struct Nearest<'a> {
+    candidates: Vec<(&'a str, Vec<char>)>,
+    /// Candidate indexes by length in characters, in candidate order.
+    by_len: BTreeMap<usize, Vec<usize>>,
+    found: HashMap<String, Option<usize>>,
+}
+
+impl<'a> Nearest<'a> {
+    pub fn new(candidates: impl IntoIterator<Item = &'a str>) -> Self {
+        let candidates: Vec<(&'a str, Vec<char>)> = candidates
+            .into_iter()
+            .map(|c| (c, c.to_lowercase().chars().collect()))
+            .collect();
+        let mut by_len: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (i, (c, _)) in candidates.iter().enumerate() {
+            by_len.entry(c.chars().count()).or_default().push(i);
+        }
+        Nearest {
+            candidates,
+            by_len,
+            found: HashMap::new(),
+        }
+    }
+
+    /// "did you mean `x`?" for the nearest candidate to `input`, if one is close enough.
+    pub fn did_you_mean(&mut self, input: &str) -> Option<String> {
+        self.nearest(input)
+            .map(|near| format!("did you mean `{near}`?"))
+    }
+
+    /// The nearest candidate (the first of the nearest), as [`nearest`] finds it.
+    pub fn nearest(&mut self, input: &str) -> Option<&'a str> {
+        let len = input.chars().count();
+        let longest = self.by_len.keys().next_back().copied().unwrap_or(0);
+        // No candidate is within reach of a name more than half again as long as the longest.
+        if len > longest + longest / 2 + 2 {
+            return None;
+        }
+        if let Some(found) = self.found.get(input) {
+            return found.map(|i| self.candidates[i].0);
+        }
+        let lower: Vec<char> = input.to_lowercase().chars().collect();
+        let lo = len.saturating_sub(len / 3 + 1);
+        let hi = len + len / 2 + 2;
+        let mut best: Option<(usize, usize)> = None;
+        for (&candidate_len, indexes) in self.by_len.range(lo..=hi) {
+            let Some(limit) = plausible(len, candidate_len) else {
+                continue;
+            };
+            for &i in indexes {
+                let chars = &self.candidates[i].1;
+                let cells = (lower.len() as u64 + 1) * (chars.len() as u64 + 1);
+                if !spend(cells) {
+                    return None;
+                }
+                let distance = distance(&lower, chars);
+                if distance <= limit && best.is_none_or(|b| (distance, i) < b) {
+                    best = Some((distance, i));
+                }
+            }
+        }
+        let found = best.map(|(_, i)| i);
+        self.found.insert(input.to_owned(), found);
+        found.map(|i| self.candidates[i].0)
+    }
+}
 
 /// The candidate closest to `input` by edit distance, ignoring case, if it is close enough to be
 /// a plausible typo (at most a third of the longer name, and at least one character).
@@ -7,12 +121,18 @@ pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
     let mut best: Option<(usize, &str)> = None;
     let input_len = input.chars().count();
     for candidate in candidates {
+        if !spend(1) {
+            return None;
+        }
         let candidate_len = candidate.chars().count();
-        let limit = (input_len.max(candidate_len) / 3).max(1);
         // The distance is at least the difference in length: past the limit, no need to count
         // (a megabyte-long key would otherwise cost a table of megabytes per candidate).
-        if input_len.abs_diff(candidate_len) > limit {
+        let Some(limit) = plausible(input_len, candidate_len) else {
             continue;
+        };
+        let cells = (input_len as u64 + 1) * (candidate_len as u64 + 1);
+        if !spend(cells) {
+            return None;
         }
         let distance = levenshtein(&lower, &candidate.to_lowercase());
         if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
@@ -47,6 +167,10 @@ pub fn help(input: &str, candidates: &[&str]) -> Option<String> {
 fn levenshtein(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    distance(&a, &b)
+}
+
+fn distance(a: &[char], b: &[char]) -> usize {
     let width = b.len() + 1;
     let mut d = vec![0usize; (a.len() + 1) * width];
     for (i, row) in d.chunks_mut(width).enumerate() {
@@ -84,7 +208,20 @@ mod tests {
     }
 
     #[test]
-    fn distance() {
+    fn prepared_candidates_find_the_same_and_stop_at_the_budget() {
+        let ids = ["Orders", "Processor", "orders2", "Producer"];
+        let mut prepared = Nearest::new(ids);
+        for input in ["Ordrs", "processer", "Produce", "zzzzzzzz", "ORDERS2", ""] {
+            assert_eq!(prepared.nearest(input), nearest(input, ids), "{input}");
+        }
+        LEFT.with(|left| left.set(10));
+        assert_eq!(Nearest::new(ids).nearest("Ordrs"), None);
+        reset_budget();
+        assert_eq!(Nearest::new(ids).nearest("Ordrs"), Some("Orders"));
+    }
+
+    #[test]
+    fn distances() {
         assert_eq!(levenshtein("kitten", "sitting"), 3);
         assert_eq!(levenshtein("", "abc"), 3);
         assert_eq!(levenshtein("abc", "abc"), 0);

@@ -3,13 +3,8 @@
 //! writes from the pinned packages, and SAM policy templates expand as the pinned translator
 //! expands them.
 
-#[path = "integration/fixtures.rs"]
-#[allow(dead_code)]
-mod fixtures;
-#[path = "integration/import.rs"]
-#[allow(dead_code)]
-mod import;
-#[allow(dead_code)]
+// Each target uses part of what the targets share.
+#[allow(dead_code, unused_imports)]
 mod support;
 
 use std::path::Path;

@@ -1,17 +1,12 @@
 //! The conformance gate, its own test target: every `fixtures/ok` template through cfn-lint
 //! and AWS's SAM translator (see `support` for how the tools are installed).
 
-#[path = "integration/fixtures.rs"]
-#[allow(dead_code)]
-mod fixtures;
-#[path = "integration/import.rs"]
-#[allow(dead_code)]
-mod import;
+// Each target uses part of what the targets share.
+#[allow(dead_code, unused_imports)]
 mod support;
 
 use std::path::Path;
 
-use fixtures::{compile_fixture, fixture_paths};
 use support::*;
 
 /// The gate can fail: a template with an out-of-range `BatchSize` in an event that reads

@@ -6,74 +6,69 @@
 //!
 //! Run alone: `cargo test --test emulator`.
 
-use std::path::{Path, PathBuf};
+// Each target uses part of what the targets share.
+#[allow(dead_code, unused_imports)]
+mod support;
+
+use std::path::PathBuf;
+
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use support::root;
 
 /// The venv's python, with the pinned tools installed (once; reused while the pins are the same).
 fn python() -> PathBuf {
     static PYTHON: OnceLock<PathBuf> = OnceLock::new();
-    PYTHON.get_or_init(install).clone()
+    PYTHON
+        .get_or_init(|| {
+            support::venv(
+                "tests/emulator/requirements.txt",
+                "target/emulator-venv",
+                "emulator test: moto and aws-sam-translator",
+            )
+            .join("python")
+        })
+        .clone()
 }
 
-fn install() -> PathBuf {
-    let requirements = root().join("tests/emulator/requirements.txt");
-    let wanted = std::fs::read_to_string(&requirements)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", requirements.display()));
-    let venv = root().join("target/emulator-venv");
-    let python = venv.join("bin/python");
-    let stamp = venv.join("installed-requirements.txt");
-    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
-        return python;
-    }
-    let system = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-    let venv_arg = venv.display().to_string();
-    let req_arg = requirements.display().to_string();
-    let steps: [(&str, Vec<&str>); 2] = [
-        (system.as_str(), vec!["-m", "venv", &venv_arg]),
-        (
-            "pip",
-            vec![
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "-r",
-                &req_arg,
-            ],
-        ),
-    ];
-    for (program, args) in steps {
-        let program = if program == "pip" {
-            python.clone()
-        } else {
-            PathBuf::from(program)
-        };
-        let out = Command::new(&program)
-            .args(&args)
-            .output()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "emulator test: cannot run {} to install moto and aws-sam-translator: {e}",
-                    program.display()
-                )
-            });
-        assert!(
-            out.status.success(),
-            "emulator test: installing its tools failed ({} {args:?}):\n{}{}",
-            program.display(),
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    std::fs::write(&stamp, wanted)
-        .unwrap_or_else(|e| panic!("cannot write {}: {e}", stamp.display()));
-    python
+/// The Node handlers' SDK (`tests/emulator/node/package-lock.json`, pinned exactly) installed
+/// with `npm ci` into `target/emulator-node` (once; reused while the lock file is the same); its
+/// `node_modules`, for `NODE_PATH`.
+fn node_modules() -> PathBuf {
+    static MODULES: OnceLock<PathBuf> = OnceLock::new();
+    MODULES
+        .get_or_init(|| {
+            let dir = root().join("target/emulator-node");
+            let lock = std::fs::read(root().join("tests/emulator/node/package-lock.json"))
+                .unwrap_or_else(|e| panic!("cannot read tests/emulator/node/package-lock.json: {e}"));
+            let installed = dir.join("installed.lock");
+            if std::fs::read(&installed).ok().as_ref() != Some(&lock) {
+                std::fs::create_dir_all(&dir)
+                    .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+                for f in ["package.json", "package-lock.json"] {
+                    std::fs::copy(root().join("tests/emulator/node").join(f), dir.join(f))
+                        .unwrap_or_else(|e| panic!("cannot copy {f}: {e}"));
+                }
+                let (ok, log) = support::outcome(
+                    Command::new("npm")
+                        .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
+                        .current_dir(&dir),
+                    "npm ci (the AWS SDK for JavaScript v3 for the Node handlers; needs npm and the npm registry)",
+                );
+                assert!(ok, "{log}");
+                std::fs::write(&installed, &lock)
+                    .unwrap_or_else(|e| panic!("cannot write {}: {e}", installed.display()));
+            }
+            dir.join("node_modules")
+        })
+        .clone()
+}
+
+/// Every part of the end-to-end run (`all`, `init`, `update`) in one harness run, so they share
+/// one emulator and one start of it; run once, whichever test asks first.
+fn deployed() -> &'static str {
+    static OUT: OnceLock<String> = OnceLock::new();
+    OUT.get_or_init(|| harness("all,init,update"))
 }
 
 /// Runs `deploy.py <what>`; its standard input is a pipe held open while it runs, so it stops
@@ -85,6 +80,7 @@ fn harness(what: &str) -> String {
         .arg(env!("CARGO_BIN_EXE_stackwire"))
         .arg(root())
         .arg(what)
+        .env("NODE_PATH", node_modules())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -114,7 +110,7 @@ fn the_policy_evaluator_is_right() {
 
 #[test]
 fn every_ok_stack_deploys_and_works() {
-    let out = harness("all");
+    let out = deployed();
     let names: Vec<String> = std::fs::read_dir(root().join("fixtures/ok"))
         .unwrap_or_else(|e| panic!("cannot list fixtures/ok: {e}"))
         .flatten()
@@ -147,8 +143,17 @@ fn every_ok_stack_deploys_and_works() {
 }
 
 #[test]
+fn the_init_project_deploys_and_its_handlers_run() {
+    let out = deployed();
+    assert!(
+        out.contains("init project deployed, ") && out.contains(", 0 failed"),
+        "{out}"
+    );
+}
+
+#[test]
 fn an_update_keeps_the_stream_and_the_mapping() {
-    let out = harness("update");
+    let out = deployed();
     assert!(
         out.contains("records kept") && out.contains(", 0 failed"),
         "{out}"

@@ -6,7 +6,8 @@
 //! The other half of the proof, `stackwire diff T <imported stack>` reporting no delete,
 //! replace or may replace, waits for `stackwire diff`: see [`diff_reports_no_replacement`].
 
-#[allow(dead_code)]
+// Each target uses part of what the targets share.
+#[allow(dead_code, unused_imports)]
 mod support;
 
 use std::collections::BTreeSet;

@@ -9,13 +9,8 @@
 //! kept under `target/precommit`, so an unchanged tree is not built again and a changed one
 //! rebuilds only stackwire.
 
-#[path = "integration/fixtures.rs"]
-#[allow(dead_code)]
-mod fixtures;
-#[path = "integration/import.rs"]
-#[allow(dead_code)]
-mod import;
-#[allow(dead_code)]
+// Each target uses part of what the targets share.
+#[allow(dead_code, unused_imports)]
 mod support;
 
 use std::path::{Path, PathBuf};

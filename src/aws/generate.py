@@ -16,6 +16,9 @@ It reads, without importing them, the data files those packages ship:
 - policy_templates.rs: from aws-sam-translator's
   samtranslator/policy_templates_data/policy_templates.json: every SAM policy template's
   parameters and statements.
+- managed_policies.rs: from aws-sam-translator's
+  samtranslator/internal/data/aws_managed_policies.json: the AWS managed policy names SAM turns
+  into ARNs in a function's `Policies`, for the `aws` partition (the one it picks in us-east-1).
 - runtimes.rs: the Lambda runtime identifiers that CloudFormation accepts (the `Runtime` enum of
   cfn-lint's AWS::Lambda::Function schema for us-east-1), each with its lifecycle dates from
   cfn-lint's cfnlint/data/AdditionalSpecs/LmbdRuntimeLifecycle.json.
@@ -336,6 +339,47 @@ def runtimes(schemas, version):
     return "\n".join(lines)
 
 
+# --- SAM's bundled AWS managed policies ---------------------------------------------------------
+
+# The partition the SAM translator picks for REGION, whose managed policy ARNs it writes.
+PARTITION = "aws"
+
+
+def managed_policies(version):
+    path = os.path.join(package_dir("samtranslator"), "internal", "data", "aws_managed_policies.json")
+    policies = read_json(path).get(PARTITION)
+    if not isinstance(policies, dict) or not policies:
+        fail(f"{path}: no policies for partition {PARTITION}")
+    names = ascii_sorted(policies, "managed policy")
+    lines = [
+        header(
+            "The AWS managed policies whose names SAM turns into ARNs (in `Policies`), for the "
+            f"`{PARTITION}` partition.",
+            f"aws-sam-translator {version}, samtranslator/internal/data/aws_managed_policies.json "
+            f"(partition {PARTITION}), {len(names)} policies",
+        ),
+        "/// The partition of the ARNs below, which SAM's translator also writes the managed policies",
+        "/// it attaches itself in (`AWSLambdaBasicExecutionRole`, ...).",
+        f"pub const PARTITION: &str = {rust_str(PARTITION)};\n",
+        "/// (name, ARN), sorted by name.",
+        "pub const POLICIES: &[(&str, &str)] = &[",
+    ]
+    for name in names:
+        lines.append(f"({rust_str(name)}, {rust_str(policies[name])}),")
+    lines.append("];\n")
+    lines.append(
+        "/// The ARN of AWS managed policy `name`, as SAM's bundled list has it.\n"
+        "pub fn arn(name: &str) -> Option<&'static str> {\n"
+        "    POLICIES\n"
+        "        .binary_search_by(|(n, _)| n.cmp(&name))\n"
+        "        .ok()\n"
+        "        .and_then(|i| POLICIES.get(i))\n"
+        "        .map(|(_, arn)| *arn)\n"
+        "}\n"
+    )
+    return "\n".join(lines)
+
+
 def outputs():
     cfn_lint = pinned("cfn-lint")
     sam = pinned("aws-sam-translator")
@@ -344,6 +388,7 @@ def outputs():
     return {
         "create_only.rs": create_only(schemas, cfn_lint, schema_date),
         "policy_templates.rs": policy_templates(sam),
+        "managed_policies.rs": managed_policies(sam),
         "runtimes.rs": runtimes(schemas, cfn_lint),
     }
 

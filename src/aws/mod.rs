@@ -6,6 +6,8 @@
 //!   when they change (cfn-lint's bundled us-east-1 resource provider schemas).
 //! - [`policy_templates`]: AWS SAM's policy templates (aws-sam-translator), which [`policy`]
 //!   expands into statements as the translator does.
+//! - [`managed_policies`]: the AWS managed policy names SAM turns into ARNs (aws-sam-translator's
+//!   bundled list, `aws` partition).
 //! - [`runtimes`]: the Lambda runtime identifiers CloudFormation accepts and their lifecycle
 //!   dates (cfn-lint), which [`crate::runtime`] reads.
 //!
@@ -13,6 +15,8 @@
 
 #[rustfmt::skip]
 pub mod create_only;
+#[rustfmt::skip]
+pub mod managed_policies;
 pub mod policy;
 #[rustfmt::skip]
 pub mod policy_templates;

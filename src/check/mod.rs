@@ -4,7 +4,11 @@
 //! kinds, assigns environment variable names, and finds collisions between the stack's IDs and
 //! those SAM and stackwire generate. What it works out is the `Plan` that `lower` follows.
 
+mod quotas;
 mod refs;
+mod unsupported;
+
+pub use unsupported::unsupported;
 
 use std::collections::HashMap;
 
@@ -40,6 +44,7 @@ pub fn check<'a>(stack: &'a Stack, options: &Options<'a>) -> (Plan<'a>, Vec<Prob
     let mut plan = Plan {
         stack,
         environment,
+        code_bucket: options.code_bucket,
         events: (0..n).map(|_| Vec::new()).collect(),
         discoveries: (0..n).map(|_| Vec::new()).collect(),
         consumers: (0..n).map(|_| Vec::new()).collect(),
@@ -58,6 +63,11 @@ pub fn check<'a>(stack: &'a Stack, options: &Options<'a>) -> (Plan<'a>, Vec<Prob
             ),
         });
     }
+    if let Some(d) = &stack.description {
+        checker
+            .rules
+            .no_secure_reference(d, "the stack's description");
+    }
     checker.logical_ids(stack);
     for resource in &stack.resources {
         resource.body.check(&mut checker.rules);
@@ -69,6 +79,11 @@ pub fn check<'a>(stack: &'a Stack, options: &Options<'a>) -> (Plan<'a>, Vec<Prob
     let passthru = refs::check(stack, &plan, &generated);
     checker.rules.problems.extend(passthru);
     checker.limits(&plan);
+    // The quotas weigh the lowered template, which only a stack without errors has.
+    if !checker.rules.problems.iter().any(Problem::is_error) {
+        let found = quotas::check(&plan, checker.target);
+        checker.rules.problems.extend(found);
+    }
     (plan, checker.rules.problems)
 }
 
@@ -165,6 +180,7 @@ impl Checker<'_> {
             .iter()
             .map(|r| r.id.value.as_str())
             .collect();
+        let mut suggestions = suggest::Nearest::new(ids.iter().copied());
         let mut seen: HashMap<(usize, usize), SourceSpan> = HashMap::new();
         // Per function: the wires that discover a stream, resolved later in wire order.
         let mut discovery: Vec<Vec<(usize, &'a Wire)>> =
@@ -180,7 +196,7 @@ impl Checker<'_> {
                         end,
                         name: name.value.clone(),
                         span: name.span,
-                        help: suggest::did_you_mean(&name.value, ids.iter().copied()),
+                        help: suggestions.did_you_mean(&name.value),
                     });
                 }
                 found
@@ -198,7 +214,7 @@ impl Checker<'_> {
                 (Body::Stream(_), Body::Function(_)) => WireKind::Event,
                 (Body::Function(_), Body::Stream(_)) => WireKind::Discovery,
                 (Body::Unknown, _) | (_, Body::Unknown) => continue,
-                _ => {
+                (Body::Stream(_), Body::Stream(_)) | (Body::Function(_), Body::Function(_)) => {
                     self.rules.problems.push(Problem::UnsupportedWire {
                         from: from_r.kind_name(),
                         to: to_r.kind_name(),
@@ -567,7 +583,7 @@ impl Checker<'_> {
                 s.existing.as_ref().map(|e| &e.value),
                 Some(Existing::Arn(_) | Existing::Env(_))
             ),
-            _ => false,
+            Body::Function(_) | Body::Unknown => false,
         });
         if !stack.resources.is_empty() && existing_only {
             self.rules.problems.push(Problem::NothingCreated {
@@ -591,25 +607,16 @@ impl Checker<'_> {
     }
 }
 
-/// An invalid Logical ID as a message shows it: invisible characters (zero-width, controls,
-/// direction marks) written as `\u{...}`, and at most 40 characters.
+/// An invalid Logical ID as a message shows it: every character [`crate::diagnostics::escape`]
+/// escapes, and every other whitespace too, written as `\u{...}`, and at most 40 characters.
 fn shown_id(id: &str) -> String {
-    let invisible = |c: char| {
-        c.is_control()
-            || c.is_whitespace()
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
-    };
-    let mut out = String::new();
-    for (i, c) in id.chars().enumerate() {
-        if i == 40 {
-            out.push_str("...");
-            break;
-        }
-        if invisible(c) {
-            out.push_str(&format!("\\u{{{:04X}}}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
+    let head: String = id.chars().take(40).collect();
+    let mut out = crate::diagnostics::escape::escaped_where(&head, |c| {
+        crate::diagnostics::escape::is_unsafe(c) || c.is_whitespace()
+    })
+    .into_owned();
+    if id.chars().nth(40).is_some() {
+        out.push_str("...");
     }
     out
 }

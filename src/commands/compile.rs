@@ -6,22 +6,30 @@ use std::io as stdio;
 use std::path::Path;
 
 use crate::cli::CompileArgs;
-use crate::diagnostics::thousands;
 use crate::diagnostics::{Reporter, Sink};
-use crate::io::{Io, exit, read_input};
+use crate::diagnostics::{escaped, thousands};
+use crate::io::{Io, exit, read_input, same_file};
 use crate::limits::MAX_TEMPLATE_BYTES;
 use crate::output;
 use crate::pipeline::compile;
 
 pub fn run(args: &CompileArgs, io: &mut Io<'_>) -> i32 {
+    if args.check && args.output.as_ref().is_some_and(|o| o.as_os_str() == "-") {
+        let _ = writeln!(
+            io.stderr,
+            "error: `--check` compares the template with a file; `-o -` is standard output"
+        );
+        return exit::USAGE;
+    }
     if let Some(output) = &args.output
         && args.stack.as_os_str() != "-"
+        && output.as_os_str() != "-"
         && same_file(&args.stack, output)
     {
         let _ = writeln!(
             io.stderr,
             "error: `-o {}` is the stack description itself; writing the template there would destroy it",
-            output.display()
+            escaped(&output.display().to_string())
         );
         return exit::USAGE;
     }
@@ -29,14 +37,6 @@ pub fn run(args: &CompileArgs, io: &mut Io<'_>) -> i32 {
     let code = compile_to(args, &mut reporter, io);
     reporter.finish(io);
     code
-}
-
-/// Whether two paths name one existing file (through links and `..` alike).
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
 }
 
 /// Reports that a file (standard input or output when `None`) could not be read or written.
@@ -54,7 +54,8 @@ fn compile_to(args: &CompileArgs, reporter: &mut Reporter, io: &mut Io<'_>) -> i
     let Some(template) = super::report(&input.name, compiled, reporter, io) else {
         return exit::INVALID;
     };
-    let Some(path) = &args.output else {
+    // `-o -` is standard output, as `-` is standard input.
+    let Some(path) = args.output.as_ref().filter(|p| p.as_os_str() != "-") else {
         return match io
             .stdout
             .write_all(template.as_bytes())
@@ -120,12 +121,13 @@ fn check(
     if bytes.len() >= limit {
         let _ = writeln!(
             io.stdout,
-            "`{shown}` is larger than {} bytes, more than any template; no diff shown",
+            "`{}` is larger than {} bytes, more than any template; no diff shown",
+            escaped(&shown),
             thousands(limit - 1)
         );
     } else {
         let on_disk = String::from_utf8_lossy(&bytes);
-        let diff = output::unified_diff(&on_disk, template, &shown);
+        let diff = output::unified_diff(&on_disk, template, &escaped(&shown));
         let _ = io.stdout.write_all(diff.as_bytes());
     }
     reporter.failure(

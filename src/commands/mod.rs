@@ -4,9 +4,13 @@
 
 mod compile;
 mod completions;
+mod graph;
 mod import;
+mod init;
 mod schema;
 mod validate;
+
+pub use graph::GraphArgs;
 
 use std::ffi::OsString;
 
@@ -23,9 +27,11 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match cli::Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match cli::Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => {
+            let e = escaped_usage_error(&args).unwrap_or(e);
             let text = if io.color {
                 e.render().ansi().to_string()
             } else {
@@ -46,9 +52,31 @@ where
         cli::Command::Compile(args) => compile::run(&args, io),
         cli::Command::Validate(args) => validate::run(&args, io),
         cli::Command::Import(args) => import::run(&args, io),
+        cli::Command::Graph(args) => graph::run(&args, io),
         cli::Command::Completions(args) => completions::run(&args, io),
         cli::Command::Schema => schema::run(io),
+        cli::Command::Init(args) => init::run(&args, io),
     }
+}
+
+/// A usage error quotes the arguments it is about, and an argument can hold escape sequences
+/// or line feeds: the same error from the arguments written visibly (each character
+/// [`crate::diagnostics::escape`] escapes as `\u{...}`), when one needed it.
+fn escaped_usage_error(args: &[OsString]) -> Option<clap::Error> {
+    let mut changed = false;
+    let shown: Vec<OsString> = args
+        .iter()
+        .map(|arg| {
+            let lossy = arg.to_string_lossy();
+            let shown = crate::diagnostics::escaped(&lossy);
+            changed |= matches!(shown, std::borrow::Cow::Owned(_));
+            OsString::from(shown.into_owned())
+        })
+        .collect();
+    if !changed {
+        return None;
+    }
+    cli::Cli::try_parse_from(shown).err()
 }
 
 /// The reporter for `--format`, `--color` and `--plain`, writing machine formats to `sink`.

@@ -8,11 +8,13 @@
 //! - [`reporter`]: the [`Reporter`] commands write through, a small front over the trait.
 
 mod define;
+pub mod escape;
 pub mod line_index;
 pub mod problem;
 pub mod render;
 pub mod reporter;
 
+pub use escape::escaped;
 pub use line_index::{LineIndex, Location, Position};
 pub use problem::Problem;
 pub use render::{

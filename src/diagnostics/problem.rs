@@ -17,8 +17,9 @@ use thiserror::Error;
 use super::define::define_problems;
 use super::thousands;
 use crate::limits::{
-    MAX_DIRECT_TEMPLATE_BYTES, MAX_LOGICAL_ID, MAX_PARAMETERS, MAX_RESOURCES, MAX_TAG_KEY,
-    MAX_TAG_VALUE, MAX_TEMPLATE_BYTES, MIN_ENV_VAR_NAME,
+    DEFAULT_MANAGED_POLICIES_PER_ROLE, MAX_DIRECT_TEMPLATE_BYTES, MAX_ENVIRONMENT_BYTES,
+    MAX_INLINE_POLICY_CHARS, MAX_LOGICAL_ID, MAX_MANAGED_POLICIES_PER_ROLE, MAX_PARAMETERS,
+    MAX_RESOURCES, MAX_TAG_KEY, MAX_TAG_VALUE, MAX_TAGS, MAX_TEMPLATE_BYTES, MIN_ENV_VAR_NAME,
 };
 
 define_problems! {
@@ -434,6 +435,26 @@ define_problems! {
             span: SourceSpan,
         },
 
+        #[error("{count} tags on one stream; a Kinesis stream has at most {max}", max = MAX_TAGS)]
+        #[diagnostic(help("remove tags, or keep the rest outside the template (the Kinesis API's `AddTagsToStream`)"))]
+        TooManyTags = too_many_tags {
+            count: String,
+            #[label("more than {} tags", MAX_TAGS)]
+            span: SourceSpan,
+        },
+
+        #[error("{what} cannot hold a `{{{{resolve:ssm-secure:...}}}}` dynamic reference")]
+        #[diagnostic(
+            help(
+                "CloudFormation resolves SecureString parameters only in a few resource properties, none of those stackwire writes; read the parameter at run time (the SSM API), or keep the secret in Secrets Manager and write `{{{{resolve:secretsmanager:...}}}}`"
+            )
+        )]
+        SecureDynamicReference = secure_dynamic_reference {
+            what: &'static str,
+            #[label("`{{{{resolve:ssm-secure:` is not resolved here")]
+            span: SourceSpan,
+        },
+
         #[error("invalid event filter: {reason}")]
         #[diagnostic(
             help(
@@ -526,6 +547,18 @@ define_problems! {
             span: SourceSpan,
             #[help]
             help: Option<String>,
+        },
+
+        #[error("`{path}` needs SAM's transform, which `--target {target}` does not run")]
+        #[diagnostic(help(
+            "compile with `--target sam`, or write it as the plain CloudFormation SAM would make of it (in `template:`)"
+        ))]
+        NeedsTransform = needs_transform {
+            path: String,
+            reason: String,
+            target: String,
+            #[label("{reason}")]
+            span: SourceSpan,
         },
 
         #[error("unknown template section `{name}` in `template`")]
@@ -747,6 +780,65 @@ define_problems! {
             span: SourceSpan,
             #[help]
             help: Option<String>,
+        },
+        #[error(
+            "Function `{function}`'s role would have {count} managed policies, more than IAM's default quota of {max} per role",
+            max = DEFAULT_MANAGED_POLICIES_PER_ROLE
+        )]
+        #[diagnostic(
+            severity(Warning),
+            help(
+                "the deployment fails unless the account's quota \"Managed policies per role\" (Service Quotas, IAM) was raised (at most to {hard}); or combine policies. SAM attaches AWSLambdaBasicExecutionRole, AWSLambdaKinesisExecutionRole with a Kinesis event and AWSXrayWriteOnlyAccess with tracing",
+                hard = MAX_MANAGED_POLICIES_PER_ROLE
+            )
+        )]
+        ManyManagedPolicies = many_managed_policies {
+            function: String,
+            count: usize,
+            #[label("{count} managed policies on this Function's role")]
+            span: SourceSpan,
+        },
+
+        #[error(
+            "Function `{function}`'s role would have {count} managed policies; IAM attaches at most {max} to a role",
+            max = MAX_MANAGED_POLICIES_PER_ROLE
+        )]
+        #[diagnostic(help(
+            "combine managed policies, or move their statements into fewer policies; SAM attaches AWSLambdaBasicExecutionRole, AWSLambdaKinesisExecutionRole with a Kinesis event and AWSXrayWriteOnlyAccess with tracing"
+        ))]
+        ManagedPoliciesOverLimit = managed_policies_over_limit {
+            function: String,
+            count: usize,
+            #[label("{count} managed policies on this Function's role")]
+            span: SourceSpan,
+        },
+
+        #[error(
+            "Function `{function}`'s role would have about {chars} characters of inline policies; IAM accepts at most {max} per role",
+            max = thousands(MAX_INLINE_POLICY_CHARS)
+        )]
+        #[diagnostic(help(
+            "IAM counts every inline policy of the role together, whitespace not counted; wire fewer streams to this Function, or grant some of it through a managed policy in `policies`"
+        ))]
+        InlinePoliciesTooLarge = inline_policies_too_large {
+            function: String,
+            chars: String,
+            #[label("this Function's role")]
+            span: SourceSpan,
+        },
+
+        #[error(
+            "Function `{function}`'s environment variables would be about {bytes} bytes; Lambda accepts at most {max}",
+            max = thousands(MAX_ENVIRONMENT_BYTES)
+        )]
+        #[diagnostic(help(
+            "names and values count together, with each stream's `STREAM_NAME`/`STREAM_ARN` as the deployed name and ARN; keep large settings in Parameter Store or a file in the code"
+        ))]
+        EnvironmentTooLarge = environment_too_large {
+            function: String,
+            bytes: String,
+            #[label("this Function's environment")]
+            span: SourceSpan,
         },
     }
 }

@@ -10,4 +10,5 @@ pub mod parse;
 pub mod passthru;
 pub mod resources;
 pub mod rules;
+pub mod scalar_tags;
 pub mod yaml;

@@ -41,6 +41,9 @@ pub fn options() -> serde_saphyr::Options {
 
 /// The node tree of `text`, or the one problem that stops it being read.
 pub fn read(text: &str) -> Result<Node, Problem> {
+    if let Some(problem) = super::scalar_tags::first_core_tag(text) {
+        return Err(problem);
+    }
     match serde_saphyr::from_str_with_options::<Option<Node>>(text, options()) {
         Ok(Some(root)) => Ok(root),
         Ok(None) => Err(Problem::EmptyStack {

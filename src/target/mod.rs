@@ -7,6 +7,7 @@ use crate::format::model::Sp;
 use crate::plan::Plan;
 use crate::template::Value;
 
+pub mod cloudformation;
 pub mod passthru;
 pub mod sam;
 
@@ -19,6 +20,19 @@ pub struct GeneratedId<'a> {
     pub origin: String,
 }
 
+/// What IAM and Lambda will count for one Function once deployed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionQuotas {
+    /// The Function's position in the stack.
+    pub function: usize,
+    /// Managed policies attached to its role.
+    pub managed: usize,
+    /// Characters of all its role's inline policies, whitespace not counted.
+    pub inline_chars: usize,
+    /// Bytes of its environment variables, names and values.
+    pub environment_bytes: usize,
+}
+
 pub trait Target: Sync + std::panic::RefUnwindSafe {
     /// The name `--target` takes.
     fn name(&self) -> &'static str;
@@ -29,6 +43,8 @@ pub trait Target: Sync + std::panic::RefUnwindSafe {
     /// How many resources CloudFormation counts for the template, after any transform.
     fn resource_count(&self, plan: &Plan<'_>) -> usize;
 
+    /// What each Function's role and environment will weigh against IAM's and Lambda's quotas.
+    fn quotas(&self, plan: &Plan<'_>) -> Vec<FunctionQuotas>;
     /// False when [`Target::resource_count`] is a lower bound: the stack passes through a
     /// resource whose expansion the target does not know.
     fn resource_count_is_exact(&self, plan: &Plan<'_>) -> bool {
@@ -36,12 +52,31 @@ pub trait Target: Sync + std::panic::RefUnwindSafe {
         true
     }
 
-    /// The template, as a value `emit` writes.
-    fn lower(&self, plan: &Plan<'_>) -> Value;
+    /// The template, as a value `emit` writes, and what of the stack the target cannot write.
+    fn lower(&self, plan: &Plan<'_>) -> Lowered;
+}
+
+/// What a target made of a plan.
+#[derive(Debug)]
+pub struct Lowered {
+    pub template: Value,
+    /// Content the target cannot write as it is (for the CloudFormation target: what only SAM's
+    /// transform expands), each with where it is in the template. A stack with any is refused.
+    pub unsupported: Vec<cloudformation::expand::Unexpanded>,
+}
+
+impl Lowered {
+    /// A lowering that wrote everything.
+    pub fn complete(template: Value) -> Lowered {
+        Lowered {
+            template,
+            unsupported: Vec::new(),
+        }
+    }
 }
 
 /// Every target, by name; the first is the default.
-pub const TARGETS: &[&dyn Target] = &[&sam::Sam];
+pub const TARGETS: &[&dyn Target] = &[&sam::Sam, &cloudformation::CloudFormation];
 
 pub const DEFAULT: &dyn Target = &sam::Sam;
 

@@ -1,10 +1,12 @@
 """Deploys stackwire's templates in moto (server mode, 127.0.0.1, a free port) and checks what
 was created through the AWS APIs.
 
-usage: deploy.py STACKWIRE ROOT all|update|selftest
+usage: deploy.py STACKWIRE ROOT all|init|update[,...]|selftest
 
-`all`: every `fixtures/ok` stack. `update`: one stack deployed, changed (`shardCount`, a wire's
-`batchSize`) and updated. `selftest`: the policy evaluator's own tests.
+`all`: every `fixtures/ok` stack. `init`: the project `stackwire init` writes, deployed, its
+handlers run. `update`: one stack deployed, changed (`shardCount`, a wire's `batchSize`) and
+updated. Several, comma-separated, share one emulator. `selftest`: the policy evaluator's own
+tests.
 
 What is real and what is simulated:
 - real (moto's implementation of the AWS APIs): S3 (the code zips), SSM (the parameters an
@@ -56,15 +58,18 @@ def handler(message, context):
     )
     return response
 '''
-JS_EXAMPLE = '''// Load AWS SDK and create a new Stream object
-const AWS = require("aws-sdk");
-const kinesis = new AWS.Kinesis();
+# The product documentation's Node example (written for the AWS SDK v2, `require("aws-sdk")`)
+# with the AWS SDK for JavaScript v3, which the nodejs22.x runtime ships (v2 is not in it).
+JS_EXAMPLE = '''// Load the AWS SDK's Kinesis client and create a client
+const {{ KinesisClient, PutRecordCommand }} = require("@aws-sdk/client-kinesis");
+const kinesis = new KinesisClient({{}});
 const streamName = process.env.{var} // supplied by Function service-discovery wire
 exports.handler = async message => {{
   const testRecord = "Sample Record";
-  const params = {{ Data: testRecord, PartitionKey: '123', StreamName: streamName }};
-  await kinesis.putRecord(params).promise();
+  const params = {{ Data: Buffer.from(testRecord), PartitionKey: '123', StreamName: streamName }};
+  const response = await kinesis.send(new PutRecordCommand(params));
   console.log('Record added to ' + streamName);
+  return response;
 }}
 '''
 # What no `read` or `write` wire may allow on its stream: create, delete, reshard, re-tag,
@@ -225,7 +230,10 @@ def handler_files(runtime: str, handler: str, variables: list[str]) -> dict[str,
         module = handler.rsplit(".", 1)[0]
         body = JS_EXAMPLE.format(var=variables[0]) if variables else (
             "exports.handler = async event => (event.Records || []).length;\n")
-        return {module + ".js": body}
+        files = {module + ".js": body}
+        for i, var in enumerate(variables[1:], 2):
+            files[f"{module}_{i}.js"] = JS_EXAMPLE.format(var=var)
+        return files
     return {"README": f"{runtime} handler {handler}: not run by this test\n"}
 
 
@@ -468,14 +476,17 @@ class Deployment:
         ran = 0
         lam = self.aws.client("lambda")
         for fid, fn in self.model.functions.items():
-            if not fn["runtime"].startswith("python"):
+            node = fn["runtime"].startswith("nodejs")
+            if not (fn["runtime"].startswith("python") or node):
                 continue
             writes = [d for d in self.model.discoveries(fid) if d[0].get("access", "readWrite") != "read"]
             if not writes:
                 continue
             conf = lam.get_function_configuration(FunctionName=facts["physical"][fid])
             env = conf["Environment"]["Variables"]
-            module = fn["handler"].rsplit(".", 1)[0].replace(".", "/")
+            module = fn["handler"].rsplit(".", 1)[0]
+            if not node:
+                module = module.replace(".", "/")
             modules = [module] + [f"{module}_{i}" for i in range(2, len(writes) + 1)]
             for (w, name_var, _), mod in zip(writes, modules):
                 sid = w["to"]
@@ -487,7 +498,12 @@ class Deployment:
                           ShardIteratorType="LATEST")["ShardIterator"]
                           for s in reader.list_shards(StreamARN=arn)["Shards"]}
                 calls = []
-                result = run_handler(self.code_files[fid][mod + ".py"], env, self.aws, account, region, calls)
+                if node:
+                    result = run_node(self.code_files[fid], mod + ".js", "handler", {}, env,
+                                      self.aws, account, region, calls)
+                else:
+                    result = run_handler(self.code_files[fid][mod + ".py"], env, self.aws, account,
+                                         region, calls)
                 ran += 1
                 self.fails.check(isinstance(result, dict) and "SequenceNumber" in result,
                                  f"{what}: put_record answered {result!r}")
@@ -535,7 +551,8 @@ def document(d):
     return json.loads(d) if isinstance(d, str) else d
 
 
-def run_handler(source: str, env: dict, aws: Aws, account: str, region: str, calls: list):
+def run_handler(source: str, env: dict, aws: Aws, account: str, region: str, calls: list,
+                export: str = "handler", event=None):
     """The handler module, imported fresh with the function's environment (as Lambda sets it)
     and the emulator as endpoint; records each API call it makes."""
     saved = dict(os.environ)
@@ -550,11 +567,43 @@ def run_handler(source: str, env: dict, aws: Aws, account: str, region: str, cal
             lambda model, params, **kw: calls.append((model.name, dict(params))))
         module = types.ModuleType("handler_under_test")
         exec(compile(source, "handler.py", "exec"), module.__dict__)
-        return module.handler({}, None)
+        return getattr(module, export)({} if event is None else event, None)
     finally:
         os.environ.clear()
         os.environ.update(saved)
         boto3.DEFAULT_SESSION = None
+
+
+def run_node(files: dict, module_file: str, export: str, event, env: dict, aws: Aws, account: str,
+             region: str, calls: list):
+    """The Node handler, run for real by `node` (`run_node.js`) with the function's environment,
+    the AWS SDK for JavaScript v3 from `NODE_PATH` (what the test installed, pinned), and the
+    emulator as endpoint through the SDK's own variables. Records each Kinesis call it makes."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, text in files.items():
+            path = os.path.join(tmp, name)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+        runner = os.path.join(os.path.dirname(os.path.abspath(__file__)), "run_node.js")
+        child_env = {"PATH": os.environ.get("PATH", ""), "NODE_PATH": os.environ["NODE_PATH"],
+                     **env, "AWS_ENDPOINT_URL": aws.endpoint, "AWS_REGION": region,
+                     "AWS_DEFAULT_REGION": region, "AWS_ACCESS_KEY_ID": account,
+                     "AWS_SECRET_ACCESS_KEY": "secret"}
+        out = subprocess.run(["node", runner, os.path.join(tmp, module_file), export],
+                             input=json.dumps(event), capture_output=True, text=True, env=child_env,
+                             timeout=60)
+    lines = out.stdout.strip().splitlines()
+    if not lines:
+        raise RuntimeError(f"node {module_file} printed nothing ({out.returncode}): {out.stderr}")
+    answer = json.loads(lines[-1])
+    calls.extend((op, params) for op, params in answer["calls"])
+    if "error" in answer:
+        raise RuntimeError(f"node {module_file}: {answer['error']}")
+    return answer["result"]
 
 
 def read_back(kinesis, arn: str, position: str, latest: dict, mapping) -> list:
@@ -574,6 +623,96 @@ def read_back(kinesis, arn: str, position: str, latest: dict, mapping) -> list:
             for r in kinesis.get_records(ShardIterator=it)["Records"]:
                 found.append((r["PartitionKey"], r["Data"]))
     return found
+
+
+def deploy_init(aws: Aws, stackwire: str, root: str, fails: Failures) -> str:
+    """`stackwire init`'s project, deployed as it is, its handlers run: each producer (Python in
+    the harness, Node by `node`) puts a record with the variable its wire gave, the record is read
+    back from the mapping's starting position, and the consumer reading that stream is run on
+    that record as its Kinesis event and must answer it decoded."""
+    import base64
+    import subprocess
+    import tempfile
+
+    tmp = tempfile.mkdtemp(prefix="stackwire-init-")
+    out = subprocess.run([stackwire, "init", tmp], capture_output=True, text=True)
+    if out.returncode != 0:
+        fails.check(False, f"stackwire init failed ({out.returncode}): {out.stderr}")
+        return "init: failed"
+    d = Deployment(aws, stackwire, root, "init-project", os.path.join(tmp, "stack.yaml"), fails)
+    d.prepare()
+    s3 = aws.client("s3")
+    for fid in d.model.functions:
+        src = os.path.join(tmp, "src", fid)
+        files = {}
+        for base, _, names in os.walk(src):
+            for n in names:
+                full = os.path.join(base, n)
+                files[os.path.relpath(full, src)] = open(full, encoding="utf-8").read()
+        d.code_files[fid] = files
+        s3.put_object(Bucket=BUCKET, Key=f"{d.name}/{fid}.zip", Body=zip_bytes(files))
+    if not d.create():
+        return "init: create failed"
+    facts = d.verify()
+    lam = aws.client("lambda")
+    ran = 0
+
+    def invoke(fid, event):
+        fn = d.model.functions[fid]
+        env = lam.get_function_configuration(FunctionName=facts["physical"][fid])["Environment"]["Variables"] \
+            if d.model.discoveries(fid) else {}
+        module, export = fn["handler"].rsplit(".", 1)
+        calls = []
+        if fn["runtime"].startswith("nodejs"):
+            result = run_node(d.code_files[fid], module + ".js", export, event, env, aws, ACCOUNT, REGION, calls)
+        else:
+            source = d.code_files[fid][module.replace(".", "/") + ".py"]
+            result = run_handler(source, env, aws, ACCOUNT, REGION, calls, export, event)
+        return result, calls
+
+    for fid in d.model.functions:
+        writes = [x for x in d.model.discoveries(fid) if x[0].get("access", "readWrite") != "read"]
+        for w, name_var, _ in writes:
+            sid = w["to"]
+            arn = facts["arns"][sid]
+            what = f"init: {fid} ({name_var})"
+            kinesis = aws.client("kinesis")
+            latest = {sh["ShardId"]: kinesis.get_shard_iterator(StreamARN=arn, ShardId=sh["ShardId"],
+                      ShardIteratorType="LATEST")["ShardIterator"]
+                      for sh in kinesis.list_shards(StreamARN=arn)["Shards"]}
+            result, calls = invoke(fid, {})
+            ran += 1
+            fails.equal([op for op, _ in calls], ["PutRecord"], f"{what}: calls")
+            for op, params in calls:
+                target = params.get("StreamARN") or stream_arn_by_name(params.get("StreamName"), ACCOUNT, REGION)
+                fails.equal(target, arn, f"{what}: {op} addresses")
+                got = policy.evaluate(facts["roles"][fid], f"kinesis:{op}", target)
+                fails.check(got == policy.ALLOWED, f"{what}: kinesis:{op} on {target} is {got}")
+            fails.check(isinstance(result, dict) and len(result) == 1, f"{what}: answered {result!r}")
+            want = {"hello": f"from {d.model.functions[fid]['handler'].rsplit('.', 1)[1]}"}
+
+            def decoded(v):
+                try:
+                    return json.loads(v)
+                except ValueError:
+                    return None
+            for (reader, source), m in facts["mappings"].items():
+                if source != sid:
+                    continue
+                found = read_back(kinesis, arn, m["StartingPosition"], latest, m)
+                mine = [(k, v) for k, v in found if decoded(v) == want]
+                fails.check(len(mine) == 1, f"{what}: record not read back from {m['StartingPosition']}: {found}")
+                event = {"Records": [{"eventSource": "aws:kinesis", "eventSourceARN": arn, "kinesis": {
+                    "partitionKey": k, "data": base64.b64encode(v).decode(), "kinesisSchemaVersion": "1.0"}}
+                    for k, v in mine]}
+                answer, calls = invoke(reader, event)
+                ran += 1
+                fails.equal(calls, [], f"init: {reader}: calls")
+                got = [(r.get("partitionKey"), decoded(r.get("data"))) for r in (answer or {}).get("records") or []]
+                fails.equal(got, [("init", want)],
+                            f"init: {reader} decoded")
+    fails.check(ran >= 2, f"init: ran {ran} handlers")
+    return f"init project deployed, {ran} handlers run"
 
 
 def deploy_all(aws: Aws, stackwire: str, root: str, fails: Failures) -> str:
@@ -684,7 +823,8 @@ def main() -> int:
         aws = Aws(endpoint)
         aws.client("s3").create_bucket(Bucket=BUCKET)
         fails = Failures()
-        summary = (deploy_all if what == "all" else update)(aws, stackwire, root, fails)
+        parts = {"all": deploy_all, "init": deploy_init, "update": update}
+        summary = "; ".join(parts[w](aws, stackwire, root, fails) for w in what.split(","))
     finally:
         server.stop()
     print(f"{summary}; {fails.checks} checks, {len(fails.items)} failed, "

@@ -6,7 +6,7 @@ use std::io::Read as _;
 
 use miette::Diagnostic;
 
-use crate::fixtures::{Outcome, run_cli};
+use crate::support::{Outcome, run_cli};
 use stackwire::exit;
 use stackwire::limits::MAX_STACK_BYTES;
 

@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::fixtures::{Outcome, run_cli};
+use crate::support::{Outcome, run_cli};
 
 /// The import fixtures of one folder, sorted.
 pub fn import_paths(dir: &str) -> Vec<PathBuf> {

@@ -3,14 +3,22 @@
 //! (cfn-lint and the SAM translator on every fixture), `precommit` (the real pre-commit) and
 //! `emulator` (every fixture deployed in moto).
 
+#[path = "../support/cloudformation.rs"]
+mod equivalence;
 #[path = "../support/mod.rs"]
+// Each target uses part of what the targets share.
+#[allow(dead_code, unused_imports)]
 mod support;
 
+mod cloudformation;
 mod files;
 mod fixtures;
 mod generate;
+mod graph;
+mod hardening;
 mod hostile;
 mod import;
+mod init;
 mod props;
 mod props_passthru;
 mod report;

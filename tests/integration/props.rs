@@ -11,7 +11,8 @@
 //! For every stack: it compiles with no error; compiling again gives the same bytes; the template
 //! reads back as YAML (serde-saphyr), and every resource and every wire is in it with the values
 //! the stack gave. A sample of the templates then goes through cfn-lint and AWS's SAM translator
-//! in one batch (see `conformance.rs`): no error, no warning.
+//! in one batch (see `conformance.rs`): no error, no warning. Another sample, from a fixed seed,
+//! is compiled with `--target cloudformation` and compared with what the translator writes.
 //!
 //! `PROPTEST_CASES=N` runs N stacks instead of the default.
 
@@ -22,6 +23,7 @@ use std::fmt::Write as _;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{Value as Json, json};
+use stackwire::limits::{MAX_TAG_VALUE, MAX_TAGS};
 
 use crate::support as conformance;
 
@@ -29,6 +31,8 @@ use crate::support as conformance;
 /// cfn-lint and the SAM translator.
 const CASES: u32 = 200;
 const LINTED: usize = 60;
+/// How many stacks go through the CloudFormation target's comparison with the translator.
+const CLOUDFORMATION_SAMPLE: usize = 40;
 
 const REGIONS: &[&str] = &["us-east-1", "eu-west-2", "ap-southeast-1", "sa-east-1"];
 
@@ -350,7 +354,12 @@ fn new_stream() -> impl Strategy<Value = NewStream> {
         proptest::option::of(24..=8760u32),
         proptest::option::of(kms_key()),
         proptest::option::of(any::<bool>()),
-        proptest::collection::btree_map(tag_key, text(256), 0..4),
+        // A few tags, or exactly as many as a stream may have; values up to the schema's
+        // 255 characters (past each limit: `hardening::tag_limits_are_errors`).
+        prop_oneof![
+            4 => proptest::collection::btree_map(tag_key.clone(), text(MAX_TAG_VALUE), 0..4),
+            1 => proptest::collection::btree_map(tag_key, text(MAX_TAG_VALUE), MAX_TAGS..=MAX_TAGS),
+        ],
     )
         .prop_map(
             |(name, (mode, shard_count), retention_hours, encryption, retain, tags)| NewStream {
@@ -1445,4 +1454,31 @@ fn lint_and_translate(templates: &[String]) {
         .map(|(i, t)| (format!("stack{i:03}"), t.clone()))
         .collect();
     conformance::gate(&named);
+}
+
+/// The CloudFormation target on a sample of random stacks (a fixed seed, so a failure
+/// reproduces): equivalent to what AWS's SAM translator makes of the SAM target's template, and
+/// through cfn-lint (`support/cloudformation.rs`).
+#[test]
+fn a_sample_expands_as_the_sam_translator_expands_it() {
+    use proptest::strategy::ValueTree;
+    let mut runner = TestRunner::deterministic();
+    let strategy = spec();
+    let stacks: Vec<crate::equivalence::Stack> = (0..CLOUDFORMATION_SAMPLE)
+        .map(|i| {
+            let spec = strategy
+                .new_tree(&mut runner)
+                .unwrap_or_else(|e| panic!("no stack generated: {e}"))
+                .current();
+            crate::equivalence::Stack {
+                name: format!("stack{i:03}"),
+                text: render(&spec),
+                environment: spec.environment.clone(),
+            }
+        })
+        .collect();
+    let compared = crate::equivalence::equivalent(&stacks);
+    eprintln!(
+        "{CLOUDFORMATION_SAMPLE} random stacks, {compared} resources, as the translator writes them"
+    );
 }

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::fixtures::fixture_paths;
+use crate::support::fixture_paths;
 use crate::support::{root, tools};
 use stackwire::format::keys::{self, Key, Kind};
 
@@ -19,6 +19,8 @@ const SCHEMA_FILE: &str = "src/stack.schema.json";
 /// `check` enforces and the schema of the format does not express. The schema accepts each of
 /// them (the test checks that too, so this list stays exact).
 const SEMANTIC: &[&str] = &[
+    // A valid stack that `--target cloudformation` (its `# args`) cannot write.
+    "needs_transform.yaml",
     // Pass-through content: what a reference names, a tag's name, names defined twice.
     "defined_twice.yaml",
     "defined_twice-env-config-entry.yaml",
@@ -76,10 +78,17 @@ const SEMANTIC: &[&str] = &[
     "invalid_tag-line-break.yaml",
     "invalid_tag.yaml",
     "reserved_env_var.yaml",
+    "secure_dynamic_reference.yaml",
+    // How many tags a stream has (the schema lists a mapping's keys, not how many there are).
+    "too_many_tags.yaml",
     "retired_runtime.yaml",
     "unknown_runtime.yaml",
     // CloudFormation's limits on the whole template.
     "template_too_large.yaml",
+    // IAM's and Lambda's quotas on what a Function's role and environment add up to.
+    "environment_too_large.yaml",
+    "inline_policies_too_large.yaml",
+    "managed_policies_over_limit.yaml",
     "too_many_parameters.yaml",
     "too_many_resources.yaml",
 ];
@@ -98,6 +107,7 @@ const NOT_YAML: &[&str] = &[
     "invalid_utf8-utf16-bom.yaml",
     "invalid_utf8.yaml",
     "yaml_syntax-alias-bomb.yaml",
+    "yaml_syntax-binary-tag.yaml",
     "yaml_syntax-two-documents.yaml",
     "yaml_syntax-unclosed-flow-mapping.yaml",
     "yaml_syntax.yaml",

@@ -10,6 +10,13 @@
 //! The tools are installed by this test into `target/conformance-venv`, pinned by
 //! `.ci/requirements.txt`; when they cannot be installed, the test fails and says so.
 
+mod run;
+
+pub use run::{
+    NEEDS_SAM_TRANSFORM, Outcome, compile_fixture, compile_fixture_with, fixture_paths, run_args,
+    run_cli, run_fixture, settings,
+};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -17,19 +24,30 @@ pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The virtualenv's `bin` folder, with the pinned tools installed (once; reused while the
-/// requirements are unchanged).
+/// The conformance virtualenv's `bin` folder, with the tools `.ci/requirements.txt` pins
+/// installed (once; reused while the requirements are unchanged).
 pub fn tools() -> PathBuf {
     // Tests run in parallel: one installs, the others wait for it.
     static TOOLS: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    TOOLS.get_or_init(install).clone()
+    TOOLS
+        .get_or_init(|| {
+            venv(
+                ".ci/requirements.txt",
+                "target/conformance-venv",
+                "conformance gate: cfn-lint and aws-sam-translator",
+            )
+        })
+        .clone()
 }
 
-fn install() -> PathBuf {
-    let requirements = root().join(".ci/requirements.txt");
+/// A virtualenv at `dir` with `requirements` installed (both relative to the repository), made
+/// when the requirements differ from those it was made with; its `bin` folder. `what` names the
+/// tools in the panic that says why they could not be installed.
+pub fn venv(requirements: &str, dir: &str, what: &str) -> PathBuf {
+    let requirements = root().join(requirements);
     let wanted = std::fs::read_to_string(&requirements)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", requirements.display()));
-    let venv = root().join("target/conformance-venv");
+    let venv = root().join(dir);
     let bin = venv.join("bin");
     let stamp = venv.join("installed-requirements.txt");
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
@@ -62,12 +80,18 @@ fn install() -> PathBuf {
         } else {
             PathBuf::from(program)
         };
-        let out = Command::new(&program).args(&args).output().unwrap_or_else(|e| {
-            panic!("conformance gate: cannot run {} to install cfn-lint and aws-sam-translator: {e}", program.display())
-        });
+        let out = Command::new(&program)
+            .args(&args)
+            .output()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{what}: cannot run {} to install them: {e}",
+                    program.display()
+                )
+            });
         assert!(
             out.status.success(),
-            "conformance gate: installing cfn-lint and aws-sam-translator failed ({} {:?}):\n{}{}",
+            "{what}: installing them failed ({} {:?}):\n{}{}",
             program.display(),
             args,
             String::from_utf8_lossy(&out.stdout),

@@ -1,15 +1,23 @@
 //! `--format github`: GitHub Actions workflow commands (`::error file=...::message`), one line
 //! per diagnostic, written file by file.
 
+use super::listed::Listed;
 use super::paths::repo_path;
-use super::{Entry, Failure, Render, entries};
+use super::{Entry, Failure, Render};
 use crate::diagnostics::{Problem, STDIN};
 
-pub(super) struct Github;
+#[derive(Default)]
+pub(super) struct Github {
+    listed: Listed,
+}
 
 impl Render for Github {
     fn file(&mut self, name: &str, text: String, problems: Vec<Problem>) -> String {
-        entries(name, &text, &problems).iter().map(line).collect()
+        self.listed
+            .take(name, &text, &problems)
+            .iter()
+            .map(line)
+            .collect()
     }
 
     fn failure(&mut self, failure: Failure) -> String {
@@ -20,11 +28,15 @@ impl Render for Github {
     }
 
     fn finish(self: Box<Self>) -> String {
-        String::new()
+        self.listed
+            .omitted_message()
+            .map_or_else(String::new, |m| format!("::warning::{}\n", escape_data(&m)))
     }
 }
 
-/// Escapes the message of a workflow command: `%`, CR and LF.
+/// Escapes the message of a workflow command: `%`, CR and LF as the runner reads them back;
+/// every other control, bidi or zero-width character (an escape sequence in a key would drive
+/// the log viewer) written visibly as `\u{XXXX}`, as the human report does; a tab is kept.
 pub fn escape_data(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -32,6 +44,10 @@ pub fn escape_data(s: &str) -> String {
             '%' => out.push_str("%25"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
+            '\t' => out.push(c),
+            c if crate::diagnostics::escape::is_unsafe(c) => {
+                out.push_str(&crate::diagnostics::escaped(&c.to_string()));
+            }
             c => out.push(c),
         }
     }

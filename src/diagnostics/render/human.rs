@@ -11,6 +11,7 @@ use miette::{
 use thiserror::Error;
 
 use super::{Failure, Render, Style};
+use crate::diagnostics::escape::{escaped, escaped_lines, is_invisible_format};
 use crate::diagnostics::line_index::LineIndex;
 use crate::diagnostics::{Problem, Sink, thousands};
 
@@ -48,7 +49,7 @@ impl Render for Human {
     }
 
     fn failure(&mut self, failure: Failure) -> String {
-        format!("error: {}\n", failure.message)
+        format!("error: {}\n", escaped(&failure.message))
     }
 
     fn finish(self: Box<Self>) -> String {
@@ -110,7 +111,7 @@ fn clipped(text: &str) -> String {
 
 impl std::fmt::Display for Shown {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let message = clipped(&self.problem.to_string());
+        let message = escaped(&clipped(&self.problem.to_string())).into_owned();
         match &self.at {
             None => write!(f, "{message}"),
             Some(at) => write!(f, "{message}\n  at {at} (the line is too long to show)"),
@@ -119,6 +120,20 @@ impl std::fmt::Display for Shown {
 }
 
 impl std::error::Error for Shown {}
+
+impl Shown {
+    /// Whether the help is one of stackwire's own texts written on several lines (an example
+    /// of a stack), whose line feeds are kept.
+    fn own_lines(&self) -> bool {
+        match &self.problem {
+            Problem::EmptyStack { .. } | Problem::NoResources { .. } => true,
+            Problem::MissingKey { help, .. } => crate::format::keys::STACK
+                .iter()
+                .any(|k| k.required.is_some_and(|r| help.as_deref() == Some(r))),
+            _ => false,
+        }
+    }
+}
 
 impl Diagnostic for Shown {
     fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
@@ -130,8 +145,15 @@ impl Diagnostic for Shown {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        let help = self.problem.help()?.to_string();
-        Some(Box::new(clipped(&help)))
+        let help = clipped(&self.problem.help()?.to_string());
+        // stackwire's own examples are written on several lines; any other help may hold
+        // user text, and a line feed in it is escaped like any other control.
+        let help = if self.own_lines() {
+            escaped_lines(&help)
+        } else {
+            escaped(&help).into_owned()
+        };
+        Some(Box::new(help))
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
@@ -139,7 +161,7 @@ impl Diagnostic for Shown {
             return None;
         }
         let labels = self.problem.labels()?.map(|label| {
-            let text = label.label().map(clipped);
+            let text = label.label().map(|l| escaped(&clipped(l)).into_owned());
             if label.primary() {
                 miette::LabeledSpan::new_primary_with_span(text, *label.inner())
             } else {
@@ -151,7 +173,9 @@ impl Diagnostic for Shown {
 }
 
 /// Where a problem's snippet cannot be shown, its first position as `file:line:col`.
-fn unshowable_at(name: &str, text: &str, problem: &Problem) -> Option<String> {
+/// `text` is the file as the snippet shows it ([`printable`]: every line break a line feed),
+/// `raw` as it is (columns count its characters).
+fn unshowable_at(name: &str, text: &str, raw: &str, problem: &Problem) -> Option<String> {
     let bytes = text.as_bytes();
     let line_start = |at: usize| {
         bytes[..at]
@@ -183,7 +207,7 @@ fn unshowable_at(name: &str, text: &str, problem: &Problem) -> Option<String> {
     let offset = labels.iter().map(|l| l.offset()).min()?.min(bytes.len());
     let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
     let start = line_start(offset);
-    let column = String::from_utf8_lossy(&bytes[start..offset])
+    let column = String::from_utf8_lossy(raw.as_bytes().get(start..offset).unwrap_or_default())
         .chars()
         .count()
         + 1;
@@ -207,6 +231,7 @@ impl Diagnostic for FileReport {
 
 impl FileReport {
     pub fn new(name: &str, text: String, problems: Vec<Problem>) -> Self {
+        let name = &*escaped(name);
         let errors = problems.iter().filter(|p| p.is_error()).count();
         let warnings = problems.len() - errors;
         let mut summary = match (errors, warnings) {
@@ -220,12 +245,13 @@ impl FileReport {
                 thousands(MAX_SHOWN_PROBLEMS)
             ));
         }
+        let shown_text = printable(text.clone());
         let shown = problems
             .iter()
             .take(MAX_SHOWN_PROBLEMS)
             .map(|problem| Shown {
                 problem: problem.clone(),
-                at: unshowable_at(name, &text, problem),
+                at: unshowable_at(name, &shown_text, &text, problem),
             })
             .collect();
         FileReport {
@@ -236,7 +262,7 @@ impl FileReport {
             } else {
                 Severity::Warning
             },
-            src: IndexedSource::new(name, printable(text)),
+            src: IndexedSource::new(name, shown_text),
             problems,
         }
     }
@@ -315,21 +341,34 @@ impl SourceCode for IndexedSource {
 }
 
 /// The text as a snippet shows it: control characters other than tab and line breaks (NULs of a
-/// UTF-16 file, escape sequences) become `?`, one byte for one, so every span still fits.
+/// UTF-16 file, escape sequences, C1 controls) and the invisible characters that reorder or hide
+/// text (bidi controls, zero-width characters) become `?`, one for each of their bytes, so every
+/// span still fits; a lone CR (a line break, as for every position stackwire reports) becomes a
+/// line feed, which is the line break miette's snippets know.
 fn printable(text: String) -> String {
-    if !text
-        .bytes()
-        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F)
-    {
+    let bytes = text.as_bytes();
+    let suspect = bytes.iter().enumerate().any(|(i, &b)| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || b == 0x7F
+            || b >= 0xC2
+            || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+    });
+    if !suspect {
         return text;
     }
-    text.chars()
-        .map(|c| match c {
-            '\t' | '\n' | '\r' => c,
-            c if c.is_ascii_control() => '?',
-            c => c,
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() != Some(&'\n') => out.push('\n'),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() || is_invisible_format(c) => {
+                out.extend(std::iter::repeat_n('?', c.len_utf8()));
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn count(n: usize, word: &str) -> String {

@@ -2,20 +2,21 @@
 
 use serde::Serialize;
 
-use super::{Entry, Failure, Render, entries};
+use super::listed::Listed;
+use super::{Failure, Render};
 use crate::diagnostics::Problem;
 use crate::diagnostics::line_index::Location;
 
 /// Gathers the run's diagnostics and failures for the one document.
 #[derive(Default)]
 pub(super) struct Json {
-    entries: Vec<Entry>,
+    listed: Listed,
     failures: Vec<Failure>,
 }
 
 impl Render for Json {
     fn file(&mut self, name: &str, text: String, problems: Vec<Problem>) -> String {
-        self.entries.extend(entries(name, &text, &problems));
+        self.listed.add(name, &text, &problems);
         String::new()
     }
 
@@ -25,7 +26,7 @@ impl Render for Json {
     }
 
     fn finish(self: Box<Self>) -> String {
-        let mut document = document(&self.entries, &self.failures);
+        let mut document = document(&self.listed, &self.failures);
         document.push('\n');
         document
     }
@@ -94,10 +95,17 @@ struct JsonFailure<'a> {
 struct JsonSummary {
     errors: usize,
     warnings: usize,
+    /// Diagnostics counted but not listed (past `MAX_LISTED`); only when there are any.
+    #[serde(skip_serializing_if = "is_zero")]
+    omitted: usize,
 }
 
-fn document(entries: &[Entry], failures: &[Failure]) -> String {
-    let errors = entries.iter().filter(|e| e.error).count();
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+fn document(listed: &Listed, failures: &[Failure]) -> String {
+    let entries = &listed.entries;
     let document = JsonDocument {
         version: 1,
         diagnostics: entries
@@ -126,8 +134,9 @@ fn document(entries: &[Entry], failures: &[Failure]) -> String {
             })
             .collect(),
         summary: JsonSummary {
-            errors,
-            warnings: entries.len() - errors,
+            errors: listed.errors,
+            warnings: listed.warnings,
+            omitted: listed.omitted,
         },
     };
     // Plain data with string keys: serializing it cannot fail.

@@ -17,12 +17,14 @@ mod entry;
 mod github;
 mod human;
 mod json;
+mod listed;
 mod paths;
 mod sarif;
 
 pub use entry::{Entry, Label, entries};
 pub use github::{escape_data, escape_property};
 pub use human::{FileReport, MAX_SHOWN_PROBLEMS};
+pub use listed::MAX_LISTED;
 
 /// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -44,7 +46,7 @@ impl Format {
         match self {
             Format::Human => Box::new(human::Human::new(style)),
             Format::Json => Box::<json::Json>::default(),
-            Format::Github => Box::new(github::Github),
+            Format::Github => Box::<github::Github>::default(),
             Format::Sarif => Box::<sarif::Sarif>::default(),
         }
     }

@@ -1,20 +1,21 @@
 //! `--format sarif`: one SARIF 2.1.0 log, for code scanning, written at the end.
 
+use super::listed::Listed;
 use super::paths::{percent_encode, relative};
-use super::{Entry, Failure, Label, Render, entries};
+use super::{Entry, Failure, Label, Render};
 use crate::diagnostics::line_index::Location;
 use crate::diagnostics::{Problem, STDIN};
 
 /// Gathers the run's results and notifications for the one log.
 #[derive(Default)]
 pub(super) struct Sarif {
-    entries: Vec<Entry>,
+    listed: Listed,
     failures: Vec<Failure>,
 }
 
 impl Render for Sarif {
     fn file(&mut self, name: &str, text: String, problems: Vec<Problem>) -> String {
-        self.entries.extend(entries(name, &text, &problems));
+        self.listed.add(name, &text, &problems);
         String::new()
     }
 
@@ -24,7 +25,7 @@ impl Render for Sarif {
     }
 
     fn finish(self: Box<Self>) -> String {
-        let mut document = document(&self.entries, &self.failures);
+        let mut document = document(&self.listed, &self.failures);
         document.push('\n');
         document
     }
@@ -81,8 +82,9 @@ fn sarif_location(file: &str, label: &Label) -> serde_json::Value {
     location
 }
 
-fn document(entries: &[Entry], failures: &[Failure]) -> String {
+fn document(listed: &Listed, failures: &[Failure]) -> String {
     use serde_json::json;
+    let entries: &[Entry] = &listed.entries;
     // One rule per code that occurs, sorted by code, so the same findings give the same bytes.
     let mut codes: Vec<(&str, bool)> = Vec::new();
     for e in entries {
@@ -132,7 +134,7 @@ fn document(entries: &[Entry], failures: &[Failure]) -> String {
             result
         })
         .collect();
-    let notifications: Vec<serde_json::Value> = failures
+    let mut notifications: Vec<serde_json::Value> = failures
         .iter()
         .map(|f| {
             let mut notification = json!({ "level": "error", "message": { "text": f.message } });
@@ -144,6 +146,9 @@ fn document(entries: &[Entry], failures: &[Failure]) -> String {
             notification
         })
         .collect();
+    if let Some(message) = listed.omitted_message() {
+        notifications.push(json!({ "level": "warning", "message": { "text": message } }));
+    }
     let document = json!({
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",

@@ -278,8 +278,20 @@ impl Function {
         if let Some(name) = &f.name {
             rules.physical_name(name, "function name", MAX_FUNCTION_NAME, b"_-");
         }
-        for (name, _) in &f.environment {
+        for (name, value) in &f.environment {
             rules.env_var_name(name);
+            match value {
+                EnvValue::Text(text) => rules.no_secure_reference(text, "an environment variable"),
+                EnvValue::Raw(raw) => {
+                    rules.no_secure_reference_in(&raw.node, "an environment variable")
+                }
+            }
+        }
+        if let Some(d) = &f.description {
+            rules.no_secure_reference(d, "a function's description");
+        }
+        if let Some(h) = &f.handler {
+            rules.no_secure_reference(h, "a handler");
         }
         for policy in &f.policies {
             let policy = match policy {

@@ -3,12 +3,13 @@
 
 use crate::arn;
 use crate::diagnostics::Problem;
+use crate::diagnostics::thousands;
 use crate::format::keys::{Form, Key, Kind, TYPE_HELP, pick};
 use crate::format::model::{Properties, Raw, Sp, choices};
 use crate::format::passthru::Intrinsics;
 use crate::format::rules::Rules;
 use crate::ids;
-use crate::limits::{MAX_LOGICAL_ID, MAX_STREAM_NAME, MAX_TAG_KEY, MAX_TAG_VALUE};
+use crate::limits::{MAX_LOGICAL_ID, MAX_STREAM_NAME, MAX_TAG_KEY, MAX_TAG_VALUE, MAX_TAGS};
 
 /// The word `type:` takes.
 pub const NAME: &str = "Stream";
@@ -249,7 +250,16 @@ impl Stream {
                 span: *span,
             });
         }
+        if s.tags.len() > MAX_TAGS {
+            let key = s.keys.iter().find(|k| k.value == "tags");
+            rules.problems.push(Problem::TooManyTags {
+                count: thousands(s.tags.len()),
+                span: key.map_or(s.tags[MAX_TAGS].0.span, |k| k.span),
+            });
+        }
         for (key, value) in &s.tags {
+            rules.no_secure_reference(key, "a tag key");
+            rules.no_secure_reference(value, "a tag value");
             let reason = if key.value.is_empty() || key.value.chars().count() > MAX_TAG_KEY {
                 Some(format!("a tag key is 1 to {MAX_TAG_KEY} characters"))
             } else if key.value.to_ascii_lowercase().starts_with("aws:") {

@@ -21,7 +21,7 @@ pub fn lower(plan: &Plan<'_>) -> Value {
         .iter()
         .map(|r| match &r.body {
             Body::Stream(s) => Some(StreamRefs::new(&r.id.value, s)),
-            _ => None,
+            Body::Function(_) | Body::Unknown => None,
         })
         .collect();
 
@@ -296,13 +296,22 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
     } else if let Some(d) = &f.description {
         p.insert("Description".into(), Value::literal(&d.value));
     }
+    // `--code-bucket`: code that is a local folder is already in S3, one zip per function named
+    // after its folder; an `s3://` URI or an S3 location stays as the user wrote it.
     let source = match &f.source_location {
         Some(raw) => raw.value.clone(),
-        None => Value::Str(
-            f.source
+        None => {
+            let path = f
+                .source
                 .as_ref()
-                .map_or_else(|| format!("src/{id}"), |s| s.value.clone()),
-        ),
+                .map_or_else(|| format!("src/{id}"), |s| s.value.clone());
+            match plan.code_bucket {
+                Some(bucket) if !path.starts_with("s3://") => {
+                    Value::Str(format!("s3://{bucket}/{}", code_key(&path)))
+                }
+                _ => Value::Str(path),
+            }
+        }
     };
     p.insert("CodeUri".into(), source);
     if let Some(h) = &f.handler {
@@ -435,6 +444,22 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
     ])
 }
 
+/// The S3 key of a function's code under `--code-bucket`: its source without `.` steps or
+/// trailing slashes, and `.zip` (`./src/Orders/` -> `src/Orders.zip`), unless the source is
+/// already a `.zip` or `.jar` file, which is uploaded as it is.
+fn code_key(source: &str) -> String {
+    let parts: Vec<&str> = source
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    let path = parts.join("/");
+    if path.ends_with(".zip") || path.ends_with(".jar") {
+        path
+    } else {
+        format!("{path}.zip")
+    }
+}
+
 /// What a discovery wire grants on a stream, by the stream's ARN (so a stream in another account
 /// or Region is granted too). `read`: what a reader needs, by `GetRecords` or as a consumer
 /// library does (find the shards, take an iterator, read). `write`: `PutRecord`, `PutRecords`
@@ -458,32 +483,56 @@ fn access_statement(access: Access, arn: Value) -> Value {
             "kinesis:PutRecord",
             "kinesis:PutRecords",
         ],
-        Access::ReadWrite => &[
-            "kinesis:AddTagsToStream",
-            "kinesis:CreateStream",
-            "kinesis:DecreaseStreamRetentionPeriod",
-            "kinesis:DeleteStream",
-            "kinesis:DescribeStream",
-            "kinesis:DescribeStreamSummary",
-            "kinesis:GetRecords",
-            "kinesis:GetShardIterator",
-            "kinesis:IncreaseStreamRetentionPeriod",
-            "kinesis:ListTagsForStream",
-            "kinesis:MergeShards",
-            "kinesis:PutRecord",
-            "kinesis:PutRecords",
-            "kinesis:RemoveTagsFromStream",
-            "kinesis:SplitShard",
-        ],
+        Access::ReadWrite => return stream_statement(read_write_actions(), arn),
     };
+    stream_statement(actions.to_vec(), arn)
+}
+
+fn stream_statement(actions: Vec<&str>, arn: Value) -> Value {
     Value::map([
         ("Effect", Value::str("Allow")),
         (
             "Action",
-            Value::Seq(actions.iter().copied().map(Value::str).collect()),
+            Value::Seq(actions.into_iter().map(Value::str).collect()),
         ),
         ("Resource", arn),
     ])
+}
+
+/// What `KinesisCrudPolicy` and `KinesisStreamReadPolicy` grant on the one stream they name
+/// (not their account-wide `stream/*` statement), sorted: read from SAM's policy templates as
+/// the pinned translator ships them.
+fn read_write_actions() -> Vec<&'static str> {
+    use crate::aws::{Json, policy_templates};
+    let mut actions: Vec<&'static str> = ["KinesisCrudPolicy", "KinesisStreamReadPolicy"]
+        .into_iter()
+        .filter_map(policy_templates::find)
+        .flat_map(|t| t.statement)
+        .filter_map(|statement| {
+            let Json::Map(entries) = statement else {
+                return None;
+            };
+            let field = |name: &str| entries.iter().find(|(k, _)| *k == name).map(|(_, v)| v);
+            // The one stream: a `Fn::Sub` with the stream's name as a variable (a list), not
+            // the plain `stream/*` text.
+            let one_stream = matches!(
+                field("Resource"),
+                Some(Json::Map([("Fn::Sub", Json::Seq(_))]))
+            );
+            match field("Action") {
+                Some(Json::Seq(list)) if one_stream => Some(list.iter()),
+                _ => None,
+            }
+        })
+        .flatten()
+        .filter_map(|action| match action {
+            Json::Str(a) => Some(*a),
+            _ => None,
+        })
+        .collect();
+    actions.sort_unstable();
+    actions.dedup();
+    actions
 }
 
 /// What SAM grants for `OnFailure.Type`: sending to the queue, publishing to the topic, or

@@ -5,13 +5,13 @@
 mod count;
 mod ids;
 mod lower;
+mod quotas;
 
 use count::passthru_events;
 
 use crate::format::model::{Body, Existing};
 use crate::plan::Plan;
-use crate::target::{GeneratedId, Target};
-use crate::template::Value;
+use crate::target::{FunctionQuotas, GeneratedId, Lowered, Target};
 
 pub struct Sam;
 
@@ -123,7 +123,11 @@ impl Target for Sam {
         events_exact && count::passthru(plan.stack).1
     }
 
-    fn lower(&self, plan: &Plan<'_>) -> Value {
-        lower::lower(plan)
+    fn quotas(&self, plan: &Plan<'_>) -> Vec<FunctionQuotas> {
+        quotas::measure(plan, &lower::lower(plan))
+    }
+
+    fn lower(&self, plan: &Plan<'_>) -> Lowered {
+        Lowered::complete(lower::lower(plan))
     }
 }

@@ -1,0 +1,309 @@
+//! What IAM and Lambda will count for each Function once SAM has translated the template:
+//! the managed policies on its role, the characters of the role's inline policies, and the
+//! bytes of its environment variables. `check` compares them against the quotas in
+//! [`crate::limits`] before anything is written.
+//!
+//! A value CloudFormation resolves at deploy time is counted at the length it resolves to, with
+//! what is unknown before the deployment at a stated length: the stack's name at
+//! [`STACK_NAME_ROOM`] characters (as elsewhere in stackwire), the Region at the longest
+//! commercial Region's name (`ap-southeast-5`, 14), the account at 12 digits, the partition
+//! `aws`, a stream name CloudFormation generates as `<stack>-<LogicalId>-<12 characters>` (its
+//! scheme), and an ARN read from a parameter at a stream ARN with a name of
+//! [`MAX_STREAM_NAME`] characters.
+
+use crate::format::model::{Body, Existing};
+use crate::limits::{MAX_STREAM_NAME, STACK_NAME_ROOM};
+use crate::plan::Plan;
+use crate::target::FunctionQuotas;
+use crate::target::cloudformation::expand::managed_policy;
+use crate::template::Value;
+
+const REGION: usize = "ap-southeast-5".len();
+const ACCOUNT: usize = 12;
+const PARTITION: usize = "aws".len();
+/// `arn:aws:kinesis:<region>:<account>:stream/`
+const STREAM_ARN_PREFIX: usize = "arn::kinesis:::stream/".len() + PARTITION + REGION + ACCOUNT;
+
+/// Each Function's counts, in stack order.
+pub fn measure(plan: &Plan<'_>, template: &Value) -> Vec<FunctionQuotas> {
+    let Value::Map(root) = template else {
+        return Vec::new();
+    };
+    let Some(Value::Map(resources)) = root.get("Resources") else {
+        return Vec::new();
+    };
+    let iam = Sizer { plan, iam: true };
+    let lambda = Sizer { plan, iam: false };
+    let mut out = Vec::new();
+    for (i, r) in plan.stack.resources.iter().enumerate() {
+        let Body::Function(f) = &r.body else { continue };
+        let Some(Value::Map(resource)) = resources.get(&r.id.value) else {
+            continue;
+        };
+        let Some(Value::Map(props)) = resource.get("Properties") else {
+            continue;
+        };
+        let policies: &[Value] = match props.get("Policies") {
+            Some(Value::Seq(p)) => p,
+            _ => &[],
+        };
+        let tracing = f.tracing.as_ref().is_some_and(|t| t.value);
+        let vpc = props.contains_key("VpcConfig");
+        let managed = managed_policies(policies, !plan.events[i].is_empty(), tracing, vpc);
+        let inline_chars = policies
+            .iter()
+            .filter_map(inline_document)
+            .map(|doc| iam.len(&doc))
+            .sum();
+        let environment_bytes = match props.get("Environment") {
+            Some(Value::Map(e)) => match e.get("Variables") {
+                Some(Value::Map(vars)) => vars.iter().map(|(k, v)| k.len() + lambda.len(v)).sum(),
+                _ => 0,
+            },
+            _ => 0,
+        };
+        out.push(FunctionQuotas {
+            function: i,
+            managed,
+            inline_chars,
+            environment_bytes,
+        });
+    }
+    out
+}
+
+/// The managed policies SAM attaches to a Function's role: `AWSLambdaBasicExecutionRole`
+/// always, `AWSLambdaKinesisExecutionRole` with a Kinesis event, `AWSXrayWriteOnlyAccess` with
+/// tracing, `AWSLambdaVPCAccessExecutionRole` with a `VpcConfig`, and each distinct managed
+/// policy of `Policies` (a name, an ARN or an intrinsic function that gives one, as
+/// [`managed_policy`] tells them from policy templates and inline documents).
+pub fn managed_policies(
+    policies: &[Value],
+    kinesis_event: bool,
+    tracing: bool,
+    vpc: bool,
+) -> usize {
+    let mut named: Vec<Value> = Vec::new();
+    for arn in policies.iter().filter_map(managed_policy) {
+        if !named.contains(&arn) {
+            named.push(arn);
+        }
+    }
+    1 + usize::from(kinesis_event) + usize::from(tracing) + usize::from(vpc) + named.len()
+}
+
+/// The inline policy document SAM writes for an entry of `Policies`: the entry itself for a
+/// document (`Statement`), `{Statement: <expansion>}` for a policy template; `None` for a
+/// managed policy.
+fn inline_document(policy: &Value) -> Option<Value> {
+    let Value::Map(m) = policy else { return None };
+    if m.contains_key("Statement") {
+        return Some(policy.clone());
+    }
+    let (name, params) = m.iter().next()?;
+    let params = match params {
+        Value::Map(p) => p.clone(),
+        _ => crate::template::Map::new(),
+    };
+    let statements = crate::aws::policy::expand(name, &params).ok()?;
+    Some(Value::map([("Statement", Value::Seq(statements))]))
+}
+
+struct Sizer<'p, 'a> {
+    plan: &'p Plan<'a>,
+    /// Counting as IAM counts a policy (characters, whitespace not counted), else as Lambda
+    /// counts an environment (bytes).
+    iam: bool,
+}
+
+impl Sizer<'_, '_> {
+    /// The characters of `v` written as compact JSON once resolved, whitespace not counted (as
+    /// IAM counts a policy's size); for an environment variable, the value's length.
+    fn len(&self, v: &Value) -> usize {
+        match v {
+            Value::Str(s) => self.text(s),
+            Value::Int(i) => i.to_string().len(),
+            Value::Bool(b) => {
+                if *b {
+                    4
+                } else {
+                    5
+                }
+            }
+            Value::Seq(items) => {
+                2 + items.iter().map(|x| self.json(x)).sum::<usize>()
+                    + items.len().saturating_sub(1)
+            }
+            Value::Map(m) => {
+                if let Some(resolved) = self.long_form(m) {
+                    return resolved;
+                }
+                2 + m
+                    .iter()
+                    .map(|(k, x)| 3 + self.text(k) + self.json(x))
+                    .sum::<usize>()
+                    + m.len().saturating_sub(1)
+            }
+            Value::Ref(name) => self.reference(name),
+            Value::GetAtt(path) => self.attribute(path),
+            Value::Sub(text) => self.sub(text, None),
+            Value::If(_, a, b) => self.len(a).max(self.len(b)),
+            // The name part of a stream ARN: at most the whole.
+            Value::Select(_, inner) => self.len(inner),
+            Value::Split(_, inner) => self.len(inner),
+            Value::Equals(..) => 5,
+            Value::Plain(text) => text.len(),
+            Value::Null => 4,
+            // `!FindInMap`, `!ImportValue`, `!Base64`, ...: known only at deploy time, and counted
+            // as nothing, so a value stackwire cannot size never makes it refuse a stack.
+            Value::Tagged(..) => 0,
+            Value::Join(d, parts) => {
+                parts.iter().map(|p| self.len(p)).sum::<usize>()
+                    + d.len() * parts.len().saturating_sub(1)
+            }
+        }
+    }
+
+    /// `len` inside JSON: a string value with its quotes.
+    fn json(&self, v: &Value) -> usize {
+        match v {
+            Value::Seq(_)
+            | Value::Map(_)
+            | Value::Int(_)
+            | Value::Bool(_)
+            | Value::Plain(_)
+            | Value::Null => self.len(v),
+            _ => 2 + self.len(v),
+        }
+    }
+
+    /// Characters other than whitespace, with JSON's escapes.
+    fn text(&self, s: &str) -> usize {
+        if !self.iam {
+            return s.len();
+        }
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                '"' | '\\' => 2,
+                c if u32::from(c) < 0x20 => 6,
+                _ => 1,
+            })
+            .sum()
+    }
+
+    /// `{"Fn::Sub": [text, {variables}]}`, the long form a policy template leaves.
+    fn long_form(&self, m: &crate::template::Map) -> Option<usize> {
+        if m.len() != 1 {
+            return None;
+        }
+        match m.get("Fn::Sub")? {
+            Value::Seq(parts) => match parts.as_slice() {
+                [Value::Str(text), Value::Map(vars)] => Some(self.sub(text, Some(vars))),
+                _ => None,
+            },
+            Value::Str(text) => Some(self.sub(text, None)),
+            _ => None,
+        }
+    }
+
+    fn sub(&self, text: &str, vars: Option<&crate::template::Map>) -> usize {
+        let mut total = 0;
+        let mut rest = text;
+        while let Some(at) = rest.find("${") {
+            total += self.text(&rest[..at]);
+            let after = &rest[at + 2..];
+            let Some(end) = after.find('}') else {
+                total += self.text(&rest[at..]);
+                return total;
+            };
+            let name = &after[..end];
+            total += match vars.and_then(|v| v.get(name)) {
+                Some(value) => self.len(value),
+                None if name.contains('.') && !name.starts_with("AWS::") => self.attribute(name),
+                None => self.reference(name),
+            };
+            rest = &after[end + 1..];
+        }
+        total + self.text(rest)
+    }
+
+    fn reference(&self, name: &str) -> usize {
+        match name {
+            "AWS::Region" => REGION,
+            "AWS::AccountId" => ACCOUNT,
+            "AWS::Partition" => PARTITION,
+            "AWS::StackName" => STACK_NAME_ROOM,
+            "AWS::URLSuffix" => "amazonaws.com".len(),
+            _ => match self.stream(name) {
+                Some(len) => len,
+                // A parameter: an existing stream's ARN.
+                None => STREAM_ARN_PREFIX + MAX_STREAM_NAME,
+            },
+        }
+    }
+
+    fn attribute(&self, path: &str) -> usize {
+        let (id, attr) = path.split_once('.').unwrap_or((path, ""));
+        match (self.stream(id), attr) {
+            (Some(name), _) => STREAM_ARN_PREFIX + name,
+            // A fan-out consumer: `<stream ARN>/consumer/<name>:<timestamp>`, its name
+            // `${AWS::StackName}-<Function>`.
+            (None, "ConsumerARN") => {
+                STREAM_ARN_PREFIX + MAX_STREAM_NAME + "/consumer/:".len() + MAX_STREAM_NAME + 10
+            }
+            _ => STREAM_ARN_PREFIX + MAX_STREAM_NAME,
+        }
+    }
+
+    /// The name length of the stream the stack creates as `id`.
+    fn stream(&self, id: &str) -> Option<usize> {
+        let r = self
+            .plan
+            .stack
+            .resources
+            .iter()
+            .find(|r| r.id.value == id)?;
+        let Body::Stream(s) = &r.body else {
+            return None;
+        };
+        if matches!(
+            s.existing.as_ref().map(|e| &e.value),
+            Some(Existing::Arn(_) | Existing::Env(_))
+        ) {
+            return None;
+        }
+        Some(match &s.name {
+            Some(n) => self.sub(&n.value, None),
+            None => (STACK_NAME_ROOM + 1 + id.len() + 13).min(MAX_STREAM_NAME),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn managed_policies_count_what_sam_attaches() {
+        let named = [
+            Value::str("arn:aws:iam::aws:policy/ReadOnlyAccess"),
+            Value::map([("Statement", Value::Seq(vec![]))]),
+        ];
+        assert_eq!(managed_policies(&[], false, false, false), 1);
+        assert_eq!(managed_policies(&named, true, false, false), 3);
+        assert_eq!(managed_policies(&named, true, true, false), 4);
+        assert_eq!(managed_policies(&named, true, true, true), 5);
+        // A name and its ARN are one policy; an intrinsic function gives a managed policy.
+        let twice = [
+            Value::str("ReadOnlyAccess"),
+            Value::str("arn:aws:iam::aws:policy/ReadOnlyAccess"),
+            Value::Ref("BoundaryPolicyArn".into()),
+            Value::map([(
+                "SQSPollerPolicy",
+                Value::map([("QueueName", Value::str("q"))]),
+            )]),
+        ];
+        assert_eq!(managed_policies(&twice, false, false, false), 3);
+    }
+}
