@@ -40,7 +40,7 @@ enum Slot<'a> {
 impl<'a> Ctx<'a> {
     /// A Function's keys and its wires; or why stackwire cannot write it exactly.
     pub(super) fn function(&mut self, id: &'a str) -> Result<(Map, Vec<Value>), String> {
-        let Some(r) = self.resources.iter().find(|r| r.id == id) else {
+        let Some(r) = self.resource(id) else {
             return Err("it is not in the template".to_owned());
         };
         let (node, key_span) = (r.node, r.key.span);
@@ -612,7 +612,7 @@ impl<'a> Ctx<'a> {
         if attribute != "ConsumerARN" {
             return None;
         }
-        let r = self.resources.iter().find(|r| r.id == id)?;
+        let r = self.resource(&id)?;
         if r.ty != "AWS::Kinesis::StreamConsumer" || entries(r.node).len() != 2 {
             return None;
         }

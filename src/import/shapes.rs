@@ -68,6 +68,8 @@ pub(super) struct Ctx<'a> {
     src: &'a str,
     root: &'a Node,
     pub(super) resources: Vec<Resource<'a>>,
+    /// Each resource's place in `resources`, by Logical ID.
+    index: HashMap<&'a str, usize>,
     /// The streams of the stack, and their keys (for a new stream).
     pub(super) streams: HashMap<&'a str, (Form, Map)>,
     /// What a new stream's keys change, reported once it is known to be new.
@@ -211,9 +213,15 @@ impl<'a> Ctx<'a> {
                 });
             }
         }
+        let index = resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id, i))
+            .collect();
         Ctx {
             src,
             root,
+            index,
             resources,
             streams: HashMap::new(),
             stream_notes: HashMap::new(),
@@ -225,8 +233,8 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn resource(&self, id: &str) -> Option<&Resource<'a>> {
-        self.resources.iter().find(|r| r.id == id)
+    pub(super) fn resource(&self, id: &str) -> Option<&Resource<'a>> {
+        self.index.get(id).and_then(|i| self.resources.get(*i))
     }
 
     fn parameter(&self, name: &str) -> Option<&'a Node> {
@@ -303,7 +311,7 @@ impl<'a> Ctx<'a> {
     /// The stream of the stack a value reads, and which of its values: `!Ref S`, `!GetAtt
     /// S.Arn`, or Stackery's `!If [SUseExistingResource, <from SExistingResource>, <from S>]`.
     pub(super) fn stream_ref(&self, node: &Node) -> Option<(&'a str, Kind)> {
-        let found = |id: &str| self.streams.keys().find(|k| **k == id).copied();
+        let found = |id: &str| self.streams.get_key_value(id).map(|(k, _)| *k);
         if let Some(id) = reference(node) {
             return found(id).map(|s| (s, Kind::Name));
         }

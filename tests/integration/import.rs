@@ -211,3 +211,58 @@ fn huge_templates_are_refused_within_the_limits() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stderr.contains("alias"), "{}", out.stderr);
 }
+
+/// JSON as CloudFormation takes it: tab-indented, with a byte order mark, long-form intrinsics.
+#[test]
+fn json_templates_are_read() {
+    let template = "\u{feff}{\n\t\"Resources\": {\n\t\t\"S\": {\"Type\": \"AWS::Kinesis::Stream\", \"Properties\": {\"ShardCount\": 2}},\n\t\t\"F\": {\"Type\": \"AWS::Serverless::Function\", \"Properties\": {\n\t\t\t\"CodeUri\": \"src/F\", \"Handler\": \"index.handler\", \"Runtime\": \"nodejs22.x\",\n\t\t\t\"Events\": {\"S\": {\"Type\": \"Kinesis\", \"Properties\": {\"Stream\": {\"Fn::GetAtt\": \"S.Arn\"}, \"StartingPosition\": \"LATEST\", \"BatchSize\": 1}}}\n\t\t}}\n\t}\n}\n";
+    let out = run_cli(
+        ["stackwire", "import", "-"],
+        &mut template.as_bytes(),
+        false,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "resources:\n  S:\n    type: Stream\n    shardCount: 2\n    encryption: none\n  F:\n    type: Function\n    runtime: nodejs22.x\n    handler: index.handler\nwires:\n  - from: S\n    to: F\n    startingPosition: LATEST\n"
+    );
+}
+
+/// `--format json` writes the report as JSON on standard error, the stack on standard output.
+#[test]
+fn the_report_takes_every_format() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/import/stackery-existing-env.yaml");
+    let name = relative(&path);
+    let out = run_cli(
+        ["stackwire", "import", name.as_str(), "--format", "json"],
+        &mut &b""[..],
+        false,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report: serde_json::Value =
+        serde_json::from_str(&out.stderr).unwrap_or_else(|e| panic!("{e}: {}", out.stderr));
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .map(|d| d.iter().filter_map(|x| x["code"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        codes,
+        [
+            "stackwire::import_use_existing",
+            "stackwire::import_env_false_creates"
+        ]
+    );
+    assert!(out.stdout.contains("env: streams.clicks"), "{}", out.stdout);
+    let github = run_cli(
+        ["stackwire", "import", name.as_str(), "--format", "github"],
+        &mut &b""[..],
+        false,
+    );
+    assert_eq!(github.stderr.lines().count(), 2, "{}", github.stderr);
+    assert!(
+        github.stderr.starts_with("::warning file="),
+        "{}",
+        github.stderr
+    );
+}
