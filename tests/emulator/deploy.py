@@ -149,6 +149,7 @@ class Aws:
     def __init__(self, endpoint: str):
         self.endpoint = endpoint
         self.config = botocore.config.Config(retries={"max_attempts": 1})
+        self.clients: dict[tuple[str, str, str], object] = {}
 
     def vpc(self) -> dict:
         """A VPC with two subnets, made in the emulator the first time a stack asks for one."""
@@ -161,6 +162,14 @@ class Aws:
         return self._vpc
 
     def client(self, service: str, account: str = ACCOUNT, region: str = REGION):
+        """A client acting in `account` and `region` (made once each: making one costs more
+        than most calls)."""
+        key = (service, account, region)
+        if key not in self.clients:
+            self.clients[key] = self.new_client(service, account, region)
+        return self.clients[key]
+
+    def new_client(self, service: str, account: str, region: str):
         client = boto3.client(
             service, region_name=region, endpoint_url=self.endpoint, config=self.config,
             aws_access_key_id="testing", aws_secret_access_key="testing",
