@@ -13,7 +13,20 @@ What is real and what is simulated:
   `existing: {env: ...}` stream reads), CloudFormation (create and update, parameters of type
   `AWS::SSM::Parameter::Value<String>`, conditions, intrinsics), Kinesis, Lambda (functions,
   their resolved environment, event source mappings), IAM (roles and their policies); the SAM
-  translation is AWS's own `aws-sam-translator`. Three gaps in moto are filled by `shim.py`.
+  translation is AWS's own `aws-sam-translator`. Gaps in moto are filled by `shim.py`.
+- pass-through content (`template:`, `properties:`, intrinsic functions): the stack is created
+  with a value for each parameter without a default (`PARAMETER_VALUES`, by type; a VPC and
+  subnets made in the emulator), Parameter Store holds what an SSM-typed parameter reads
+  (`SSM_VALUES`), code the stack places in S3 is uploaded there. What the description's
+  intrinsics evaluate to (`intrinsics.py`: parameters, conditions, `Ref` by physical ID,
+  `GetAtt` asked of each type's API) is what the Streams, Functions and mappings must have;
+  each `template:` resource is created with its Logical ID and type (or not, by its condition)
+  and one fact of it is asked of its API (SQS, SNS, DynamoDB, EC2 security groups); the
+  Outputs and exports are compared; a Function's own SAM events (`Schedule`, `Api`) are found
+  as SAM expands them; its own `policies` are on its role. A stack with Conditions is
+  deployed twice, its text parameters differing, so each condition is taken both ways.
+  Not verified: `Layers` (moto's CloudFormation drops them; a layer of another account does
+  not exist in the emulator).
 - simulated: Lambda cannot run the code (moto runs it in Docker, and there is no Docker engine
   here). The Python handler, the product documentation's boto3 example, runs in this process
   with the function's resolved environment, against the emulator; every API call it makes is
