@@ -4,6 +4,7 @@
 //! kinds, assigns environment variable names, and finds collisions between the stack's IDs and
 //! those SAM and stackwire generate. What it works out is the `Plan` that `lower` follows.
 
+mod accounts;
 mod quotas;
 mod refs;
 mod unsupported;
@@ -78,6 +79,7 @@ pub fn check<'a>(stack: &'a Stack, options: &Options<'a>) -> (Plan<'a>, Vec<Prob
     let generated = checker.target.generated_ids(&plan);
     let passthru = refs::check(stack, &plan, &generated);
     checker.rules.problems.extend(passthru);
+    checker.rules.problems.extend(accounts::check(stack, &plan));
     checker.limits(&plan);
     // The quotas weigh the lowered template, which only a stack without errors has.
     if !checker.rules.problems.iter().any(Problem::is_error) {

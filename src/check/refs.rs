@@ -334,7 +334,7 @@ impl Refs {
         for section in &stack.template {
             for (_, raw) in &section.entries {
                 if matches!(section.name.value.as_str(), "Resources" | "Outputs")
-                    && let Some(condition) = key(&raw.node, "Condition")
+                    && let Some(condition) = raw.node.get("Condition")
                 {
                     self.condition(condition);
                 }
@@ -583,18 +583,7 @@ impl Refs {
 /// The type of a pass-through resource (`Type: AWS::SQS::Queue`), when stackwire knows its
 /// attributes.
 fn resource_type(raw: &Raw) -> Option<&'static str> {
-    let t = key(&raw.node, "Type")?;
+    let t = raw.node.get("Type")?;
     let Value::Str(t) = &t.value else { return None };
     ATTRIBUTES.iter().map(|(name, _)| *name).find(|n| n == t)
-}
-
-/// The value of `name` in a mapping node.
-pub fn key<'n>(node: &'n Node, name: &str) -> Option<&'n Node> {
-    let Value::Map(entries) = &node.value else {
-        return None;
-    };
-    entries
-        .iter()
-        .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == name))
-        .map(|(_, v)| v)
 }

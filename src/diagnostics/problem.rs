@@ -549,6 +549,26 @@ define_problems! {
             help: Option<String>,
         },
 
+        #[error("`{value}` is not an AWS account ID")]
+        #[diagnostic(help("an account ID is 12 digits, quoted so it stays text: `account: '123456789012'`"))]
+        InvalidAccount = invalid_account {
+            value: String,
+            #[label("not 12 digits")]
+            span: SourceSpan,
+        },
+
+        #[error("`{name_var}` does not address stream `{stream}`: it is in account {theirs}, not the one the stack deploys to")]
+        #[diagnostic(severity(Warning))]
+        CrossAccountStreamName = cross_account_stream_name {
+            name_var: String,
+            stream: String,
+            theirs: String,
+            #[label("a discovery wire to a stream in another account")]
+            span: SourceSpan,
+            #[help]
+            help: String,
+        },
+
         #[error("`{path}` needs SAM's transform, which `--target {target}` does not run")]
         #[diagnostic(help(
             "compile with `--target sam`, or write it as the plain CloudFormation SAM would make of it (in `template:`)"

@@ -140,6 +140,16 @@ pub const STACK: &[Key<Stack>] = &[
         },
     },
     Key {
+        name: "account",
+        title: "Deploying account",
+        description: "The 12-digit AWS account the stack deploys to (quoted: `'123456789012'`). Not written to the template; with it, a discovery wire to an `existing` stream in another account gets a warning, since `STREAM_NAME` addresses a stream in the caller's account.",
+        required: None,
+        kind: Kind::Str {
+            max_len: None,
+            set: |s, v| s.account = Some(v),
+        },
+    },
+    Key {
         name: "resources",
         title: "Resources",
         description: "The stack's Streams and Functions, at least one. Each key is a Logical ID (1 to 255 of `A-Za-z0-9`, unique); the order is kept in the template.",

@@ -55,6 +55,8 @@ impl<T> Sp<T> {
 pub struct Stack {
     pub name: Option<Sp<String>>,
     pub description: Option<Sp<String>>,
+    /// `account`: the AWS account the stack deploys to.
+    pub account: Option<Sp<String>>,
     pub resources: Vec<Resource>,
     /// The `resources` key, where stack-wide problems (limits) point.
     pub resources_key: SourceSpan,
@@ -75,6 +77,7 @@ impl Default for Stack {
         Stack {
             name: None,
             description: None,
+            account: None,
             resources: Vec::new(),
             resources_key: SourceSpan::new(0.into(), 0),
             wires: Vec::new(),

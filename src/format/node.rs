@@ -162,6 +162,17 @@ impl<'de> Visitor<'de> for RawVisitor {
 }
 
 impl Node {
+    /// The value of `key` in a mapping node (the first, if written twice).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        let Value::Map(entries) = &self.value else {
+            return None;
+        };
+        entries
+            .iter()
+            .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == key))
+            .map(|(_, v)| v)
+    }
+
     /// The value as JSON text, keys in the order written (an event filter pattern, as Lambda
     /// expects it).
     pub fn json_text(&self) -> Result<String, String> {

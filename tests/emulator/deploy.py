@@ -13,7 +13,20 @@ What is real and what is simulated:
   `existing: {env: ...}` stream reads), CloudFormation (create and update, parameters of type
   `AWS::SSM::Parameter::Value<String>`, conditions, intrinsics), Kinesis, Lambda (functions,
   their resolved environment, event source mappings), IAM (roles and their policies); the SAM
-  translation is AWS's own `aws-sam-translator`. Three gaps in moto are filled by `shim.py`.
+  translation is AWS's own `aws-sam-translator`. Gaps in moto are filled by `shim.py`.
+- pass-through content (`template:`, `properties:`, intrinsic functions): the stack is created
+  with a value for each parameter without a default (`PARAMETER_VALUES`, by type; a VPC and
+  subnets made in the emulator), Parameter Store holds what an SSM-typed parameter reads
+  (`SSM_VALUES`), code the stack places in S3 is uploaded there. What the description's
+  intrinsics evaluate to (`intrinsics.py`: parameters, conditions, `Ref` by physical ID,
+  `GetAtt` asked of each type's API) is what the Streams, Functions and mappings must have;
+  each `template:` resource is created with its Logical ID and type (or not, by its condition)
+  and one fact of it is asked of its API (SQS, SNS, DynamoDB, EC2 security groups); the
+  Outputs and exports are compared; a Function's own SAM events (`Schedule`, `Api`) are found
+  as SAM expands them; its own `policies` are on its role. A stack with Conditions is
+  deployed twice, its text parameters differing, so each condition is taken both ways.
+  Not verified: `Layers` (moto's CloudFormation drops them; a layer of another account does
+  not exist in the emulator).
 - simulated: Lambda cannot run the code (moto runs it in Docker, and there is no Docker engine
   here). The Python handler, the product documentation's boto3 example, runs in this process
   with the function's resolved environment, against the emulator; every API call it makes is
@@ -39,11 +52,36 @@ import boto3
 import botocore.config
 from ruamel.yaml import YAML
 
+import intrinsics
 import policy
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 BUCKET = "stackwire-code"
+# The value a parameter without a default is created with, by its type (the VPC and subnets
+# are ones the harness creates in the emulator first).
+PARAMETER_VALUES = {
+    "String": "production",
+    "Number": "1",
+    "AWS::EC2::VPC::Id": lambda vpc: vpc["VpcId"],
+    "AWS::EC2::Subnet::Id": lambda vpc: vpc["Subnets"][0],
+    "List<AWS::EC2::Subnet::Id>": lambda vpc: ",".join(vpc["Subnets"]),
+}
+# What the harness stores in Parameter Store for a parameter of type
+# `AWS::SSM::Parameter::Value<String>` whose path is not there yet, by the stack key that
+# reads it.
+SSM_VALUES = {"shardCount": "2", "retentionHours": "48", "memory": "512", "timeout": "30"}
+# SAM's policy templates: one action each grants, on what (from the template's arguments).
+POLICY_TEMPLATES = {
+    "DynamoDBCrudPolicy": ("dynamodb:PutItem",
+                           lambda a: f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{a['TableName']}"),
+    "SQSSendMessagePolicy": ("sqs:SendMessage",
+                             lambda a: f"arn:aws:sqs:{REGION}:{ACCOUNT}:{a['QueueName']}"),
+    "SNSPublishMessagePolicy": ("sns:Publish",
+                                lambda a: f"arn:aws:sns:{REGION}:{ACCOUNT}:{a['TopicName']}"),
+}
+# SAM event types that become an event source mapping.
+MAPPED_EVENTS = {"Kinesis", "DynamoDB", "SQS", "MSK", "MQ", "SelfManagedKafka", "DocumentDB"}
 PY_EXAMPLE = '''import boto3
 import os
 # Create an Kinesis client
@@ -124,8 +162,27 @@ class Aws:
     def __init__(self, endpoint: str):
         self.endpoint = endpoint
         self.config = botocore.config.Config(retries={"max_attempts": 1})
+        self.clients: dict[tuple[str, str, str], object] = {}
+
+    def vpc(self) -> dict:
+        """A VPC with two subnets, made in the emulator the first time a stack asks for one."""
+        if not hasattr(self, "_vpc"):
+            ec2 = self.client("ec2")
+            vpc = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
+            subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.40.{i}.0/24")["Subnet"]["SubnetId"]
+                       for i in range(2)]
+            self._vpc = {"VpcId": vpc, "Subnets": subnets}
+        return self._vpc
 
     def client(self, service: str, account: str = ACCOUNT, region: str = REGION):
+        """A client acting in `account` and `region` (made once each: making one costs more
+        than most calls)."""
+        key = (service, account, region)
+        if key not in self.clients:
+            self.clients[key] = self.new_client(service, account, region)
+        return self.clients[key]
+
+    def new_client(self, service: str, account: str, region: str):
         client = boto3.client(
             service, region_name=region, endpoint_url=self.endpoint, config=self.config,
             aws_access_key_id="testing", aws_secret_access_key="testing",
@@ -137,7 +194,8 @@ class Aws:
 
 
 def yaml_load(path: str):
-    return YAML(typ="safe", pure=True).load(open(path, encoding="utf-8"))
+    """The stack description as YAML 1.2, intrinsic functions in CloudFormation's long form."""
+    return intrinsics.load(path)
 
 
 def args_of(path: str) -> list[str]:
@@ -155,7 +213,8 @@ def compile_stack(stackwire: str, path: str, args: list[str]) -> str:
 
 
 def translate(template_text: str, name: str, code: dict[str, str]) -> dict:
-    """AWS's SAM translator, as `sam deploy` runs it, with CodeUri pointing at the zips."""
+    """AWS's SAM translator, as `sam deploy` runs it, with CodeUri pointing at the zips (a
+    function not in `code` keeps the S3 location stackwire wrote)."""
     import tempfile
 
     from cfnlint.decode import cfn_yaml
@@ -166,7 +225,7 @@ def translate(template_text: str, name: str, code: dict[str, str]) -> dict:
     template = cfn_yaml.load(f.name)
     os.unlink(f.name)
     for logical_id, resource in template.get("Resources", {}).items():
-        if resource.get("Type") == "AWS::Serverless::Function":
+        if resource.get("Type") == "AWS::Serverless::Function" and logical_id in code:
             resource["Properties"]["CodeUri"] = f"s3://{BUCKET}/{code[logical_id]}"
 
     class Loader:
@@ -181,6 +240,7 @@ class Model:
 
     def __init__(self, path: str):
         doc = yaml_load(path)
+        self.template = doc.get("template") or {}
         self.resources = doc["resources"]
         self.wires = doc.get("wires") or []
         self.streams = {k: v for k, v in self.resources.items() if v["type"] == "Stream"}
@@ -188,6 +248,26 @@ class Model:
 
     def events(self, function: str):
         return [w for w in self.wires if w["to"] == function and w["from"] in self.streams]
+
+    def other_events(self, function: str) -> dict:
+        """The function's own SAM events (`properties: Events`), by name."""
+        return ((self.functions[function].get("properties") or {}).get("Events")) or {}
+
+    def s3_code(self, function: str):
+        """The S3 location the stack gives for the function's code (`source: s3://...` or
+        `{Bucket, Key}`), or None when the code is a local folder."""
+        source = self.functions[function].get("source")
+        if isinstance(source, str) and source.startswith("s3://"):
+            bucket, key = source[len("s3://"):].split("/", 1)
+            return bucket, key
+        if isinstance(source, dict):
+            return source["Bucket"], source["Key"]
+        return None
+
+    def uses(self, parameter: str) -> list[str]:
+        """The Stream and Function keys whose value refers to `parameter`."""
+        return sorted({k for r in self.resources.values() for k, v in r.items()
+                       if parameter in intrinsics.refs(v)})
 
     def discoveries(self, function: str):
         """Each dashed wire of `function` with its variable names, as the specification gives
@@ -252,14 +332,21 @@ def arn_account_region(arn: str) -> tuple[str, str]:
 
 
 class Deployment:
-    def __init__(self, aws: Aws, stackwire: str, root: str, name: str, path: str, fails: Failures):
+    def __init__(self, aws: Aws, stackwire: str, root: str, name: str, path: str, fails: Failures,
+                 values: dict | None = None):
         self.aws, self.stackwire, self.root = aws, stackwire, root
+        self.values = values or PARAMETER_VALUES
         self.name, self.path, self.fails = name, path, fails
         self.model = Model(path)
         self.args = args_of(path)
         env = self.args[self.args.index("--environment") + 1] if "--environment" in self.args else None
         self.environment = env
         self.code_files: dict[str, dict[str, str]] = {}
+        self.translated: dict | None = None
+        self.parameters: dict[str, object] = {}  # what the stack is created with
+        self.resolved: dict[str, object] = {}  # every parameter's value, as CloudFormation has it
+        self.resolver = intrinsics.Resolver(name, ACCOUNT, REGION, self.resolved,
+                                            self.model.template.get("Conditions") or {})
 
     # -- before the stack: the account as the stack expects it ---------------------------
     def prepare(self) -> None:
@@ -279,12 +366,14 @@ class Deployment:
                 arn = kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]["StreamARN"]
                 self.aws.client("ssm").put_parameter(
                     Name=f"/{self.environment}/{existing['env']}", Value=arn, Type="String", Overwrite=True)
+        self.translated = self.template()
+        self.prepare_parameters(self.translated.get("Parameters") or {})
         iam = self.aws.client("iam")
         for fid, f in self.model.functions.items():
             for p in f.get("policies") or []:
                 # A customer managed policy the stack attaches: the account has it (granting
                 # nothing on Kinesis).
-                m = re.fullmatch(r"arn:aws:iam::(\d{12}):policy/(.+)", p)
+                m = re.fullmatch(r"arn:aws:iam::(\d{12}):policy/(.+)", p) if isinstance(p, str) else None
                 if m and m.group(1) == ACCOUNT:
                     try:
                         iam.create_policy(PolicyName=m.group(2), PolicyDocument=json.dumps({
@@ -296,16 +385,58 @@ class Deployment:
                          if w.get("access", "readWrite") != "read"]
             files = handler_files(f["runtime"], f["handler"], variables)
             self.code_files[fid] = files
-            s3.put_object(Bucket=BUCKET, Key=f"{self.name}/{fid}.zip", Body=zip_bytes(files))
+            location = self.model.s3_code(fid)
+            if location is None:
+                s3.put_object(Bucket=BUCKET, Key=f"{self.name}/{fid}.zip", Body=zip_bytes(files))
+                continue
+            # Code already in S3, where the stack says: the harness puts it there.
+            bucket, key = (str(self.resolver.value(x)) for x in location)
+            try:
+                s3.create_bucket(Bucket=bucket)
+            except (s3.exceptions.BucketAlreadyOwnedByYou, s3.exceptions.BucketAlreadyExists):
+                pass
+            s3.put_object(Bucket=bucket, Key=key, Body=zip_bytes(files))
+
+    def prepare_parameters(self, parameters: dict) -> None:
+        """A value for each template parameter without a default (`PARAMETER_VALUES`, by type),
+        and, for each `AWS::SSM::Parameter::Value<String>` whose path Parameter Store does not
+        hold yet, a value there (`SSM_VALUES`, by the key that reads it)."""
+        ssm = self.aws.client("ssm")
+        for pid, spec in parameters.items():
+            kind = spec.get("Type", "String")
+            if "Default" not in spec:
+                given = self.values.get(kind)
+                if given is None:
+                    raise RuntimeError(f"{self.name}: no value for parameter {pid} of type {kind}")
+                value = given(self.aws.vpc()) if callable(given) else given
+                self.parameters[pid] = value
+            else:
+                value = spec["Default"]
+            if kind == "AWS::SSM::Parameter::Value<String>":
+                try:
+                    value = ssm.get_parameter(Name=value)["Parameter"]["Value"]
+                except ssm.exceptions.ParameterNotFound:
+                    uses = self.model.uses(pid)
+                    known = [SSM_VALUES[u] for u in uses if u in SSM_VALUES]
+                    if len(known) != 1:
+                        raise RuntimeError(f"{self.name}: no value to store at {value} for "
+                                           f"{pid} (read by {uses})")
+                    ssm.put_parameter(Name=value, Value=known[0], Type="String")
+                    value = known[0]
+            self.resolved[pid] = value.split(",") if kind.startswith("List<") else value
 
     def template(self, path: str | None = None) -> dict:
         text = compile_stack(self.stackwire, path or self.path, self.args)
-        code = {fid: f"{self.name}/{fid}.zip" for fid in self.model.functions}
+        code = {fid: f"{self.name}/{fid}.zip" for fid in self.model.functions
+                if self.model.s3_code(fid) is None}
         return translate(text, self.name, code)
 
     def create(self) -> bool:
         cfn = self.aws.client("cloudformation")
-        cfn.create_stack(StackName=self.name, TemplateBody=json.dumps(self.template()),
+        template = self.translated or self.template()
+        cfn.create_stack(StackName=self.name, TemplateBody=json.dumps(template),
+                         Parameters=[{"ParameterKey": k, "ParameterValue": str(v)}
+                                     for k, v in sorted(self.parameters.items())],
                          Capabilities=["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"])
         return self.wait("CREATE_COMPLETE")
 
@@ -325,7 +456,43 @@ class Deployment:
     def physical(self) -> dict[str, str]:
         cfn = self.aws.client("cloudformation")
         res = cfn.describe_stack_resources(StackName=self.name)["StackResources"]
-        return {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in res}
+        # moto lists a resource its condition left out as an entry without ID or type (AWS
+        # lists none): left out here too.
+        res = [r for r in res if "LogicalResourceId" in r]
+        self.types = {r["LogicalResourceId"]: r["ResourceType"] for r in res}
+        # moto gives no physical ID to some types (a Lambda permission, an API deployment).
+        physical = {r["LogicalResourceId"]: r.get("PhysicalResourceId") for r in res}
+        self.resolver.physical = physical
+        self.resolver.attribute = self.attribute
+        return physical
+
+    def attribute(self, logical_id: str, name: str):
+        """`!GetAtt logical_id.name`, asked of the API of the resource's type."""
+        kind = self.types.get(logical_id)
+        pid = self.resolver.physical.get(logical_id)
+        if kind == "AWS::Kinesis::Stream" and name == "Arn":
+            return self.aws.client("kinesis").describe_stream_summary(StreamName=pid)[
+                "StreamDescriptionSummary"]["StreamARN"]
+        if kind == "AWS::IAM::Role" and name == "Arn":
+            return self.aws.client("iam").get_role(RoleName=pid)["Role"]["Arn"]
+        if kind == "AWS::Lambda::Function" and name == "Arn":
+            return self.aws.client("lambda").get_function_configuration(FunctionName=pid)["FunctionArn"]
+        if kind == "AWS::DynamoDB::Table" and name in ("Arn", "StreamArn"):
+            table = self.aws.client("dynamodb").describe_table(TableName=pid)["Table"]
+            return table["TableArn" if name == "Arn" else "LatestStreamArn"]
+        if kind == "AWS::SNS::Topic" and name in ("TopicName", "TopicArn"):
+            arn = self.aws.client("sns").get_topic_attributes(TopicArn=pid)["Attributes"]["TopicArn"]
+            return arn if name == "TopicArn" else arn.rsplit(":", 1)[1]
+        if kind == "AWS::SQS::Queue" and name in ("QueueName", "Arn", "QueueUrl"):
+            if name == "QueueUrl":
+                return pid
+            arn = self.aws.client("sqs").get_queue_attributes(
+                QueueUrl=pid, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            return arn if name == "Arn" else arn.rsplit(":", 1)[1]
+        if kind == "AWS::EC2::SecurityGroup" and name in ("GroupId", "VpcId"):
+            group = self.aws.client("ec2").describe_security_groups(GroupIds=[pid])["SecurityGroups"][0]
+            return group[name]
+        raise LookupError(f"GetAtt {logical_id}.{name} ({kind}): not asked by this harness")
 
     # -- after: what was created --------------------------------------------------------
     def stream_arn(self, sid: str, physical: dict[str, str]) -> str:
@@ -355,12 +522,14 @@ class Deployment:
             summary = kinesis.describe_stream_summary(StreamName=physical[sid])["StreamDescriptionSummary"]
             what = f"{name}: stream {sid}"
             if "name" in s:
-                f.equal(physical[sid], s["name"].replace("${AWS::StackName}", name), f"{what} name")
+                f.equal(physical[sid], self.resolver.name(s["name"]), f"{what} name")
             mode = "ON_DEMAND" if s.get("mode") == "onDemand" else "PROVISIONED"
             f.equal(summary["StreamModeDetails"]["StreamMode"], mode, f"{what} mode")
             if mode == "PROVISIONED":
-                f.equal(summary["OpenShardCount"], s.get("shardCount", 1), f"{what} shards")
-            f.equal(summary["RetentionPeriodHours"], s.get("retentionHours", 24), f"{what} retention")
+                f.equal(summary["OpenShardCount"], int(self.resolver.value(s.get("shardCount", 1))),
+                        f"{what} shards")
+            f.equal(summary["RetentionPeriodHours"], int(self.resolver.value(s.get("retentionHours", 24))),
+                    f"{what} retention")
             enc = s.get("encryption", "aws")
             want = ("NONE", None) if enc == "none" else ("KMS", "alias/aws/kinesis" if enc == "aws" else enc)
             f.equal((summary.get("EncryptionType"), summary.get("KeyId")), want, f"{what} encryption")
@@ -371,14 +540,19 @@ class Deployment:
             what = f"{name}: function {fid}"
             conf = lam.get_function_configuration(FunctionName=physical[fid])
             if "name" in fn:
-                f.equal(conf["FunctionName"], fn["name"].replace("${AWS::StackName}", name), f"{what} name")
+                f.equal(conf["FunctionName"], self.resolver.name(fn["name"]), f"{what} name")
             f.equal(conf["Runtime"], fn["runtime"], f"{what} runtime")
             f.equal(conf["Handler"], fn["handler"], f"{what} handler")
             for key, conf_key in (("memory", "MemorySize"), ("timeout", "Timeout")):
                 if key in fn:
-                    f.equal(conf[conf_key], fn[key], f"{what} {conf_key}")
+                    f.equal(conf[conf_key], int(self.resolver.value(fn[key])), f"{what} {conf_key}")
+            if "description" in fn:
+                f.equal(conf.get("Description"), self.resolver.value(fn["description"]), f"{what} description")
+            self.verify_function_properties(fid, fn, conf, what)
             variables = (conf.get("Environment") or {}).get("Variables") or {}
-            want = {k: v for k, v in (fn.get("environment") or {}).items()}
+            want = {k: self.resolver.value(v) if intrinsics.is_intrinsic(v) else v
+                    for k, v in (fn.get("environment") or {}).items()}
+            want = {k: v for k, v in want.items() if v is not intrinsics.NO_VALUE}
             discoveries = self.model.discoveries(fid)
             for w, name_var, arn_var in discoveries:
                 arn = arns[w["to"]]
@@ -397,6 +571,7 @@ class Deployment:
                 iam.list_role_policies(RoleName=role)["PolicyNames"])
             f.check(inline <= 10240, f"{what}: {inline} characters of inline policy on the role")
             facts.setdefault("roles", {})[fid] = docs
+            self.verify_policies(fn, docs, [a["PolicyName"] for a in attached], what)
             for w, _, _ in discoveries:
                 access = w.get("access", "readWrite")
                 arn = arns[w["to"]]
@@ -417,7 +592,9 @@ class Deployment:
             # Solid wires: the mappings, every knob.
             mappings = lam.list_event_source_mappings(FunctionName=physical[fid])["EventSourceMappings"]
             events = self.model.events(fid)
-            f.equal(len(mappings), len(events), f"{what} mappings")
+            mapped = [e for e in self.model.other_events(fid).values() if e.get("Type") in MAPPED_EVENTS]
+            f.equal(len(mappings), len(events) + len(mapped), f"{what} mappings")
+            self.verify_other_events(fid, physical, what)
             for w in events:
                 sid = w["from"]
                 fan_out = w.get("fanOut", False)
@@ -440,6 +617,12 @@ class Deployment:
                 m = m[0]
                 facts["mappings"][(fid, sid)] = m
                 mw = f"{what}: mapping from {sid}"
+                # SAM's Logical ID for it: the function's and the event's (`event`, or the stream's).
+                lid = fid + w.get("event", sid)
+                f.equal((self.types.get(lid), physical.get(lid)),
+                        ("AWS::Lambda::EventSourceMapping", m["UUID"]), f"{mw}: Logical ID {lid}")
+                for key, value in (w.get("properties") or {}).items():
+                    f.equal(m.get(key), to_json(self.resolver.value(value)), f"{mw} {key}")
                 expected = {
                     "BatchSize": w.get("batchSize", 1),
                     "StartingPosition": w.get("startingPosition", "TRIM_HORIZON"),
@@ -466,7 +649,134 @@ class Deployment:
                 for action in calls:
                     got = policy.evaluate(docs, action, source)
                     f.check(got == policy.ALLOWED, f"{mw}: {action} on {source} is {got}")
+        self.verify_template(physical)
         return facts
+
+    # -- after: what the stack holds beyond Streams and Functions ------------------------
+    def verify_function_properties(self, fid: str, fn: dict, conf: dict, what: str) -> None:
+        """The function's own `properties` the Lambda API answers for."""
+        f = self.fails
+        props = fn.get("properties") or {}
+        if "VpcConfig" in props:
+            want = self.resolver.value(props["VpcConfig"])
+            got = conf.get("VpcConfig") or {}
+            f.equal({k: got.get(k) for k in want}, want, f"{what} VpcConfig")
+        if "ReservedConcurrentExecutions" in props:
+            got = self.aws.client("lambda").get_function_concurrency(
+                FunctionName=conf["FunctionName"]).get("ReservedConcurrentExecutions")
+            f.equal(got, int(self.resolver.value(props["ReservedConcurrentExecutions"])),
+                    f"{what} ReservedConcurrentExecutions")
+
+    def verify_policies(self, fn: dict, docs: list, attached: list[str], what: str) -> None:
+        """Each of the function's own `policies` is on its role: a managed policy attached, a
+        policy template's and an inline document's grant allowed by the role's documents."""
+        for p in fn.get("policies") or []:
+            if isinstance(p, str):
+                self.fails.check(p.rsplit("/", 1)[-1] in attached, f"{what}: policy {p} not attached ({attached})")
+            elif isinstance(p, dict) and "Statement" in p:
+                for st in intrinsics_list(self.resolver.value(p["Statement"])):
+                    for action in intrinsics_list(st.get("Action")):
+                        for res in intrinsics_list(st.get("Resource")):
+                            got = policy.evaluate(docs, action, res)
+                            self.fails.check(got == policy.ALLOWED, f"{what}: {action} on {res} is {got}")
+            elif isinstance(p, dict) and len(p) == 1:
+                (template, args), = p.items()
+                if template not in POLICY_TEMPLATES:
+                    self.fails.check(False, f"{what}: policy template {template} not modelled by this harness")
+                    continue
+                action, resource = POLICY_TEMPLATES[template]
+                arn = resource(self.resolver.value(args))
+                got = policy.evaluate(docs, action, arn)
+                self.fails.check(got == policy.ALLOWED, f"{what}: {template}: {action} on {arn} is {got}")
+
+    def verify_other_events(self, fid: str, physical: dict, what: str) -> None:
+        """The function's own SAM events: each as SAM expands it, created with its Logical ID."""
+        for event, spec in self.model.other_events(fid).items():
+            kind, props = spec.get("Type"), self.resolver.value(spec.get("Properties") or {})
+            ew = f"{what}: event {event} ({kind})"
+            if kind == "Schedule":
+                lid = fid + event
+                self.fails.equal(self.types.get(lid), "AWS::Events::Rule", f"{ew}: Logical ID {lid}")
+                if lid in physical:
+                    events = self.aws.client("events")
+                    rule = events.describe_rule(Name=physical[lid])
+                    self.fails.equal(rule.get("ScheduleExpression"), props.get("Schedule"), f"{ew} schedule")
+                    targets = [t["Arn"] for t in events.list_targets_by_rule(Rule=physical[lid])["Targets"]]
+                    self.fails.equal(targets, [self.attribute(fid, "Arn")], f"{ew} targets")
+                self.fails.equal(self.types.get(lid + "Permission"), "AWS::Lambda::Permission",
+                                 f"{ew}: Logical ID {lid}Permission")
+            elif kind == "Api":
+                api = props.get("RestApiId")
+                lid = api["Ref"] if isinstance(api, dict) else "ServerlessRestApi"
+                self.fails.equal(self.types.get(lid), "AWS::ApiGateway::RestApi", f"{ew}: Logical ID {lid}")
+                if lid in physical:
+                    items = self.aws.client("apigateway").get_resources(
+                        restApiId=physical[lid], embed=["methods"])["items"]
+                    methods = {m for r in items if r.get("path") == props["Path"]
+                               for m in (r.get("resourceMethods") or {})}
+                    self.fails.check(props["Method"].upper() in methods,
+                                     f"{ew}: {props['Method'].upper()} {props['Path']} not on the API ({items})")
+                perms = [k for k, t in self.types.items()
+                         if t == "AWS::Lambda::Permission" and k.startswith(fid + event + "Permission")]
+                self.fails.check(len(perms) == 1, f"{ew}: permission {perms}")
+            elif kind not in MAPPED_EVENTS:
+                self.fails.check(False, f"{ew}: event type not modelled by this harness")
+
+    def verify_template(self, physical: dict) -> None:
+        """The stack's `template:` content: each resource created (or not, by its condition)
+        with its Logical ID and type, and one fact of it asked of its API; the Outputs."""
+        f, name, r = self.fails, self.name, self.resolver
+        for lid, spec in (self.model.template.get("Resources") or {}).items():
+            what = f"{name}: resource {lid}"
+            if "Condition" in spec and not r.condition(spec["Condition"]):
+                f.check(lid not in physical, f"{what}: created, though {spec['Condition']} is false")
+                continue
+            f.equal(self.types.get(lid), spec["Type"], f"{what} type")
+            if lid not in physical:
+                continue
+            props = r.value(spec.get("Properties") or {})
+            kind, pid = spec["Type"], physical[lid]
+            if kind == "AWS::SQS::Queue":
+                attrs = self.aws.client("sqs").get_queue_attributes(QueueUrl=pid, AttributeNames=["All"])["Attributes"]
+                if "QueueName" in props:
+                    f.equal(attrs["QueueArn"].rsplit(":", 1)[1], props["QueueName"], f"{what} QueueName")
+                if "MessageRetentionPeriod" in props:
+                    f.equal(int(attrs["MessageRetentionPeriod"]), int(props["MessageRetentionPeriod"]),
+                            f"{what} MessageRetentionPeriod")
+            elif kind == "AWS::SNS::Topic":
+                arn = self.aws.client("sns").get_topic_attributes(TopicArn=pid)["Attributes"]["TopicArn"]
+                f.equal(arn, pid, f"{what} TopicArn")
+                if "TopicName" in props:
+                    f.equal(arn.rsplit(":", 1)[1], props["TopicName"], f"{what} TopicName")
+            elif kind == "AWS::DynamoDB::Table":
+                table = self.aws.client("dynamodb").describe_table(TableName=pid)["Table"]
+                f.equal(table["KeySchema"], props.get("KeySchema"), f"{what} KeySchema")
+                view = (props.get("StreamSpecification") or {}).get("StreamViewType")
+                f.equal((table.get("StreamSpecification") or {}).get("StreamViewType"), view,
+                        f"{what} StreamViewType")
+            elif kind == "AWS::EC2::SecurityGroup":
+                group = self.aws.client("ec2").describe_security_groups(GroupIds=[pid])["SecurityGroups"][0]
+                f.equal((group.get("VpcId"), group.get("Description")),
+                        (props.get("VpcId"), props.get("GroupDescription")), f"{what} VPC and description")
+            else:
+                f.check(False, f"{what}: type {kind} not asked by this harness")
+        outputs = self.model.template.get("Outputs") or {}
+        stack = self.aws.client("cloudformation").describe_stacks(StackName=name)["Stacks"][0]
+        got = {o["OutputKey"]: (o["OutputValue"], o.get("ExportName")) for o in stack.get("Outputs") or []}
+        want = {}
+        for key, spec in outputs.items():
+            if "Condition" in spec and not r.condition(spec["Condition"]):
+                continue
+            export = spec.get("Export", {}).get("Name")
+            want[key] = (str(r.value(spec["Value"])), None if export is None else r.value(export))
+        f.equal(got, want, f"{name}: outputs")
+        if any(e for _, e in want.values()):
+            exports = {}
+            for page in self.aws.client("cloudformation").get_paginator("list_exports").paginate():
+                exports.update({e["Name"]: e["Value"] for e in page["Exports"]})
+            for key, (value, export) in want.items():
+                if export is not None:
+                    f.equal(exports.get(export), value, f"{name}: export {export}")
 
     # -- the SDK example ------------------------------------------------------------------
     def run_examples(self, facts: dict) -> int:
@@ -521,6 +831,13 @@ class Deployment:
                 self.fails.check(("123", b"Sample Record") in found,
                                  f"{what}: record not read back from {position}: {found}")
         return ran
+
+
+def intrinsics_list(value) -> list:
+    """A policy element (one value or a list) as a list."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def to_json(node):
@@ -718,14 +1035,12 @@ def deploy_init(aws: Aws, stackwire: str, root: str, fails: Failures) -> str:
 def deploy_all(aws: Aws, stackwire: str, root: str, fails: Failures) -> str:
     ok = os.path.join(root, "fixtures", "ok")
     names = sorted(p[:-5] for p in os.listdir(ok) if p.endswith(".yaml"))
-    # The model below reads the stack description's own keys; it does not yet resolve
-    # pass-through content (intrinsic functions, parameters without defaults), so those
-    # fixtures are left out here, by name, and said so.
-    passthru = [n for n in names if n.startswith("passthru-")]
-    names = [n for n in names if not n.startswith("passthru-")]
-    print(f"not deployed (pass-through content, not modelled): {' '.join(passthru)}")
+    only = os.environ.get("STACKWIRE_EMULATOR_ONLY")  # a prefix, to run some stacks by hand
+    if only:
+        names = [n for n in names if n.startswith(only)]
     stacks = examples = 0
     for name in names:
+        started = time.monotonic()
         try:
             d = Deployment(aws, stackwire, root, name, os.path.join(ok, name + ".yaml"), fails)
             d.prepare()
@@ -734,11 +1049,34 @@ def deploy_all(aws: Aws, stackwire: str, root: str, fails: Failures) -> str:
             stacks += 1
             facts = d.verify()
             examples += d.run_examples(facts)
+            print(f"{name}: {len(facts['physical'])} resources, {time.monotonic() - started:.1f} s")
         except Exception:  # one stack's error is its failure; the others still run
             fails.check(False, f"{name}: {traceback.format_exc()}")
+    # A stack with conditions again, its text parameters other than the first time, so each
+    # condition is verified both ways.
+    again = 0
+    for name in names:
+        path = os.path.join(ok, name + ".yaml")
+        if not (Model(path).template.get("Conditions")):
+            continue
+        started = time.monotonic()
+        try:
+            d = Deployment(aws, stackwire, root, f"{name}-other", path, fails,
+                           {**PARAMETER_VALUES, "String": "staging"})
+            d.prepare()
+            if not d.create():
+                continue
+            again += 1
+            facts = d.verify()
+            examples += d.run_examples(facts)
+            print(f"{name} (text parameters 'staging'): {len(facts['physical'])} resources, "
+                  f"{time.monotonic() - started:.1f} s")
+        except Exception:
+            fails.check(False, f"{name} (again): {traceback.format_exc()}")
     if stacks == 0 or examples == 0:
         fails.check(False, f"deployed {stacks} stacks, ran {examples} SDK examples")
-    return f"{stacks}/{len(names)} stacks deployed, {examples} SDK examples run"
+    return (f"{stacks}/{len(names)} stacks deployed ({again} again with other parameter values), "
+            f"{examples} SDK examples run")
 
 
 def update(aws: Aws, stackwire: str, root: str, fails: Failures) -> str:

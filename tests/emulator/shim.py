@@ -20,6 +20,17 @@ what stackwire wrote to decide what to answer.
    other ARN is still refused.
 3. `GetEventSourceMapping`/`ListEventSourceMappings`: moto keeps `StartingPositionTimestamp`
    but leaves it out of the answer, which the real API gives. The shim adds it.
+6. Numbers given as text (a parameter of type `AWS::SSM::Parameter::Value<String>` resolves to
+   text): CloudFormation converts a property to the type its schema gives; moto passes the
+   text on (Kinesis fails dividing by it, Lambda answers `"512"` for `MemorySize`). The shim
+   converts `ShardCount` and `RetentionPeriodHours` of a stream, `MemorySize`, `Timeout` and
+   `ReservedConcurrentExecutions` of a function, to integers, as CloudFormation does.
+7. `AWS::ApiGateway::RestApi` with a `Body` (the OpenAPI 2.0 definition SAM writes for an `Api`
+   event) and no `Name`: moto requires `Name` and ignores `Body`. CloudFormation names the API
+   by the definition's `info.title` and imports its paths; the shim does both (each path's
+   resources and methods, with the method's `x-amazon-apigateway-integration`).
+8. `AWS::ApiGateway::Stage`: moto's CloudFormation has no such resource type. The shim creates
+   the stage on its API and deployment (`CreateStage`); `Ref` is the stage's name.
 """
 
 from typing import Any
@@ -27,7 +38,8 @@ from typing import Any
 import copy
 import json
 
-from moto.awslambda.models import EventSourceMapping, LambdaBackend
+from moto.apigateway.models import RestAPI, apigateway_backends
+from moto.awslambda.models import EventSourceMapping, LambdaBackend, LambdaFunction
 from moto.awslambda.models import RESTError  # as moto raises it there
 from moto.iam.models import Role, iam_backends
 from moto.core.common_models import CloudFormationModel
@@ -122,11 +134,12 @@ def _create_stream(
 ) -> Stream:
     properties = cloudformation_json.get("Properties", {})
     backend = kinesis_backends[account_id][region_name]
+    retention = properties.get("RetentionPeriodHours")
     stream = backend.create_stream(
         resource_name,
-        properties.get("ShardCount", 1),
+        int(properties.get("ShardCount", 1)),
         stream_mode=properties.get("StreamModeDetails"),
-        retention_period_hours=properties.get("RetentionPeriodHours"),
+        retention_period_hours=None if retention is None else int(retention),
     )
     tags = {t["Key"]: t["Value"] for t in properties.get("Tags", [])}
     if tags:
@@ -195,11 +208,105 @@ def _mapping(self: LambdaBackend, spec: dict[str, Any]) -> EventSourceMapping:
     raise RESTError("ResourceNotFoundException", "Invalid EventSourceArn")
 
 
+_create_function = LambdaFunction.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+
+def _function(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str,
+              region_name: str, **kwargs: Any) -> LambdaFunction:
+    cloudformation_json = copy.deepcopy(cloudformation_json)
+    properties = cloudformation_json["Properties"]
+    for key in ("MemorySize", "Timeout", "ReservedConcurrentExecutions"):
+        if key in properties:
+            properties[key] = int(properties[key])
+    return _create_function(cls, resource_name, cloudformation_json, account_id, region_name,
+                            **kwargs)
+
+
+_create_rest_api = RestAPI.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method"}
+
+
+def _rest_api(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str,
+              region_name: str, **kwargs: Any) -> RestAPI:
+    properties = cloudformation_json["Properties"]
+    body = properties.get("Body")
+    if "Name" in properties or not isinstance(body, dict):
+        return _create_rest_api(cls, resource_name, cloudformation_json, account_id,
+                                region_name, **kwargs)
+    backend = apigateway_backends[account_id][region_name]
+    api = backend.create_rest_api(
+        name=str(body["info"]["title"]),
+        description=properties.get("Description", ""),
+        endpoint_configuration=properties.get("EndpointConfiguration"),
+    )
+    for path, operations in sorted(body.get("paths", {}).items()):
+        parent = api.get_resource_for_path("/")
+        for i, part in enumerate(p for p in path.split("/") if p):
+            sub = "/" + "/".join([p for p in path.split("/") if p][: i + 1])
+            parent = api.get_resource_for_path(sub) or backend.create_resource(
+                function_id=api.id, parent_resource_id=parent.id, path_part=part)
+        for method, operation in operations.items():
+            if method.lower() not in _METHODS:
+                continue
+            http = "ANY" if method.lower() == "x-amazon-apigateway-any-method" else method.upper()
+            backend.put_method(api.id, parent.id, http, authorization_type="NONE")
+            integration = operation.get("x-amazon-apigateway-integration")
+            if integration:
+                backend.put_integration(
+                    api.id, parent.id, http, integration_type=integration["type"].upper(),
+                    uri=integration.get("uri"), integration_method=integration.get("httpMethod"))
+    return api
+
+
+class ApiStage(CloudFormationModel):
+    __module__ = "moto.apigateway.models"
+
+    def __init__(self, api_id: str, name: str):
+        self.api_id = api_id
+        self.name = name
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "StageName"
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::ApiGateway::Stage"
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.name
+
+    @classmethod
+    def create_from_cloudformation_json(  # type: ignore[misc]
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> "ApiStage":
+        props = cloudformation_json["Properties"]
+        backend = apigateway_backends[account_id][region_name]
+        backend.create_stage(
+            function_id=props["RestApiId"],
+            stage_name=props["StageName"],
+            deploymentId=props["DeploymentId"],
+            variables=props.get("Variables"),
+            description=props.get("Description", ""),
+            tracing_enabled=props.get("TracingEnabled"),
+        )
+        return cls(props["RestApiId"], props["StageName"])
+
+
 def install() -> None:
     # moto finds CloudFormation models as CloudFormationModel's subclasses (defining the class
     # above is what registers it); the map is cached on first use, so this runs before the
     # server takes a request.
     assert StreamConsumer in CloudFormationModel.__subclasses__()
+    assert ApiStage in CloudFormationModel.__subclasses__()
+    LambdaFunction.create_from_cloudformation_json = classmethod(_function)  # type: ignore[assignment]
+    RestAPI.create_from_cloudformation_json = classmethod(_rest_api)  # type: ignore[assignment]
     Stream.create_from_cloudformation_json = classmethod(_create_stream)  # type: ignore[assignment]
     EventSourceMapping.get_configuration = _mapping_configuration  # type: ignore[method-assign]
     Role.create_from_cloudformation_json = classmethod(_role)  # type: ignore[assignment]

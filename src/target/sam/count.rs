@@ -8,15 +8,19 @@ use crate::format::node::{Node, Value};
 
 /// The `(name, Type)` of each event in a stack Function's `properties.Events`.
 pub fn passthru_events(r: &Resource) -> impl Iterator<Item = (&str, &str)> {
-    let events = match &r.body {
+    events_node(r).into_iter().flat_map(node_events)
+}
+
+/// A stack Function's `properties.Events`, as written.
+fn events_node(r: &Resource) -> Option<&Node> {
+    match &r.body {
         Body::Function(f) => f
             .properties
             .iter()
             .find(|(k, _)| k.value == "Events")
             .map(|(_, raw)| &raw.node),
         _ => None,
-    };
-    events.into_iter().flat_map(node_events)
+    }
 }
 
 fn node_events(events: &Node) -> impl Iterator<Item = (&str, &str)> {
@@ -28,22 +32,12 @@ fn node_events(events: &Node) -> impl Iterator<Item = (&str, &str)> {
         let Value::Str(name) = &k.value else {
             return None;
         };
-        let t = match field(v, "Type").map(|t| &t.value) {
+        let t = match v.get("Type").map(|t| &t.value) {
             Some(Value::Str(t)) => t.as_str(),
             _ => "",
         };
         Some((name.as_str(), t))
     })
-}
-
-fn field<'n>(node: &'n Node, name: &str) -> Option<&'n Node> {
-    let Value::Map(entries) = &node.value else {
-        return None;
-    };
-    entries
-        .iter()
-        .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == name))
-        .map(|(_, v)| v)
 }
 
 /// The resources SAM generates for one event of a Function, and whether that is exact.
@@ -65,24 +59,18 @@ pub fn event(event_type: &str) -> (usize, bool) {
 /// deployment and its stage), once per template.
 pub fn implicit_api(stack: &Stack) -> usize {
     let implicit = |event: &Node| {
-        matches!(field(event, "Type").map(|t| &t.value), Some(Value::Str(t)) if t == "Api")
-            && field(event, "Properties")
-                .and_then(|p| field(p, "RestApiId"))
+        matches!(event.get("Type").map(|t| &t.value), Some(Value::Str(t)) if t == "Api")
+            && event
+                .get("Properties")
+                .and_then(|p| p.get("RestApiId"))
                 .is_none()
     };
-    let stack_events = stack.resources.iter().filter_map(|r| match &r.body {
-        Body::Function(f) => f
-            .properties
-            .iter()
-            .find(|(k, _)| k.value == "Events")
-            .map(|(_, raw)| &raw.node),
-        _ => None,
-    });
+    let stack_events = stack.resources.iter().filter_map(events_node);
     let passthru_events = stack
         .section("Resources")
         .into_iter()
         .flat_map(|s| s.entries.iter())
-        .filter_map(|(_, raw)| field(&raw.node, "Properties").and_then(|p| field(p, "Events")));
+        .filter_map(|(_, raw)| raw.node.get("Properties").and_then(|p| p.get("Events")));
     let any = stack_events
         .chain(passthru_events)
         .any(|events| match &events.value {
@@ -100,18 +88,18 @@ pub fn passthru(stack: &Stack) -> (usize, bool) {
     let mut count = 0;
     let mut exact = true;
     for (_, raw) in &resources.entries {
-        let t = match field(&raw.node, "Type").map(|t| &t.value) {
+        let t = match raw.node.get("Type").map(|t| &t.value) {
             Some(Value::Str(t)) => t.as_str(),
             _ => "",
         };
         match t {
             "AWS::Serverless::Function" => {
                 // The function and its role (unless `Role` names one), and its events.
-                let props = field(&raw.node, "Properties");
-                let own_role = props.and_then(|p| field(p, "Role")).is_some();
+                let props = raw.node.get("Properties");
+                let own_role = props.and_then(|p| p.get("Role")).is_some();
                 count += if own_role { 1 } else { 2 };
                 for (_, event_type) in props
-                    .and_then(|p| field(p, "Events"))
+                    .and_then(|p| p.get("Events"))
                     .into_iter()
                     .flat_map(node_events)
                 {
