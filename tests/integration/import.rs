@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::{Outcome, run_cli};
+use crate::support::{Outcome, run_cli, settings};
 
 /// The import fixtures of one folder, sorted.
 pub fn import_paths(dir: &str) -> Vec<PathBuf> {
@@ -60,14 +60,6 @@ pub fn compile_stack(stack: &str, environment: &str) -> Outcome {
 /// Whether a human report holds an error (a line `Error: stackwire::<code>`).
 fn has_error(report: &str) -> bool {
     report.lines().any(|l| l.starts_with("Error:"))
-}
-
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
-    s.set_prepend_module_to_snapshot(false);
-    s.set_omit_expression(true);
-    s
 }
 
 #[test]
