@@ -45,6 +45,9 @@ impl<'a> Ctx<'a> {
         };
         let (node, key_span) = (r.node, r.key.span);
         let props = r.props.ok_or("it has no `Properties`")?;
+        if !super::read::is_map(props) {
+            return Err("its `Properties` is not a mapping".to_owned());
+        }
         for (name, _) in entries(node) {
             if !matches!(name, "Type" | "Properties" | "Metadata") {
                 return Err(format!("stackwire does not write `{name}` on a function"));

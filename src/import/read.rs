@@ -228,3 +228,28 @@ fn plain(node: &Node, source: &str) -> Option<Value> {
 pub fn is_intrinsic(node: &Node) -> bool {
     crate::format::passthru::intrinsic(node).is_some()
 }
+
+/// Every node tagged with a tag that is not one of CloudFormation's short forms.
+pub fn unknown_tags(node: &Node) -> Vec<&Node> {
+    let mut out = Vec::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if let Some(tag) = &n.tag
+            && !crate::format::passthru::INTRINSIC_TAGS.contains(&tag.as_str())
+        {
+            out.push(n);
+        }
+        match &n.value {
+            V::Map(entries) => stack.extend(entries.iter().flat_map(|(k, v)| [k, v])),
+            V::Seq(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+    }
+    out.sort_by_key(|n| n.span.offset());
+    out
+}
+
+/// Whether a node is a mapping written as one (no tag).
+pub fn is_map(node: &Node) -> bool {
+    node.tag.is_none() && matches!(node.value, V::Map(_))
+}

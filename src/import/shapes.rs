@@ -118,6 +118,28 @@ pub fn import(src: &str) -> Imported {
         });
         return out;
     }
+    let unknown = super::read::unknown_tags(&root);
+    if !unknown.is_empty() {
+        for n in unknown {
+            let tag = n.tag.clone().unwrap_or_default();
+            let help = crate::suggest::did_you_mean(
+                &tag,
+                crate::format::passthru::INTRINSIC_TAGS.iter().copied(),
+            )
+            .or_else(|| {
+                Some(format!(
+                    "CloudFormation's short forms are {}",
+                    crate::format::passthru::INTRINSIC_TAGS.join(", ")
+                ))
+            });
+            out.problems.push(Problem::UnknownTag {
+                tag,
+                span: n.span,
+                help,
+            });
+        }
+        return out;
+    }
     let mut ctx = Ctx::new(src, &root);
     out.environment = ctx.environment();
     ctx.streams();
@@ -395,6 +417,9 @@ impl<'a> Ctx<'a> {
         }
         if let Some(meta) = get(r.node, "Metadata") {
             notes.push(metadata_note(r.id, meta));
+        }
+        if r.props.is_some_and(|p| !super::read::is_map(p)) {
+            return Err("its `Properties` is not a mapping".to_owned());
         }
         let mut on_demand = false;
         let mut shards = None;
