@@ -21,6 +21,8 @@ pub fn render(graph: &Graph) -> String {
             "destination" => {
                 "shape=parallelogram, style=filled, fillcolor=\"#fbeaea\", color=\"#b42318\""
             }
+            "passthrough" => "style=filled, fillcolor=\"#f4f4f5\", color=\"#52525b\"",
+            "source" => "shape=ellipse, style=filled, fillcolor=\"#ecfdf3\", color=\"#067647\"",
             _ => "fillcolor=\"#fdf2e3\", color=\"#b35c00\"",
         };
         out.push_str(&format!("    n{i} [label=\"{label}\", {style}];\n"));

@@ -13,6 +13,8 @@ const CLASSES: &[(&str, &str)] = &[
     ),
     ("function", "fill:#fdf2e3,stroke:#b35c00,color:#3d2000"),
     ("destination", "fill:#fbeaea,stroke:#b42318,color:#4a0d08"),
+    ("passthrough", "fill:#f4f4f5,stroke:#52525b,color:#18181b"),
+    ("source", "fill:#ecfdf3,stroke:#067647,color:#053321"),
 ];
 
 pub fn render(graph: &Graph) -> String {
@@ -23,6 +25,8 @@ pub fn render(graph: &Graph) -> String {
         let (open, close) = match node.class() {
             "stream" | "existing" => ("[(", ")]"),
             "destination" => ("[/", "/]"),
+            "passthrough" => ("[", "]"),
+            "source" => ("([", "])"),
             _ => ("(", ")"),
         };
         out.push_str(&format!("    n{i}{open}\"{label}\"{close}\n"));
