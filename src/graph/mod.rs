@@ -27,7 +27,7 @@ pub struct Graph {
 /// A box.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Node {
-    /// The Logical ID; for a failure destination, its ARN.
+    /// The Logical ID; for a failure destination, its ARN; for an event source, its title.
     pub id: String,
     pub kind: NodeKind,
 }

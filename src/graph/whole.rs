@@ -539,3 +539,183 @@ fn children<'n>(node: &'n Yaml, found: &mut dyn FnMut(&'n str)) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::graph::{Graph, Line, build};
+
+    fn drawn(yaml: &str, all: bool) -> Graph {
+        let options = crate::Options::environment(None);
+        let (compiled, graph) =
+            crate::pipeline::compile_then(yaml.as_bytes(), &options, |plan| build(plan, all));
+        assert!(compiled.template.is_some(), "{:?}", compiled.problems);
+        graph.expect("a stack without errors is drawn")
+    }
+
+    /// Each edge as `from -> to: label (line)`, by the nodes' IDs.
+    fn edges(graph: &Graph) -> Vec<String> {
+        graph
+            .edges
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} -> {}: {} ({:?})",
+                    graph.nodes[e.from].id,
+                    graph.nodes[e.to].id,
+                    e.kind.label(),
+                    e.kind.line()
+                )
+            })
+            .collect()
+    }
+
+    const WHOLE: &str = "resources:
+  Orders: {type: Stream}
+  Worker:
+    type: Function
+    runtime: nodejs22.x
+    handler: index.handler
+    environment:
+      QUEUE_URL: !Sub 'https://sqs.${AWS::Region}.amazonaws.com/${AWS::AccountId}/${Queue.QueueName}'
+      OTHER: !Sub ['${Q}-${!Literal}', {Q: !Ref Other}]
+      PLAIN: text
+      PICKED: !If [Always, !Ref Queue, !Ref 'AWS::NoValue']
+      TABLE: {Ref: Table}
+    policies:
+      - SQSSendMessagePolicy: {QueueName: !GetAtt Queue.QueueName}
+      - DynamoDBCrudPolicy: {TableName: !Ref Table}
+      - AWSXrayWriteOnlyAccess
+    properties:
+      Events:
+        FromQueue: {Type: SQS, Properties: {Queue: !GetAtt Queue.Arn, BatchSize: 10}}
+        FromTopic: {Type: SNS, Properties: {Topic: !Ref Topic}}
+        FromTable:
+          Type: DynamoDB
+          Properties: {Stream: !GetAtt [Table, StreamArn], StartingPosition: LATEST}
+        Outside: {Type: SQS, Properties: {Queue: 'arn:aws:sqs:us-east-1:123456789012:outside'}}
+        Imported: {Type: SNS, Properties: {Topic: !ImportValue shared-topic}}
+        Get: {Type: Api, Properties: {RestApiId: !Ref MyApi, Path: /items, Method: get}}
+        Post: {Type: Api, Properties: {Path: /items, Method: post}}
+        Nightly: {Type: Schedule, Properties: {Schedule: rate(1 day)}}
+  Reader:
+    type: Function
+    runtime: nodejs22.x
+    handler: index.handler
+    properties:
+      Events:
+        Again: {Type: SQS, Properties: {Queue: 'arn:aws:sqs:us-east-1:123456789012:outside'}}
+        Post: {Type: Api, Properties: {Path: /other, Method: post}}
+        Nightly: {Type: Schedule, Properties: {Schedule: rate(1 hour)}}
+wires:
+  - {from: Orders, to: Worker}
+template:
+  Conditions:
+    Always: !Equals [a, a]
+  Resources:
+    Queue: {Type: AWS::SQS::Queue}
+    Other: {Type: AWS::SQS::Queue}
+    Topic: {Type: AWS::SNS::Topic}
+    Table:
+      Type: AWS::DynamoDB::Table
+      Properties:
+        BillingMode: PAY_PER_REQUEST
+        AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+        KeySchema: [{AttributeName: id, KeyType: HASH}]
+        StreamSpecification: {StreamViewType: NEW_IMAGE}
+    MyApi: {Type: AWS::Serverless::Api, Properties: {StageName: prod}}
+    Lonely: {Type: AWS::S3::Bucket}
+    Helper:
+      Type: AWS::Serverless::Function
+      Properties:
+        Runtime: python3.13
+        Handler: h.handler
+        CodeUri: src/Helper
+        Environment: {Variables: {TOPIC: !Ref Topic, SELF: !Ref Helper}}
+        Policies: [{SNSPublishMessagePolicy: {TopicName: !GetAtt Topic.TopicName}}]
+        Events:
+          FromQueue: {Type: SQS, Properties: {Queue: !GetAtt Other.Arn}}
+";
+
+    #[test]
+    fn the_whole_stack_is_drawn_with_all() {
+        let graph = drawn(WHOLE, true);
+        let nodes: Vec<String> = graph.nodes.iter().map(|n| n.lines().join(" | ")).collect();
+        assert_eq!(
+            nodes,
+            [
+                "Orders | Stream",
+                "Worker | Function",
+                "Reader | Function",
+                "Queue | SQS::Queue",
+                "Other | SQS::Queue",
+                "Topic | SNS::Topic",
+                "Table | DynamoDB::Table",
+                "MyApi | Serverless::Api",
+                "Lonely | S3::Bucket",
+                "Helper | Serverless::Function",
+                "outside | SQS source | arn:aws:sqs:us-east-1:123456789012:outside",
+                "!ImportValue shared-topic | SNS source",
+                "ServerlessRestApi | Api, made by SAM",
+                "WorkerNightly | Schedule | rate(1 day)",
+                "ReaderNightly | Schedule | rate(1 hour)",
+            ]
+        );
+        assert_eq!(
+            edges(&graph),
+            [
+                "Orders -> Worker: batch 1, TRIM_HORIZON (Solid)",
+                "Queue -> Worker: SQS, batch 10 (Solid)",
+                "Topic -> Worker: SNS (Solid)",
+                "Table -> Worker: DynamoDB, LATEST (Solid)",
+                "outside -> Worker: SQS (Solid)",
+                "!ImportValue shared-topic -> Worker: SNS (Solid)",
+                "MyApi -> Worker: Api GET /items (Solid)",
+                "ServerlessRestApi -> Worker: Api POST /items (Solid)",
+                "WorkerNightly -> Worker: Schedule (Solid)",
+                "Worker -> Queue: QUEUE_URL, PICKED, SQSSendMessagePolicy (Dashed)",
+                "Worker -> Other: OTHER (Dashed)",
+                "Worker -> Table: TABLE, DynamoDBCrudPolicy (Dashed)",
+                "outside -> Reader: SQS (Solid)",
+                "ServerlessRestApi -> Reader: Api POST /other (Solid)",
+                "ReaderNightly -> Reader: Schedule (Solid)",
+                "Other -> Helper: SQS (Solid)",
+                "Helper -> Topic: TOPIC, SNSPublishMessagePolicy (Dashed)",
+            ]
+        );
+        assert_eq!(drawn(WHOLE, true), graph, "deterministic");
+        assert!(
+            graph
+                .edges
+                .iter()
+                .all(|e| e.kind.line() != Line::Thick && e.from != e.to)
+        );
+    }
+
+    #[test]
+    fn without_all_only_the_stack_is_drawn() {
+        let graph = drawn(WHOLE, false);
+        let ids: Vec<&str> = graph.nodes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["Orders", "Worker", "Reader"]);
+        assert_eq!(
+            edges(&graph),
+            ["Orders -> Worker: batch 1, TRIM_HORIZON (Solid)"]
+        );
+    }
+
+    #[test]
+    fn a_long_reference_label_is_counted() {
+        let names: Vec<String> = ["A", "B", "C", "D", "E"].map(str::to_owned).to_vec();
+        assert_eq!(super::reference_label(&names), "A, B, C, +2 more");
+        assert_eq!(super::reference_label(&names[..3]), "A, B, C");
+    }
+
+    #[test]
+    fn references_are_found_in_every_form() {
+        let yaml = "[!Ref A, {Ref: B}, !GetAtt C.Arn, {'Fn::GetAtt': [D, Arn]}, !Sub '${E}${F.Arn}${!G}${AWS::Region}', {'Fn::Sub': ['${H}${V}', {V: !Ref I}]}, !Join ['', [!Ref J]], {Ref: !Ref K}]";
+        let node: crate::format::node::Node =
+            serde_saphyr::from_str(yaml).unwrap_or_else(|e| panic!("{e}"));
+        let mut found = Vec::new();
+        super::references(&node, &mut |n| found.push(n.to_owned()));
+        assert_eq!(found, ["A", "B", "C", "D", "E", "F", "I", "H", "J", "K"]);
+    }
+}
