@@ -3,8 +3,10 @@
 //!
 //! Nodes are the stack's resources in the stack's order, then the failure destinations in the
 //! order the wires first name them. Edges follow the wires in the stack's order; an event
-//! wire's link to its failure destination comes right after it. The same plan always gives
-//! the same graph, and every format writes the same graph the same way every time.
+//! wire's link to its failure destination comes right after it. With `--all` ([`whole`]), the
+//! pass-through resources come after the stack's, the event sources after the destinations, and
+//! the pass-through content's edges after the wires'. The same plan always gives the same
+//! graph, and every format writes the same graph the same way every time.
 
 pub mod dot;
 pub mod mermaid;
