@@ -366,6 +366,20 @@ pub fn visible(text: &str) -> String {
     out
 }
 
+/// User text in a format's label: made [`visible`], then each character `escape` gives a
+/// replacement for written as that (the one loop Mermaid's and DOT's escaping share; each
+/// format names its own characters).
+pub fn escaped(text: &str, escape: impl Fn(char) -> Option<&'static str>) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in visible(text).chars() {
+        match escape(c) {
+            Some(replacement) => out.push_str(replacement),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
