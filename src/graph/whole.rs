@@ -255,9 +255,14 @@ impl Whole<'_, '_> {
                                 (None, Value::Str(text)) => {
                                     (name_in(text).to_owned(), Some(text.clone()))
                                 }
-                                _ => (shown(value), None),
+                                _ => (shown(value).0, None),
                             };
-                            let key = format!("{event_type}\u{0}{}", shown(value));
+                            // One node per source written the same way; one per place for a
+                            // source that its box cannot show whole.
+                            let key = match shown(value) {
+                                (text, true) => format!("{event_type}\u{0}{text}"),
+                                (_, false) => format!("\u{0}{}", value.span.offset()),
+                            };
                             let kind = NodeKind::EventSource {
                                 what: format!("{event_type} source"),
                                 detail,
@@ -395,8 +400,9 @@ fn name_in(text: &str) -> &str {
     }
 }
 
-/// An intrinsic written out short, for a box (`!Ref QueueArn`, `!ImportValue`).
-fn shown(node: &Yaml) -> String {
+/// An intrinsic written out short, for a box (`!Ref QueueArn`, `!ImportValue name`), and
+/// whether that is all of it (`!Select` with nested functions is not).
+fn shown(node: &Yaml) -> (String, bool) {
     let (tag, arg) = match (&node.tag, &node.value) {
         (Some(tag), value) => (tag.clone(), value),
         (None, Value::Map(entries)) if entries.len() == 1 => match &entries[0].0.value {
@@ -405,14 +411,14 @@ fn shown(node: &Yaml) -> String {
                 format!("!{}", k.trim_start_matches("Fn::")),
                 &entries[0].1.value,
             ),
-            _ => return "a value".to_owned(),
+            _ => return ("a value".to_owned(), false),
         },
-        (None, Value::Str(s)) => return s.clone(),
-        _ => return "a value".to_owned(),
+        (None, Value::Str(s)) => return (s.clone(), true),
+        _ => return ("a value".to_owned(), false),
     };
     match arg {
-        Value::Str(s) => format!("{tag} {s}"),
-        Value::Seq(items) => {
+        Value::Str(s) => (format!("{tag} {s}"), true),
+        Value::Seq(items) if tag == "!GetAtt" => {
             let parts: Vec<&str> = items
                 .iter()
                 .map_while(|i| match (&i.tag, &i.value) {
@@ -421,12 +427,12 @@ fn shown(node: &Yaml) -> String {
                 })
                 .collect();
             if parts.len() == items.len() && !parts.is_empty() {
-                format!("{tag} {}", parts.join("."))
+                (format!("{tag} {}", parts.join(".")), true)
             } else {
-                tag
+                (tag, false)
             }
         }
-        _ => tag,
+        _ => (tag, false),
     }
 }
 
@@ -700,6 +706,41 @@ template:
             edges(&graph),
             ["Orders -> Worker: batch 1, TRIM_HORIZON (Solid)"]
         );
+    }
+
+    #[test]
+    fn sources_outside_the_stack_are_one_node_each() {
+        let graph = drawn(
+            "resources:
+  F:
+    type: Function
+    runtime: nodejs22.x
+    handler: index.handler
+    properties:
+      Events:
+        A: {Type: SQS, Properties: {Queue: !Select [0, !Split [',', !ImportValue queues]]}}
+        B: {Type: SQS, Properties: {Queue: !Select [1, !Split [',', !ImportValue queues]]}}
+        C: {Type: SQS, Properties: {Queue: !Ref QueueArn}}
+        D: {Type: SQS, Properties: {Queue: {Ref: QueueArn}}}
+        E: {Type: SNS, Properties: {Topic: !Ref QueueArn}}
+template:
+  Parameters:
+    QueueArn: {Type: String}
+",
+            true,
+        );
+        let nodes: Vec<String> = graph.nodes.iter().map(|n| n.lines().join(" | ")).collect();
+        assert_eq!(
+            nodes,
+            [
+                "F | Function",
+                "!Select | SQS source",
+                "!Select | SQS source",
+                "!Ref QueueArn | SQS source",
+                "!Ref QueueArn | SNS source",
+            ]
+        );
+        assert_eq!(graph.edges.len(), 5);
     }
 
     #[test]
