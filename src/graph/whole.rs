@@ -9,7 +9,7 @@
 //!   where the event comes from: the resource its source property (`Queue`, `Topic`, `Stream`,
 //!   `Bucket`, `RestApiId`, ...) references; SAM's implicit API (`ServerlessRestApi`,
 //!   `ServerlessHttpApi`) for an `Api` or `HttpApi` event without one; a box for a source
-//!   outside the stack (an ARN, a parameter), one per source however many events name it; and a
+//!   outside the stack (an ARN, a parameter), one per source written the same way; and a
 //!   box of its own, `<Function><Event>` as SAM names what it makes, for an event that has no
 //!   source resource (`Schedule`, `EventBridgeRule`, ...);
 //! - each pass-through resource a Function's `environment` values or `policies` items reference
@@ -17,8 +17,8 @@
 //!   intrinsics), as one dashed arrow from the Function to the resource, labelled with the
 //!   variables and policies that name it.
 //!
-//! Every node of the YAML is visited once, and each lookup is a hash map's: the work is linear
-//! in the stack's size.
+//! Each part of the YAML is visited a bounded number of times, and each lookup by name is a
+//! hash map's: the work is linear in the stack's size.
 
 use std::collections::HashMap;
 
