@@ -25,9 +25,9 @@ pub struct GraphArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Also draw the pass-through content: the resources of `template: Resources`, the SAM
-    /// events of `properties: Events`, and the Functions' references to pass-through resources
-    /// (a stack of Streams and Functions only has none: the picture is the same)
+    /// Draw all the pass-through content: every resource of `template: Resources`, every SAM
+    /// event's source, what pass-through functions name (without it: only the pass-through
+    /// resources a Function of the stack references, and those arrows)
     #[arg(long)]
     pub all: bool,
 

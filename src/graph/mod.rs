@@ -43,7 +43,8 @@ pub enum NodeKind {
     Function,
     /// Where an event subscription sends the batches it gave up on (`onFailure`).
     Destination(arn::Destination),
-    /// A resource of `template: Resources` (with `--all`), and its `Type` when written as text.
+    /// A resource of `template: Resources` (one a Function of the stack references; with
+    /// `--all`, every one), and its `Type` when written as text.
     PassThrough(Option<String>),
     /// Where a SAM event of `properties: Events` comes from when no resource of the stack is
     /// (with `--all`): SAM's implicit API, a schedule, a source outside the stack. `what` is its
@@ -88,11 +89,12 @@ pub enum EdgeKind {
     Discovery(Access),
     /// An event subscription's failure destination, Function -> destination.
     Failure,
-    /// A SAM event of `properties: Events`, source -> Function (with `--all`): a solid arrow,
+    /// A SAM event of `properties: Events`, source -> Function (from a pass-through resource;
+    /// with `--all`, from any source): a solid arrow,
     /// labelled with the event's type and what it says of its batches or requests.
     SamEvent(String),
     /// A Function's references to a pass-through resource in its `environment` and `policies`
-    /// (with `--all`): a dashed arrow, labelled with the variables and policies that name it.
+    /// (always drawn): a dashed arrow, labelled with the variables and policies that name it.
     Reference(String),
 }
 
@@ -245,11 +247,9 @@ pub fn build(plan: &Plan<'_>, all: bool) -> Graph {
             nodes.len() - 1
         }));
     }
-    let passthrough = if all {
-        whole::resources(stack, &mut nodes)
-    } else {
-        whole::Drawn::new()
-    };
+    // The pass-through content is always read; without `all`, only the resources a Function
+    // of the stack references (and those references) are kept, at the end.
+    let passthrough = whole::resources(stack, &mut nodes);
     let index: HashMap<&str, usize> = stack
         .resources
         .iter()
@@ -332,15 +332,73 @@ pub fn build(plan: &Plan<'_>, all: bool) -> Graph {
         }
     }
     nodes.extend(extra);
-    if all {
-        let drawn: whole::Drawn<'_> = stack
-            .resources
-            .iter()
-            .zip(&node_of)
-            .filter_map(|(r, n)| n.map(|n| (r.id.value.as_str(), n)))
-            .collect();
-        whole::edges(stack, &drawn, &passthrough, &mut nodes, &mut edges);
+    let drawn: whole::Drawn<'_> = stack
+        .resources
+        .iter()
+        .zip(&node_of)
+        .filter_map(|(r, n)| n.map(|n| (r.id.value.as_str(), n)))
+        .collect();
+    whole::edges(stack, &drawn, &passthrough, &mut nodes, &mut edges);
+    let graph = Graph { nodes, edges };
+    if all { graph } else { referenced_only(graph) }
+}
+
+/// The graph without `--all` (SPEC 8): the stack's own resources and wires, and of the
+/// pass-through content only the resources a Function of the stack references (in its
+/// `environment`, `policies` or `properties: Events`), with those arrows. Event sources outside
+/// the stack, pass-through resources nothing of the stack names, and what pass-through
+/// resources say of each other are left for `--all`.
+fn referenced_only(graph: Graph) -> Graph {
+    let Graph { nodes, edges } = graph;
+    let own = |i: usize| {
+        nodes.get(i).is_some_and(|n| {
+            !matches!(
+                n.kind,
+                NodeKind::PassThrough(_) | NodeKind::EventSource { .. }
+            )
+        })
+    };
+    let function = |i: usize| nodes.get(i).is_some_and(|n| n.kind == NodeKind::Function);
+    let pass_through = |i: usize| {
+        nodes
+            .get(i)
+            .is_some_and(|n| matches!(n.kind, NodeKind::PassThrough(_)))
+    };
+    // An arrow kept: the stack's own, or between a Function of the stack and a pass-through
+    // resource it names.
+    let kept = |e: &Edge| match e.kind {
+        EdgeKind::SamEvent(_) => pass_through(e.from) && function(e.to),
+        EdgeKind::Reference(_) => function(e.from) && pass_through(e.to),
+        _ => own(e.from) && own(e.to),
+    };
+    let mut keep: Vec<bool> = (0..nodes.len()).map(own).collect();
+    for e in edges.iter().filter(|e| kept(e)) {
+        for end in [e.from, e.to] {
+            if let Some(k) = keep.get_mut(end) {
+                *k = true;
+            }
+        }
     }
+    let mut renumbered = Vec::with_capacity(nodes.len());
+    let mut next = 0;
+    for &k in &keep {
+        renumbered.push(next);
+        next += usize::from(k);
+    }
+    let edges = edges
+        .into_iter()
+        .filter(|e| kept(e))
+        .map(|e| Edge {
+            from: renumbered[e.from],
+            to: renumbered[e.to],
+            kind: e.kind,
+        })
+        .collect();
+    let nodes = nodes
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(n, k)| k.then_some(n))
+        .collect();
     Graph { nodes, edges }
 }
 

@@ -698,14 +698,33 @@ template:
     }
 
     #[test]
-    fn without_all_only_the_stack_is_drawn() {
+    fn without_all_only_what_a_function_references_is_drawn() {
         let graph = drawn(WHOLE, false);
         let ids: Vec<&str> = graph.nodes.iter().map(|n| n.id.as_str()).collect();
-        assert_eq!(ids, ["Orders", "Worker", "Reader"]);
+        // Not `Lonely` (nothing names it), not the pass-through `Helper` function, not the
+        // schedules, the implicit API or the sources outside the stack.
+        assert_eq!(
+            ids,
+            [
+                "Orders", "Worker", "Reader", "Queue", "Other", "Topic", "Table", "MyApi"
+            ]
+        );
         assert_eq!(
             edges(&graph),
-            ["Orders -> Worker: batch 1, TRIM_HORIZON (Solid)"]
+            [
+                "Orders -> Worker: batch 1, TRIM_HORIZON (Solid)",
+                "Queue -> Worker: SQS, batch 10 (Solid)",
+                "Topic -> Worker: SNS (Solid)",
+                "Table -> Worker: DynamoDB, LATEST (Solid)",
+                "MyApi -> Worker: Api GET /items (Solid)",
+                "Worker -> Queue: QUEUE_URL, PICKED, SQSSendMessagePolicy (Dashed)",
+                "Worker -> Other: OTHER (Dashed)",
+                "Worker -> Table: TABLE, DynamoDBCrudPolicy (Dashed)",
+            ]
         );
+        // A stack without pass-through content draws as it always did.
+        let plain = "resources:\n  S: {type: Stream}\n  F: {type: Function, runtime: nodejs22.x, handler: i.h}\nwires:\n  - {from: S, to: F}\n";
+        assert_eq!(drawn(plain, false), drawn(plain, true));
     }
 
     #[test]
