@@ -1,0 +1,166 @@
+//! One side of a diff from a file's bytes: a template (JSON, or YAML with a `Resources` or
+//! `AWSTemplateFormatVersion` key) is read as it is; anything else is a stack description,
+//! compiled first. Both are then expanded as SAM's transform would (the CloudFormation
+//! target's module), so a Function's event shows as its event source mapping.
+
+use crate::options::Options;
+use crate::pipeline::{self, Compiled};
+use crate::target::cloudformation::expand;
+use crate::template::Value;
+
+use super::read::{self, ReadError};
+use super::{Resource, Side, Tree};
+
+/// Why a side could not be had.
+#[derive(Debug)]
+pub enum LoadError {
+    /// A stack description with errors: what the compiler reported.
+    Stack(Compiled),
+    /// A template that is not a template.
+    Template(ReadError),
+}
+
+/// What the bytes are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Template,
+    Stack,
+}
+
+/// Tells a template from a stack description by content: JSON, or a YAML mapping with
+/// `Resources` or `AWSTemplateFormatVersion` and no `resources`, is a template.
+pub fn kind_of(text: &str) -> (Kind, Option<Result<Value, ReadError>>) {
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with('{') {
+        return (Kind::Template, Some(read::template(text)));
+    }
+    // A stack description has a top-level `resources:` at the start of a line; a template
+    // `Resources:` or `AWSTemplateFormatVersion:`.
+    let top = |key: &str| {
+        text.lines()
+            .any(|l| l.starts_with(key) && l[key.len()..].trim_start().starts_with(':'))
+    };
+    if top("resources") || top("stack") || top("wires") {
+        return (Kind::Stack, None);
+    }
+    if top("Resources") || top("AWSTemplateFormatVersion") || top("\"Resources\"") {
+        return (Kind::Template, Some(read::template(text)));
+    }
+    (Kind::Stack, None)
+}
+
+/// The side `bytes` describe; `options` compile a stack description.
+pub fn side(bytes: &[u8], options: &Options<'_>) -> Result<(Side, Kind), LoadError> {
+    let text = String::from_utf8_lossy(bytes);
+    match kind_of(&text) {
+        (Kind::Template, Some(read)) => {
+            let value = read.map_err(LoadError::Template)?;
+            Ok((side_of(value), Kind::Template))
+        }
+        _ => {
+            let compiled = pipeline::compile(bytes, options);
+            let Some(template) = &compiled.template else {
+                return Err(LoadError::Stack(compiled));
+            };
+            // What stackwire writes, it reads.
+            match read::template(template) {
+                Ok(value) => Ok((side_of(value), Kind::Stack)),
+                Err(e) => Err(LoadError::Template(e)),
+            }
+        }
+    }
+}
+
+/// The side of a template's text (for `compile --check` and tests).
+pub fn side_of_template(text: &str) -> Result<Side, ReadError> {
+    read::template(text).map(side_of)
+}
+
+/// A template as the guard compares it: expanded, in long form.
+pub fn side_of(template: Value) -> Side {
+    let expanded = expand::template(template);
+    let mut side = Side::default();
+    for u in &expanded.unexpanded {
+        side.unexpanded.push(format!("{}: {}", u.path.join("."), u.reason));
+    }
+    let Value::Map(top) = &expanded.template else {
+        return side;
+    };
+    if let Some(Value::Map(parameters)) = top.get("Parameters") {
+        for (name, parameter) in parameters {
+            let default = match parameter {
+                Value::Map(p) => p.get("Default").map(Tree::from),
+                _ => None,
+            };
+            side.parameters.insert(name.clone(), default);
+        }
+    }
+    if let Some(Value::Map(resources)) = top.get("Resources") {
+        for (id, resource) in resources {
+            let Value::Map(r) = resource else { continue };
+            let kind = match r.get("Type") {
+                Some(Value::Str(t)) => t.clone(),
+                _ => String::new(),
+            };
+            let properties = r
+                .get("Properties")
+                .map(Tree::from)
+                .unwrap_or_else(|| Tree::Map(Default::default()));
+            let attributes = r
+                .iter()
+                .filter(|(k, _)| *k != "Type" && *k != "Properties")
+                .map(|(k, v)| (k.clone(), Tree::from(v)))
+                .collect();
+            side.resources.insert(
+                id.clone(),
+                Resource {
+                    kind,
+                    properties,
+                    attributes,
+                },
+            );
+        }
+    }
+    side
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_and_stack_descriptions_are_told_apart() {
+        assert_eq!(kind_of("{\"Resources\": {}}").0, Kind::Template);
+        assert_eq!(
+            kind_of("AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n").0,
+            Kind::Template
+        );
+        assert_eq!(
+            kind_of("stack: s\nresources:\n  A: {type: Stream}\n").0,
+            Kind::Stack
+        );
+        assert_eq!(kind_of("# nothing\n").0, Kind::Stack);
+    }
+
+    #[test]
+    fn a_sam_function_is_expanded() {
+        let side = side_of_template(
+            "Transform: AWS::Serverless-2016-10-31\nResources:\n  S: {Type: AWS::Kinesis::Stream, Properties: {ShardCount: 1}}\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/F\n      Handler: index.handler\n      Runtime: python3.13\n      Events:\n        S: {Type: Kinesis, Properties: {Stream: !GetAtt S.Arn, StartingPosition: LATEST}}\n",
+        )
+        .unwrap();
+        let kinds: Vec<(&str, &str)> = side
+            .resources
+            .iter()
+            .map(|(id, r)| (id.as_str(), r.kind.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("S", "AWS::Kinesis::Stream"),
+                ("F", "AWS::Lambda::Function"),
+                ("FRole", "AWS::IAM::Role"),
+                ("FS", "AWS::Lambda::EventSourceMapping"),
+            ]
+        );
+    }
+}
