@@ -81,7 +81,8 @@ pub fn side_of(template: Value) -> Side {
     let expanded = expand::template(template);
     let mut side = Side::default();
     for u in &expanded.unexpanded {
-        side.unexpanded.push(format!("{}: {}", u.path.join("."), u.reason));
+        side.unexpanded
+            .push(format!("{}: {}", u.path.join("."), u.reason));
     }
     let Value::Map(top) = &expanded.template else {
         return side;

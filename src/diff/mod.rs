@@ -337,11 +337,8 @@ fn changed(id: &str, before: &Resource, after: &Resource, new: &Side) -> Entry {
             if was == now {
                 continue;
             }
-            let unknown = |side: &[Option<&Tree>]| {
-                side.iter()
-                    .flatten()
-                    .any(|t| t.deploy_time(&is_resource))
-            };
+            let unknown =
+                |side: &[Option<&Tree>]| side.iter().flatten().any(|t| t.deploy_time(&is_resource));
             let reads = |side: &[Option<&Tree>]| {
                 side.iter()
                     .flatten()
@@ -444,17 +441,23 @@ fn spread(
             (conditional, Effect::MayReplace),
         ] {
             for pointer in pointers {
-                for value in resource.properties.at_pointer(pointer).into_iter().flatten() {
+                for value in resource
+                    .properties
+                    .at_pointer(pointer)
+                    .into_iter()
+                    .flatten()
+                {
                     names.clear();
                     value.references(&mut names);
                     let path = shown(pointer);
                     seen.insert(path.split('.').next().unwrap_or(&path).to_owned());
                     for name in names.drain(..) {
                         if let Some((key, _)) = new.resources.get_key_value(&name) {
-                            readers
-                                .entry(key.as_str())
-                                .or_default()
-                                .push((at, path.clone(), effect));
+                            readers.entry(key.as_str()).or_default().push((
+                                at,
+                                path.clone(),
+                                effect,
+                            ));
                         } else if let Some((key, _)) = new.parameters.get_key_value(&name) {
                             readers.entry(key.as_str()).or_default().push((
                                 at,
@@ -480,10 +483,11 @@ fn spread(
                         .map(|(k, _)| k)
                         .or_else(|| new.parameters.get_key_value(&name).map(|(k, _)| k));
                     if let Some(k) = key_name {
-                        readers
-                            .entry(k.as_str())
-                            .or_default()
-                            .push((at, key.clone(), Effect::Update));
+                        readers.entry(k.as_str()).or_default().push((
+                            at,
+                            key.clone(),
+                            Effect::Update,
+                        ));
                     }
                 }
             }
@@ -573,7 +577,11 @@ fn renames(entries: &mut [Entry], old: &Side, new: &Side) {
     let mask = |t: &Tree| masked(t, &moved);
     let mut buckets: IndexMap<&str, (Vec<usize>, Vec<usize>)> = IndexMap::new();
     for &i in &removed {
-        buckets.entry(entries[i].kind.as_str()).or_default().0.push(i);
+        buckets
+            .entry(entries[i].kind.as_str())
+            .or_default()
+            .0
+            .push(i);
     }
     for &i in &added {
         if let Some(bucket) = buckets.get_mut(entries[i].kind.as_str()) {
@@ -773,8 +781,11 @@ fn consequences(entry: &mut Entry, old: &Side, new: &Side) {
             // Replaced for the same function and stream, or re-created for them under a new ID.
             let same_pair = match entry.action {
                 Action::Replace | Action::MayReplace => {
+                    // A source that is itself replaced is a new stream: a new pair.
                     let (a, b) = (was.and_then(mapping_pair), now.and_then(mapping_pair));
-                    a.is_some() && a == b
+                    a.is_some()
+                        && a == b
+                        && !entry.changes.iter().any(|c| c.path == "EventSourceArn")
                 }
                 _ => entry.recreates.is_some(),
             };

@@ -79,12 +79,7 @@ fn from_json(value: serde_json::Value, depth: usize) -> Value {
             None => Value::Str(n.to_string()),
         },
         J::String(s) => Value::Str(s),
-        J::Array(items) => Value::Seq(
-            items
-                .into_iter()
-                .map(|v| from_json(v, depth + 1))
-                .collect(),
-        ),
+        J::Array(items) => Value::Seq(items.into_iter().map(|v| from_json(v, depth + 1)).collect()),
         J::Object(entries) => {
             let map: Map = entries
                 .into_iter()
@@ -333,7 +328,11 @@ mod tests {
         assert_eq!(m.get("a"), m.get("b"));
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..8 {
-            let prev = if i == 0 { "a".to_owned() } else { format!("b{}", i - 1) };
+            let prev = if i == 0 {
+                "a".to_owned()
+            } else {
+                format!("b{}", i - 1)
+            };
             bomb.push_str(&format!("b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
         assert!(template(&bomb).is_err());

@@ -16,7 +16,10 @@ pub const STATEFUL: &[(&str, &str)] = &[
     ("AWS::ElastiCache::ReplicationGroup", "cache"),
     ("AWS::Elasticsearch::Domain", "search domain"),
     ("AWS::FSx::FileSystem", "file system"),
-    ("AWS::KMS::Key", "key (what it encrypted cannot be decrypted without it)"),
+    (
+        "AWS::KMS::Key",
+        "key (what it encrypted cannot be decrypted without it)",
+    ),
     ("AWS::Kinesis::Stream", "stream"),
     ("AWS::KinesisFirehose::DeliveryStream", "delivery stream"),
     ("AWS::Logs::LogGroup", "log group"),

@@ -103,10 +103,9 @@ impl Tree {
                     if let Some(sub) = m.get("Fn::Sub") {
                         let (text, vars) = match sub {
                             Tree::Scalar(t) => (Some(t.as_str()), None),
-                            Tree::Seq(parts) => (
-                                parts.first().and_then(Tree::as_str),
-                                parts.get(1),
-                            ),
+                            Tree::Seq(parts) => {
+                                (parts.first().and_then(Tree::as_str), parts.get(1))
+                            }
                             Tree::Map(_) => (None, None),
                         };
                         if let Some(text) = text {
@@ -234,7 +233,10 @@ impl From<&Value> for Tree {
             ),
             Value::Select(index, list) => intrinsic(
                 "Fn::Select",
-                Tree::Seq(vec![Tree::text(index.to_string()), Tree::from(list.as_ref())]),
+                Tree::Seq(vec![
+                    Tree::text(index.to_string()),
+                    Tree::from(list.as_ref()),
+                ]),
             ),
             Value::Split(delimiter, text) => intrinsic(
                 "Fn::Split",

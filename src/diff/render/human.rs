@@ -5,6 +5,21 @@ use crate::diff::{Action, Report};
 
 pub fn render(report: &Report, old: &str, new: &str) -> String {
     let mut out = format!("stackwire diff {} -> {}\n", escaped(old), escaped(new));
+    lines(report, &mut out, true);
+    out.push_str(&format!("{}\n", summary(report)));
+    out
+}
+
+/// What `compile --check` prints above its unified diff: the summary, then a line for each
+/// resource that changes.
+pub fn brief(report: &Report) -> String {
+    let mut out = format!("{}\n", summary(report));
+    lines(report, &mut out, false);
+    out
+}
+
+/// One line per resource (the unchanged ones too when `unchanged`), what each means below it.
+fn lines(report: &Report, out: &mut String, unchanged: bool) {
     let width = report
         .entries
         .iter()
@@ -13,6 +28,9 @@ pub fn render(report: &Report, old: &str, new: &str) -> String {
         .unwrap_or(0)
         .min(40);
     for entry in &report.entries {
+        if !unchanged && entry.action == Action::Unchanged {
+            continue;
+        }
         let mark = if entry.blocks() {
             "!"
         } else if entry.destructive {
@@ -47,8 +65,6 @@ pub fn render(report: &Report, old: &str, new: &str) -> String {
     for note in &report.notes {
         out.push_str(&format!("note: compared as written: {}\n", escaped(note)));
     }
-    out.push_str(&format!("{}\n", summary(report)));
-    out
 }
 
 /// The summary line `compile --check` prints above its diff.

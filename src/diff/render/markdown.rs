@@ -24,11 +24,7 @@ fn cell(text: &str) -> String {
 }
 
 pub fn render(report: &Report, old: &str, new: &str) -> String {
-    let mut out = format!(
-        "### stackwire diff: `{}` → `{}`\n\n",
-        cell(old),
-        cell(new)
-    );
+    let mut out = format!("### stackwire diff: `{}` → `{}`\n\n", cell(old), cell(new));
     let blocked = report.blocked().count();
     out.push_str(&format!(
         "{} **{}**\n\n",
