@@ -347,9 +347,10 @@ fn changed(id: &str, before: &Resource, after: &Resource, new: &Side) -> Entry {
             // Text against a resource's attribute may be the same ARN; a parameter, an import
             // or a condition is known only at deploy time.
             let maybe = conditional
-                || unknown(&was)
-                || unknown(&now)
-                || (reads(&was) != reads(&now) && was.iter().all(Option::is_some));
+                || ((unknown(&was)
+                    || unknown(&now)
+                    || (reads(&was) != reads(&now) && was.iter().all(Option::is_some)))
+                    && could_be_equal(&was, &now));
             let path = shown(pointer);
             forcing.insert(path.split('.').next().unwrap_or(&path).to_owned());
             entry.push(PropertyChange {
@@ -398,6 +399,79 @@ fn changed(id: &str, before: &Resource, after: &Resource, new: &Side) -> Entry {
         }
     }
     entry
+}
+
+/// Whether two values of a property, one or both known only at deploy time, can still turn
+/// out the same: text against a `Fn::Sub` whose literal parts it cannot match (`orders`
+/// against `${AWS::StackName}-Orders`) cannot.
+fn could_be_equal(was: &[Option<&Tree>], now: &[Option<&Tree>]) -> bool {
+    let ([Some(a)], [Some(b)]) = (was, now) else {
+        return true;
+    };
+    let sub = |t: &Tree| t.get("Fn::Sub").and_then(Tree::as_str).map(str::to_owned);
+    match ((a.as_str(), sub(a)), (b.as_str(), sub(b))) {
+        ((Some(text), _), (_, Some(pattern))) | ((_, Some(pattern)), (Some(text), _)) => {
+            sub_matches(&pattern, text)
+        }
+        _ => true,
+    }
+}
+
+/// Whether `text` can be what `pattern` (a `Fn::Sub` text) becomes, each `${...}` standing for
+/// any non-empty text (`${!x}` is the literal `${x}`).
+fn sub_matches(pattern: &str, text: &str) -> bool {
+    // The literal parts, in order.
+    let mut parts: Vec<String> = vec![String::new()];
+    let mut rest = pattern;
+    while let Some(at) = rest.find("${") {
+        let (before, after) = rest.split_at(at);
+        if let Some(last) = parts.last_mut() {
+            last.push_str(before);
+        }
+        let Some(end) = after.find('}') else {
+            if let Some(last) = parts.last_mut() {
+                last.push_str(after);
+            }
+            rest = "";
+            break;
+        };
+        let inner = &after[2..end];
+        if let Some(literal) = inner.strip_prefix('!') {
+            if let Some(last) = parts.last_mut() {
+                last.push_str("${");
+                last.push_str(literal);
+                last.push('}');
+            }
+        } else {
+            parts.push(String::new());
+        }
+        rest = &after[end + 1..];
+    }
+    if let Some(last) = parts.last_mut() {
+        last.push_str(rest);
+    }
+    let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
+        return true;
+    };
+    if parts.len() == 1 {
+        return first == text;
+    }
+    if !text.starts_with(first.as_str()) || !text.ends_with(last.as_str()) {
+        return false;
+    }
+    if text.len() < first.len() + last.len() + (parts.len() - 1) {
+        return false;
+    }
+    // Each variable is at least one character; the middle parts in order between.
+    let mut at = first.len() + 1;
+    let end = text.len() - last.len();
+    for part in &parts[1..parts.len() - 1] {
+        match text.get(at..end).and_then(|t| t.find(part.as_str())) {
+            Some(found) => at += found + part.len() + 1,
+            None => return false,
+        }
+    }
+    at <= end
 }
 
 /// Parameters added, removed, or with a new default.
@@ -527,8 +601,10 @@ fn spread(
             let before = entry.action;
             let because = if is_parameter {
                 format!("reads parameter {source}, whose default changed")
-            } else {
+            } else if strength == Effect::Replace {
                 format!("reads {source}, which is replaced")
+            } else {
+                format!("reads {source}, which may be replaced")
             };
             if entry
                 .changes
@@ -899,6 +975,23 @@ mod tests {
         let r = compare(&side(&old), &side(&new), &[]);
         assert_eq!(action(&r, "Orders"), Action::MayReplace);
         assert_eq!(action(&r, "FnOrders"), Action::MayReplace);
+    }
+
+    #[test]
+    fn substitutions_that_cannot_match_replace() {
+        assert!(sub_matches("${AWS::StackName}-Orders", "prod-Orders"));
+        assert!(!sub_matches("${AWS::StackName}-Orders", "orders"));
+        assert!(!sub_matches("${AWS::StackName}-Orders", "-Orders"));
+        assert!(sub_matches("a-${X}-b-${Y}", "a-1-b-2"));
+        assert!(!sub_matches("a-${X}-b-${Y}", "a--b-2"));
+        assert!(sub_matches("${!Literal}", "${Literal}"));
+        let old = BASE.replace("ShardCount: 1", "ShardCount: 1\n      Name: orders");
+        let new = old.replace("Name: orders", "Name: !Sub '${AWS::StackName}-Orders'");
+        let r = compare(&side(&old), &side(&new), &[]);
+        assert_eq!(action(&r, "Orders"), Action::Replace);
+        let new = old.replace("Name: orders", "Name: !Sub '${AWS::StackName}'");
+        let r = compare(&side(&old), &side(&new), &[]);
+        assert_eq!(action(&r, "Orders"), Action::MayReplace);
     }
 
     #[test]
