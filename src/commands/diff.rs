@@ -60,18 +60,48 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> i32 {
     let color = args.color.resolve(io.color);
     let mut reporter = Reporter::new(Format::Human, color, args.plain, Sink::Stderr);
     let options = args.pipeline.options();
-    let mut sides: Vec<(Side, String)> = Vec::with_capacity(2);
+    let mut inputs = Vec::with_capacity(2);
     let mut failed = None;
     for path in [&args.old, &args.new] {
-        let input = match read_input(path, io) {
-            Ok(input) => input,
+        match read_input(path, io) {
+            Ok(input) => inputs.push(input),
             Err(e) => {
                 reporter.failure(io, Some(&e.name), e.to_string(), true);
-                failed = Some(failed.unwrap_or(exit::IO));
-                continue;
+                failed = Some(exit::IO);
             }
-        };
-        match load::side(&input.bytes, &options) {
+        }
+    }
+    if let Some(code) = failed {
+        reporter.finish(io);
+        return code;
+    }
+    // The two sides are read (and compiled, and expanded) at once, one a thread; on this
+    // thread when no thread can be had.
+    let load = |input: &crate::io::Input| load::side(&input.bytes, &options);
+    let loaded: Vec<Result<(Side, load::Kind), LoadError>> = std::thread::scope(|scope| {
+        let spawned: Vec<_> = inputs
+            .iter()
+            .map(|input| {
+                std::thread::Builder::new()
+                    .name("stackwire-diff".to_owned())
+                    .spawn_scoped(scope, move || load(input))
+                    .ok()
+            })
+            .collect();
+        spawned
+            .into_iter()
+            .zip(&inputs)
+            .map(|(handle, input)| match handle.map(|h| h.join()) {
+                Some(Ok(result)) => result,
+                // A panic on a side's thread is the caller's panic, as if it had run here.
+                Some(Err(panic)) => std::panic::resume_unwind(panic),
+                None => load(input),
+            })
+            .collect()
+    });
+    let mut sides: Vec<(Side, String)> = Vec::with_capacity(2);
+    for (result, input) in loaded.into_iter().zip(inputs) {
+        match result {
             Ok((side, _)) => sides.push((side, input.name)),
             Err(LoadError::Stack(compiled)) => {
                 super::report(&input.name, compiled, &mut reporter, io);

@@ -32,7 +32,16 @@ pub enum Kind {
 pub fn kind_of(text: &str) -> (Kind, Option<Result<Value, ReadError>>) {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') {
-        return (Kind::Template, Some(read::template(text)));
+        let read = read::template(text);
+        // JSON is YAML too: a stack description may be written as JSON.
+        if let Ok(Value::Map(top)) = &read
+            && top.contains_key("resources")
+            && !top.contains_key("Resources")
+            && !top.contains_key("AWSTemplateFormatVersion")
+        {
+            return (Kind::Stack, None);
+        }
+        return (Kind::Template, Some(read));
     }
     // A stack description has a top-level `resources:` at the start of a line; a template
     // `Resources:` or `AWSTemplateFormatVersion:`.
@@ -84,39 +93,40 @@ pub fn side_of(template: Value) -> Side {
         side.unexpanded
             .push(format!("{}: {}", u.path.join("."), u.reason));
     }
-    let Value::Map(top) = &expanded.template else {
+    let Value::Map(mut top) = expanded.template else {
         return side;
     };
-    if let Some(Value::Map(parameters)) = top.get("Parameters") {
+    if let Some(Value::Map(parameters)) = top.swap_remove("Parameters") {
         for (name, parameter) in parameters {
             let default = match parameter {
-                Value::Map(p) => p.get("Default").map(Tree::from),
+                Value::Map(mut p) => p.swap_remove("Default").map(Tree::from),
                 _ => None,
             };
-            side.parameters.insert(name.clone(), default);
+            side.parameters.insert(name, default);
         }
     }
-    if let Some(Value::Map(resources)) = top.get("Resources") {
+    if let Some(Value::Map(resources)) = top.swap_remove("Resources") {
+        side.resources.reserve(resources.len());
         for (id, resource) in resources {
             let Value::Map(r) = resource else { continue };
-            let kind = match r.get("Type") {
-                Some(Value::Str(t)) => t.clone(),
-                _ => String::new(),
-            };
-            let properties = r
-                .get("Properties")
-                .map(Tree::from)
-                .unwrap_or_else(|| Tree::Map(Default::default()));
-            let attributes = r
-                .iter()
-                .filter(|(k, _)| *k != "Type" && *k != "Properties")
-                .map(|(k, v)| (k.clone(), Tree::from(v)))
-                .collect();
+            let mut kind = String::new();
+            let mut properties = None;
+            let mut attributes = indexmap::IndexMap::new();
+            for (key, value) in r {
+                match (key.as_str(), value) {
+                    ("Type", Value::Str(t)) => kind = t,
+                    ("Type", _) => {}
+                    ("Properties", value) => properties = Some(Tree::from(value)),
+                    (_, value) => {
+                        attributes.insert(key, Tree::from(value));
+                    }
+                }
+            }
             side.resources.insert(
-                id.clone(),
+                id,
                 Resource {
                     kind,
-                    properties,
+                    properties: properties.unwrap_or_else(|| Tree::Map(Default::default())),
                     attributes,
                 },
             );
@@ -141,6 +151,10 @@ mod tests {
             Kind::Stack
         );
         assert_eq!(kind_of("# nothing\n").0, Kind::Stack);
+        assert_eq!(
+            kind_of("{\"resources\": {\"A\": {\"type\": \"Stream\"}}}").0,
+            Kind::Stack
+        );
     }
 
     #[test]

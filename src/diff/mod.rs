@@ -317,7 +317,7 @@ fn shown(pointer: &str) -> String {
 }
 
 /// A resource on both sides.
-fn changed(id: &str, before: &Resource, after: &Resource, new: &Side) -> Entry {
+fn changed<'a>(id: &str, before: &'a Resource, after: &'a Resource, new: &Side) -> Entry {
     let mut entry = Entry::new(id, &after.kind, Action::Unchanged);
     if before.kind != after.kind {
         entry.push(PropertyChange {
@@ -366,9 +366,9 @@ fn changed(id: &str, before: &Resource, after: &Resource, new: &Side) -> Entry {
     }
     // Every other changed property (top level), in the new template's order, then removed ones.
     let empty = IndexMap::new();
-    let props = |r: &'_ Resource| match &r.properties {
-        Tree::Map(m) => m.clone(),
-        _ => empty.clone(),
+    let props = |r: &'a Resource| match &r.properties {
+        Tree::Map(m) => m,
+        _ => &empty,
     };
     let (was, now) = (props(before), props(after));
     let mut keys: Vec<&String> = now.keys().collect();

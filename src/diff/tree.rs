@@ -206,54 +206,54 @@ fn sub_names(text: &str, out: &mut Vec<String>) {
 
 impl From<&Value> for Tree {
     fn from(value: &Value) -> Tree {
+        Tree::from(value.clone())
+    }
+}
+
+impl From<Value> for Tree {
+    fn from(value: Value) -> Tree {
         let intrinsic = |name: &str, arg: Tree| Tree::map([(name, arg)]);
         match value {
-            Value::Str(s) => Tree::text(s.clone()),
+            Value::Str(s) => Tree::Scalar(s),
             Value::Int(i) => Tree::text(i.to_string()),
             Value::Bool(b) => Tree::text(b.to_string()),
-            Value::Seq(items) => Tree::Seq(items.iter().map(Tree::from).collect()),
+            Value::Seq(items) => Tree::Seq(items.into_iter().map(Tree::from).collect()),
             Value::Map(m) => {
                 if m.len() == 1
                     && let Some(Value::Str(path)) = m.get("Fn::GetAtt")
                 {
                     return get_att(path);
                 }
-                Tree::Map(m.iter().map(|(k, v)| (k.clone(), Tree::from(v))).collect())
+                Tree::Map(m.into_iter().map(|(k, v)| (k, Tree::from(v))).collect())
             }
-            Value::Ref(name) => intrinsic("Ref", Tree::text(name.clone())),
-            Value::GetAtt(path) => get_att(path),
-            Value::Sub(text) => intrinsic("Fn::Sub", Tree::text(text.clone())),
+            Value::Ref(name) => intrinsic("Ref", Tree::Scalar(name)),
+            Value::GetAtt(path) => get_att(&path),
+            Value::Sub(text) => intrinsic("Fn::Sub", Tree::Scalar(text)),
             Value::If(condition, then, otherwise) => intrinsic(
                 "Fn::If",
                 Tree::Seq(vec![
-                    Tree::text(condition.clone()),
-                    Tree::from(then.as_ref()),
-                    Tree::from(otherwise.as_ref()),
+                    Tree::Scalar(condition),
+                    Tree::from(*then),
+                    Tree::from(*otherwise),
                 ]),
             ),
             Value::Select(index, list) => intrinsic(
                 "Fn::Select",
-                Tree::Seq(vec![
-                    Tree::text(index.to_string()),
-                    Tree::from(list.as_ref()),
-                ]),
+                Tree::Seq(vec![Tree::text(index.to_string()), Tree::from(*list)]),
             ),
             Value::Split(delimiter, text) => intrinsic(
                 "Fn::Split",
-                Tree::Seq(vec![
-                    Tree::text(delimiter.clone()),
-                    Tree::from(text.as_ref()),
-                ]),
+                Tree::Seq(vec![Tree::Scalar(delimiter), Tree::from(*text)]),
             ),
             Value::Equals(a, b) => intrinsic(
                 "Fn::Equals",
-                Tree::Seq(vec![Tree::from(a.as_ref()), Tree::from(b.as_ref())]),
+                Tree::Seq(vec![Tree::from(*a), Tree::from(*b)]),
             ),
             Value::Join(delimiter, parts) => intrinsic(
                 "Fn::Join",
                 Tree::Seq(vec![
-                    Tree::text(delimiter.clone()),
-                    Tree::Seq(parts.iter().map(Tree::from).collect()),
+                    Tree::Scalar(delimiter),
+                    Tree::Seq(parts.into_iter().map(Tree::from).collect()),
                 ]),
             ),
         }
