@@ -44,15 +44,25 @@ pub fn kind_of(text: &str) -> (Kind, Option<Result<Value, ReadError>>) {
         return (Kind::Template, Some(read));
     }
     // A stack description has a top-level `resources:` at the start of a line; a template
-    // `Resources:` or `AWSTemplateFormatVersion:`.
-    let top = |key: &str| {
-        text.lines()
-            .any(|l| l.starts_with(key) && l[key.len()..].trim_start().starts_with(':'))
-    };
-    if top("resources") || top("stack") || top("wires") {
-        return (Kind::Stack, None);
+    // `Resources:` or `AWSTemplateFormatVersion:`. One pass over the lines that start a
+    // top-level key.
+    let (mut stack, mut template) = (false, false);
+    for line in text.lines() {
+        let Some(first) = line.bytes().next() else {
+            continue;
+        };
+        if first.is_ascii_whitespace() || first == b'#' || first == b'-' {
+            continue;
+        }
+        let key = line.split(':').next().unwrap_or("").trim_end();
+        let key = key.trim_matches(['"', '\'']);
+        match key {
+            "resources" | "stack" | "wires" => stack = true,
+            "Resources" | "AWSTemplateFormatVersion" => template = true,
+            _ => {}
+        }
     }
-    if top("Resources") || top("AWSTemplateFormatVersion") || top("\"Resources\"") {
+    if template && !stack {
         return (Kind::Template, Some(read::template(text)));
     }
     (Kind::Stack, None)

@@ -1,56 +1,85 @@
 //! The report as one JSON document: one entry per resource.
 
-use serde_json::{Value as J, json};
+use serde::Serialize;
 
-use crate::diff::Report;
+use crate::diff::{Action, Entry, Report};
+
+#[derive(Serialize)]
+struct Document<'a> {
+    old: &'a str,
+    new: &'a str,
+    resources: Vec<Resource<'a>>,
+    parameters: &'a [String],
+    notes: &'a [String],
+    counts: serde_json::Map<String, serde_json::Value>,
+    blocked: Vec<&'a str>,
+    summary: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Resource<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    action: &'static str,
+    forced_by: Option<&'a str>,
+    changes: Vec<Change<'a>>,
+    renamed_to: Option<&'a str>,
+    renamed_from: Option<&'a str>,
+    recreates: Option<&'a str>,
+    consequences: &'a [String],
+    destructive: bool,
+    allowed: bool,
+}
+
+#[derive(Serialize)]
+struct Change<'a> {
+    property: &'a str,
+    effect: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    because: Option<&'a str>,
+}
+
+fn resource(e: &Entry) -> Resource<'_> {
+    Resource {
+        id: &e.id,
+        kind: &e.kind,
+        action: e.action.word(),
+        forced_by: e.forced_by().map(|c| c.path.as_str()),
+        changes: e
+            .changes
+            .iter()
+            .map(|c| Change {
+                property: &c.path,
+                effect: c.effect.word(),
+                because: c.because.as_deref(),
+            })
+            .collect(),
+        renamed_to: e.renamed_to.as_deref(),
+        renamed_from: e.renamed_from.as_deref(),
+        recreates: e.recreates.as_deref(),
+        consequences: &e.consequences,
+        destructive: e.destructive,
+        allowed: e.allowed,
+    }
+}
 
 pub fn render(report: &Report, old: &str, new: &str) -> String {
-    let resources: Vec<J> = report
-        .entries
-        .iter()
-        .map(|e| {
-            let changes: Vec<J> = e
-                .changes
-                .iter()
-                .map(|c| {
-                    let mut change = json!({"property": c.path, "effect": c.effect.word()});
-                    if let (Some(because), J::Object(m)) = (&c.because, &mut change) {
-                        m.insert("because".into(), J::String(because.clone()));
-                    }
-                    change
-                })
-                .collect();
-            json!({
-                "id": e.id,
-                "type": e.kind,
-                "action": e.action.word(),
-                "forcedBy": e.forced_by().map(|c| c.path.clone()),
-                "changes": changes,
-                "renamedTo": e.renamed_to,
-                "renamedFrom": e.renamed_from,
-                "recreates": e.recreates,
-                "consequences": e.consequences,
-                "destructive": e.destructive,
-                "allowed": e.allowed,
-            })
-        })
-        .collect();
-    let counts: serde_json::Map<String, J> = report
-        .counts()
-        .into_iter()
-        .map(|(a, n)| (a.word().to_owned(), J::from(n)))
-        .collect();
-    let blocked: Vec<&str> = report.blocked().map(|e| e.id.as_str()).collect();
-    let document = json!({
-        "old": old,
-        "new": new,
-        "resources": resources,
-        "parameters": report.parameters,
-        "notes": report.notes,
-        "counts": counts,
-        "blocked": blocked,
-        "summary": report.summary(),
-    });
+    let document = Document {
+        old,
+        new,
+        resources: report.entries.iter().map(resource).collect(),
+        parameters: &report.parameters,
+        notes: &report.notes,
+        counts: report
+            .counts()
+            .into_iter()
+            .map(|(a, n): (Action, usize)| (a.word().to_owned(), n.into()))
+            .collect(),
+        blocked: report.blocked().map(|e| e.id.as_str()).collect(),
+        summary: report.summary(),
+    };
     let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text
