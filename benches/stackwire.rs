@@ -624,10 +624,10 @@ impl Bench {
             fail("the stack at the limit does not parse")
         };
         let (plan, _) = stackwire::check::check(&stack, &stackwire::Options::default());
-        let template = stackwire::target::DEFAULT.lower(&plan);
+        let template = stackwire::target::DEFAULT.lower(&plan).template;
         let cfn = cloudformation();
         let (cfn_plan, _) = stackwire::check::check(&stack, &cfn);
-        let cfn_template = cfn.target.lower(&cfn_plan);
+        let cfn_template = cfn.target.lower(&cfn_plan).template;
         type Step<'a> = (&'static str, Box<dyn FnMut() + 'a>);
         let mut steps: Vec<Step<'_>> = vec![
             (
@@ -663,7 +663,7 @@ impl Bench {
             (
                 "of which `lower`: model -> template",
                 Box::new(|| {
-                    std::hint::black_box(stackwire::target::DEFAULT.lower(&plan));
+                    std::hint::black_box(stackwire::target::DEFAULT.lower(&plan).template);
                 }),
             ),
             (
@@ -682,7 +682,7 @@ impl Bench {
             (
                 "of which `lower`: model -> SAM template -> CloudFormation (the expansion)",
                 Box::new(|| {
-                    std::hint::black_box(cfn.target.lower(&cfn_plan));
+                    std::hint::black_box(cfn.target.lower(&cfn_plan).template);
                 }),
             ),
             (

@@ -114,6 +114,13 @@ fn write_inline(out: &mut String, v: &Value, flow: bool) {
             let _ = write!(out, "{i}");
         }
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Null => out.push_str("null"),
+        Value::Plain(text) => out.push_str(text),
+        Value::Tagged(tag, inner) => {
+            out.push_str(tag);
+            out.push(' ');
+            write_inline(out, inner, flow);
+        }
         Value::Seq(items) => {
             out.push('[');
             write_list(out, items, |out, i| write_inline(out, i, true));

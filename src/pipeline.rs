@@ -193,7 +193,13 @@ fn compile_here_then<R>(
         if problems.iter().any(Problem::is_error) {
             return None;
         }
-        let template = emit::emit(&options.target.lower(&plan));
+        let lowered = options.target.lower(&plan);
+        if !lowered.unsupported.is_empty() {
+            let target = options.target.name();
+            problems.extend(check::unsupported(&stack, target, &lowered.unsupported));
+            return None;
+        }
+        let template = emit::emit(&lowered.template);
         let span = stack.resources_key;
         if template.len() > MAX_TEMPLATE_BYTES {
             problems.push(Problem::TemplateTooLarge {

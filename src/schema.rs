@@ -11,6 +11,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::format::keys::{self, Key, Kind};
+use crate::format::passthru;
 use crate::format::resources::{Type, function, stream};
 
 /// The schema, as pretty-printed JSON with a final newline.
@@ -30,6 +31,7 @@ fn schema() -> Value {
         "stackwire stack description",
         "A stack of Kinesis Streams and Lambda Functions, and the wires between them, that `stackwire compile` turns into an AWS SAM template. YAML 1.2, one document.",
         &[keys::STACK],
+        &[],
     ));
     let resource_types: Vec<Value> = Type::ALL.iter().map(|t| json!(t.name())).collect();
     let cases: Vec<Value> = Type::ALL.iter().map(|t| resource_case(t.name())).collect();
@@ -59,8 +61,10 @@ fn schema() -> Value {
             "Wire",
             "A wire between two resources. Stream -> Function is an event subscription (the Function reads the stream; the event keys apply); Function -> Stream is service discovery (the Function may read or write the stream; the discovery keys apply).",
             &[keys::WIRE_END, keys::EVENT, keys::DISCOVERY],
+            &[],
         )),
     );
+    definitions.insert("Intrinsic".to_owned(), intrinsic());
     root.insert("definitions".to_owned(), Value::Object(definitions));
     Value::Object(root)
 }
@@ -68,8 +72,18 @@ fn schema() -> Value {
 /// A resource type's definition: exactly the keys of its table.
 fn resource(t: Type) -> Map<String, Value> {
     match t {
-        Type::Stream => object(t.name(), t.description(), &[stream::KEYS]),
-        Type::Function => object(t.name(), t.description(), &[function::KEYS]),
+        Type::Stream => object(
+            t.name(),
+            t.description(),
+            &[stream::KEYS],
+            stream::INTRINSIC_KEYS,
+        ),
+        Type::Function => object(
+            t.name(),
+            t.description(),
+            &[function::KEYS],
+            function::INTRINSIC_KEYS,
+        ),
     }
 }
 
@@ -84,12 +98,50 @@ fn resource_case(name: &str) -> Value {
     })
 }
 
-/// A mapping with exactly the keys of `tables`.
-fn object<M>(title: &str, description: &str, tables: &[&'static [Key<M>]]) -> Map<String, Value> {
+/// An intrinsic function in long form, a one-key mapping (`{Ref: X}`, `{Fn::GetAtt: [X, Arn]}`).
+/// A short-form tag (`!Ref X`) is YAML, which JSON Schema does not see: an editor reads it as
+/// its scalar or list.
+fn intrinsic() -> Value {
+    json!({
+        "title": "Intrinsic function",
+        "description": "A CloudFormation intrinsic function: `!Ref`, `!GetAtt`, `!Sub`, `!Join`, `!Select`, `!Split`, `!If`, `!ImportValue`, `!FindInMap`, `!GetAZs`, `!Base64`, `!Cidr`, `!Equals`, `!And`, `!Or`, `!Not`, `!Condition`, or its long form (`{Ref: X}`, `{Fn::GetAtt: [X, Arn]}`). Its references are checked.",
+        "type": "object",
+        "minProperties": 1,
+        "maxProperties": 1,
+        "propertyNames": {"pattern": "^(Ref|Fn::[A-Za-z]+)$"},
+    })
+}
+
+fn intrinsic_ref() -> Value {
+    json!({"$ref": "#/definitions/Intrinsic"})
+}
+
+/// A mapping with exactly the keys of `tables`; the keys named in `intrinsics` also take an
+/// intrinsic function.
+fn object<M>(
+    title: &str,
+    description: &str,
+    tables: &[&'static [Key<M>]],
+    intrinsics: &[&str],
+) -> Map<String, Value> {
     let mut properties = Map::new();
     let mut required = Vec::new();
     for key in tables.iter().flat_map(|t| t.iter()) {
-        properties.insert(key.name.to_owned(), property(key));
+        let mut p = property(key);
+        if intrinsics.contains(&key.name)
+            && let Value::Object(map) = &mut p
+        {
+            let (annotations, value): (Map<String, Value>, Map<String, Value>) =
+                std::mem::take(map)
+                    .into_iter()
+                    .partition(|(k, _)| k == "title" || k == "description");
+            *map = annotations;
+            map.insert(
+                "anyOf".to_owned(),
+                json!([Value::Object(value), intrinsic_ref()]),
+            );
+        }
+        properties.insert(key.name.to_owned(), p);
         if key.required.is_some() {
             required.push(json!(key.name));
         }
@@ -185,6 +237,47 @@ fn value_schema<M>(kind: &Kind<M>) -> Map<String, Value> {
         Kind::Wires(_) => json!({
             "type": "array",
             "items": {"$ref": "#/definitions/Wire"},
+        }),
+        Kind::Template(_) => {
+            let mut sections = Map::new();
+            for name in passthru::SECTIONS {
+                sections.insert((*name).to_owned(), json!({"type": "object"}));
+            }
+            json!({
+                "type": "object",
+                "properties": sections,
+                "additionalProperties": false,
+            })
+        }
+        Kind::Properties { owned, .. } => {
+            let owned: Vec<&str> = owned.iter().map(|(p, _)| *p).collect();
+            json!({
+                "type": "object",
+                "propertyNames": {"not": {"enum": owned}},
+            })
+        }
+        Kind::Env(_) => json!({
+            "type": "object",
+            "additionalProperties": {"anyOf": [strings, intrinsic_ref()]},
+        }),
+        Kind::Source { .. } => json!({
+            "anyOf": [
+                strings,
+                {
+                    "type": "object",
+                    "required": ["Bucket", "Key"],
+                    "properties": {
+                        "Bucket": {"anyOf": [{"type": "string"}, intrinsic_ref()]},
+                        "Key": {"anyOf": [{"type": "string"}, intrinsic_ref()]},
+                        "Version": {"anyOf": [{"type": "string"}, intrinsic_ref()]},
+                    },
+                    "additionalProperties": false,
+                },
+            ],
+        }),
+        Kind::Policies(_) => json!({
+            "type": "array",
+            "items": {"anyOf": [strings, {"type": "object"}]},
         }),
     };
     match value {

@@ -28,6 +28,13 @@ pub enum Value {
     Equals(Box<Value>, Box<Value>),
     /// `!Join [delimiter, [parts]]`
     Join(String, Vec<Value>),
+    /// A user's value with the short-form tag it was written with (`!FindInMap [...]`), from
+    /// pass-through content: written back with that tag, its value inline.
+    Tagged(String, Box<Value>),
+    /// A user's plain scalar that is not a string (a number, `~`), written back as its text.
+    Plain(String),
+    /// `null`
+    Null,
 }
 
 impl Value {

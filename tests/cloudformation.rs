@@ -35,6 +35,10 @@ fn every_ok_fixture_expands_as_the_sam_translator_expands_it() {
     let paths = support::fixture_paths("ok");
     let mut stacks: Vec<Stack> = paths
         .into_iter()
+        .filter(|path| {
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+            !support::NEEDS_SAM_TRANSFORM.contains(&stem.as_deref().unwrap_or_default())
+        })
         .map(|path| {
             let text = std::fs::read_to_string(&path)
                 .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));

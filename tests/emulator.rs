@@ -111,11 +111,32 @@ fn the_policy_evaluator_is_right() {
 #[test]
 fn every_ok_stack_deploys_and_works() {
     let out = deployed();
-    let fixtures = std::fs::read_dir(root().join("fixtures/ok"))
+    let names: Vec<String> = std::fs::read_dir(root().join("fixtures/ok"))
         .unwrap_or_else(|e| panic!("cannot list fixtures/ok: {e}"))
         .flatten()
         .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
-        .count();
+        .filter_map(|e| {
+            e.path()
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+        })
+        .collect();
+    // Stacks with pass-through content are not modelled by the harness yet: it names them.
+    let mut passthru: Vec<&String> = names
+        .iter()
+        .filter(|n| n.starts_with("passthru-"))
+        .collect();
+    passthru.sort();
+    let skipped = format!(
+        "not deployed (pass-through content, not modelled): {}",
+        passthru
+            .iter()
+            .map(|n| n.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    assert!(out.contains(&skipped), "expected `{skipped}`:\n{out}");
+    let fixtures = names.len() - passthru.len();
     let line = format!("{fixtures}/{fixtures} stacks deployed");
     assert!(out.contains(&line), "expected `{line}`:\n{out}");
     assert!(out.contains(", 0 failed"), "{out}");

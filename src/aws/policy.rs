@@ -237,9 +237,12 @@ impl Resolver<'_> {
                 }
                 Value::Join(delimiter.clone(), out)
             }
+            Value::Tagged(tag, inner) => Value::Tagged(tag.clone(), node(inner)?),
             Value::Str(_)
             | Value::Int(_)
             | Value::Bool(_)
+            | Value::Plain(_)
+            | Value::Null
             | Value::Ref(_)
             | Value::GetAtt(_)
             | Value::Sub(_) => value.clone(),

@@ -4,7 +4,12 @@
 //! kinds, assigns environment variable names, and finds collisions between the stack's IDs and
 //! those SAM and stackwire generate. What it works out is the `Plan` that `lower` follows.
 
+mod accounts;
 mod quotas;
+mod refs;
+mod unsupported;
+
+pub use unsupported::unsupported;
 
 use std::collections::HashMap;
 
@@ -71,6 +76,10 @@ pub fn check<'a>(stack: &'a Stack, options: &Options<'a>) -> (Plan<'a>, Vec<Prob
     checker.physical_names(stack);
     checker.wires(stack, &mut plan);
     checker.generated_ids(&plan);
+    let generated = checker.target.generated_ids(&plan);
+    let passthru = refs::check(stack, &plan, &generated);
+    checker.rules.problems.extend(passthru);
+    checker.rules.problems.extend(accounts::check(stack, &plan));
     checker.limits(&plan);
     // The quotas weigh the lowered template, which only a stack without errors has.
     if !checker.rules.problems.iter().any(Problem::is_error) {
@@ -584,8 +593,10 @@ impl Checker<'_> {
             });
         }
         if resources > MAX_RESOURCES {
+            let exact = self.target.resource_count_is_exact(plan);
             self.rules.problems.push(Problem::TooManyResources {
                 count: thousands(resources),
+                bound: if exact { "" } else { " or more" },
                 span: stack.resources_key,
             });
         }

@@ -521,8 +521,135 @@ define_problems! {
             first: SourceSpan,
         },
 
+        #[error("`{tag}` cannot stand in {key}")]
+        IntrinsicNotAllowed = intrinsic_not_allowed {
+            tag: String,
+            key: String,
+            #[label("an intrinsic function here")]
+            span: SourceSpan,
+            #[help]
+            help: String,
+        },
+
+        #[error("unknown tag `{tag}`")]
+        UnknownTag = unknown_tag {
+            tag: String,
+            #[label("not one of CloudFormation's intrinsic functions")]
+            span: SourceSpan,
+            #[help]
+            help: Option<String>,
+        },
+
+        #[error("`{name}` is not one of SAM's policy templates")]
+        UnknownPolicyTemplate = unknown_policy_template {
+            name: String,
+            #[label("not a policy template")]
+            span: SourceSpan,
+            #[help]
+            help: Option<String>,
+        },
+
+        #[error("`{value}` is not an AWS account ID")]
+        #[diagnostic(help("an account ID is 12 digits, quoted so it stays text: `account: '123456789012'`"))]
+        InvalidAccount = invalid_account {
+            value: String,
+            #[label("not 12 digits")]
+            span: SourceSpan,
+        },
+
+        #[error("`{name_var}` does not address stream `{stream}`: it is in account {theirs}, not the one the stack deploys to")]
+        #[diagnostic(severity(Warning))]
+        CrossAccountStreamName = cross_account_stream_name {
+            name_var: String,
+            stream: String,
+            theirs: String,
+            #[label("a discovery wire to a stream in another account")]
+            span: SourceSpan,
+            #[help]
+            help: String,
+        },
+
+        #[error("`{path}` needs SAM's transform, which `--target {target}` does not run")]
+        #[diagnostic(help(
+            "compile with `--target sam`, or write it as the plain CloudFormation SAM would make of it (in `template:`)"
+        ))]
+        NeedsTransform = needs_transform {
+            path: String,
+            reason: String,
+            target: String,
+            #[label("{reason}")]
+            span: SourceSpan,
+        },
+
+        #[error("unknown template section `{name}` in `template`")]
+        UnknownSection = unknown_template_section {
+            name: String,
+            #[label("not a section `template` takes")]
+            span: SourceSpan,
+            #[help]
+            help: Option<String>,
+        },
+
+        #[error("`{property}` in the `properties` of {context} is written by stackwire")]
+        #[diagnostic(help("use the `{key}` key instead; stackwire writes `{property}` from it"))]
+        OwnedProperty = owned_property {
+            property: String,
+            context: String,
+            key: String,
+            #[label("stackwire writes this from `{key}`")]
+            span: SourceSpan,
+        },
+
+        #[error("`{name}` is defined twice: {what} and {other}")]
+        #[diagnostic(help("rename one of them; CloudFormation needs each name once"))]
+        DefinedTwice = defined_twice {
+            name: String,
+            what: String,
+            other: String,
+            #[label(primary, "{what}")]
+            span: SourceSpan,
+            #[label("{other}")]
+            first: SourceSpan,
+        },
+
+        #[error("the event `{name}` of Function `{function}` is defined twice")]
+        #[diagnostic(
+            help(
+                "give one of them another name (`event: <Name>` on the wire, or another key under `properties.Events`)"
+            )
+        )]
+        DuplicateEventName = duplicate_event_name {
+            name: String,
+            function: String,
+            #[label(primary, "defined again here")]
+            span: SourceSpan,
+            #[label("first defined here")]
+            first: SourceSpan,
+        },
+
+        #[error("`{name}` names nothing in the template")]
+        UnknownReference = unknown_reference {
+            name: String,
+            #[label("{expected}")]
+            span: SourceSpan,
+            expected: &'static str,
+            #[help]
+            help: Option<String>,
+        },
+
+        #[error("`{resource}` ({resource_type}) has no attribute `{attribute}`")]
+        UnknownAttribute = unknown_attribute {
+            resource_type: &'static str,
+            attribute: String,
+            #[label("not an attribute of `{resource}`")]
+            span: SourceSpan,
+            resource: String,
+            #[help]
+            help: Option<String>,
+        },
+
         #[error(
-            "the template would have {count} resources after SAM's expansion; CloudFormation allows at most {max}",
+            "the template would have {count}{bound} resources after SAM's expansion; CloudFormation allows at most {max}",
             max = thousands(MAX_RESOURCES)
         )]
         #[diagnostic(
@@ -532,6 +659,9 @@ define_problems! {
         )]
         TooManyResources = too_many_resources {
             count: String,
+            /// Empty, or ` or more` when the count is a lower bound (pass-through resources
+            /// whose expansion is not known).
+            bound: &'static str,
             #[label("{count} resources")]
             span: SourceSpan,
         },

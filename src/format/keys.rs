@@ -15,6 +15,7 @@ use crate::format::model::{
     Access, Existing, Resource, Sp, Stack, StartingPosition, Wire, WireKind,
 };
 use crate::format::node::Node;
+use crate::format::passthru::{Environment, Intrinsics, Policy, Properties, Raw, Section};
 
 /// One key of a mapping.
 pub struct Key<M: 'static> {
@@ -69,6 +70,24 @@ pub enum Kind<M: 'static> {
     Resources(fn(&mut M, SourceSpan, Vec<Resource>)),
     /// The top level's `wires`: a list of wires.
     Wires(fn(&mut M, Vec<Wire>)),
+    /// The top level's `template`: template sections passed through.
+    Template(fn(&mut M, Vec<Section>)),
+    /// `properties`: any other property of the resource (or event), passed through; each of
+    /// `owned` is a property stackwire writes, with the key to use instead.
+    Properties {
+        owned: &'static [(&'static str, &'static str)],
+        set: fn(&mut M, Properties),
+    },
+    /// A Function's `environment`: names to text or intrinsic functions.
+    Env(fn(&mut M, Environment)),
+    /// A Function's `policies`: whatever SAM's `Policies` takes, in order.
+    Policies(fn(&mut M, Vec<Policy>)),
+    /// A Function's `source`: a folder or `s3://` URI (`path`), or an S3 location mapping
+    /// `{Bucket, Key, Version}` (`location`, its values text or intrinsic functions).
+    Source {
+        path: fn(&mut M, Sp<String>),
+        location: fn(&mut M, Raw),
+    },
 }
 
 /// One `NAME: value` entry of a mapping of strings.
@@ -121,6 +140,16 @@ pub const STACK: &[Key<Stack>] = &[
         },
     },
     Key {
+        name: "account",
+        title: "Deploying account",
+        description: "The 12-digit AWS account the stack deploys to (quoted: `'123456789012'`). Not written to the template; with it, a discovery wire to an `existing` stream in another account gets a warning, since `STREAM_NAME` addresses a stream in the caller's account.",
+        required: None,
+        kind: Kind::Str {
+            max_len: None,
+            set: |s, v| s.account = Some(v),
+        },
+    },
+    Key {
         name: "resources",
         title: "Resources",
         description: "The stack's Streams and Functions, at least one. Each key is a Logical ID (1 to 255 of `A-Za-z0-9`, unique); the order is kept in the template.",
@@ -139,6 +168,34 @@ pub const STACK: &[Key<Stack>] = &[
         required: None,
         kind: Kind::Wires(|s, wires| s.wires = wires),
     },
+    Key {
+        name: "template",
+        title: "Pass-through template sections",
+        description: "Any of a template's sections (`Parameters`, `Mappings`, `Conditions`, `Rules`, `Globals`, `Metadata`, `Resources`, `Outputs`), merged into the template as written: stackwire's entries first, then these, in the file's order. Intrinsic functions may stand anywhere in them; their references are checked.",
+        required: None,
+        kind: Kind::Template(|s, sections| s.template = sections),
+    },
+];
+
+impl Intrinsics for Stack {}
+impl Intrinsics for Wire {}
+
+/// The properties of SAM's `Kinesis` event that wire keys write, with the key to use.
+pub const EVENT_OWNED: &[(&str, &str)] = &[
+    ("Stream", "from"),
+    ("StartingPosition", "startingPosition"),
+    ("StartingPositionTimestamp", "startingPositionTimestamp"),
+    ("BatchSize", "batchSize"),
+    ("MaximumBatchingWindowInSeconds", "batchWindow"),
+    ("ParallelizationFactor", "parallelization"),
+    ("MaximumRetryAttempts", "retries"),
+    ("MaximumRecordAgeInSeconds", "maxRecordAge"),
+    ("BisectBatchOnFunctionError", "bisectOnError"),
+    ("TumblingWindowInSeconds", "tumblingWindow"),
+    ("FunctionResponseTypes", "reportBatchItemFailures"),
+    ("DestinationConfig", "onFailure"),
+    ("FilterCriteria", "filters"),
+    ("Enabled", "enabled"),
 ];
 
 pub const WIRE_END: &[Key<Wire>] = &[
@@ -314,6 +371,26 @@ pub const EVENT: &[Key<Wire>] = &[
         description: "Event subscription: read through an `AWS::Kinesis::StreamConsumer` `<Stream><Function>Consumer`. Default false.",
         required: None,
         kind: Kind::Bool(|w, v| w.event.fan_out = Some(v)),
+    },
+    Key {
+        name: "event",
+        title: "Event name",
+        description: "Event subscription: the event's name under the Function's `Events` (1 to 255 of `A-Za-z0-9`). Default: the stream's Logical ID. SAM names the event source mapping `<Function><event>`, so a migrated mapping keeps its Logical ID.",
+        required: None,
+        kind: Kind::Str {
+            max_len: None,
+            set: |w, v| w.event.name = Some(v),
+        },
+    },
+    Key {
+        name: "properties",
+        title: "Other event properties",
+        description: "Event subscription: any other property of SAM's `Kinesis` event (`MetricsConfig`, `KmsKeyArn`, ...), written as given; a property a wire key writes is an error that names the key.",
+        required: None,
+        kind: Kind::Properties {
+            owned: EVENT_OWNED,
+            set: |w, v| w.event.properties = v,
+        },
     },
 ];
 

@@ -7,6 +7,7 @@ pub mod keys;
 pub mod model;
 pub mod node;
 pub mod parse;
+pub mod passthru;
 pub mod resources;
 pub mod rules;
 pub mod scalar_tags;

@@ -6,6 +6,7 @@
 use miette::SourceSpan;
 
 use crate::format::node::Node;
+pub use crate::format::passthru::{EnvValue, Policy, Properties, Raw, Section};
 
 /// The words a key of fixed choices takes, and the value each stands for: one list per enum,
 /// read by `parse` (through `keys`), written back by `lower`, and listed by the JSON Schema.
@@ -54,10 +55,21 @@ impl<T> Sp<T> {
 pub struct Stack {
     pub name: Option<Sp<String>>,
     pub description: Option<Sp<String>>,
+    /// `account`: the AWS account the stack deploys to.
+    pub account: Option<Sp<String>>,
     pub resources: Vec<Resource>,
     /// The `resources` key, where stack-wide problems (limits) point.
     pub resources_key: SourceSpan,
     pub wires: Vec<Wire>,
+    /// `template:`, the pass-through sections.
+    pub template: Vec<Section>,
+}
+
+impl Stack {
+    /// The pass-through section `name`, if written.
+    pub fn section(&self, name: &str) -> Option<&Section> {
+        self.template.iter().find(|s| s.name.value == name)
+    }
 }
 
 impl Default for Stack {
@@ -65,9 +77,11 @@ impl Default for Stack {
         Stack {
             name: None,
             description: None,
+            account: None,
             resources: Vec::new(),
             resources_key: SourceSpan::new(0.into(), 0),
             wires: Vec::new(),
+            template: Vec::new(),
         }
     }
 }
@@ -152,6 +166,10 @@ pub struct EventOptions {
     pub filters: Option<Sp<Vec<Node>>>,
     pub enabled: Option<Sp<bool>>,
     pub fan_out: Option<Sp<bool>>,
+    /// `event`: the event's name (default: the stream's Logical ID).
+    pub name: Option<Sp<String>>,
+    /// `properties`: other properties of the event, passed through.
+    pub properties: Properties,
 }
 
 /// The keys of a service discovery wire (Function -> Stream).

@@ -9,12 +9,15 @@ use std::fmt;
 
 use miette::SourceSpan;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
+use serde_saphyr::{Spanned, Tagged};
 
 /// One YAML node and where it is in the source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     pub span: SourceSpan,
+    /// A local tag written on the node (`!Ref`, `!GetAtt`, ...), as written. YAML's own tags
+    /// (`!!str`, `!!int`, the non-specific `!`) are not kept: the value already carries them.
+    pub tag: Option<String>,
     pub value: Value,
 }
 
@@ -51,7 +54,7 @@ struct Raw(Value);
 
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let spanned = Spanned::<Raw>::deserialize(deserializer)?;
+        let spanned = Spanned::<Tagged<Raw>>::deserialize(deserializer)?;
         let span = spanned.referenced.span();
         let (offset, len) = match (span.byte_offset(), span.byte_len()) {
             (Some(offset), Some(len)) => (offset, len),
@@ -59,7 +62,8 @@ impl<'de> Deserialize<'de> for Node {
         };
         let offset = usize::try_from(offset).unwrap_or(usize::MAX);
         let mut len = usize::try_from(len).unwrap_or(0);
-        let value = spanned.value.0;
+        let Tagged(Raw(value), tag) = spanned.value;
+        let tag = tag.filter(|t| t.starts_with('!') && t.len() > 1);
         // A collection's own span is only its start: stretch it to its last child, so a label
         // underlines the whole mapping or list.
         let last = match &value {
@@ -73,6 +77,7 @@ impl<'de> Deserialize<'de> for Node {
         }
         Ok(Node {
             span: SourceSpan::new(offset.into(), len),
+            tag,
             value,
         })
     }
@@ -188,5 +193,37 @@ impl Node {
             })
         }
         serde_json::to_string(&json(self)?).map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Node {
+        match crate::format::yaml::read(text) {
+            Ok(node) => node,
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+
+    #[test]
+    fn tags_are_kept() {
+        let root =
+            read("a: !Ref Queue\nb: !GetAtt [X, Arn]\ne: !Sub\n  - x\n  - {y: 1}\nf: !Ref 12\n");
+        let Value::Map(entries) = &root.value else {
+            panic!("not a map")
+        };
+        let got: Vec<(Option<&str>, &Value)> = entries
+            .iter()
+            .map(|(_, v)| (v.tag.as_deref(), &v.value))
+            .collect();
+        assert_eq!(got[0], (Some("!Ref"), &Value::Str("Queue".into())));
+        assert_eq!(got[1].0, Some("!GetAtt"));
+        assert!(matches!(got[1].1, Value::Seq(s) if s.len() == 2));
+        assert_eq!(got[2].0, Some("!Sub"));
+        assert!(matches!(got[2].1, Value::Seq(s) if s.len() == 2));
+        // A tagged plain scalar keeps its tag; its value is read as YAML reads it.
+        assert_eq!(got[3], (Some("!Ref"), &Value::Int(12)));
     }
 }

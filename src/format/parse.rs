@@ -15,6 +15,7 @@ use crate::format::model::{
     Body, DiscoveryOptions, EventOptions, Existing, Function, Resource, Sp, Stack, Stream, Wire,
 };
 use crate::format::node::{Node, Value};
+use crate::format::passthru::{self, Intrinsics};
 use crate::format::resources::{Type, function, stream};
 use crate::suggest;
 
@@ -37,19 +38,19 @@ pub fn parse(text: &str) -> (Option<Stack>, Vec<Problem>) {
 }
 
 /// One `key: value` entry of a mapping, with the key as text.
-struct Entry<'n> {
-    key: Sp<String>,
-    value: &'n Node,
+pub(crate) struct Entry<'n> {
+    pub(crate) key: Sp<String>,
+    pub(crate) value: &'n Node,
 }
 
-struct Decoder<'t> {
+pub(crate) struct Decoder<'t> {
     text: &'t str,
-    problems: Vec<Problem>,
+    pub(crate) problems: Vec<Problem>,
 }
 
 impl Decoder<'_> {
     /// The text a scalar node was written as.
-    fn source(&self, node: &Node) -> &str {
+    pub(crate) fn source(&self, node: &Node) -> &str {
         let start = node.span.offset();
         self.text.get(start..start + node.span.len()).unwrap_or("")
     }
@@ -87,7 +88,13 @@ impl Decoder<'_> {
         }
     }
 
-    fn wrong_type(&mut self, node: &Node, key: &str, expected: &'static str, help: Option<String>) {
+    pub(crate) fn wrong_type(
+        &mut self,
+        node: &Node,
+        key: &str,
+        expected: &'static str,
+        help: Option<String>,
+    ) {
         let found = self.found(node);
         // A key is shown in backticks; a phrase ("the stack description") as it is.
         let key = if key.contains(' ') {
@@ -104,11 +111,55 @@ impl Decoder<'_> {
         });
     }
 
+    /// False, with the problem reported, when `node` is an intrinsic function (`key` takes none).
+    fn untagged(&mut self, node: &Node, key: &str) -> bool {
+        let Some(tag) = &node.tag else { return true };
+        let key = if key.contains(' ') {
+            key.to_owned()
+        } else {
+            format!("`{key}`")
+        };
+        self.problems.push(Problem::IntrinsicNotAllowed {
+            tag: tag.clone(),
+            key,
+            span: node.span,
+            help: passthru::WHERE_INTRINSICS.to_owned(),
+        });
+        false
+    }
+
+    /// Reports every intrinsic function within `node` (a value written out as JSON).
+    fn no_tags(&mut self, node: &Node, key: &str) {
+        if !self.untagged(node, key) {
+            return;
+        }
+        match &node.value {
+            Value::Seq(items) => items.iter().for_each(|i| self.no_tags(i, key)),
+            Value::Map(entries) => entries.iter().for_each(|(k, v)| {
+                self.no_tags(k, key);
+                self.no_tags(v, key);
+            }),
+            _ => {}
+        }
+    }
+
     /// The entries of a mapping, keys as text, duplicates reported and dropped.
-    fn entries<'n>(&mut self, node: &'n Node, key: &str) -> Option<Vec<Entry<'n>>> {
-        let Value::Map(pairs) = &node.value else {
+    pub(crate) fn entries<'n>(&mut self, node: &'n Node, key: &str) -> Option<Vec<Entry<'n>>> {
+        if !self.untagged(node, key) {
+            return None;
+        }
+        let Value::Map(_) = &node.value else {
             self.wrong_type(node, key, "a mapping", None);
             return None;
+        };
+        Some(self.map_entries(node, key))
+    }
+
+    /// The entries of a mapping node (whatever its tag), keys as text, duplicates reported and
+    /// dropped; none for any other node.
+    pub(crate) fn map_entries<'n>(&mut self, node: &'n Node, key: &str) -> Vec<Entry<'n>> {
+        let Value::Map(pairs) = &node.value else {
+            return Vec::new();
         };
         let mut entries: Vec<Entry<'n>> = Vec::with_capacity(pairs.len());
         // Small mappings (nearly all) are searched for a repeated key in place; a large one (the
@@ -116,6 +167,9 @@ impl Decoder<'_> {
         let mut index: Option<std::collections::HashMap<String, usize>> =
             (pairs.len() > 32).then(|| std::collections::HashMap::with_capacity(pairs.len()));
         for (k, value) in pairs {
+            if !self.untagged(k, &format!("a key in `{key}`")) {
+                continue;
+            }
             let text = match &k.value {
                 Value::Str(s) => s.clone(),
                 Value::Int(_) | Value::Float(_) | Value::Bool(_) => self.source(k).to_owned(),
@@ -144,7 +198,7 @@ impl Decoder<'_> {
                 value,
             });
         }
-        Some(entries)
+        entries
     }
 
     fn unknown_key(
@@ -163,7 +217,10 @@ impl Decoder<'_> {
         });
     }
 
-    fn string(&mut self, node: &Node, key: &str) -> Option<Sp<String>> {
+    pub(crate) fn string(&mut self, node: &Node, key: &str) -> Option<Sp<String>> {
+        if !self.untagged(node, key) {
+            return None;
+        }
         match &node.value {
             Value::Str(s) => Some(Sp::new(s.clone(), node.span)),
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
@@ -181,6 +238,9 @@ impl Decoder<'_> {
     }
 
     fn int(&mut self, node: &Node, key: &str) -> Option<Sp<i128>> {
+        if !self.untagged(node, key) {
+            return None;
+        }
         match &node.value {
             Value::Int(i) => Some(Sp::new(*i, node.span)),
             Value::Float(_) if is_digits(self.source(node)) => {
@@ -219,6 +279,9 @@ impl Decoder<'_> {
     }
 
     fn bool(&mut self, node: &Node, key: &str) -> Option<Sp<bool>> {
+        if !self.untagged(node, key) {
+            return None;
+        }
         match &node.value {
             Value::Bool(b) => Some(Sp::new(*b, node.span)),
             Value::Str(s) => {
@@ -251,6 +314,9 @@ impl Decoder<'_> {
         key: &str,
         names: &'static [&'static str],
     ) -> Option<Sp<&'static str>> {
+        if !self.untagged(node, key) {
+            return None;
+        }
         let text = match &node.value {
             Value::Str(s) => s.clone(),
             _ => {
@@ -293,7 +359,10 @@ impl Decoder<'_> {
             .collect()
     }
 
-    fn list<'n>(&mut self, node: &'n Node, key: &str) -> Option<&'n [Node]> {
+    pub(crate) fn list<'n>(&mut self, node: &'n Node, key: &str) -> Option<&'n [Node]> {
+        if !self.untagged(node, key) {
+            return None;
+        }
         match &node.value {
             Value::Seq(items) => Some(items),
             _ => {
@@ -307,7 +376,7 @@ impl Decoder<'_> {
     /// is in a table is read as the table says; any other is an unknown key (with `hint`, if it
     /// gives one). Keys marked required that are absent are reported at `missing_at`. Returns
     /// the keys read (all but a resource's `type`), in order.
-    fn fields<M>(
+    fn fields<M: Intrinsics>(
         &mut self,
         entries: &[Entry<'_>],
         tables: &[&'static [Key<M>]],
@@ -348,7 +417,7 @@ impl Decoder<'_> {
     }
 
     /// Reads one value as its key's kind says, and stores it in `model`.
-    fn value<M>(
+    fn value<M: Intrinsics>(
         &mut self,
         model: &mut M,
         key: &'static Key<M>,
@@ -357,6 +426,18 @@ impl Decoder<'_> {
         label: &str,
         context: &str,
     ) {
+        if let Some(tag) = passthru::intrinsic(node) {
+            let raw = self.raw(node);
+            if !model.intrinsic(key.name, raw) {
+                self.problems.push(Problem::IntrinsicNotAllowed {
+                    tag,
+                    key: format!("`{label}`"),
+                    span: node.span,
+                    help: passthru::WHERE_INTRINSICS.to_owned(),
+                });
+            }
+            return;
+        }
         match &key.kind {
             Kind::ResourceType(_) => {}
             Kind::Str { max_len, set } => {
@@ -417,6 +498,7 @@ impl Decoder<'_> {
             }
             Kind::Patterns(set) => {
                 if let Some(items) = self.list(node, label) {
+                    items.iter().for_each(|i| self.no_tags(i, label));
                     set(model, Sp::new(items.to_vec(), node.span));
                 }
             }
@@ -440,6 +522,31 @@ impl Decoder<'_> {
                 if let Some(items) = self.list(node, label) {
                     let wires = items.iter().filter_map(|w| self.wire(w)).collect();
                     set(model, wires);
+                }
+            }
+            Kind::Template(set) => {
+                let sections = self.template(node);
+                set(model, sections);
+            }
+            Kind::Properties { owned, set } => {
+                let properties = self.properties(node, context, owned);
+                set(model, properties);
+            }
+            Kind::Env(set) => {
+                let v = self.env_values(node, label);
+                set(model, v);
+            }
+            Kind::Policies(set) => {
+                let v = self.policies(node, label);
+                set(model, v);
+            }
+            Kind::Source { path, location } => {
+                if matches!(node.value, Value::Map(_)) {
+                    if let Some(raw) = self.s3_location(node, label) {
+                        location(model, raw);
+                    }
+                } else if let Some(v) = self.string(node, label) {
+                    path(model, v);
                 }
             }
         }
@@ -490,6 +597,7 @@ impl Decoder<'_> {
                 });
                 Body::Unknown
             }
+            Some(t) if !self.untagged(t.value, "type") => Body::Unknown,
             Some(t) => match &t.value.value {
                 Value::Str(s) => match Type::find(s) {
                     Some(Type::Stream) => {
@@ -524,7 +632,7 @@ impl Decoder<'_> {
     }
 
     /// A resource's keys, by its type's table; a key of another type gets a hint saying so.
-    fn resource_fields<M>(
+    fn resource_fields<M: Intrinsics>(
         &mut self,
         entries: &[Entry<'_>],
         id: &Sp<String>,

@@ -47,6 +47,24 @@ impl Rules<'_> {
         }
     }
 
+    /// [`Self::no_secure_reference`] on every string inside a pass-through value (a `!Sub`'s
+    /// text, a `!Join`'s parts, ...).
+    pub fn no_secure_reference_in(&mut self, node: &crate::format::node::Node, what: &'static str) {
+        use crate::format::node::Value;
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            match &n.value {
+                Value::Str(s) if s.to_ascii_lowercase().contains("{{resolve:ssm-secure:") => {
+                    self.problems
+                        .push(Problem::SecureDynamicReference { what, span: n.span });
+                }
+                Value::Seq(items) => stack.extend(items.iter().rev()),
+                Value::Map(entries) => stack.extend(entries.iter().rev().map(|(_, v)| v)),
+                _ => {}
+            }
+        }
+    }
+
     /// A physical name with an optional `${AWS::StackName}`: the literal rest must be valid.
     pub fn physical_name(
         &mut self,

@@ -13,7 +13,9 @@ pub fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         strict_booleans: true,
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::PassThrough,
-        reject_unsupported_tags: true,
+        // Local tags (`!Ref`, `!GetAtt`, ...) reach the node tree, which keeps them: `parse`
+        // says where an intrinsic may stand, and every other problem is still reported.
+        reject_unsupported_tags: false,
         non_finite_float_policy: serde_saphyr::options::NonFiniteFloatPolicy::AsString,
         budget: serde_saphyr::budget! {
             // Anchors reused many times are ordinary; alias bombs are stopped by the replay limit.

@@ -8,6 +8,7 @@ use crate::plan::Plan;
 use crate::template::Value;
 
 pub mod cloudformation;
+pub mod passthru;
 pub mod sam;
 
 /// A Logical ID a target writes beside the stack's own.
@@ -44,9 +45,34 @@ pub trait Target: Sync + std::panic::RefUnwindSafe {
 
     /// What each Function's role and environment will weigh against IAM's and Lambda's quotas.
     fn quotas(&self, plan: &Plan<'_>) -> Vec<FunctionQuotas>;
+    /// False when [`Target::resource_count`] is a lower bound: the stack passes through a
+    /// resource whose expansion the target does not know.
+    fn resource_count_is_exact(&self, plan: &Plan<'_>) -> bool {
+        let _ = plan;
+        true
+    }
 
-    /// The template, as a value `emit` writes.
-    fn lower(&self, plan: &Plan<'_>) -> Value;
+    /// The template, as a value `emit` writes, and what of the stack the target cannot write.
+    fn lower(&self, plan: &Plan<'_>) -> Lowered;
+}
+
+/// What a target made of a plan.
+#[derive(Debug)]
+pub struct Lowered {
+    pub template: Value,
+    /// Content the target cannot write as it is (for the CloudFormation target: what only SAM's
+    /// transform expands), each with where it is in the template. A stack with any is refused.
+    pub unsupported: Vec<cloudformation::expand::Unexpanded>,
+}
+
+impl Lowered {
+    /// A lowering that wrote everything.
+    pub fn complete(template: Value) -> Lowered {
+        Lowered {
+            template,
+            unsupported: Vec::new(),
+        }
+    }
 }
 
 /// Every target, by name; the first is the default.

@@ -342,3 +342,44 @@ fn megabyte_names_are_reported_briefly() {
         );
     }
 }
+
+/// Pass-through content gets the limits of the rest of the file: as deep as the limit allows,
+/// tags at every level, it compiles on a small stack with its meaning kept; one level deeper is
+/// the nesting error; a wide section of many references is checked quickly.
+#[test]
+fn deep_and_wide_pass_through_content_is_bounded() {
+    let head = "resources:\n  F: {type: Function, runtime: nodejs22.x, handler: i.h}\ntemplate:\n  Parameters:\n    P: {Type: String}\n  Outputs:\n";
+    // The root, `template`, `Outputs`, `O` and `Value` take 5 levels; each `!Join ['', [...]]`
+    // two more.
+    let deep = |joins: usize| {
+        format!(
+            "{head}    O:\n      Value: {}!Ref P{}\n",
+            "!Join ['', [".repeat(joins),
+            "]]".repeat(joins)
+        )
+    };
+    let out = compile_on_small_stack(deep(29));
+    assert_eq!(out.code, exit::OK, "{}", out.stderr);
+    let written = format!("{}!Ref P{}", "!Join ['', [".repeat(29), "]]".repeat(29));
+    assert!(out.stdout.contains(&written), "{}", out.stdout);
+    let out = compile_on_small_stack(deep(31));
+    assert_eq!(out.code, exit::INVALID, "{}", out.stderr);
+    assert!(out.stderr.contains("levels deep"), "{}", out.stderr);
+
+    // 2,000 outputs, each a `!Sub` of three references, one of them to nothing.
+    let mut text = head.to_owned();
+    for i in 0..2_000 {
+        text.push_str(&format!(
+            "    O{i}: {{Value: !Sub '${{P}}-${{AWS::Region}}-${{F.Arn}}-{i}'}}\n"
+        ));
+    }
+    text.push_str("    Bad: {Value: !Ref Nothing}\n");
+    let started = std::time::Instant::now();
+    let found = problems(&text);
+    let took = started.elapsed();
+    assert_eq!(
+        found,
+        vec![("stackwire::unknown_reference".to_owned(), 2_007)]
+    );
+    assert!(took.as_secs_f64() < 5.0, "took {took:?}");
+}

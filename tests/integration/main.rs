@@ -20,6 +20,7 @@ mod hardening;
 mod hostile;
 mod init;
 mod props;
+mod props_passthru;
 mod report;
 mod roundtrip;
 mod schema;

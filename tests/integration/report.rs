@@ -331,10 +331,18 @@ fn every_format_carries_the_same_diagnostics() {
                 .iter()
                 .position(|a| a == "--environment")
                 .and_then(|i| extra.get(i + 1));
-            let compiled = stackwire::compile(
-                &bytes,
-                &stackwire::Options::environment(environment.map(String::as_str)),
-            );
+            let target = extra
+                .iter()
+                .position(|a| a == "--target")
+                .and_then(|i| extra.get(i + 1))
+                .map(|t| {
+                    stackwire::target::find(t).unwrap_or_else(|| panic!("{shown}: no target {t}"))
+                });
+            let options = stackwire::Options {
+                target: target.unwrap_or(stackwire::target::DEFAULT),
+                ..stackwire::Options::environment(environment.map(String::as_str))
+            };
+            let compiled = stackwire::compile(&bytes, &options);
             let codes: Vec<String> = compiled
                 .problems
                 .iter()

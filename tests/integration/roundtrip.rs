@@ -569,3 +569,92 @@ fn values_left_out_of_a_key_are_rejected() {
         assert!(compiled.template.is_none(), "source {v:?} was accepted");
     }
 }
+
+/// One stack with `v` in pass-through places: an Output's value, a parameter's default, a
+/// Function's `Tags` (under `properties:`), and inside a short-form `!Join`.
+fn passthru_stack(v: &str) -> String {
+    let q = quoted(v);
+    format!(
+        "resources:
+  Processor:
+    type: Function
+    runtime: nodejs22.x
+    handler: index.handler
+    properties:
+      Tags: {{Label: {q}}}
+      Layers:
+        - !Join ['', [{q}]]
+template:
+  Parameters:
+    P: {{Type: String, Default: {q}}}
+  Outputs:
+    O: {{Value: {q}}}
+    R: {{Value: !Ref P}}
+"
+    )
+}
+
+/// Plain scalars that are not strings, written back as the user wrote them: the same text, so
+/// every reader reads the template as it would have read the user's own.
+const PLAIN: &[&str] = &[
+    "0777", "0x1F", "0o17", "1e3", "-1", "+1", "1.5", "10", "true", "false", "~", "null",
+];
+
+#[test]
+fn pass_through_values_read_back_exactly() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("cannot make a folder: {e}"));
+    let stacks: Vec<(String, String)> = NASTY
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (format!("passthru{i:03}"), passthru_stack(v)))
+        .collect();
+    let paths = compile_all(dir.path(), &stacks);
+    let read = decode(&paths);
+    let mut checked = 0;
+    for (v, path) in NASTY.iter().zip(&paths) {
+        let t = read
+            .get(&path.to_string_lossy().into_owned())
+            .unwrap_or_else(|| panic!("{} was not read back", path.display()));
+        let function = ["Resources", "Processor", "Properties"];
+        for (what, place) in [
+            ("output value", vec!["Outputs", "O", "Value"]),
+            ("parameter default", vec!["Parameters", "P", "Default"]),
+            ("tag", [&function[..], &["Tags", "Label"]].concat()),
+        ] {
+            assert_eq!(at(t, &place).as_str(), Some(*v), "{what} of {v:?}");
+            checked += 1;
+        }
+        let join = at(
+            t,
+            &[&function[..], &["Layers", "0", "Fn::Join", "1", "0"]].concat(),
+        );
+        assert_eq!(join.as_str(), Some(*v), "!Join part of {v:?}");
+        assert_eq!(
+            at(t, &["Outputs", "R", "Value", "Ref"]).as_str(),
+            Some("P"),
+            "!Ref beside {v:?}"
+        );
+        checked += 2;
+    }
+    assert_eq!(checked, NASTY.len() * 5);
+
+    // Plain scalars: the template holds the user's own text, at the same place.
+    for token in PLAIN {
+        let stack = format!(
+            "resources:\n  F:\n    type: Function\n    runtime: nodejs22.x\n    handler: index.handler\n    properties:\n      Tags: {{Num: {token}}}\n"
+        );
+        let compiled = stackwire::compile(stack.as_bytes(), &stackwire::Options::default());
+        let template = compiled
+            .template
+            .unwrap_or_else(|| panic!("{token} does not compile: {:?}", compiled.problems));
+        let line = if *token == "~" || *token == "null" {
+            "        Num: null\n".to_owned()
+        } else {
+            format!("        Num: {token}\n")
+        };
+        assert!(
+            template.contains(&line),
+            "{token} written otherwise:\n{template}"
+        );
+    }
+}

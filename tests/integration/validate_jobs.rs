@@ -61,8 +61,13 @@ fn any_number_of_jobs_prints_the_same_bytes() {
 
 #[test]
 fn reports_follow_the_order_of_the_arguments() {
+    // Every err fixture but those that fail only for another target (`# args: --target ...`).
     let mut files: Vec<String> = fixture_paths("err")
         .iter()
+        .filter(|p| {
+            let text = std::fs::read_to_string(p).unwrap_or_default();
+            !text.lines().next().unwrap_or_default().contains("--target")
+        })
         .map(|p| p.to_string_lossy().into_owned())
         .collect();
     assert!(files.len() > 10);

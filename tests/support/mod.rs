@@ -13,8 +13,8 @@
 mod run;
 
 pub use run::{
-    Outcome, compile_fixture, compile_fixture_with, fixture_paths, run_args, run_cli, run_fixture,
-    settings,
+    NEEDS_SAM_TRANSFORM, Outcome, compile_fixture, compile_fixture_with, fixture_paths, run_args,
+    run_cli, run_fixture, settings,
 };
 
 use std::path::{Path, PathBuf};

@@ -4,7 +4,8 @@
 use crate::arn;
 use crate::diagnostics::Problem;
 use crate::format::keys::{Key, Kind, TYPE_HELP, pick};
-use crate::format::model::{Sp, choices};
+use crate::format::model::{EnvValue, Policy, Properties, Raw, Sp, choices};
+use crate::format::passthru::Intrinsics;
 use crate::format::rules::Rules;
 use crate::limits::MAX_FUNCTION_NAME;
 use crate::runtime::{self, Status};
@@ -30,14 +31,59 @@ pub struct Function {
     pub runtime: Option<Sp<String>>,
     pub handler: Option<Sp<String>>,
     pub source: Option<Sp<String>>,
+    /// `source: {Bucket, Key, Version}`.
+    pub source_location: Option<Raw>,
     pub name: Option<Sp<String>>,
     pub memory: Option<Sp<i128>>,
     pub timeout: Option<Sp<i128>>,
     pub architecture: Option<Sp<Architecture>>,
     pub tracing: Option<Sp<bool>>,
     pub description: Option<Sp<String>>,
-    pub environment: Vec<(Sp<String>, Sp<String>)>,
-    pub policies: Vec<Sp<String>>,
+    pub environment: Vec<(Sp<String>, EnvValue)>,
+    pub policies: Vec<Policy>,
+    pub policies_first: Option<Sp<bool>>,
+    /// `properties`: other properties of `AWS::Serverless::Function`, passed through.
+    pub properties: Properties,
+    /// Keys written as an intrinsic function (one of [`INTRINSIC_KEYS`]), in the file's order.
+    pub intrinsics: Vec<(&'static str, Raw)>,
+}
+
+/// The keys whose value may be an intrinsic function (`memory: !Ref MemoryParam`).
+pub const INTRINSIC_KEYS: &[&str] = &["name", "memory", "timeout", "description"];
+
+/// The properties stackwire writes from a Function's keys, with the key to use.
+pub const OWNED: &[(&str, &str)] = &[
+    ("FunctionName", "name"),
+    ("Description", "description"),
+    ("CodeUri", "source"),
+    ("Handler", "handler"),
+    ("Runtime", "runtime"),
+    ("Architectures", "architecture"),
+    ("MemorySize", "memory"),
+    ("Timeout", "timeout"),
+    ("Tracing", "tracing"),
+    ("Environment", "environment"),
+    ("Policies", "policies"),
+];
+
+impl Intrinsics for Function {
+    fn intrinsic(&mut self, key: &'static str, raw: Raw) -> bool {
+        let accepted = INTRINSIC_KEYS.contains(&key);
+        if accepted {
+            self.intrinsics.push((key, raw));
+        }
+        accepted
+    }
+}
+
+impl Function {
+    /// The intrinsic function written for `key`, if any.
+    pub fn intrinsic_for(&self, key: &str) -> Option<&Raw> {
+        self.intrinsics
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, raw)| raw)
+    }
 }
 
 /// Every key of a Function.
@@ -72,11 +118,11 @@ pub const KEYS: &[Key<Function>] = &[
     Key {
         name: "source",
         title: "Source folder",
-        description: "The code's folder, a relative path (`CodeUri`). Default `src/<LogicalId>`.",
+        description: "The code (`CodeUri`): a folder, a relative path; an `s3://bucket/key` URI; or an S3 location `{Bucket, Key, Version}`. Default `src/<LogicalId>`.",
         required: None,
-        kind: Kind::Str {
-            max_len: None,
-            set: |f, v| f.source = Some(v),
+        kind: Kind::Source {
+            path: |f, v| f.source = Some(v),
+            location: |f, v| f.source_location = Some(v),
         },
     },
     Key {
@@ -143,16 +189,33 @@ pub const KEYS: &[Key<Function>] = &[
     Key {
         name: "environment",
         title: "Environment variables",
-        description: "A mapping of variable names (`[a-zA-Z][a-zA-Z0-9_]+`, not reserved by Lambda) to string values (`Environment.Variables`). Quote numbers: `PORT: '8080'`.",
+        description: "A mapping of variable names (`[a-zA-Z][a-zA-Z0-9_]+`, not reserved by Lambda) to string values or intrinsic functions (`Environment.Variables`). Quote numbers: `PORT: '8080'`.",
         required: None,
-        kind: Kind::StrMap(|f, v| f.environment = v),
+        kind: Kind::Env(|f, v| f.environment = v),
     },
     Key {
         name: "policies",
         title: "Policies",
-        description: "Managed policy names or ARNs, appended to `Policies`.",
+        description: "Anything SAM's `Policies` takes: managed policy names or ARNs, policy templates (`SQSSendMessagePolicy: {QueueName: ...}`), inline policy documents. Appended, in order, to the policies wires give (`policiesFirst` puts them first).",
         required: None,
-        kind: Kind::StrList(|f, v| f.policies = v),
+        kind: Kind::Policies(|f, v| f.policies = v),
+    },
+    Key {
+        name: "policiesFirst",
+        title: "Own policies first",
+        description: "When true, the Function's own `policies` come before those its wires give, so a migrated role keeps SAM's inline policy names (`<Function>RolePolicy0`, ...). Default false.",
+        required: None,
+        kind: Kind::Bool(|f, v| f.policies_first = Some(v)),
+    },
+    Key {
+        name: "properties",
+        title: "Other function properties",
+        description: "Any other property of `AWS::Serverless::Function` (`Events`, `VpcConfig`, `Layers`, ...), written as given. `Events` is merged with the events wires make. A property stackwire writes from its own keys is an error that names the key.",
+        required: None,
+        kind: Kind::Properties {
+            owned: OWNED,
+            set: |f, v| f.properties = v,
+        },
     },
 ];
 
@@ -192,6 +255,11 @@ impl Function {
                 Some("it is empty")
             } else if v.starts_with('/') || v.starts_with('\\') || v.get(1..2) == Some(":") {
                 Some("it is an absolute path")
+            } else if let Some(rest) = v.strip_prefix("s3://") {
+                match rest.split_once('/') {
+                    Some((bucket, key)) if !bucket.is_empty() && !key.is_empty() => None,
+                    _ => Some("an S3 URI is `s3://<bucket>/<key>`"),
+                }
             } else if v.contains("://") {
                 Some("it is a URL")
             } else if v.contains("${") {
@@ -212,7 +280,12 @@ impl Function {
         }
         for (name, value) in &f.environment {
             rules.env_var_name(name);
-            rules.no_secure_reference(value, "an environment variable");
+            match value {
+                EnvValue::Text(text) => rules.no_secure_reference(text, "an environment variable"),
+                EnvValue::Raw(raw) => {
+                    rules.no_secure_reference_in(&raw.node, "an environment variable")
+                }
+            }
         }
         if let Some(d) = &f.description {
             rules.no_secure_reference(d, "a function's description");
@@ -221,6 +294,13 @@ impl Function {
             rules.no_secure_reference(h, "a handler");
         }
         for policy in &f.policies {
+            let policy = match policy {
+                Policy::Name(name) => name,
+                Policy::Raw(raw) => {
+                    policy_template(rules, raw);
+                    continue;
+                }
+            };
             if !arn::is_policy(&policy.value) {
                 rules.problems.push(Problem::InvalidPolicy {
                     value: policy.value.clone(),
@@ -229,6 +309,36 @@ impl Function {
             }
         }
     }
+}
+
+/// A one-key mapping in `policies` that is neither a policy document (`Version`, `Statement`)
+/// nor an intrinsic function is a SAM policy template, which must exist.
+fn policy_template(rules: &mut Rules<'_>, raw: &Raw) {
+    use crate::format::node::Value;
+    if raw.node.tag.is_some() {
+        return;
+    }
+    let Value::Map(entries) = &raw.node.value else {
+        return;
+    };
+    let [(key, _)] = entries.as_slice() else {
+        return;
+    };
+    let Value::Str(name) = &key.value else {
+        return;
+    };
+    let document = ["Version", "Statement", "Id", "Ref"].contains(&name.as_str());
+    if document || name.starts_with("Fn::") || crate::aws::policy_templates::find(name).is_some() {
+        return;
+    }
+    let names = crate::aws::policy_templates::TEMPLATES
+        .iter()
+        .map(|t| t.name);
+    rules.problems.push(Problem::UnknownPolicyTemplate {
+        name: name.clone(),
+        span: key.span,
+        help: suggest::did_you_mean(name, names),
+    });
 }
 
 fn runtime(rules: &mut Rules<'_>, r: &Sp<String>) {

@@ -5,7 +5,8 @@ use crate::arn;
 use crate::diagnostics::Problem;
 use crate::diagnostics::thousands;
 use crate::format::keys::{Form, Key, Kind, TYPE_HELP, pick};
-use crate::format::model::{Sp, choices};
+use crate::format::model::{Properties, Raw, Sp, choices};
+use crate::format::passthru::Intrinsics;
 use crate::format::rules::Rules;
 use crate::ids;
 use crate::limits::{MAX_LOGICAL_ID, MAX_STREAM_NAME, MAX_TAG_KEY, MAX_TAG_VALUE, MAX_TAGS};
@@ -56,6 +57,43 @@ pub struct Stream {
     pub existing: Option<Sp<Existing>>,
     /// Every key written (except `type`), for the rule that `existing: <ARN>` stands alone.
     pub keys: Vec<Sp<String>>,
+    /// `properties`: other properties of `AWS::Kinesis::Stream`, passed through.
+    pub properties: Properties,
+    /// Keys written as an intrinsic function (one of [`INTRINSIC_KEYS`]), in the file's order.
+    pub intrinsics: Vec<(&'static str, Raw)>,
+}
+
+/// The keys whose value may be an intrinsic function (`shardCount: !Ref Shards`).
+pub const INTRINSIC_KEYS: &[&str] = &["name", "shardCount", "retentionHours"];
+
+/// The properties stackwire writes from a Stream's keys, with the key to use.
+pub const OWNED: &[(&str, &str)] = &[
+    ("Name", "name"),
+    ("ShardCount", "shardCount"),
+    ("StreamModeDetails", "mode"),
+    ("RetentionPeriodHours", "retentionHours"),
+    ("StreamEncryption", "encryption"),
+    ("Tags", "tags"),
+];
+
+impl Intrinsics for Stream {
+    fn intrinsic(&mut self, key: &'static str, raw: Raw) -> bool {
+        let accepted = INTRINSIC_KEYS.contains(&key);
+        if accepted {
+            self.intrinsics.push((key, raw));
+        }
+        accepted
+    }
+}
+
+impl Stream {
+    /// The intrinsic function written for `key`, if any.
+    pub fn intrinsic_for(&self, key: &str) -> Option<&Raw> {
+        self.intrinsics
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, raw)| raw)
+    }
 }
 
 /// Every key of a Stream.
@@ -166,6 +204,16 @@ pub const KEYS: &[Key<Stream>] = &[
             set: |s, v| s.existing = Some(v),
         },
     },
+    Key {
+        name: "properties",
+        title: "Other stream properties",
+        description: "Any other property of `AWS::Kinesis::Stream` (`StreamModeDetails` aside, which `mode` writes), written as given. A property stackwire writes from its own keys is an error that names the key.",
+        required: None,
+        kind: Kind::Properties {
+            owned: OWNED,
+            set: |s, v| s.properties = v,
+        },
+    },
 ];
 
 impl Stream {
@@ -178,11 +226,16 @@ impl Stream {
         if let Some(name) = &s.name {
             rules.physical_name(name, "stream name", MAX_STREAM_NAME, b"_.-");
         }
-        if let (Some(mode), Some(count)) = (&s.mode, &s.shard_count)
+        let count = s
+            .shard_count
+            .as_ref()
+            .map(|c| c.span)
+            .or_else(|| s.intrinsic_for("shardCount").map(|raw| raw.node.span));
+        if let (Some(mode), Some(count)) = (&s.mode, count)
             && mode.value == StreamMode::OnDemand
         {
             rules.problems.push(Problem::OnDemandShardCount {
-                span: count.span,
+                span: count,
                 mode: mode.span,
             });
         }

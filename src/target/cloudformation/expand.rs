@@ -196,7 +196,7 @@ fn function_into(id: &str, mut resource: Map, out: &mut Map, unexpanded: &mut Ve
         if key != "Type" && !ATTRIBUTES.contains(&key.as_str()) {
             unexpanded.push(Unexpanded::new(
                 &["Resources", id, key],
-                "an attribute the expansion does not know",
+                "an attribute stackwire does not write as plain CloudFormation",
             ));
         }
     }
@@ -204,6 +204,7 @@ fn function_into(id: &str, mut resource: Map, out: &mut Map, unexpanded: &mut Ve
     let (mut own_role, mut own_tags, mut policies, mut events) = (None, None, None, None);
     // `Tracing: Disabled` is as if there were none.
     let mut traced = false;
+    let mut in_vpc = false;
 
     let mut lambda = Map::with_capacity(props.len() + 2);
     for (key, value) in props {
@@ -218,6 +219,10 @@ fn function_into(id: &str, mut resource: Map, out: &mut Map, unexpanded: &mut Ve
                     lambda.insert("TracingConfig".into(), mode);
                 }
             }
+            "VpcConfig" => {
+                in_vpc = true;
+                lambda.insert(key, value);
+            }
             "Policies" => policies = Some(value),
             "Events" => events = Some(value),
             "Role" => own_role = Some(value),
@@ -226,7 +231,7 @@ fn function_into(id: &str, mut resource: Map, out: &mut Map, unexpanded: &mut Ve
                 lambda.insert(key, value);
             }
             _ => {
-                let reason = format!("the expansion does not know `{key}`");
+                let reason = format!("stackwire does not write `{key}` as plain CloudFormation");
                 unexpanded.push(Unexpanded::new(
                     &["Resources", id, "Properties", &key],
                     reason,
@@ -250,6 +255,9 @@ fn function_into(id: &str, mut resource: Map, out: &mut Map, unexpanded: &mut Ve
     let mut managed = vec![aws_managed("service-role/AWSLambdaBasicExecutionRole")];
     if traced {
         managed.push(aws_managed("AWSXrayWriteOnlyAccess"));
+    }
+    if in_vpc {
+        managed.push(aws_managed("service-role/AWSLambdaVPCAccessExecutionRole"));
     }
     let mut inline = Vec::new();
     let policies: Vec<Value> = match policies {
@@ -453,10 +461,26 @@ fn policy_entry(policy: Value) -> Result<Policy, String> {
             )])))
         }
         Value::Map(_) => Ok(Policy::Inline(policy)),
-        Value::Ref(_) | Value::Sub(_) | Value::GetAtt(_) | Value::If(..) | Value::Join(..) => {
-            Ok(Policy::Managed(policy))
-        }
+        Value::Ref(_)
+        | Value::Sub(_)
+        | Value::GetAtt(_)
+        | Value::If(..)
+        | Value::Join(..)
+        | Value::Tagged(..) => Ok(Policy::Managed(policy)),
         _ => Err("neither a policy name, a template nor a document".to_owned()),
+    }
+}
+
+/// The managed policy ARN a `Policies` entry attaches, as SAM writes it into the role's
+/// `ManagedPolicyArns` (a name resolved to its ARN; an intrinsic function as it is); `None` for
+/// a policy template or an inline document, which become inline policies.
+pub fn managed_policy(policy: &Value) -> Option<Value> {
+    match policy {
+        Value::Map(_) => None,
+        other => match policy_entry(other.clone()) {
+            Ok(Policy::Managed(arn)) => Some(arn),
+            _ => None,
+        },
     }
 }
 
@@ -467,9 +491,11 @@ const MAPPING_SAME: &[&str] = &[
     "Enabled",
     "FilterCriteria",
     "FunctionResponseTypes",
+    "KmsKeyArn",
     "MaximumBatchingWindowInSeconds",
     "MaximumRecordAgeInSeconds",
     "MaximumRetryAttempts",
+    "MetricsConfig",
     "ParallelizationFactor",
     "StartingPosition",
     "StartingPositionTimestamp",
@@ -484,7 +510,11 @@ fn kinesis_event(function: &str, id: &str, event: Value) -> Result<(Map, Option<
     };
     match event.get("Type") {
         Some(Value::Str(t)) if t == "Kinesis" => {}
-        Some(Value::Str(t)) => return Err(format!("the expansion does not know `{t}` events")),
+        Some(Value::Str(t)) => {
+            return Err(format!(
+                "stackwire writes `Kinesis` events as plain CloudFormation, not `{t}` events"
+            ));
+        }
         _ => return Err("no `Type`".to_owned()),
     }
     let props = match event.swap_remove("Properties") {
@@ -507,7 +537,11 @@ fn kinesis_event(function: &str, id: &str, event: Value) -> Result<(Map, Option<
             k if MAPPING_SAME.contains(&k) => {
                 mapping.insert(key, value);
             }
-            _ => return Err(format!("the expansion does not know `{key}`")),
+            _ => {
+                return Err(format!(
+                    "stackwire does not write `{key}` as plain CloudFormation"
+                ));
+            }
         }
     }
     if !mapping.contains_key("EventSourceArn") {

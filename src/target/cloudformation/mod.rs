@@ -8,8 +8,7 @@ pub mod expand;
 
 use crate::plan::Plan;
 use crate::target::sam::Sam;
-use crate::target::{FunctionQuotas, GeneratedId, Target};
-use crate::template::Value;
+use crate::target::{FunctionQuotas, GeneratedId, Lowered, Target};
 
 pub struct CloudFormation;
 
@@ -31,10 +30,19 @@ impl Target for CloudFormation {
         Sam.quotas(plan)
     }
 
-    /// A stack's SAM template holds nothing the expansion leaves to SAM's transform (the
-    /// conformance tests compare every fixture's expansion with the translator's, resource by
-    /// resource), so what [`expand::template`] reports unexpanded is empty here.
-    fn lower(&self, plan: &Plan<'_>) -> Value {
-        expand::template(Sam.lower(plan)).template
+    fn resource_count_is_exact(&self, plan: &Plan<'_>) -> bool {
+        Sam.resource_count_is_exact(plan)
+    }
+
+    /// What stackwire itself writes always expands (the conformance tests compare every
+    /// fixture's expansion with the translator's, resource by resource); what the expansion
+    /// leaves to SAM's transform comes from pass-through content (`Globals`, an
+    /// `AWS::Serverless::Api`, a Function's `Api` event, ...) and is reported, not written.
+    fn lower(&self, plan: &Plan<'_>) -> Lowered {
+        let expanded = expand::template(Sam.lower(plan).template);
+        Lowered {
+            template: expanded.template,
+            unsupported: expanded.unexpanded,
+        }
     }
 }

@@ -5,12 +5,13 @@
 
 use crate::arn::{self, KmsKey};
 use crate::format::model::{
-    Access, Architecture, Body, Encryption, EventOptions, Existing, Function, Sp, Stream,
+    Access, Architecture, Body, Encryption, EnvValue, EventOptions, Existing, Function, Sp, Stream,
     StreamMode,
 };
 use crate::format::node::Node;
 use crate::ids;
 use crate::plan::Plan;
+use crate::target::passthru;
 use crate::template::{Map, Value};
 
 pub fn lower(plan: &Plan<'_>) -> Value {
@@ -116,7 +117,7 @@ pub fn lower(plan: &Plan<'_>) -> Value {
         template.insert("Conditions".into(), Value::Map(conditions));
     }
     template.insert("Resources".into(), Value::Map(resources));
-    Value::Map(template)
+    Value::Map(passthru::merge_sections(template, stack))
 }
 
 /// How the rest of the template names a stream: its ARN, its name, and its KMS key.
@@ -202,14 +203,18 @@ fn stream(s: &Stream, condition: Option<String>) -> Value {
         r.insert("UpdateReplacePolicy".into(), Value::str("Retain"));
     }
     let mut p = Map::new();
-    if let Some(name) = &s.name {
+    if let Some(raw) = s.intrinsic_for("name") {
+        p.insert("Name".into(), raw.value.clone());
+    } else if let Some(name) = &s.name {
         p.insert("Name".into(), Value::maybe_sub(&name.value));
     }
     let on_demand = s
         .mode
         .as_ref()
         .is_some_and(|m| m.value == StreamMode::OnDemand);
-    if !on_demand {
+    if let Some(raw) = s.intrinsic_for("shardCount") {
+        p.insert("ShardCount".into(), raw.value.clone());
+    } else if !on_demand {
         let shards = s.shard_count.as_ref().map_or(1, |c| c.value);
         p.insert("ShardCount".into(), Value::Int(shards));
     }
@@ -223,7 +228,9 @@ fn stream(s: &Stream, condition: Option<String>) -> Value {
             Value::map([("StreamMode", Value::str(mode))]),
         );
     }
-    if let Some(hours) = &s.retention_hours {
+    if let Some(raw) = s.intrinsic_for("retentionHours") {
+        p.insert("RetentionPeriodHours".into(), raw.value.clone());
+    } else if let Some(hours) = &s.retention_hours {
         p.insert("RetentionPeriodHours".into(), Value::Int(hours.value));
     }
     let key = match s.encryption.as_ref().map(|e| &e.value) {
@@ -254,6 +261,7 @@ fn stream(s: &Stream, condition: Option<String>) -> Value {
             .collect();
         p.insert("Tags".into(), Value::Seq(tags));
     }
+    passthru::merge_properties(&mut p, &s.properties);
     r.insert("Properties".into(), Value::Map(p));
     Value::Map(r)
 }
@@ -278,22 +286,34 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
     let stack = plan.stack;
     let id = &stack.resources[i].id.value;
     let mut p = Map::new();
-    if let Some(name) = &f.name {
+    if let Some(raw) = f.intrinsic_for("name") {
+        p.insert("FunctionName".into(), raw.value.clone());
+    } else if let Some(name) = &f.name {
         p.insert("FunctionName".into(), Value::maybe_sub(&name.value));
     }
-    if let Some(d) = &f.description {
+    if let Some(raw) = f.intrinsic_for("description") {
+        p.insert("Description".into(), raw.value.clone());
+    } else if let Some(d) = &f.description {
         p.insert("Description".into(), Value::literal(&d.value));
     }
-    let source = f
-        .source
-        .as_ref()
-        .map_or_else(|| format!("src/{id}"), |s| s.value.clone());
-    // `--code-bucket`: the code is already in S3, one zip per function named after its folder.
-    let code = match plan.code_bucket {
-        Some(bucket) => format!("s3://{bucket}/{}", code_key(&source)),
-        None => source,
+    // `--code-bucket`: code that is a local folder is already in S3, one zip per function named
+    // after its folder; an `s3://` URI or an S3 location stays as the user wrote it.
+    let source = match &f.source_location {
+        Some(raw) => raw.value.clone(),
+        None => {
+            let path = f
+                .source
+                .as_ref()
+                .map_or_else(|| format!("src/{id}"), |s| s.value.clone());
+            match plan.code_bucket {
+                Some(bucket) if !path.starts_with("s3://") => {
+                    Value::Str(format!("s3://{bucket}/{}", code_key(&path)))
+                }
+                _ => Value::Str(path),
+            }
+        }
     };
-    p.insert("CodeUri".into(), Value::Str(code));
+    p.insert("CodeUri".into(), source);
     if let Some(h) = &f.handler {
         p.insert("Handler".into(), Value::literal(&h.value));
     }
@@ -307,10 +327,14 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
         };
         p.insert("Architectures".into(), Value::Seq(vec![Value::str(arch)]));
     }
-    if let Some(m) = &f.memory {
+    if let Some(raw) = f.intrinsic_for("memory") {
+        p.insert("MemorySize".into(), raw.value.clone());
+    } else if let Some(m) = &f.memory {
         p.insert("MemorySize".into(), Value::Int(m.value));
     }
-    if let Some(t) = &f.timeout {
+    if let Some(raw) = f.intrinsic_for("timeout") {
+        p.insert("Timeout".into(), raw.value.clone());
+    } else if let Some(t) = &f.timeout {
         p.insert("Timeout".into(), Value::Int(t.value));
     }
     if f.tracing.as_ref().is_some_and(|t| t.value) {
@@ -320,7 +344,11 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
     let stream_refs = |s: usize| refs.get(s).and_then(Option::as_ref);
     let mut variables = Map::new();
     for (k, v) in &f.environment {
-        variables.insert(k.value.clone(), Value::literal(&v.value));
+        let value = match v {
+            EnvValue::Text(text) => Value::literal(&text.value),
+            EnvValue::Raw(raw) => raw.value.clone(),
+        };
+        variables.insert(k.value.clone(), value);
     }
     let mut policies = Vec::new();
     let mut statements = Vec::new();
@@ -383,7 +411,10 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
         if literal_stream && let Some(dest) = &e.options.on_failure {
             statements.extend(destination_grants(&dest.value));
         }
-        events.insert(stream_id.clone(), event(source, e.options, !literal_stream));
+        let name = e.options.name.as_ref().map_or(stream_id, |n| &n.value);
+        let mut event = event(source, e.options, !literal_stream);
+        passthru::merge_event_properties(&mut event, &e.options.properties);
+        events.insert(name.clone(), event);
     }
     statements.extend(kms.statements());
     if !statements.is_empty() {
@@ -392,7 +423,7 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
             ("Statement", Value::Seq(statements)),
         ]));
     }
-    policies.extend(f.policies.iter().map(|p| Value::str(&p.value)));
+    passthru::add_own_policies(&mut policies, f);
 
     if !variables.is_empty() {
         p.insert(
@@ -406,6 +437,7 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
     if !events.is_empty() {
         p.insert("Events".into(), Value::Map(events));
     }
+    passthru::merge_properties(&mut p, &f.properties);
     Value::map([
         ("Type", Value::str("AWS::Serverless::Function")),
         ("Properties", Value::Map(p)),

@@ -2,14 +2,16 @@
 //! `AWS::Serverless::Function` with SAM's policy templates. What SAM generates from them (each
 //! Function's role, one event source mapping per event) is named and counted here.
 
+mod count;
 mod ids;
 mod lower;
 mod quotas;
 
+use count::passthru_events;
+
 use crate::format::model::{Body, Existing};
 use crate::plan::Plan;
-use crate::target::{FunctionQuotas, GeneratedId, Target};
-use crate::template::Value;
+use crate::target::{FunctionQuotas, GeneratedId, Lowered, Target};
 
 pub struct Sam;
 
@@ -37,8 +39,31 @@ impl Target for Sam {
                             "the event source mapping SAM generates from `{stream}` to `{}`",
                             id.value
                         );
+                        let event = e.options.name.as_ref().map_or(stream, |n| &n.value);
                         generated.push(GeneratedId {
-                            id: ids::event_source_mapping(&id.value, stream),
+                            id: ids::event_source_mapping(&id.value, event),
+                            owner: id,
+                            origin,
+                        });
+                    }
+                    let wired: Vec<&str> = plan.events[i]
+                        .iter()
+                        .map(|e| {
+                            let stream = &resources[e.stream].id.value;
+                            e.options
+                                .name
+                                .as_ref()
+                                .map_or(stream.as_str(), |n| &n.value)
+                        })
+                        .collect();
+                    // An event named like a wire's is already an error of its own.
+                    for (event, _) in passthru_events(r).filter(|(e, _)| !wired.contains(e)) {
+                        let origin = format!(
+                            "what SAM generates for the event `{event}` of `{}`",
+                            id.value
+                        );
+                        generated.push(GeneratedId {
+                            id: ids::event_source_mapping(&id.value, event),
                             owner: id,
                             origin,
                         });
@@ -77,18 +102,32 @@ impl Target for Sam {
                     count += plan.consumers[i].len();
                 }
                 // The function, its role, and one event source mapping per event.
-                Body::Function(_) => count += 2 + plan.events[i].len(),
+                Body::Function(_) => {
+                    count += 2 + plan.events[i].len();
+                    for (_, event_type) in passthru_events(r) {
+                        count += count::event(event_type).0;
+                    }
+                }
                 Body::Unknown => {}
             }
         }
-        count
+        count + count::passthru(plan.stack).0 + count::implicit_api(plan.stack)
+    }
+
+    fn resource_count_is_exact(&self, plan: &Plan<'_>) -> bool {
+        let events_exact = plan
+            .stack
+            .resources
+            .iter()
+            .all(|r| passthru_events(r).all(|(_, t)| count::event(t).1));
+        events_exact && count::passthru(plan.stack).1
     }
 
     fn quotas(&self, plan: &Plan<'_>) -> Vec<FunctionQuotas> {
         quotas::measure(plan, &lower::lower(plan))
     }
 
-    fn lower(&self, plan: &Plan<'_>) -> Value {
-        lower::lower(plan)
+    fn lower(&self, plan: &Plan<'_>) -> Lowered {
+        Lowered::complete(lower::lower(plan))
     }
 }

@@ -15,6 +15,7 @@ use crate::format::model::{Body, Existing};
 use crate::limits::{MAX_STREAM_NAME, STACK_NAME_ROOM};
 use crate::plan::Plan;
 use crate::target::FunctionQuotas;
+use crate::target::cloudformation::expand::managed_policy;
 use crate::template::Value;
 
 const REGION: usize = "ap-southeast-5".len();
@@ -47,7 +48,8 @@ pub fn measure(plan: &Plan<'_>, template: &Value) -> Vec<FunctionQuotas> {
             _ => &[],
         };
         let tracing = f.tracing.as_ref().is_some_and(|t| t.value);
-        let managed = managed_policies(policies, !plan.events[i].is_empty(), tracing);
+        let vpc = props.contains_key("VpcConfig");
+        let managed = managed_policies(policies, !plan.events[i].is_empty(), tracing, vpc);
         let inline_chars = policies
             .iter()
             .filter_map(inline_document)
@@ -72,16 +74,22 @@ pub fn measure(plan: &Plan<'_>, template: &Value) -> Vec<FunctionQuotas> {
 
 /// The managed policies SAM attaches to a Function's role: `AWSLambdaBasicExecutionRole`
 /// always, `AWSLambdaKinesisExecutionRole` with a Kinesis event, `AWSXrayWriteOnlyAccess` with
-/// tracing, and each policy named by text in `Policies` (a managed policy's name or ARN). A
-/// policy template or an inline document becomes an inline policy instead. The one place the
-/// count is made, so new forms of `policies:` widen it here.
-pub fn managed_policies(policies: &[Value], kinesis_event: bool, tracing: bool) -> usize {
-    1 + usize::from(kinesis_event)
-        + usize::from(tracing)
-        + policies
-            .iter()
-            .filter(|p| matches!(p, Value::Str(_)))
-            .count()
+/// tracing, `AWSLambdaVPCAccessExecutionRole` with a `VpcConfig`, and each distinct managed
+/// policy of `Policies` (a name, an ARN or an intrinsic function that gives one, as
+/// [`managed_policy`] tells them from policy templates and inline documents).
+pub fn managed_policies(
+    policies: &[Value],
+    kinesis_event: bool,
+    tracing: bool,
+    vpc: bool,
+) -> usize {
+    let mut named: Vec<Value> = Vec::new();
+    for arn in policies.iter().filter_map(managed_policy) {
+        if !named.contains(&arn) {
+            named.push(arn);
+        }
+    }
+    1 + usize::from(kinesis_event) + usize::from(tracing) + usize::from(vpc) + named.len()
 }
 
 /// The inline policy document SAM writes for an entry of `Policies`: the entry itself for a
@@ -144,6 +152,11 @@ impl Sizer<'_, '_> {
             Value::Select(_, inner) => self.len(inner),
             Value::Split(_, inner) => self.len(inner),
             Value::Equals(..) => 5,
+            Value::Plain(text) => text.len(),
+            Value::Null => 4,
+            // `!FindInMap`, `!ImportValue`, `!Base64`, ...: known only at deploy time, and counted
+            // as nothing, so a value stackwire cannot size never makes it refuse a stack.
+            Value::Tagged(..) => 0,
             Value::Join(d, parts) => {
                 parts.iter().map(|p| self.len(p)).sum::<usize>()
                     + d.len() * parts.len().saturating_sub(1)
@@ -154,7 +167,12 @@ impl Sizer<'_, '_> {
     /// `len` inside JSON: a string value with its quotes.
     fn json(&self, v: &Value) -> usize {
         match v {
-            Value::Seq(_) | Value::Map(_) | Value::Int(_) | Value::Bool(_) => self.len(v),
+            Value::Seq(_)
+            | Value::Map(_)
+            | Value::Int(_)
+            | Value::Bool(_)
+            | Value::Plain(_)
+            | Value::Null => self.len(v),
             _ => 2 + self.len(v),
         }
     }
@@ -272,8 +290,20 @@ mod tests {
             Value::str("arn:aws:iam::aws:policy/ReadOnlyAccess"),
             Value::map([("Statement", Value::Seq(vec![]))]),
         ];
-        assert_eq!(managed_policies(&[], false, false), 1);
-        assert_eq!(managed_policies(&named, true, false), 3);
-        assert_eq!(managed_policies(&named, true, true), 4);
+        assert_eq!(managed_policies(&[], false, false, false), 1);
+        assert_eq!(managed_policies(&named, true, false, false), 3);
+        assert_eq!(managed_policies(&named, true, true, false), 4);
+        assert_eq!(managed_policies(&named, true, true, true), 5);
+        // A name and its ARN are one policy; an intrinsic function gives a managed policy.
+        let twice = [
+            Value::str("ReadOnlyAccess"),
+            Value::str("arn:aws:iam::aws:policy/ReadOnlyAccess"),
+            Value::Ref("BoundaryPolicyArn".into()),
+            Value::map([(
+                "SQSPollerPolicy",
+                Value::map([("QueueName", Value::str("q"))]),
+            )]),
+        ];
+        assert_eq!(managed_policies(&twice, false, false, false), 3);
     }
 }

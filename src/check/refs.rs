@@ -1,0 +1,563 @@
+//! The rules on pass-through content (SPEC 4): every name defined once between stackwire and
+//! the user's sections, every event name once per Function, and every reference (`!Ref`,
+//! `!GetAtt`, `${...}` in `!Sub`, a condition's name) naming something the template defines.
+
+use std::collections::{BTreeMap, HashMap};
+
+use miette::SourceSpan;
+
+use crate::diagnostics::Problem;
+use crate::format::model::{Body, EnvValue, Existing, Policy, Raw, Stack};
+use crate::format::node::{Node, Value};
+use crate::ids;
+use crate::plan::Plan;
+use crate::suggest;
+use crate::target::GeneratedId;
+
+/// CloudFormation's pseudo parameters.
+pub const PSEUDO: &[&str] = &[
+    "AWS::AccountId",
+    "AWS::NotificationARNs",
+    "AWS::NoValue",
+    "AWS::Partition",
+    "AWS::Region",
+    "AWS::StackId",
+    "AWS::StackName",
+    "AWS::URLSuffix",
+];
+
+/// The attributes of the types stackwire writes, for `!GetAtt`.
+const ATTRIBUTES: &[(&str, &[&str])] = &[
+    ("AWS::Kinesis::Stream", &["Arn"]),
+    (
+        "AWS::Kinesis::StreamConsumer",
+        &[
+            "ConsumerARN",
+            "ConsumerCreationTimestamp",
+            "ConsumerName",
+            "ConsumerStatus",
+            "StreamARN",
+        ],
+    ),
+    (
+        "AWS::Serverless::Function",
+        &[
+            "Arn",
+            "SnapStartResponse",
+            "SnapStartResponse.ApplyOn",
+            "SnapStartResponse.OptimizationStatus",
+        ],
+    ),
+    ("AWS::IAM::Role", &["Arn", "RoleId"]),
+];
+
+/// What a name is: a resource (of a type whose attributes are known, or not), or a parameter.
+#[derive(Clone, Copy, PartialEq)]
+enum Named {
+    Resource(Option<&'static str>),
+    Parameter,
+}
+
+pub fn check(stack: &Stack, plan: &Plan<'_>, generated: &[GeneratedId<'_>]) -> Vec<Problem> {
+    let mut refs = Refs {
+        names: BTreeMap::new(),
+        conditions: BTreeMap::new(),
+        mappings: Vec::new(),
+        problems: Vec::new(),
+    };
+    refs.define(stack, plan, generated);
+    refs.events(stack, plan);
+    refs.walk_stack(stack);
+    refs.problems
+}
+
+struct Refs {
+    /// Every name a `!Ref` may take, with where it is defined (for "defined twice"); ordered, so
+    /// a did-you-mean between equally near names is the same on every run.
+    names: BTreeMap<String, (Named, SourceSpan, String)>,
+    conditions: BTreeMap<String, (SourceSpan, String)>,
+    mappings: Vec<String>,
+    problems: Vec<Problem>,
+}
+
+impl Refs {
+    fn claim(&mut self, name: &str, named: Named, span: SourceSpan, what: String) {
+        if let Some((_, first, other)) = self.names.get(name) {
+            self.problems.push(Problem::DefinedTwice {
+                name: name.to_owned(),
+                what,
+                other: other.clone(),
+                span,
+                first: *first,
+            });
+            return;
+        }
+        self.names.insert(name.to_owned(), (named, span, what));
+    }
+
+    /// The names stackwire and SAM define, then the pass-through sections' own.
+    fn define(&mut self, stack: &Stack, plan: &Plan<'_>, generated: &[GeneratedId<'_>]) {
+        // The stack's own IDs and generated IDs are checked against each other by `check`.
+        for (i, r) in stack.resources.iter().enumerate() {
+            let id = &r.id.value;
+            let what = format!("resource `{id}`");
+            match &r.body {
+                Body::Stream(s) => {
+                    match s.existing.as_ref().map(|e| &e.value) {
+                        None | Some(Existing::Parameter(_)) => {
+                            let named = Named::Resource(Some("AWS::Kinesis::Stream"));
+                            self.names.insert(id.clone(), (named, r.id.span, what));
+                        }
+                        Some(Existing::Env(path)) => {
+                            let name = ids::env_parameter(&path.value);
+                            let what = format!("the parameter stackwire writes for `{id}`");
+                            self.names
+                                .insert(name, (Named::Parameter, path.span, what.clone()));
+                        }
+                        Some(Existing::Arn(_)) => {}
+                    }
+                    if let Some(Existing::Parameter(p)) = s.existing.as_ref().map(|e| &e.value) {
+                        let what = format!("the parameter of Stream `{id}`");
+                        self.names
+                            .insert(p.value.clone(), (Named::Parameter, p.span, what));
+                        let condition = ids::create_condition(id);
+                        let what = format!("the condition stackwire writes for `{id}`");
+                        self.conditions.insert(condition, (p.span, what));
+                    }
+                    for f in &plan.consumers[i] {
+                        let function = &stack.resources[*f].id.value;
+                        let named = Named::Resource(Some("AWS::Kinesis::StreamConsumer"));
+                        let what = format!("the fan-out consumer of `{id}` for `{function}`");
+                        self.names
+                            .insert(ids::consumer(id, function), (named, r.id.span, what));
+                    }
+                }
+                Body::Function(_) => {
+                    let named = Named::Resource(Some("AWS::Serverless::Function"));
+                    self.names.insert(id.clone(), (named, r.id.span, what));
+                    let role = format!("{id}Role");
+                    let what = format!("the role SAM generates for Function `{id}`");
+                    let named = Named::Resource(Some("AWS::IAM::Role"));
+                    self.names.insert(role, (named, r.id.span, what));
+                }
+                Body::Unknown => {}
+            }
+        }
+        for g in generated {
+            self.names.entry(g.id.clone()).or_insert((
+                Named::Resource(None),
+                g.owner.span,
+                g.origin.clone(),
+            ));
+        }
+        for (section, named) in [
+            ("Parameters", Named::Parameter),
+            ("Resources", Named::Resource(None)),
+        ] {
+            let Some(s) = stack.section(section) else {
+                continue;
+            };
+            for (key, raw) in &s.entries {
+                let named = match named {
+                    Named::Resource(_) => Named::Resource(resource_type(raw)),
+                    other => other,
+                };
+                let kind = if section == "Parameters" {
+                    "parameter"
+                } else {
+                    "resource"
+                };
+                let what = format!("the pass-through {kind} `{}`", key.value);
+                self.claim(&key.value, named, key.span, what);
+            }
+        }
+        if let Some(s) = stack.section("Conditions") {
+            for (key, _) in &s.entries {
+                let what = format!("the pass-through condition `{}`", key.value);
+                if let Some((first, other)) = self.conditions.get(&key.value) {
+                    self.problems.push(Problem::DefinedTwice {
+                        name: key.value.clone(),
+                        what,
+                        other: other.clone(),
+                        span: key.span,
+                        first: *first,
+                    });
+                    continue;
+                }
+                self.conditions.insert(key.value.clone(), (key.span, what));
+            }
+        }
+        if let Some(s) = stack.section("Mappings") {
+            self.mappings = s.entries.iter().map(|(k, _)| k.value.clone()).collect();
+        }
+        if let Some(s) = stack.section("Metadata")
+            && let Some((key, _)) = s
+                .entries
+                .iter()
+                .find(|(k, _)| k.value == "EnvConfigParameters")
+            && let Some(owner) = stack.resources.iter().find(|r| {
+                matches!(&r.body, Body::Stream(s) if matches!(s.existing.as_ref().map(|e| &e.value), Some(Existing::Env(_))))
+            })
+        {
+            self.problems.push(Problem::DefinedTwice {
+                name: key.value.clone(),
+                what: "a pass-through `Metadata` key".to_owned(),
+                other: format!("the `Metadata` stackwire writes for `{}`", owner.id.value),
+                span: key.span,
+                first: owner.id.span,
+            });
+        }
+    }
+
+    /// Each Function's event names: from its wires and its `properties.Events`, each once.
+    fn events(&mut self, stack: &Stack, plan: &Plan<'_>) {
+        for (i, r) in stack.resources.iter().enumerate() {
+            let Body::Function(f) = &r.body else { continue };
+            let mut seen: HashMap<String, SourceSpan> = HashMap::new();
+            let mut add = |this: &mut Self, name: &str, span: SourceSpan| {
+                if let Some(first) = seen.get(name) {
+                    this.problems.push(Problem::DuplicateEventName {
+                        name: name.to_owned(),
+                        function: r.id.value.clone(),
+                        span,
+                        first: *first,
+                    });
+                } else {
+                    seen.insert(name.to_owned(), span);
+                }
+            };
+            for e in &plan.events[i] {
+                let stream = &stack.resources[e.stream].id;
+                match &e.options.name {
+                    Some(name) => {
+                        if !ids::is_logical_id(&name.value) {
+                            self.problems.push(Problem::InvalidName {
+                                what: "event name",
+                                value: name.value.clone(),
+                                reason: "it is not 1 to 255 of `A-Za-z0-9`".to_owned(),
+                                span: name.span,
+                                help: Some(
+                                    "SAM names the event source mapping `<Function><event>`: use letters and digits"
+                                        .to_owned(),
+                                ),
+                            });
+                        }
+                        add(self, &name.value, name.span);
+                    }
+                    None => add(self, &stream.value, stream.span),
+                }
+            }
+            if let Some((_, raw)) = f.properties.iter().find(|(k, _)| k.value == "Events")
+                && let Value::Map(entries) = &raw.node.value
+            {
+                for (k, _) in entries {
+                    if let Value::Str(name) = &k.value {
+                        add(self, name, k.span);
+                    }
+                }
+            }
+        }
+    }
+
+    fn walk_stack(&mut self, stack: &Stack) {
+        for r in &stack.resources {
+            match &r.body {
+                Body::Function(f) => {
+                    for (_, raw) in &f.intrinsics {
+                        self.walk(&raw.node);
+                    }
+                    for (_, v) in &f.environment {
+                        if let EnvValue::Raw(raw) = v {
+                            self.walk(&raw.node);
+                        }
+                    }
+                    for p in &f.policies {
+                        if let Policy::Raw(raw) = p {
+                            self.walk(&raw.node);
+                        }
+                    }
+                    for (_, raw) in &f.properties {
+                        self.walk(&raw.node);
+                    }
+                }
+                Body::Stream(s) => {
+                    let intrinsics = s.intrinsics.iter().map(|(_, raw)| raw);
+                    for raw in intrinsics.chain(s.properties.iter().map(|(_, raw)| raw)) {
+                        self.walk(&raw.node);
+                    }
+                }
+                Body::Unknown => {}
+            }
+        }
+        for w in &stack.wires {
+            for (_, raw) in &w.event.properties {
+                self.walk(&raw.node);
+            }
+        }
+        for section in &stack.template {
+            for (_, raw) in &section.entries {
+                if matches!(section.name.value.as_str(), "Resources" | "Outputs")
+                    && let Some(condition) = key(&raw.node, "Condition")
+                {
+                    self.condition(condition);
+                }
+                self.walk(&raw.node);
+            }
+        }
+    }
+
+    /// Checks every reference within `node`.
+    fn walk(&mut self, node: &Node) {
+        // A tagged node's argument is the node itself without its tag (cloned: nesting is
+        // bounded by the YAML limits, so this stays linear in the file's size times its depth).
+        let stripped;
+        let (name, arg) = match (&node.tag, &node.value) {
+            (Some(tag), _) => {
+                stripped = Node {
+                    tag: None,
+                    ..node.clone()
+                };
+                (tag.trim_start_matches('!'), &stripped)
+            }
+            (None, Value::Map(entries)) if entries.len() == 1 => match &entries[0] {
+                (k, v) if matches!(&k.value, Value::Str(s) if s == "Ref" || s.starts_with("Fn::") || s == "Condition") =>
+                {
+                    let Value::Str(s) = &k.value else { return };
+                    (s.strip_prefix("Fn::").unwrap_or(s), v)
+                }
+                _ => return self.children(node),
+            },
+            _ => return self.children(node),
+        };
+        match name {
+            "Ref" => {
+                if let Value::Str(target) = &arg.value {
+                    self.reference(target, arg.span, false);
+                } else {
+                    self.walk_inner(arg);
+                }
+            }
+            "GetAtt" => self.get_att(arg),
+            "Sub" => self.sub(arg),
+            "If" => {
+                if let Value::Seq(items) = &arg.value {
+                    if let Some(first) = items.first() {
+                        self.condition(first);
+                    }
+                    items.iter().skip(1).for_each(|i| self.walk(i));
+                }
+            }
+            "Condition" => self.condition(arg),
+            "FindInMap" => {
+                if let Value::Seq(items) = &arg.value {
+                    if let Some(first) = items.first()
+                        && first.tag.is_none()
+                        && let Value::Str(map) = &first.value
+                        && !self.mappings.contains(map)
+                    {
+                        let help =
+                            suggest::did_you_mean(map, self.mappings.iter().map(String::as_str));
+                        self.problems.push(Problem::UnknownReference {
+                            name: map.clone(),
+                            span: first.span,
+                            expected: "not a mapping of `template.Mappings`",
+                            help,
+                        });
+                    }
+                    items.iter().for_each(|i| self.walk(i));
+                }
+            }
+            _ => self.walk_inner(arg),
+        }
+    }
+
+    /// The children of `node`, or (for an intrinsic's argument) the argument's own content.
+    fn walk_inner(&mut self, node: &Node) {
+        if node.tag.is_some() {
+            return self.walk(node);
+        }
+        self.children(node);
+    }
+
+    fn children(&mut self, node: &Node) {
+        match &node.value {
+            Value::Seq(items) => items.iter().for_each(|i| self.walk(i)),
+            Value::Map(entries) => entries.iter().for_each(|(_, v)| self.walk(v)),
+            _ => {}
+        }
+    }
+
+    fn condition(&mut self, node: &Node) {
+        if node.tag.is_some() {
+            return self.walk(node);
+        }
+        let Value::Str(name) = &node.value else {
+            return self.walk(node);
+        };
+        if self.conditions.contains_key(name) {
+            return;
+        }
+        let help = suggest::did_you_mean(name, self.conditions.keys().map(String::as_str));
+        self.problems.push(Problem::UnknownReference {
+            name: name.clone(),
+            span: node.span,
+            expected: "not a condition of the template",
+            help,
+        });
+    }
+
+    /// `!Ref name` (or `${name}`): a resource, a parameter or a pseudo parameter.
+    fn reference(&mut self, name: &str, span: SourceSpan, in_sub: bool) {
+        if PSEUDO.contains(&name) || self.names.contains_key(name) {
+            return;
+        }
+        let candidates = self
+            .names
+            .keys()
+            .map(String::as_str)
+            .chain(PSEUDO.iter().copied());
+        let help = suggest::did_you_mean(name, candidates);
+        self.problems.push(Problem::UnknownReference {
+            name: name.to_owned(),
+            span,
+            expected: if in_sub {
+                "no resource or parameter has this name (in `${...}`)"
+            } else {
+                "no resource or parameter has this name"
+            },
+            help,
+        });
+    }
+
+    /// `!GetAtt resource.attribute`, `!GetAtt [resource, attribute]`.
+    fn get_att(&mut self, arg: &Node) {
+        match &arg.value {
+            Value::Str(text) if arg.tag.is_none() => {
+                let (resource, attribute) = text.split_once('.').unwrap_or((text, ""));
+                self.attribute(resource, Some(attribute), arg.span);
+            }
+            Value::Seq(items) if arg.tag.is_none() => {
+                if let Some(first) = items.first()
+                    && first.tag.is_none()
+                    && let Value::Str(resource) = &first.value
+                {
+                    let attribute = items.get(1).and_then(|a| match (&a.tag, &a.value) {
+                        (None, Value::Str(s)) => Some(s.as_str()),
+                        _ => None,
+                    });
+                    self.attribute(resource, attribute, first.span);
+                }
+                items.iter().skip(1).for_each(|i| self.walk(i));
+            }
+            _ => self.walk_inner(arg),
+        }
+    }
+
+    fn attribute(&mut self, resource: &str, attribute: Option<&str>, span: SourceSpan) {
+        let found = self.names.get(resource).map(|(named, _, _)| *named);
+        let Some(Named::Resource(rtype)) = found else {
+            let candidates: Vec<&str> = self
+                .names
+                .iter()
+                .filter(|(_, (n, _, _))| matches!(n, Named::Resource(_)))
+                .map(|(k, _)| k.as_str())
+                .collect();
+            let help = suggest::did_you_mean(resource, candidates.iter().copied());
+            self.problems.push(Problem::UnknownReference {
+                name: resource.to_owned(),
+                span,
+                expected: if found.is_some() {
+                    "a parameter has no attributes: `!GetAtt` takes a resource"
+                } else {
+                    "no resource has this name"
+                },
+                help,
+            });
+            return;
+        };
+        let (Some(rtype), Some(attribute)) = (rtype, attribute) else {
+            return;
+        };
+        let Some((rtype, known)) = ATTRIBUTES.iter().find(|(t, _)| *t == rtype) else {
+            return;
+        };
+        if !known.contains(&attribute) {
+            let help = suggest::did_you_mean(attribute, known.iter().copied())
+                .or_else(|| Some(format!("its attributes are {}", known.join(", "))));
+            self.problems.push(Problem::UnknownAttribute {
+                resource_type: rtype,
+                attribute: attribute.to_owned(),
+                span,
+                resource: resource.to_owned(),
+                help,
+            });
+        }
+    }
+
+    /// `!Sub text` or `!Sub [text, {name: value}]`: each `${name}` and `${resource.attribute}`.
+    fn sub(&mut self, arg: &Node) {
+        let (text, vars): (&Node, Vec<String>) = match &arg.value {
+            Value::Str(_) => (arg, Vec::new()),
+            Value::Seq(items) => {
+                let Some(text) = items.first() else { return };
+                let mut vars = Vec::new();
+                if let Some(map) = items.get(1) {
+                    if let Value::Map(entries) = &map.value {
+                        for (k, v) in entries {
+                            if let Value::Str(k) = &k.value {
+                                vars.push(k.clone());
+                            }
+                            self.walk(v);
+                        }
+                    } else {
+                        self.walk(map);
+                    }
+                }
+                (text, vars)
+            }
+            _ => return self.walk_inner(arg),
+        };
+        let Value::Str(s) = &text.value else {
+            return self.walk_inner(text);
+        };
+        let mut rest = s.as_str();
+        while let Some(at) = rest.find("${") {
+            let after = &rest[at + 2..];
+            let Some(end) = after.find('}') else { break };
+            let inner = &after[..end];
+            rest = &after[end + 1..];
+            if inner.starts_with('!') {
+                continue;
+            }
+            let name = inner.trim();
+            if vars.iter().any(|v| v == name) {
+                continue;
+            }
+            match name.split_once('.') {
+                Some((resource, attribute)) if !name.starts_with("AWS::") => {
+                    self.attribute(resource, Some(attribute), text.span);
+                }
+                _ => self.reference(name, text.span, true),
+            }
+        }
+    }
+}
+
+/// The type of a pass-through resource (`Type: AWS::SQS::Queue`), when stackwire knows its
+/// attributes.
+fn resource_type(raw: &Raw) -> Option<&'static str> {
+    let t = key(&raw.node, "Type")?;
+    let Value::Str(t) = &t.value else { return None };
+    ATTRIBUTES.iter().map(|(name, _)| *name).find(|n| n == t)
+}
+
+/// The value of `name` in a mapping node.
+pub fn key<'n>(node: &'n Node, name: &str) -> Option<&'n Node> {
+    let Value::Map(entries) = &node.value else {
+        return None;
+    };
+    entries
+        .iter()
+        .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == name))
+        .map(|(_, v)| v)
+}
