@@ -256,6 +256,16 @@ impl From<Value> for Tree {
                     Tree::Seq(parts.into_iter().map(Tree::from).collect()),
                 ]),
             ),
+            Value::Tagged(tag, inner) => {
+                let long = super::read::long_name(&tag);
+                match (long.as_str(), *inner) {
+                    ("Fn::GetAtt", Value::Str(path)) => get_att(&path),
+                    (_, inner) => intrinsic(&long, Tree::from(inner)),
+                }
+            }
+            Value::Plain(text) => Tree::Scalar(text),
+            // CloudFormation reads a null as no value; compared as empty text.
+            Value::Null => Tree::Scalar(String::new()),
         }
     }
 }
