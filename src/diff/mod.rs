@@ -226,7 +226,7 @@ pub fn compare(old: &Side, new: &Side, allow: &[String]) -> Report {
     let mut index: HashMap<String, usize> = HashMap::with_capacity(entries.capacity());
     for (id, resource) in &new.resources {
         let entry = match old.resources.get(id) {
-            Some(before) => changed(id, before, resource, new),
+            Some(before) => changed(id, before, resource, old, new),
             None => Entry::new(id, &resource.kind, Action::Add),
         };
         index.insert(id.clone(), entries.len());
@@ -317,7 +317,13 @@ fn shown(pointer: &str) -> String {
 }
 
 /// A resource on both sides.
-fn changed<'a>(id: &str, before: &'a Resource, after: &'a Resource, new: &Side) -> Entry {
+fn changed<'a>(
+    id: &str,
+    before: &'a Resource,
+    after: &'a Resource,
+    old: &Side,
+    new: &Side,
+) -> Entry {
     let mut entry = Entry::new(id, &after.kind, Action::Unchanged);
     if before.kind != after.kind {
         entry.push(PropertyChange {
@@ -327,7 +333,8 @@ fn changed<'a>(id: &str, before: &'a Resource, after: &'a Resource, new: &Side) 
         });
         return entry;
     }
-    let is_resource = |n: &str| new.resources.contains_key(n);
+    // A Logical ID of either side is a resource (one renamed away still was one).
+    let is_resource = |n: &str| new.resources.contains_key(n) || old.resources.contains_key(n);
     let (create_only, conditional) = create_only(&after.kind);
     let mut forcing: HashSet<String> = HashSet::new();
     for (pointers, conditional) in [(create_only, false), (conditional, true)] {
@@ -769,6 +776,11 @@ fn masked(t: &Tree, moved: &HashSet<&str>) -> Tree {
     }
 }
 
+/// Property `key` of the resource `id` in `side`.
+fn was_props<'a>(side: &'a Side, id: &str, key: &str) -> Option<&'a Tree> {
+    side.resources.get(id)?.properties.get(key)
+}
+
 /// What identifies a mapping to Lambda: its function and its source.
 fn mapping_pair(r: &Resource) -> Option<(&Tree, &Tree)> {
     Some((
@@ -837,6 +849,18 @@ fn consequences(entry: &mut Entry, old: &Side, new: &Side) {
             "likely a rename of {from}: CloudFormation creates {} and deletes {from}; keep the Logical ID {from} to keep the deployed resource",
             entry.id
         ));
+        // The mapping of a wire is `<Function><Event>`: the wire's `event:` keeps its name.
+        if kind == MAPPING
+            && let Some(Tree::Map(f)) = was_props(old, &from, "FunctionName")
+            && was_props(new, &entry.id, "FunctionName") == Some(&Tree::Map(f.clone()))
+            && let Some(Tree::Scalar(function)) = f.get("Ref")
+            && let Some(event) = from.strip_prefix(function.as_str())
+            && !event.is_empty()
+        {
+            words.push(format!(
+                "for a stack description's wire, `event: {event}` keeps the mapping's Logical ID"
+            ));
+        }
         if let Some(text) = stateful::loss(&kind, How::Recreate, false) {
             words.push(text);
             destructive = true;
