@@ -470,11 +470,22 @@ fn sub_matches(pattern: &str, text: &str) -> bool {
         return false;
     }
     // Each variable is at least one character; the middle parts in order between.
-    let mut at = first.len() + 1;
     let end = text.len() - last.len();
+    // The byte after one character at `at`, if that character ends by `end`.
+    let one_char = |at: usize| {
+        text.get(at..end)
+            .and_then(|t| t.chars().next())
+            .map(|c| at + c.len_utf8())
+    };
+    let Some(mut at) = one_char(first.len()) else {
+        return false;
+    };
     for part in &parts[1..parts.len() - 1] {
-        match text.get(at..end).and_then(|t| t.find(part.as_str())) {
-            Some(found) => at += found + part.len() + 1,
+        let Some(found) = text.get(at..end).and_then(|t| t.find(part.as_str())) else {
+            return false;
+        };
+        match one_char(at + found + part.len()) {
+            Some(next) => at = next,
             None => return false,
         }
     }
@@ -1009,6 +1020,9 @@ mod tests {
         assert!(sub_matches("a-${X}-b-${Y}", "a-1-b-2"));
         assert!(!sub_matches("a-${X}-b-${Y}", "a--b-2"));
         assert!(sub_matches("${!Literal}", "${Literal}"));
+        assert!(sub_matches("${A}-x", "é-x"));
+        assert!(sub_matches("a${A}b${B}c", "aébéc"));
+        assert!(!sub_matches("a${A}b${B}c", "abéc"));
         let old = BASE.replace("ShardCount: 1", "ShardCount: 1\n      Name: orders");
         let new = old.replace("Name: orders", "Name: !Sub '${AWS::StackName}-Orders'");
         let r = compare(&side(&old), &side(&new), &[]);
