@@ -4,11 +4,13 @@
 
 mod compile;
 mod completions;
+mod diff;
 mod graph;
 mod init;
 mod schema;
 mod validate;
 
+pub use diff::DiffArgs;
 pub use graph::GraphArgs;
 
 use std::ffi::OsString;
@@ -51,6 +53,7 @@ where
         cli::Command::Compile(args) => compile::run(&args, io),
         cli::Command::Validate(args) => validate::run(&args, io),
         cli::Command::Graph(args) => graph::run(&args, io),
+        cli::Command::Diff(args) => diff::run(&args, io),
         cli::Command::Completions(args) => completions::run(&args, io),
         cli::Command::Schema => schema::run(io),
         cli::Command::Init(args) => init::run(&args, io),
