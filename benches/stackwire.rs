@@ -344,6 +344,98 @@ impl Bench {
             slowest_graph < Duration::from_millis(10),
         ));
 
+        // SPEC 6: `diff` of two stacks at the limit, whole process.
+        eprintln!("bench: diff");
+        loads.push(("diff", load()));
+        let edited_text = limit
+            .text
+            .replace("shardCount: 2\n", "shardCount: 3\n")
+            .replace("memory: 128\n", "memory: 192\n")
+            .replace(
+                "startingPosition: LATEST\n",
+                "startingPosition: TRIM_HORIZON\n",
+            );
+        let edited_path = self.write("at-limit-edited.yaml", &edited_text);
+        let other = at_limit(2);
+        let other_path = self.write("at-limit-2.yaml", &other.text);
+        let mut templates = Vec::new();
+        for (name, stack) in [
+            ("diff-old.yaml", &limit_path),
+            ("diff-new.yaml", &edited_path),
+            ("diff-other.yaml", &other_path),
+        ] {
+            let template = self.path(name);
+            let (code, _, stderr) = self.output(&[
+                "compile".as_ref(),
+                stack.as_os_str(),
+                "-o".as_ref(),
+                template.as_os_str(),
+            ]);
+            if code != 0 {
+                fail(&format!(
+                    "compile for the diff bench: exit {code}\n{stderr}"
+                ));
+            }
+            templates.push(template);
+        }
+        let _ = writeln!(
+            out,
+            "\n### `stackwire diff` (whole process, two stacks at the limit)\n\nThe stack at the limit against itself edited (every `shardCount: 2` made 3: updates; every `memory: 128` made 192: updates; every `startingPosition: LATEST` made `TRIM_HORIZON`: replaced mappings), {} resources a side after SAM's expansion; and against another stack at the limit (seed 2: nearly every Logical ID removed or added, the rename search at its largest). Median of {} runs, `--format json` to standard output.\n\n| run | resources | changed | exit | wall time (CPU) |\n|---|---:|---:|---:|---:|",
+            limit.expanded_resources, self.fast_runs
+        );
+        let mut diff_templates = Duration::ZERO;
+        for (what, old, new) in [
+            (
+                "two templates (the committed one against the new one)",
+                &templates[0],
+                &templates[1],
+            ),
+            (
+                "two stack descriptions (each compiled first)",
+                &limit_path,
+                &edited_path,
+            ),
+            (
+                "two different stacks' templates",
+                &templates[0],
+                &templates[2],
+            ),
+        ] {
+            let args = [
+                "diff".as_ref(),
+                old.as_os_str(),
+                new.as_os_str(),
+                "--format".as_ref(),
+                "json".as_ref(),
+            ];
+            let (code, stdout, stderr) = self.output(&args);
+            let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+                fail(&format!("diff for the bench: exit {code}, {e}\n{stderr}"))
+            });
+            let entries = doc["resources"].as_array().map_or(0, Vec::len);
+            let unchanged = doc["counts"]["unchanged"].as_u64().unwrap_or(0) as usize;
+            if ![0, 5].contains(&code) || entries < limit.expanded_resources {
+                fail(&format!(
+                    "diff for the bench: exit {code}, {entries} resources\n{stderr}"
+                ));
+            }
+            let m = self.median_process(&args, code, self.fast_runs);
+            if diff_templates == Duration::ZERO {
+                diff_templates = m.wall;
+            }
+            let _ = writeln!(
+                out,
+                "| {what} | {entries} | {} | {code} | {} |",
+                entries - unchanged,
+                timed(&m)
+            );
+        }
+        targets.push((
+            "diff of two 500-resource stacks (templates) in < 20 ms of wall time".to_owned(),
+            ms(diff_templates),
+            diff_templates < Duration::from_millis(20),
+        ));
+
         // 3: compile against parse-only, in process.
         eprintln!("bench: compile against parse-only");
         loads.push(("compile against parse-only", load()));

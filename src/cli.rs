@@ -44,6 +44,12 @@ pub enum Command {
     )]
     Graph(crate::commands::GraphArgs),
 
+    /// Say what a deploy would add, delete, orphan, update or replace, and what that means for the data (exit 5 when it is destructive)
+    #[command(
+        after_help = "Examples:\n  stackwire diff deployed.yaml template.yaml\n  stackwire diff old/stack.yaml stack.yaml --environment prod\n  git show main:template.yaml | stackwire diff - template.yaml --format markdown >> \"$GITHUB_STEP_SUMMARY\"\n  stackwire diff template.yaml stack.yaml --allow Orders   # the replacement of Orders is intended\n\nExit codes: 0 nothing destructive (or all of it allowed), 5 a stateful resource deleted or replaced or an event source mapping replaced or re-created, 1 a side is broken, 3 a file could not be read."
+    )]
+    Diff(crate::commands::DiffArgs),
+
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on standard output
     #[command(
         after_help = "Examples:\n  stackwire completions bash > ~/.local/share/bash-completion/completions/stackwire\n  stackwire completions zsh > ~/.zfunc/_stackwire   # with fpath+=(~/.zfunc) before compinit\n  stackwire completions fish > ~/.config/fish/completions/stackwire.fish"

@@ -18,6 +18,8 @@ pub mod exit {
     pub const IO: i32 = 3;
     /// `--check` found the template out of date.
     pub const STALE: i32 = 4;
+    /// `diff`: the deploy would delete or replace data, or restart a mapping, unallowed.
+    pub const DESTRUCTIVE: i32 = 5;
     /// `init`: a file it would write exists already (it wrote nothing).
     pub const EXISTS: i32 = 6;
 }

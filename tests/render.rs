@@ -4,8 +4,11 @@
 //! with: the Mermaid by the `mermaid` library (npm, pinned) in headless Chromium, the DOT by
 //! Graphviz's `dot`. Each must render, and the drawing must have one node per resource and
 //! failure destination, and one solid, dashed or thick edge per event wire, discovery wire and
-//! failure link. What is expected is worked out here from the stack's YAML, not from
-//! stackwire's graph. stackwire's own SVG must parse as XML, be self-contained, have no two
+//! failure link. With `--all` (each `passthru-*` fixture, and [`WHOLE_STACK`], which has a SAM
+//! event of each kind of source and user text that each format must escape), also one node per
+//! pass-through resource and event source, one solid edge per SAM event and one dashed edge per
+//! Function and pass-through resource it references. What is expected is worked out here from
+//! the stack's YAML, not from stackwire's graph. stackwire's own SVG must parse as XML, be self-contained, have no two
 //! boxes overlapping (nor a label over a box), and render in Chromium to a picture that is not
 //! blank.
 //!
@@ -172,8 +175,80 @@ fn fixtures() -> Vec<Fixture> {
         .collect();
     paths.sort();
     assert!(paths.len() >= 20, "the ok fixtures are missing: {paths:?}");
-    paths.into_iter().map(|path| fixture(&path)).collect()
+    let mut fixtures: Vec<Fixture> = paths.iter().map(|path| fixture(path)).collect();
+    // `--all` on the whole stacks.
+    let whole = root().join("target/render-tools/whole-stack.yaml");
+    if let Some(dir) = whole.parent() {
+        std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    }
+    std::fs::write(&whole, WHOLE_STACK).unwrap_or_else(|e| panic!("{}: {e}", whole.display()));
+    let passthru = paths.iter().filter(|p| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("passthru-"))
+    });
+    let all: Vec<Fixture> = passthru
+        .chain(std::iter::once(&whole))
+        .map(|path| fixture_all(path))
+        .collect();
+    assert!(all.len() >= 6, "the passthru fixtures are missing");
+    fixtures.extend(all);
+    fixtures
 }
+
+/// A whole stack for `--all`: a SAM event of each kind of source (a pass-through resource by
+/// `!GetAtt`, `!Ref` and the list form, an ARN outside the stack, SAM's implicit API, a
+/// schedule), references in each form, and a type and a path that each format must escape.
+const WHOLE_STACK: &str = r#"resources:
+  Orders: {type: Stream}
+  Worker:
+    type: Function
+    runtime: nodejs22.x
+    handler: index.handler
+    environment:
+      QUEUE_URL: !Sub 'https://sqs.${AWS::Region}.amazonaws.com/${AWS::AccountId}/${Queue.QueueName}'
+      OTHER: !Sub ['${Q}-${!Literal}', {Q: !Ref Other}]
+      PICKED: !If [Always, !Ref Queue, !Ref 'AWS::NoValue']
+      TABLE: {Ref: Table}
+    policies:
+      - SQSSendMessagePolicy: {QueueName: !GetAtt Queue.QueueName}
+      - DynamoDBCrudPolicy: {TableName: !Ref Table}
+    properties:
+      Events:
+        FromQueue: {Type: SQS, Properties: {Queue: !GetAtt Queue.Arn, BatchSize: 10}}
+        FromTopic: {Type: SNS, Properties: {Topic: !Ref Topic}}
+        FromTable: {Type: DynamoDB, Properties: {Stream: !GetAtt [Table, StreamArn], StartingPosition: LATEST}}
+        Outside: {Type: SQS, Properties: {Queue: 'arn:aws:sqs:us-east-1:123456789012:outside'}}
+        Get: {Type: Api, Properties: {RestApiId: !Ref MyApi, Path: '/items/{id}', Method: get}}
+        Post: {Type: Api, Properties: {Path: '/items"<b>|#%--></svg>', Method: post}}
+        Nightly: {Type: Schedule, Properties: {Schedule: 'cron(0 3 * * ? *)'}}
+  Reader:
+    type: Function
+    runtime: python3.13
+    handler: h.handler
+    properties:
+      Events:
+        Again: {Type: SQS, Properties: {Queue: 'arn:aws:sqs:us-east-1:123456789012:outside'}}
+        Post: {Type: Api, Properties: {Path: /other, Method: post}}
+wires:
+  - {from: Orders, to: Worker}
+  - {from: Reader, to: Orders, access: write}
+template:
+  Conditions:
+    Always: !Equals [a, a]
+  Resources:
+    Queue: {Type: AWS::SQS::Queue}
+    Other: {Type: 'Custom::Odd"]<b>|#%&\N;}'}
+    Topic: {Type: AWS::SNS::Topic}
+    Table:
+      Type: AWS::DynamoDB::Table
+      Properties:
+        BillingMode: PAY_PER_REQUEST
+        AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+        KeySchema: [{AttributeName: id, KeyType: HASH}]
+        StreamSpecification: {StreamViewType: NEW_IMAGE}
+    MyApi: {Type: AWS::Serverless::Api, Properties: {StageName: prod}}
+    Lonely: {Type: AWS::S3::Bucket}
+"#;
 
 /// As much of a stack description as the expected drawing needs (strings are read as strings:
 /// `On` is a Logical ID here, not a YAML 1.1 boolean).
@@ -182,12 +257,29 @@ struct StackYaml {
     resources: std::collections::BTreeMap<String, ResourceYaml>,
     #[serde(default)]
     wires: Vec<WireYaml>,
+    #[serde(default)]
+    template: TemplateYaml,
 }
 
+/// The values below are read with their tags dropped (`!Ref Queue` is `"Queue"`, `!GetAtt
+/// Queue.Arn` is `"Queue.Arn"`), which is all the expected drawing needs: no fixture has a
+/// plain text value that names a resource.
 #[derive(serde::Deserialize)]
 struct ResourceYaml {
     #[serde(rename = "type")]
     kind: String,
+    #[serde(default)]
+    environment: std::collections::BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    policies: Vec<serde_json::Value>,
+    #[serde(default)]
+    properties: serde_json::Value,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct TemplateYaml {
+    #[serde(default, rename = "Resources")]
+    resources: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(serde::Deserialize)]
@@ -244,6 +336,121 @@ fn fixture(path: &Path) -> Fixture {
         titles,
         expected,
     }
+}
+
+/// The property of each SAM event type that names its source (SAM's documentation of each
+/// event source type).
+const EVENT_SOURCES: &[(&str, &str)] = &[
+    ("SQS", "Queue"),
+    ("SNS", "Topic"),
+    ("DynamoDB", "Stream"),
+    ("Kinesis", "Stream"),
+    ("MSK", "Stream"),
+    ("MQ", "Broker"),
+    ("DocumentDB", "Cluster"),
+    ("S3", "Bucket"),
+    ("Api", "RestApiId"),
+    ("HttpApi", "ApiId"),
+    ("CloudWatchLogs", "LogGroupName"),
+    ("Cognito", "UserPool"),
+];
+
+/// The resource names a value (tags dropped) may reference: the text, the part before a `.`,
+/// each `${Name}` or `${Name.Attribute}`, in any depth.
+fn names_in(value: &serde_json::Value, out: &mut BTreeSet<String>) {
+    match value {
+        serde_json::Value::String(text) => {
+            out.insert(text.clone());
+            out.insert(text.split('.').next().unwrap_or(text).to_owned());
+            for part in text.split("${").skip(1) {
+                let inner = part.split('}').next().unwrap_or_default();
+                out.insert(inner.split('.').next().unwrap_or(inner).to_owned());
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|i| names_in(i, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| names_in(v, out)),
+        _ => {}
+    }
+}
+
+/// A fixture drawn with `--all`: what [`fixture`] expects, and the pass-through content.
+fn fixture_all(path: &Path) -> Fixture {
+    let mut f = fixture(path);
+    f.name.push_str(" --all");
+    f.args.push("--all".to_owned());
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let stack: StackYaml =
+        serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let passthrough: BTreeSet<&str> = stack
+        .template
+        .resources
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let every: BTreeSet<&str> = stack
+        .resources
+        .keys()
+        .map(String::as_str)
+        .chain(passthrough.iter().copied())
+        .collect();
+    f.expected.nodes += passthrough.len();
+    f.titles
+        .extend(passthrough.iter().map(|id| (*id).to_owned()));
+    let mut sources = BTreeSet::new();
+    for (id, resource) in &stack.resources {
+        if resource.kind != "Function" {
+            continue;
+        }
+        if let Some(events) = resource.properties["Events"].as_object() {
+            for (name, event) in events {
+                let kind = event["Type"].as_str().unwrap_or_default();
+                let property = EVENT_SOURCES
+                    .iter()
+                    .find(|(t, _)| *t == kind)
+                    .map(|(_, p)| *p);
+                let source = property
+                    .map(|p| &event["Properties"][p])
+                    .filter(|v| !v.is_null());
+                f.expected.solid += 1;
+                match source {
+                    Some(value) => {
+                        let mut names = BTreeSet::new();
+                        names_in(value, &mut names);
+                        if !names.iter().any(|n| every.contains(n.as_str())) {
+                            sources.insert(format!("{kind} {value}"));
+                        }
+                    }
+                    None if kind == "Api" || kind == "HttpApi" => {
+                        let api = format!(
+                            "Serverless{}",
+                            if kind == "Api" { "RestApi" } else { "HttpApi" }
+                        );
+                        f.titles.push(api.clone());
+                        sources.insert(api);
+                    }
+                    None => {
+                        f.titles.push(format!("{id}{name}"));
+                        sources.insert(format!("{id}{name}"));
+                    }
+                }
+            }
+        }
+        let mut names = BTreeSet::new();
+        resource
+            .environment
+            .values()
+            .for_each(|v| names_in(v, &mut names));
+        resource
+            .policies
+            .iter()
+            .for_each(|v| names_in(v, &mut names));
+        f.expected.dashed += names
+            .iter()
+            .filter(|n| passthrough.contains(n.as_str()))
+            .count();
+    }
+    f.expected.nodes += sources.len();
+    f
 }
 
 /// `stackwire graph <fixture> --format <format> [args]`: what it printed (it must succeed

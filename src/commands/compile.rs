@@ -127,6 +127,18 @@ fn check(
         );
     } else {
         let on_disk = String::from_utf8_lossy(&bytes);
+        // What deploying the new template over the committed one would do, when the file is
+        // a template at all.
+        if let (Ok(old), Ok(new)) = (
+            crate::diff::load::side_of_template(&on_disk),
+            crate::diff::load::side_of_template(template),
+        ) && !old.resources.is_empty()
+        {
+            let report = crate::diff::compare(&old, &new, &[]);
+            let _ = io
+                .stdout
+                .write_all(crate::diff::render::human::brief(&report).as_bytes());
+        }
         let diff = output::unified_diff(&on_disk, template, &escaped(&shown));
         let _ = io.stdout.write_all(diff.as_bytes());
     }

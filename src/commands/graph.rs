@@ -25,8 +25,9 @@ pub struct GraphArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Also draw the pass-through resources that no Function references (a stack of Streams
-    /// and Functions only has none: every resource is drawn)
+    /// Draw all the pass-through content: every resource of `template: Resources`, every SAM
+    /// event's source, what pass-through functions name (without it: only the pass-through
+    /// resources a Function of the stack references, and those arrows)
     #[arg(long)]
     pub all: bool,
 
@@ -66,8 +67,11 @@ pub fn run(args: &GraphArgs, io: &mut Io<'_>) -> i32 {
         }
     };
     let format = args.format;
+    let all = args.all;
     let options = args.pipeline.options();
-    let (compiled, drawn) = compile_then(&input.bytes, &options, |plan| graph::draw(plan, format));
+    let (compiled, drawn) = compile_then(&input.bytes, &options, |plan| {
+        graph::draw(plan, format, all)
+    });
     let valid = super::report(&input.name, compiled, &mut reporter, io).is_some();
     let Some(picture) = drawn.filter(|_| valid) else {
         return exit::INVALID;

@@ -4,12 +4,14 @@
 
 mod compile;
 mod completions;
+mod diff;
 mod graph;
 mod import;
 mod init;
 mod schema;
 mod validate;
 
+pub use diff::DiffArgs;
 pub use graph::GraphArgs;
 
 use std::ffi::OsString;
@@ -53,6 +55,7 @@ where
         cli::Command::Validate(args) => validate::run(&args, io),
         cli::Command::Import(args) => import::run(&args, io),
         cli::Command::Graph(args) => graph::run(&args, io),
+        cli::Command::Diff(args) => diff::run(&args, io),
         cli::Command::Completions(args) => completions::run(&args, io),
         cli::Command::Schema => schema::run(io),
         cli::Command::Init(args) => init::run(&args, io),

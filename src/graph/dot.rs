@@ -4,7 +4,7 @@
 //! no `\N`-style escape of Graphviz's applies) and `&` written as `&amp;` (Graphviz reads
 //! character entities in labels).
 
-use super::{Graph, Line, visible};
+use super::{Graph, Line, escaped};
 
 pub fn render(graph: &Graph) -> String {
     let mut out = String::from(
@@ -21,6 +21,8 @@ pub fn render(graph: &Graph) -> String {
             "destination" => {
                 "shape=parallelogram, style=filled, fillcolor=\"#fbeaea\", color=\"#b42318\""
             }
+            "passthrough" => "style=filled, fillcolor=\"#f4f4f5\", color=\"#52525b\"",
+            "source" => "shape=ellipse, style=filled, fillcolor=\"#ecfdf3\", color=\"#067647\"",
             _ => "fillcolor=\"#fdf2e3\", color=\"#b35c00\"",
         };
         out.push_str(&format!("    n{i} [label=\"{label}\", {style}];\n"));
@@ -44,16 +46,12 @@ pub fn render(graph: &Graph) -> String {
 
 /// User text inside a DOT quoted string.
 pub fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in visible(s).chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '&' => out.push_str("&amp;"),
-            c => out.push(c),
-        }
-    }
-    out
+    escaped(s, |c| match c {
+        '"' => Some("\\\""),
+        '\\' => Some("\\\\"),
+        '&' => Some("&amp;"),
+        _ => None,
+    })
 }
 
 #[cfg(test)]
@@ -94,5 +92,45 @@ mod tests {
         );
         assert!(out.ends_with("}\n"));
         assert_eq!(out.lines().count(), 4 + 2 + 1 + 1);
+    }
+    #[test]
+    fn pass_through_types_and_event_sources_are_escaped() {
+        let graph = Graph {
+            nodes: vec![
+                Node {
+                    id: "Q".to_owned(),
+                    kind: NodeKind::PassThrough(Some("Custom::X\"]; \\N &lt;".to_owned())),
+                },
+                Node {
+                    id: "F".to_owned(),
+                    kind: NodeKind::Function,
+                },
+                Node {
+                    id: "S".to_owned(),
+                    kind: NodeKind::EventSource {
+                        what: "SQS source".to_owned(),
+                        detail: Some("arn:\"x\"".to_owned()),
+                    },
+                },
+            ],
+            edges: vec![Edge {
+                from: 2,
+                to: 1,
+                kind: EdgeKind::SamEvent("Api GET /\"a\"".to_owned()),
+            }],
+        };
+        let out = render(&graph);
+        assert!(
+            out.contains("    n0 [label=\"Q\\nCustom::X\\\"]; \\\\N &amp;lt;\", style=filled, fillcolor=\"#f4f4f5\", color=\"#52525b\"];\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("    n2 [label=\"S\\nSQS source\\narn:\\\"x\\\"\", shape=ellipse,"),
+            "{out}"
+        );
+        assert!(
+            out.contains("    n2 -> n1 [label=\"Api GET /\\\"a\\\"\"];\n"),
+            "{out}"
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! Node IDs are `n0`, `n1`, ... (never user text, so no Logical ID can collide with Mermaid's
 //! keywords); every label is a `"..."` string whose special characters are Mermaid entities.
 
-use super::{Graph, Line, visible};
+use super::{Graph, Line, escaped};
 
 const CLASSES: &[(&str, &str)] = &[
     ("stream", "fill:#e8f1fb,stroke:#1f5fa8,color:#0b2540"),
@@ -13,6 +13,8 @@ const CLASSES: &[(&str, &str)] = &[
     ),
     ("function", "fill:#fdf2e3,stroke:#b35c00,color:#3d2000"),
     ("destination", "fill:#fbeaea,stroke:#b42318,color:#4a0d08"),
+    ("passthrough", "fill:#f4f4f5,stroke:#52525b,color:#18181b"),
+    ("source", "fill:#ecfdf3,stroke:#067647,color:#053321"),
 ];
 
 pub fn render(graph: &Graph) -> String {
@@ -23,6 +25,8 @@ pub fn render(graph: &Graph) -> String {
         let (open, close) = match node.class() {
             "stream" | "existing" => ("[(", ")]"),
             "destination" => ("[/", "/]"),
+            "passthrough" => ("[", "]"),
+            "source" => ("([", "])"),
             _ => ("(", ")"),
         };
         out.push_str(&format!("    n{i}{open}\"{label}\"{close}\n"));
@@ -73,21 +77,17 @@ pub fn render(graph: &Graph) -> String {
 /// characters, backquotes (Markdown strings), `|` (edge label ends) and `%` (comments) as
 /// entities; control characters visible.
 pub fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in visible(s).chars() {
-        match c {
-            '"' => out.push_str("#quot;"),
-            '#' => out.push_str("#35;"),
-            '<' => out.push_str("#lt;"),
-            '>' => out.push_str("#gt;"),
-            '&' => out.push_str("#amp;"),
-            '`' => out.push_str("#96;"),
-            '|' => out.push_str("#124;"),
-            '%' => out.push_str("#37;"),
-            c => out.push(c),
-        }
-    }
-    out
+    escaped(s, |c| match c {
+        '"' => Some("#quot;"),
+        '#' => Some("#35;"),
+        '<' => Some("#lt;"),
+        '>' => Some("#gt;"),
+        '&' => Some("#amp;"),
+        '`' => Some("#96;"),
+        '|' => Some("#124;"),
+        '%' => Some("#37;"),
+        _ => None,
+    })
 }
 
 #[cfg(test)]
@@ -180,5 +180,55 @@ mod tests {
             ),
             "{out}"
         );
+    }
+    #[test]
+    fn pass_through_types_and_event_sources_are_escaped() {
+        let graph = Graph {
+            nodes: vec![
+                Node {
+                    id: "Q".to_owned(),
+                    kind: NodeKind::PassThrough(Some("Custom::X\"] --> y[\"|%%".to_owned())),
+                },
+                Node {
+                    id: "F".to_owned(),
+                    kind: NodeKind::Function,
+                },
+                Node {
+                    id: "S".to_owned(),
+                    kind: NodeKind::EventSource {
+                        what: "Schedule".to_owned(),
+                        detail: Some("cron(<b>#)".to_owned()),
+                    },
+                },
+            ],
+            edges: vec![
+                Edge {
+                    from: 2,
+                    to: 1,
+                    kind: EdgeKind::SamEvent("Api POST /a\"|b".to_owned()),
+                },
+                Edge {
+                    from: 1,
+                    to: 0,
+                    kind: EdgeKind::Reference("Q_URL".to_owned()),
+                },
+            ],
+        };
+        let out = render(&graph);
+        assert_eq!(
+            out.lines().nth(1),
+            Some("    n0[\"Q<br/>Custom::X#quot;] --#gt; y[#quot;#124;#37;#37;\"]")
+        );
+        assert!(
+            out.contains("    n2([\"S<br/>Schedule<br/>cron(#lt;b#gt;#35;)\"])\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("    n2 -->|\"Api POST /a#quot;#124;b\"| n1\n"),
+            "{out}"
+        );
+        assert!(out.contains("    n1 -.->|\"Q_URL\"| n0\n"), "{out}");
+        assert!(out.contains("    class n0 passthrough\n"), "{out}");
+        assert!(out.contains("    class n2 source\n"), "{out}");
     }
 }

@@ -3,12 +3,15 @@
 //!
 //! Nodes are the stack's resources in the stack's order, then the failure destinations in the
 //! order the wires first name them. Edges follow the wires in the stack's order; an event
-//! wire's link to its failure destination comes right after it. The same plan always gives
-//! the same graph, and every format writes the same graph the same way every time.
+//! wire's link to its failure destination comes right after it. With `--all` ([`whole`]), the
+//! pass-through resources come after the stack's, the event sources after the destinations, and
+//! the pass-through content's edges after the wires'. The same plan always gives the same
+//! graph, and every format writes the same graph the same way every time.
 
 pub mod dot;
 pub mod mermaid;
 pub mod svg;
+pub mod whole;
 
 use std::collections::{HashMap, HashSet};
 
@@ -26,7 +29,7 @@ pub struct Graph {
 /// A box.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Node {
-    /// The Logical ID; for a failure destination, its ARN.
+    /// The Logical ID; for a failure destination, its ARN; for an event source, its title.
     pub id: String,
     pub kind: NodeKind,
 }
@@ -40,6 +43,16 @@ pub enum NodeKind {
     Function,
     /// Where an event subscription sends the batches it gave up on (`onFailure`).
     Destination(arn::Destination),
+    /// A resource of `template: Resources` (one a Function of the stack references; with
+    /// `--all`, every one), and its `Type` when written as text.
+    PassThrough(Option<String>),
+    /// Where a SAM event of `properties: Events` comes from when no resource of the stack is
+    /// (with `--all`): SAM's implicit API, a schedule, a source outside the stack. `what` is its
+    /// second line (`Schedule`, `SQS source`), `detail` a third (the ARN, the expression).
+    EventSource {
+        what: String,
+        detail: Option<String>,
+    },
 }
 
 /// Where an existing stream comes from.
@@ -76,6 +89,13 @@ pub enum EdgeKind {
     Discovery(Access),
     /// An event subscription's failure destination, Function -> destination.
     Failure,
+    /// A SAM event of `properties: Events`, source -> Function (from a pass-through resource;
+    /// with `--all`, from any source): a solid arrow,
+    /// labelled with the event's type and what it says of its batches or requests.
+    SamEvent(String),
+    /// A Function's references to a pass-through resource in its `environment` and `policies`
+    /// (always drawn): a dashed arrow, labelled with the variables and policies that name it.
+    Reference(String),
 }
 
 /// How an edge is drawn.
@@ -90,8 +110,8 @@ pub enum Line {
 impl EdgeKind {
     pub fn line(&self) -> Line {
         match self {
-            EdgeKind::Event { .. } => Line::Solid,
-            EdgeKind::Discovery(_) => Line::Dashed,
+            EdgeKind::Event { .. } | EdgeKind::SamEvent(_) => Line::Solid,
+            EdgeKind::Discovery(_) | EdgeKind::Reference(_) => Line::Dashed,
             EdgeKind::Failure => Line::Thick,
         }
     }
@@ -117,6 +137,7 @@ impl EdgeKind {
             }
             EdgeKind::Discovery(access) => access.name().to_owned(),
             EdgeKind::Failure => "on failure".to_owned(),
+            EdgeKind::SamEvent(label) | EdgeKind::Reference(label) => label.clone(),
         }
     }
 }
@@ -158,6 +179,16 @@ impl Node {
                 lines.push(format!("{what}, on failure"));
                 lines.push(self.id.clone());
             }
+            NodeKind::PassThrough(rtype) => lines.push(
+                rtype
+                    .as_deref()
+                    .map_or("(no Type)", whole::short_type)
+                    .to_owned(),
+            ),
+            NodeKind::EventSource { what, detail } => {
+                lines.push(what.clone());
+                lines.extend(detail.iter().cloned());
+            }
         }
         lines
     }
@@ -169,6 +200,8 @@ impl Node {
             NodeKind::ExistingStream(_) => "existing",
             NodeKind::Function => "function",
             NodeKind::Destination(_) => "destination",
+            NodeKind::PassThrough(_) => "passthrough",
+            NodeKind::EventSource { .. } => "source",
         }
     }
 }
@@ -178,8 +211,9 @@ fn destination_name(arn: &str) -> &str {
     arn.rsplit(':').next().unwrap_or(arn)
 }
 
-/// The graph of a checked stack (one without errors).
-pub fn build(plan: &Plan<'_>) -> Graph {
+/// The graph of a checked stack (one without errors): its Streams, Functions and wires, and
+/// with `all` its pass-through content too (see [`whole`]).
+pub fn build(plan: &Plan<'_>, all: bool) -> Graph {
     let stack = plan.stack;
     let mut nodes: Vec<Node> = Vec::with_capacity(stack.resources.len());
     // Resource index -> node index (resources of an unknown type are not drawn).
@@ -215,6 +249,9 @@ pub fn build(plan: &Plan<'_>) -> Graph {
             nodes.len() - 1
         }));
     }
+    // The pass-through content is always read; without `all`, only the resources a Function
+    // of the stack references (and those references) are kept, at the end.
+    let passthrough = whole::resources(stack, &mut nodes);
     let index: HashMap<&str, usize> = stack
         .resources
         .iter()
@@ -297,6 +334,73 @@ pub fn build(plan: &Plan<'_>) -> Graph {
         }
     }
     nodes.extend(extra);
+    let drawn: whole::Drawn<'_> = stack
+        .resources
+        .iter()
+        .zip(&node_of)
+        .filter_map(|(r, n)| n.map(|n| (r.id.value.as_str(), n)))
+        .collect();
+    whole::edges(stack, &drawn, &passthrough, &mut nodes, &mut edges);
+    let graph = Graph { nodes, edges };
+    if all { graph } else { referenced_only(graph) }
+}
+
+/// The graph without `--all` (SPEC 8): the stack's own resources and wires, and of the
+/// pass-through content only the resources a Function of the stack references (in its
+/// `environment`, `policies` or `properties: Events`), with those arrows. Event sources outside
+/// the stack, pass-through resources nothing of the stack names, and what pass-through
+/// resources say of each other are left for `--all`.
+fn referenced_only(graph: Graph) -> Graph {
+    let Graph { nodes, edges } = graph;
+    let own = |i: usize| {
+        nodes.get(i).is_some_and(|n| {
+            !matches!(
+                n.kind,
+                NodeKind::PassThrough(_) | NodeKind::EventSource { .. }
+            )
+        })
+    };
+    let function = |i: usize| nodes.get(i).is_some_and(|n| n.kind == NodeKind::Function);
+    let pass_through = |i: usize| {
+        nodes
+            .get(i)
+            .is_some_and(|n| matches!(n.kind, NodeKind::PassThrough(_)))
+    };
+    // An arrow kept: the stack's own, or between a Function of the stack and a pass-through
+    // resource it names.
+    let kept = |e: &Edge| match e.kind {
+        EdgeKind::SamEvent(_) => pass_through(e.from) && function(e.to),
+        EdgeKind::Reference(_) => function(e.from) && pass_through(e.to),
+        _ => own(e.from) && own(e.to),
+    };
+    let mut keep: Vec<bool> = (0..nodes.len()).map(own).collect();
+    for e in edges.iter().filter(|e| kept(e)) {
+        for end in [e.from, e.to] {
+            if let Some(k) = keep.get_mut(end) {
+                *k = true;
+            }
+        }
+    }
+    let mut renumbered = Vec::with_capacity(nodes.len());
+    let mut next = 0;
+    for &k in &keep {
+        renumbered.push(next);
+        next += usize::from(k);
+    }
+    let edges = edges
+        .into_iter()
+        .filter(|e| kept(e))
+        .map(|e| Edge {
+            from: renumbered[e.from],
+            to: renumbered[e.to],
+            kind: e.kind,
+        })
+        .collect();
+    let nodes = nodes
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(n, k)| k.then_some(n))
+        .collect();
     Graph { nodes, edges }
 }
 
@@ -322,13 +426,28 @@ pub fn visible(text: &str) -> String {
     out
 }
 
+/// User text in a format's label: made [`visible`], then each character `escape` gives a
+/// replacement for written as that (the one loop Mermaid's and DOT's escaping share; each
+/// format names its own characters).
+pub fn escaped(text: &str, escape: impl Fn(char) -> Option<&'static str>) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in visible(text).chars() {
+        match escape(c) {
+            Some(replacement) => out.push_str(replacement),
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn plan_graph(yaml: &str, environment: Option<&str>) -> Graph {
         let options = crate::Options::environment(environment);
-        let (compiled, graph) = crate::pipeline::compile_then(yaml.as_bytes(), &options, build);
+        let (compiled, graph) =
+            crate::pipeline::compile_then(yaml.as_bytes(), &options, |plan| build(plan, false));
         assert!(compiled.template.is_some(), "{:?}", compiled.problems);
         graph.expect("a stack without errors is drawn")
     }
@@ -456,9 +575,9 @@ pub enum GraphFormat {
     Svg,
 }
 
-/// Renders the checked plan's graph in `format`.
-pub fn draw(plan: &crate::plan::Plan<'_>, format: GraphFormat) -> String {
-    let graph = build(plan);
+/// Renders the checked plan's graph in `format`; with `all`, the pass-through content too.
+pub fn draw(plan: &crate::plan::Plan<'_>, format: GraphFormat, all: bool) -> String {
+    let graph = build(plan, all);
     match format {
         GraphFormat::Mermaid => mermaid::render(&graph),
         GraphFormat::Dot => dot::render(&graph),

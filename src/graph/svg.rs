@@ -273,7 +273,12 @@ pub fn render(graph: &Graph) -> String {
         graph
             .nodes
             .iter()
-            .filter(|n| !matches!(n.kind, NodeKind::Destination(_)))
+            .filter(|n| {
+                !matches!(
+                    n.kind,
+                    NodeKind::Destination(_) | NodeKind::EventSource { .. }
+                )
+            })
             .count(),
         graph
             .edges
@@ -343,15 +348,17 @@ pub fn render(graph: &Graph) -> String {
 
     for (i, node) in graph.nodes.iter().enumerate() {
         let p = node_at[i];
-        let (fill, stroke, dash) = match node.kind {
-            NodeKind::Stream => ("#e8f1fb", "#1f5fa8", ""),
-            NodeKind::ExistingStream(_) => ("#f4f6f8", "#1f5fa8", " stroke-dasharray=\"5 3\""),
-            NodeKind::Function => ("#fdf2e3", "#b35c00", ""),
-            NodeKind::Destination(_) => ("#fbeaea", FAILURE, ""),
+        let (fill, stroke, dash, rx) = match node.kind {
+            NodeKind::Stream => ("#e8f1fb", "#1f5fa8", "", 6),
+            NodeKind::ExistingStream(_) => ("#f4f6f8", "#1f5fa8", " stroke-dasharray=\"5 3\"", 6),
+            NodeKind::Function => ("#fdf2e3", "#b35c00", "", 6),
+            NodeKind::Destination(_) => ("#fbeaea", FAILURE, "", 6),
+            NodeKind::PassThrough(_) => ("#f4f4f5", "#52525b", "", 0),
+            NodeKind::EventSource { .. } => ("#ecfdf3", "#067647", "", 14),
         };
         let _ = writeln!(
             svg,
-            "<g class=\"node {}\">\n<title>{}</title>\n<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\"{dash}/>",
+            "<g class=\"node {}\">\n<title>{}</title>\n<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{rx}\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\"{dash}/>",
             node.class(),
             xml(&visible(&node.id)),
             p.x,

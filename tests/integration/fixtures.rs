@@ -250,7 +250,14 @@ fn check_reports_a_stale_template_and_writes_nothing() {
         "{}",
         r.stdout
     );
-    assert!(r.stdout.starts_with("--- "), "{}", r.stdout);
+    // The deploy guard's summary, then the unified diff.
+    assert!(
+        r.stdout.starts_with(
+            "deploy guard: 1 update\n  update      Orders           AWS::Kinesis::Stream: changes ShardCount\n--- "
+        ),
+        "{}",
+        r.stdout
+    );
     assert!(r.stderr.contains("out of date"), "{}", r.stderr);
     assert_eq!(std::fs::read_to_string(&out).unwrap_or_default(), edited);
 }

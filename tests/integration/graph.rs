@@ -45,6 +45,99 @@ fn graph_svg() {
     snapshots("svg");
 }
 
+/// `stackwire graph --all` of every `fixtures/ok/passthru-*` stack (the whole stacks) in each
+/// format, against reviewed snapshots.
+fn snapshots_all(format: &str) {
+    settings().bind(|| {
+        insta::glob!("../../fixtures/ok", "passthru-*.yaml", |path| {
+            let out = run_fixture("graph", path, &["--format", format, "--all"]);
+            assert_eq!(out.stderr, "", "{} printed diagnostics", path.display());
+            assert_eq!(out.code, 0, "{} was not drawn", path.display());
+            let again = run_fixture("graph", path, &["--all", "--format", format]);
+            assert_eq!(
+                again.stdout,
+                out.stdout,
+                "{} drawn twice differs",
+                path.display()
+            );
+            insta::assert_snapshot!(format!("graph_all_{format}"), out.stdout);
+        });
+    });
+}
+
+#[test]
+fn graph_all_mermaid() {
+    snapshots_all("mermaid");
+}
+
+#[test]
+fn graph_all_dot() {
+    snapshots_all("dot");
+}
+
+#[test]
+fn graph_all_svg() {
+    snapshots_all("svg");
+}
+
+/// A stack without pass-through resources or SAM events draws the same with `--all` as
+/// without (pass-through parameters, conditions and properties are not drawn); one with them
+/// draws at least as much (without `--all`, only the pass-through resources a Function
+/// references are drawn).
+#[test]
+fn all_adds_only_the_pass_through_content() {
+    let mut more = 0;
+    let mut strictly_more = 0;
+    for path in crate::support::fixture_paths("ok") {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let draws_more = draws_more_with_all(&text, &path);
+        more += usize::from(draws_more);
+        for format in ["mermaid", "dot", "svg"] {
+            let plain = graph(&path, format);
+            let all = run_fixture("graph", &path, &["--format", format, "--all"]);
+            assert_eq!((plain.code, all.code), (0, 0), "{}", all.stderr);
+            if draws_more {
+                assert!(
+                    all.stdout.len() >= plain.stdout.len(),
+                    "{} --format {format}: --all drew less",
+                    path.display()
+                );
+                strictly_more += usize::from(all.stdout.len() > plain.stdout.len());
+            } else {
+                assert_eq!(
+                    all.stdout,
+                    plain.stdout,
+                    "{} --format {format}: --all drew more",
+                    path.display()
+                );
+            }
+        }
+    }
+    assert!(more >= 5, "the whole-stack fixtures are missing");
+    // Some draw what no Function references (a resource nothing names, a schedule, ...).
+    assert!(
+        strictly_more >= 3,
+        "--all drew more for {strictly_more} fixture drawings"
+    );
+}
+
+/// Whether a stack has pass-through resources or a Function's SAM events, read from its YAML.
+fn draws_more_with_all(text: &str, path: &Path) -> bool {
+    let stack: serde_json::Value = serde_saphyr::from_str(text)
+        .unwrap_or_else(|e| panic!("{} is not YAML: {e}", path.display()));
+    let resources = stack["template"]["Resources"]
+        .as_object()
+        .is_some_and(|r| !r.is_empty());
+    let events = stack["resources"].as_object().is_some_and(|rs| {
+        rs.values().any(|r| {
+            r["properties"]["Events"]
+                .as_object()
+                .is_some_and(|e| !e.is_empty())
+        })
+    });
+    resources || events
+}
+
 const QUICKSTART_SVG: &str = "snapshots/quickstart.graph.svg";
 
 #[test]

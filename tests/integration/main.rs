@@ -11,6 +11,7 @@ mod equivalence;
 mod support;
 
 mod cloudformation;
+mod diff;
 mod files;
 mod fixtures;
 mod generate;
