@@ -3,8 +3,8 @@
 //! `.ci/requirements.txt`, installed by `support::tools()`), hold the same resources with the
 //! same Logical IDs, types and properties, apart from the changes the import report names.
 //!
-//! The other half of the proof, `stackwire diff T <imported stack>` reporting no delete,
-//! replace or may replace, waits for `stackwire diff`: see [`diff_reports_no_replacement`].
+//! The other half, [`diff_reports_no_replacement`]: `stackwire diff T <imported stack>`
+//! reports no delete, replace or may replace, apart from the resources the report names.
 
 // Each target uses part of what the targets share.
 #[allow(dead_code, unused_imports)]
@@ -238,13 +238,90 @@ fn the_comparison_catches_an_unreported_change() {
     assert!(unexplained(&original, &imported, &all).is_empty());
 }
 
-/// HERE GOES THE DIFF HALF OF THE PROOF (SPEC 7), once `stackwire diff` (issue 12) is merged:
-/// for each fixture `T`, `stackwire diff T <(stackwire import T)` must report no `delete`,
-/// `replace` or `may replace`, except on the resources the import report names as Stackery's
-/// "Use Existing" machinery (`Change::resource` of `<Id>ExistingResource` and `<Id>`), passed
-/// with `--allow`. Call it from `imported_stacks_translate_to_the_same_resources` with the
-/// fixture list. Until then it is not called, and checks nothing.
-#[allow(dead_code)]
-fn diff_reports_no_replacement(_fixtures: &[PathBuf]) {
-    unimplemented!("`stackwire diff` is not on this branch yet (issue 12)")
+/// The deploy guard's half of the proof (SPEC 7): for each fixture `T`, `stackwire diff T
+/// <imported stack>` reports no `delete`, `replace` or `may replace` (exit 0), once the
+/// resources the import report names as changed are passed with `--allow`; and a template with
+/// no Stackery "Use Existing" machinery needs no `--allow` at all.
+#[test]
+fn diff_reports_no_replacement() {
+    let work =
+        tempfile::tempdir().unwrap_or_else(|e| panic!("cannot make a temporary folder: {e}"));
+    for path in fixtures() {
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{e}"));
+        let imported = import(&bytes);
+        let stack = imported
+            .stack
+            .unwrap_or_else(|| panic!("{} did not import", path.display()));
+        let file = work.path().join("stack.yaml");
+        std::fs::write(&file, &stack).unwrap_or_else(|e| panic!("{e}"));
+        let environment = imported.environment.unwrap_or_else(|| "prod".to_owned());
+        let allowed: BTreeSet<String> = imported
+            .changes
+            .iter()
+            .map(|c| c.resource.clone())
+            .collect();
+        let stackery_existing = imported.problems.iter().any(|p| {
+            miette::Diagnostic::code(p)
+                .is_some_and(|c| c.to_string() == "stackwire::import_use_existing")
+        });
+        let t = path.display().to_string();
+        let s = file.display().to_string();
+        let mut args = vec![
+            "stackwire",
+            "diff",
+            t.as_str(),
+            s.as_str(),
+            "--environment",
+            environment.as_str(),
+        ];
+        let bare = diff(&args);
+        if !stackery_existing {
+            assert_eq!(
+                bare.0,
+                0,
+                "{}: diff found something unsafe:\n{}",
+                path.display(),
+                bare.1
+            );
+        } else {
+            assert_eq!(
+                bare.0,
+                5,
+                "{}: the Use Existing machinery should show:\n{}",
+                path.display(),
+                bare.1
+            );
+        }
+        for id in &allowed {
+            args.push("--allow");
+            args.push(id.as_str());
+        }
+        let (code, out) = diff(&args);
+        assert_eq!(
+            code,
+            0,
+            "{}: diff with --allow {allowed:?}:\n{out}",
+            path.display()
+        );
+    }
+}
+
+/// Runs the command line in-process: its exit code, and what it wrote.
+fn diff(args: &[&str]) -> (i32, String) {
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let mut io = stackwire::Io {
+        stdin: &mut &b""[..],
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+        color: false,
+    };
+    let code = stackwire::run(args.iter().copied(), &mut io);
+    (
+        code,
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&stdout),
+            String::from_utf8_lossy(&stderr)
+        ),
+    )
 }
