@@ -290,7 +290,65 @@ struct WireYaml {
     on_failure: Option<String>,
 }
 
+/// A fixture drawn without `--all`: its own resources and wires, and the pass-through resources
+/// a Function of the stack references (in an event's source property, its `environment` or its
+/// `policies`), with one solid arrow per such event and one dashed arrow per Function and
+/// resource it names.
 fn fixture(path: &Path) -> Fixture {
+    let mut f = own(path);
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let stack: StackYaml =
+        serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let passthrough: BTreeSet<&str> = stack
+        .template
+        .resources
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut drawn: BTreeSet<String> = BTreeSet::new();
+    for resource in stack.resources.values() {
+        if resource.kind != "Function" {
+            continue;
+        }
+        if let Some(events) = resource.properties["Events"].as_object() {
+            for event in events.values() {
+                let kind = event["Type"].as_str().unwrap_or_default();
+                let source = EVENT_SOURCES
+                    .iter()
+                    .find(|(t, _)| *t == kind)
+                    .map(|(_, p)| &event["Properties"][*p])
+                    .filter(|v| !v.is_null());
+                let mut names = BTreeSet::new();
+                if let Some(value) = source {
+                    names_in(value, &mut names);
+                }
+                if let Some(name) = names.iter().find(|n| passthrough.contains(n.as_str())) {
+                    f.expected.solid += 1;
+                    drawn.insert(name.clone());
+                }
+            }
+        }
+        let mut names = BTreeSet::new();
+        resource
+            .environment
+            .values()
+            .for_each(|v| names_in(v, &mut names));
+        resource
+            .policies
+            .iter()
+            .for_each(|v| names_in(v, &mut names));
+        for name in names.iter().filter(|n| passthrough.contains(n.as_str())) {
+            f.expected.dashed += 1;
+            drawn.insert(name.clone());
+        }
+    }
+    f.expected.nodes += drawn.len();
+    f.titles.extend(drawn);
+    f
+}
+
+/// A fixture's own resources and wires, as drawn.
+fn own(path: &Path) -> Fixture {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let args = text
         .lines()
@@ -375,7 +433,7 @@ fn names_in(value: &serde_json::Value, out: &mut BTreeSet<String>) {
 
 /// A fixture drawn with `--all`: what [`fixture`] expects, and the pass-through content.
 fn fixture_all(path: &Path) -> Fixture {
-    let mut f = fixture(path);
+    let mut f = own(path);
     f.name.push_str(" --all");
     f.args.push("--all".to_owned());
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
