@@ -276,6 +276,18 @@ struct ResourceYaml {
     properties: serde_json::Value,
 }
 
+impl ResourceYaml {
+    /// The resource names its `environment` values and `policies` items may reference.
+    fn named(&self) -> BTreeSet<String> {
+        let mut names = BTreeSet::new();
+        self.environment
+            .values()
+            .chain(&self.policies)
+            .for_each(|v| names_in(v, &mut names));
+        names
+    }
+}
+
 #[derive(serde::Deserialize, Default)]
 struct TemplateYaml {
     #[serde(default, rename = "Resources")]
@@ -296,15 +308,8 @@ struct WireYaml {
 /// resource it names.
 fn fixture(path: &Path) -> Fixture {
     let mut f = own(path);
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let stack: StackYaml =
-        serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let passthrough: BTreeSet<&str> = stack
-        .template
-        .resources
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let stack = read_stack(path);
+    let passthrough = stack.passthrough();
     let mut drawn: BTreeSet<String> = BTreeSet::new();
     for resource in stack.resources.values() {
         if resource.kind != "Function" {
@@ -328,15 +333,7 @@ fn fixture(path: &Path) -> Fixture {
                 }
             }
         }
-        let mut names = BTreeSet::new();
-        resource
-            .environment
-            .values()
-            .for_each(|v| names_in(v, &mut names));
-        resource
-            .policies
-            .iter()
-            .for_each(|v| names_in(v, &mut names));
+        let names = resource.named();
         for name in names.iter().filter(|n| passthrough.contains(n.as_str())) {
             f.expected.dashed += 1;
             drawn.insert(name.clone());
@@ -345,6 +342,19 @@ fn fixture(path: &Path) -> Fixture {
     f.expected.nodes += drawn.len();
     f.titles.extend(drawn);
     f
+}
+
+/// A fixture's stack, as YAML without its tags.
+fn read_stack(path: &Path) -> StackYaml {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+impl StackYaml {
+    /// The Logical IDs of `template: Resources`.
+    fn passthrough(&self) -> BTreeSet<&str> {
+        self.template.resources.keys().map(String::as_str).collect()
+    }
 }
 
 /// A fixture's own resources and wires, as drawn.
@@ -436,15 +446,8 @@ fn fixture_all(path: &Path) -> Fixture {
     let mut f = own(path);
     f.name.push_str(" --all");
     f.args.push("--all".to_owned());
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let stack: StackYaml =
-        serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let passthrough: BTreeSet<&str> = stack
-        .template
-        .resources
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let stack = read_stack(path);
+    let passthrough = stack.passthrough();
     let every: BTreeSet<&str> = stack
         .resources
         .keys()
@@ -493,15 +496,7 @@ fn fixture_all(path: &Path) -> Fixture {
                 }
             }
         }
-        let mut names = BTreeSet::new();
-        resource
-            .environment
-            .values()
-            .for_each(|v| names_in(v, &mut names));
-        resource
-            .policies
-            .iter()
-            .for_each(|v| names_in(v, &mut names));
+        let names = resource.named();
         f.expected.dashed += names
             .iter()
             .filter(|n| passthrough.contains(n.as_str()))

@@ -461,22 +461,18 @@ pub fn references<'n>(node: &'n Yaml, found: &mut dyn FnMut(&'n str)) {
     apply(function, arg, found);
 }
 
-/// A tagged node: its function applied to its value (the same node without the tag).
-fn tagged<'n>(function: &str, node: &'n Yaml, found: &mut dyn FnMut(&'n str)) {
-    match (function, &node.value) {
-        ("Ref", Value::Str(name)) => found(name),
-        ("GetAtt", Value::Str(text)) => found(text.split_once('.').map_or(text, |(r, _)| r)),
-        ("GetAtt", Value::Seq(items)) => get_att_items(items, found),
-        ("Sub", Value::Str(text)) => sub(text, &[], found),
-        ("Sub", Value::Seq(items)) => sub_items(items, found),
-        _ => children(node, found),
-    }
-}
-
+/// A long-form function's argument: itself a function when tagged, else read as the value of
+/// the function named.
 fn apply<'n>(function: &str, arg: &'n Yaml, found: &mut dyn FnMut(&'n str)) {
     if arg.tag.is_some() {
         return references(arg, found);
     }
+    tagged(function, arg, found);
+}
+
+/// `function` applied to `arg`'s value (for a tagged node, the node itself: its tag names the
+/// function).
+fn tagged<'n>(function: &str, arg: &'n Yaml, found: &mut dyn FnMut(&'n str)) {
     match (function, &arg.value) {
         ("Ref", Value::Str(name)) => found(name),
         ("GetAtt", Value::Str(text)) => found(text.split_once('.').map_or(text, |(r, _)| r)),
