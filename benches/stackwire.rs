@@ -73,7 +73,22 @@ fn main() {
                         serde_saphyr::from_str(&text).unwrap_or_default();
                     assert!(value.is_object(), "{file} is not a mapping");
                 }
-                _ => fail("--profile: the step is compile, compile-cloudformation or parse-only"),
+                "events" => {
+                    assert!(events(&text) > 0, "{file} has no YAML events");
+                }
+                "read" => {
+                    assert!(
+                        stackwire::format::yaml::read(&text).is_ok(),
+                        "{file} is not YAML"
+                    );
+                }
+                "read-serde" => {
+                    let read = stackwire::format::yaml::read_with_serde(&text);
+                    assert!(read.is_ok(), "{file} is not YAML");
+                }
+                _ => fail(
+                    "--profile: the step is compile, compile-cloudformation, parse-only, events, read or read-serde",
+                ),
             }
             elapsed.push(start.elapsed());
         }
@@ -119,6 +134,20 @@ fn main() {
             .unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", path.display())));
         eprintln!("wrote the measured section of {}", path.display());
     }
+}
+
+/// Every YAML event of `text`, pulled from the parser under stackwire's reader (the same
+/// granit-parser version) with nothing built: the floor any reader of the file stands on.
+fn events(text: &str) -> usize {
+    let options = granit_parser::options! { emit_comments: false };
+    let mut count = 0;
+    for event in granit_parser::Parser::new_from_str_with_options(text, options) {
+        match event {
+            Ok(_) => count += 1,
+            Err(e) => fail(&format!("not YAML: {e}")),
+        }
+    }
+    count
 }
 
 /// The options of `compile --target cloudformation`.

@@ -3,6 +3,7 @@
 //! resource types ([`resources`]), and the reader that fills the model by those tables
 //! ([`parse`]).
 
+pub mod build;
 pub mod keys;
 pub mod model;
 pub mod node;

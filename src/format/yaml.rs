@@ -4,6 +4,7 @@
 use miette::SourceSpan;
 
 use crate::diagnostics::Problem;
+use crate::format::build;
 use crate::format::node::Node;
 use crate::limits::{MAX_DEPTH, MAX_EVENTS, MAX_REPLAYED, MAX_SCALAR_BYTES};
 
@@ -44,12 +45,163 @@ pub fn read(text: &str) -> Result<Node, Problem> {
     if let Some(problem) = super::scalar_tags::first_core_tag(text) {
         return Err(problem);
     }
+    match build::build(text) {
+        Ok(Some(root)) => Ok(root),
+        Ok(None) => Err(empty()),
+        Err((stop, offset)) => Err(stopped(text, stop, offset)),
+    }
+}
+
+/// The same tree read through serde-saphyr's deserializer: the reading [`read`] is held to
+/// (tests compare the two), and the baseline the benchmark measures it against.
+#[doc(hidden)]
+pub fn read_with_serde(text: &str) -> Result<Node, Problem> {
+    if let Some(problem) = super::scalar_tags::first_core_tag(text) {
+        return Err(problem);
+    }
     match serde_saphyr::from_str_with_options::<Option<Node>>(text, options()) {
         Ok(Some(root)) => Ok(root),
-        Ok(None) => Err(Problem::EmptyStack {
-            span: SourceSpan::new(0.into(), 0),
-        }),
+        Ok(None) => Err(empty()),
         Err(error) => Err(yaml_error(text, &error)),
+    }
+}
+
+fn empty() -> Problem {
+    Problem::EmptyStack {
+        span: SourceSpan::new(0.into(), 0),
+    }
+}
+
+const ALIAS_HELP: &str = "write the values out instead of expanding aliases many times over";
+const DEPTH_HELP: &str = "a stack description is only a few levels deep; check the indentation";
+
+fn size_help() -> String {
+    format!(
+        "a stack description of {} resources is far smaller; split the file into several stacks",
+        crate::diagnostics::thousands(crate::limits::MAX_RESOURCES)
+    )
+}
+
+fn documents() -> (String, Option<String>) {
+    (
+        "the file holds more than one YAML document".to_owned(),
+        Some(
+            "a stack description is one YAML document: remove the `---` separator and merge the documents, or split them into files".to_owned(),
+        ),
+    )
+}
+
+fn depth(depth: usize) -> (String, Option<String>) {
+    (
+        format!("the file is nested {depth} levels deep; stackwire reads at most {MAX_DEPTH}"),
+        Some(DEPTH_HELP.to_owned()),
+    )
+}
+
+fn too_many_values() -> (String, Option<String>) {
+    (
+        format!(
+            "the file has more than {} YAML values; stackwire reads at most that many",
+            crate::diagnostics::thousands(MAX_EVENTS)
+        ),
+        Some(size_help()),
+    )
+}
+
+fn too_much_text() -> (String, Option<String>) {
+    (
+        format!(
+            "the text in the file, aliases expanded, is more than {} bytes; stackwire reads at most that much",
+            crate::diagnostics::thousands(MAX_SCALAR_BYTES)
+        ),
+        Some(ALIAS_HELP.to_owned()),
+    )
+}
+
+fn too_many_aliases() -> (String, Option<String>) {
+    (
+        "the file uses more anchors and aliases than stackwire allows".to_owned(),
+        Some(ALIAS_HELP.to_owned()),
+    )
+}
+
+fn too_much_replayed() -> (String, Option<String>) {
+    (
+        format!(
+            "the file's aliases expand to more than {} values; stackwire expands at most that many",
+            crate::diagnostics::thousands(MAX_REPLAYED)
+        ),
+        Some(ALIAS_HELP.to_owned()),
+    )
+}
+
+fn recursive_alias() -> (String, Option<String>) {
+    (
+        "an alias is used inside the value its anchor names".to_owned(),
+        Some("a value cannot contain itself: write the inner value out".to_owned()),
+    )
+}
+
+/// The parser's own words for a syntax error, with help where the cause is a common one.
+fn scan_message(mut message: String) -> (String, Option<String>) {
+    // The label shows the location; drop any "at line X column Y".
+    if let Some(cut) = message.find(" at line ") {
+        message.truncate(cut);
+    }
+    let help = if message.contains("tab") {
+        Some("YAML indentation uses spaces; replace the tab with spaces")
+    } else if message.contains("unsupported tag") {
+        Some(
+            "a stack description has no YAML tags: write plain values (stackwire writes `!Ref` and `!GetAtt` into the template itself)",
+        )
+    } else if message.contains("recursion limit") {
+        // The parser's own bound on nested flow collections (`[[[...`, `{a: {a: ...`).
+        message = format!("the file is nested more than {MAX_DEPTH} levels deep");
+        Some(DEPTH_HELP)
+    } else if message.contains("replay limit") {
+        return too_much_replayed();
+    } else if message.contains("alias") || message.contains("replay") || message.contains("anchor")
+    {
+        Some(ALIAS_HELP)
+    } else {
+        None
+    };
+    (message, help.map(str::to_owned))
+}
+
+fn stopped(text: &str, stop: build::Stop, offset: usize) -> Problem {
+    use build::Stop;
+    let (message, help) = match stop {
+        Stop::Scan(error) => {
+            if matches!(error.kind(), granit_parser::ErrorKind::UnknownAnchor) {
+                (
+                    "alias references unknown anchor".to_owned(),
+                    Some(ALIAS_HELP.to_owned()),
+                )
+            } else {
+                scan_message(error.info())
+            }
+        }
+        Stop::Documents(_) => documents(),
+        Stop::Depth(levels) => depth(levels),
+        Stop::Events(_) => too_many_values(),
+        Stop::ScalarBytes(_) => too_much_text(),
+        Stop::Anchors(_) | Stop::Aliases(_) => too_many_aliases(),
+        Stop::Replayed(_) => too_much_replayed(),
+        Stop::MergeKeys(_) => (
+            "the file exceeds stackwire's limits on YAML".to_owned(),
+            Some(size_help()),
+        ),
+        Stop::RecursiveAlias => recursive_alias(),
+        Stop::MergeValue => (
+            "YAML merge value must be mapping or sequence of mappings".to_owned(),
+            None,
+        ),
+    };
+    Problem::YamlSyntax {
+        message,
+        span: SourceSpan::new(offset.min(text.len()).into(), 0),
+        help,
     }
 }
 
@@ -68,88 +220,29 @@ fn yaml_error(text: &str, error: &serde_saphyr::Error) -> Problem {
     {
         inner = error;
     }
-    const ALIAS_HELP: &str = "write the values out instead of expanding aliases many times over";
-    const DEPTH_HELP: &str = "a stack description is only a few levels deep; check the indentation";
-    let size_help = format!(
-        "a stack description of {} resources is far smaller; split the file into several stacks",
-        crate::diagnostics::thousands(crate::limits::MAX_RESOURCES)
-    );
     let (message, help) = match inner {
         serde_saphyr::Error::Budget { breach, .. } => match breach {
-            BudgetBreach::Documents { .. } => (
-                "the file holds more than one YAML document".to_owned(),
-                Some(
-                    "a stack description is one YAML document: remove the `---` separator and merge the documents, or split them into files",
-                ),
-            ),
-            BudgetBreach::Depth { depth } => (
-                format!(
-                    "the file is nested {depth} levels deep; stackwire reads at most {MAX_DEPTH}"
-                ),
-                Some(DEPTH_HELP),
-            ),
-            BudgetBreach::Events { .. } | BudgetBreach::Nodes { .. } => (
-                format!(
-                    "the file has more than {} YAML values; stackwire reads at most that many",
-                    crate::diagnostics::thousands(MAX_EVENTS)
-                ),
-                Some(size_help.as_str()),
-            ),
-            BudgetBreach::ScalarBytes { .. } => (
-                format!(
-                    "the text in the file, aliases expanded, is more than {} bytes; stackwire reads at most that much",
-                    crate::diagnostics::thousands(MAX_SCALAR_BYTES)
-                ),
-                Some(ALIAS_HELP),
-            ),
+            BudgetBreach::Documents { .. } => documents(),
+            BudgetBreach::Depth { depth: levels } => depth(*levels),
+            BudgetBreach::Events { .. } | BudgetBreach::Nodes { .. } => too_many_values(),
+            BudgetBreach::ScalarBytes { .. } => too_much_text(),
             BudgetBreach::Aliases { .. }
             | BudgetBreach::Anchors { .. }
             | BudgetBreach::AliasAnchorRatio { .. }
             | BudgetBreach::RecordedAnchorEvents { .. }
-            | BudgetBreach::RecordedAnchorBytes { .. } => (
-                "the file uses more anchors and aliases than stackwire allows".to_owned(),
-                Some(ALIAS_HELP),
-            ),
+            | BudgetBreach::RecordedAnchorBytes { .. } => too_many_aliases(),
             _ => (
                 "the file exceeds stackwire's limits on YAML".to_owned(),
-                Some(size_help.as_str()),
+                Some(size_help()),
             ),
         },
-        _ => {
-            let mut message = inner.to_string();
-            // The label shows the location; drop serde-saphyr's own "at line X column Y".
-            if let Some(cut) = message.find(" at line ") {
-                message.truncate(cut);
-            }
-            let help = if message.contains("tab") {
-                Some("YAML indentation uses spaces; replace the tab with spaces")
-            } else if message.contains("unsupported tag") {
-                Some(
-                    "a stack description has no YAML tags: write plain values (stackwire writes `!Ref` and `!GetAtt` into the template itself)",
-                )
-            } else if message.contains("recursion limit") {
-                // The parser's own bound on nested flow collections (`[[[...`, `{a: {a: ...`).
-                message = format!("the file is nested more than {MAX_DEPTH} levels deep");
-                Some(DEPTH_HELP)
-            } else if message.contains("replay limit") {
-                // serde-saphyr's own words are `alias replay limit exceeded: total_replayed_events=...`.
-                message = format!(
-                    "the file's aliases expand to more than {} values; stackwire expands at most that many",
-                    crate::diagnostics::thousands(MAX_REPLAYED)
-                );
-                Some(ALIAS_HELP)
-            } else if message.contains("alias") || message.contains("replay") {
-                Some(ALIAS_HELP)
-            } else {
-                None
-            };
-            (message, help)
-        }
+        serde_saphyr::Error::RecursiveReferencesRequireWeakTypes { .. } => recursive_alias(),
+        _ => scan_message(inner.to_string()),
     };
     Problem::YamlSyntax {
         message,
         span: SourceSpan::new(offset.into(), 0),
-        help: help.map(str::to_owned),
+        help,
     }
 }
 
@@ -164,4 +257,137 @@ fn offset_of(text: &str, line: u64, column: u64) -> usize {
         offset += l.len();
     }
     offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every YAML and JSON file in the repository's fixtures, and inputs made to reach each
+    /// corner of the reading: both readers agree on each, tree or problem.
+    #[test]
+    fn the_event_reader_reads_as_serde_saphyr_does() {
+        // serde's reading of 64 levels of nesting takes more stack, unoptimised, than a test
+        // thread has.
+        let run = std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn(compare_readers)
+            .unwrap_or_else(|e| panic!("{e}"));
+        if let Err(panic) = run.join() {
+            std::panic::resume_unwind(panic);
+        }
+    }
+
+    fn compare_readers() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut pending = vec![root];
+        let mut files = Vec::new();
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{e}")) {
+                let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else if path
+                    .extension()
+                    .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+                {
+                    files.push(path);
+                }
+            }
+        }
+        assert!(files.len() > 100, "{} fixture files", files.len());
+        let mut differ = Vec::new();
+        for path in &files {
+            // A few fixtures are not UTF-8 on purpose: the reader never sees those.
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            if read(&text) != read_with_serde(&text) {
+                differ.push(path.display().to_string());
+            }
+            // Cut short at a few places, for the errors a file part-written makes.
+            for part in 1..8 {
+                let mut cut = text.len() * part / 8;
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                let head = &text[..cut];
+                if read(head) != read_with_serde(head) {
+                    differ.push(format!("{} cut at {cut}", path.display()));
+                }
+            }
+        }
+        for text in CORNERS {
+            if read(text) != read_with_serde(text) {
+                differ.push(format!(
+                    "{text:?}: {:?} vs {:?}",
+                    read(text),
+                    read_with_serde(text)
+                ));
+            }
+        }
+        assert!(differ.is_empty(), "{}", differ.join("\n"));
+    }
+
+    const CORNERS: &[&str] = &[
+        "",
+        "# only a comment\n",
+        "~\n",
+        "---\n",
+        "a: 1\n---\nb: 2\n",
+        "a: 1\n...\n",
+        "a: [1, 2.5, -3, 0x1F, 0o17, 0b11, 1_000, 007, 1e999, -.inf, .NaN, +.nan, 0X1F, inf]\n",
+        "a: [true, True, TRUE, yes, no, on, off, y, n, False]\n",
+        "a: [null, Null, NULL, ~, '', \"\", nil]\n",
+        "a: [18446744073709551615, 18446744073709551616, -9223372036854775808, -9223372036854775809]\n",
+        "a: [+5, -0, +0x10, -0b1, 1__0, _1, 1_, 0_1, 1.5e3, .5, 5., +.5, 1_000.5]\n",
+        "a: ['1', \"true\", |\n  5\n, >\n  null\n]\n",
+        "a: !Ref B\nb: !GetAtt [X, Arn]\nc: !Sub\n  - x\n  - {y: 1}\nd: !Ref 12\ne: !Ref\nf: ! 12\ng: ! ~\n",
+        "a: &x {b: 1, c: [2, 3]}\nd: *x\ne: [*x, *x]\n",
+        "a: &x 5\nb: *x\n",
+        "base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\n",
+        "base: &b {x: 1, y: 2}\nother: &o {y: 9, z: 3}\nm:\n  <<: [*b, *o]\n  w: 0\n",
+        "m:\n  <<: {x: 1}\n  x: 2\n  <<: {z: 1}\n",
+        "m: {<<: {a: 1}, b: 2}\n",
+        "m:\n  '<<': {x: 1}\n",
+        "m:\n  <<: 5\n",
+        "m:\n  <<: [1]\n",
+        "m:\n  <<: [{a: 1}, {b: 2}]\n  c: 3\n",
+        "a: &a {x: 1}\nm:\n  <<: [*a, {b: 2}]\n",
+        "a: *nope\n",
+        "a: &x [*x]\n",
+        "a: 1\na: 2\n",
+        "? [a, b]\n: c\n",
+        "{a: 1, b: [x, {c: d}]}\n",
+        "a:\n\t- 1\n",
+        "a: {b: 1\n",
+        "a: [1, 2\n",
+        "key: \"unterminated\n",
+        "a: b: c\n",
+        "- a\nb: c\n",
+        "a: !!str 2\n",
+        "a: !<tag:example.com,2000:x> 5\n",
+        "%TAG !e! tag:example.com,2000:\n---\na: !e!x 5\n",
+        "a: !!map {b: 1}\n",
+        "a: !!seq [1]\n",
+        "\u{feff}a: 1\n",
+        "a: 1\r\nb: 2\r\n",
+        "a: 1\rb: 2\r",
+        "a: café ☕\nb: \"\\u00e9\\t\\x1b\"\n",
+        "a: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n",
+        "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n",
+        "a: - b\n",
+        "a: |\n  text\n  more\nb: >-\n  folded\n  text\n",
+        "a: 'it''s'\n",
+        "- - - x\n",
+        "a:\n  - b: 1\n    c: 2\n  - d\n",
+        "a: b\n  c: d\n",
+        "a: [b, c]]\n",
+        "&a a: *a\n",
+        "*a\n",
+        "!Ref x\n",
+        "a: @b\n",
+        "a: `b\n",
+        "a: %b\n",
+    ];
 }
