@@ -193,10 +193,15 @@ fn compile_here_then<R>(
         if problems.iter().any(Problem::is_error) {
             return None;
         }
+        // The quotas weigh the lowered template, which only a stack without errors has.
         let lowered = options.target.lower(&plan);
+        problems.extend(check::quotas(&plan, &lowered.quotas));
         if !lowered.unsupported.is_empty() {
             let target = options.target.name();
             problems.extend(check::unsupported(&stack, target, &lowered.unsupported));
+            return None;
+        }
+        if problems.iter().any(Problem::is_error) {
             return None;
         }
         let template = emit::emit(&lowered.template);

@@ -6,6 +6,7 @@
 
 mod accounts;
 mod quotas;
+pub use quotas::check as quotas;
 mod refs;
 mod unsupported;
 
@@ -81,11 +82,6 @@ pub fn check<'a>(stack: &'a Stack, options: &Options<'a>) -> (Plan<'a>, Vec<Prob
     checker.rules.problems.extend(passthru);
     checker.rules.problems.extend(accounts::check(stack, &plan));
     checker.limits(&plan);
-    // The quotas weigh the lowered template, which only a stack without errors has.
-    if !checker.rules.problems.iter().any(Problem::is_error) {
-        let found = quotas::check(&plan, checker.target);
-        checker.rules.problems.extend(found);
-    }
     (plan, checker.rules.problems)
 }
 

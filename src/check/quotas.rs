@@ -1,6 +1,7 @@
 //! IAM's and Lambda's quotas on each Function, checked before anything is written: a template
 //! over them compiles and passes cfn-lint, and then fails at deploy time. The target says what
-//! each Function will weigh ([`crate::target::Target::quotas`]); this compares.
+//! each Function will weigh, measured on the template it lowers to
+//! ([`crate::target::Lowered::quotas`]); this compares.
 
 use crate::diagnostics::{Problem, thousands};
 use crate::limits::{
@@ -8,12 +9,12 @@ use crate::limits::{
     MAX_MANAGED_POLICIES_PER_ROLE,
 };
 use crate::plan::Plan;
-use crate::target::Target;
+use crate::target::FunctionQuotas;
 
 /// The quota problems of every Function, at the Function's Logical ID.
-pub fn check(plan: &Plan<'_>, target: &dyn Target) -> Vec<Problem> {
+pub fn check(plan: &Plan<'_>, quotas: &[FunctionQuotas]) -> Vec<Problem> {
     let mut problems = Vec::new();
-    for q in target.quotas(plan) {
+    for q in quotas {
         let Some(resource) = plan.stack.resources.get(q.function) else {
             continue;
         };

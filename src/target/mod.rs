@@ -43,8 +43,6 @@ pub trait Target: Sync + std::panic::RefUnwindSafe {
     /// How many resources CloudFormation counts for the template, after any transform.
     fn resource_count(&self, plan: &Plan<'_>) -> usize;
 
-    /// What each Function's role and environment will weigh against IAM's and Lambda's quotas.
-    fn quotas(&self, plan: &Plan<'_>) -> Vec<FunctionQuotas>;
     /// False when [`Target::resource_count`] is a lower bound: the stack passes through a
     /// resource whose expansion the target does not know.
     fn resource_count_is_exact(&self, plan: &Plan<'_>) -> bool {
@@ -52,7 +50,8 @@ pub trait Target: Sync + std::panic::RefUnwindSafe {
         true
     }
 
-    /// The template, as a value `emit` writes, and what of the stack the target cannot write.
+    /// The template, as a value `emit` writes, what of the stack the target cannot write, and
+    /// what each Function will weigh against IAM's and Lambda's quotas.
     fn lower(&self, plan: &Plan<'_>) -> Lowered;
 }
 
@@ -63,16 +62,8 @@ pub struct Lowered {
     /// Content the target cannot write as it is (for the CloudFormation target: what only SAM's
     /// transform expands), each with where it is in the template. A stack with any is refused.
     pub unsupported: Vec<cloudformation::expand::Unexpanded>,
-}
-
-impl Lowered {
-    /// A lowering that wrote everything.
-    pub fn complete(template: Value) -> Lowered {
-        Lowered {
-            template,
-            unsupported: Vec::new(),
-        }
-    }
+    /// What each Function's role and environment weigh, measured on the template written.
+    pub quotas: Vec<FunctionQuotas>,
 }
 
 /// Every target, by name; the first is the default.

@@ -8,7 +8,7 @@ pub mod expand;
 
 use crate::plan::Plan;
 use crate::target::sam::Sam;
-use crate::target::{FunctionQuotas, GeneratedId, Lowered, Target};
+use crate::target::{GeneratedId, Lowered, Target};
 
 pub struct CloudFormation;
 
@@ -26,10 +26,6 @@ impl Target for CloudFormation {
     }
 
     /// The same roles and functions as SAM's translation of the SAM target.
-    fn quotas(&self, plan: &Plan<'_>) -> Vec<FunctionQuotas> {
-        Sam.quotas(plan)
-    }
-
     fn resource_count_is_exact(&self, plan: &Plan<'_>) -> bool {
         Sam.resource_count_is_exact(plan)
     }
@@ -39,10 +35,13 @@ impl Target for CloudFormation {
     /// leaves to SAM's transform comes from pass-through content (`Globals`, an
     /// `AWS::Serverless::Api`, a Function's `Api` event, ...) and is reported, not written.
     fn lower(&self, plan: &Plan<'_>) -> Lowered {
-        let expanded = expand::template(Sam.lower(plan).template);
+        // The quotas are SAM's: the expansion writes the same roles and environments.
+        let sam = Sam.lower(plan);
+        let expanded = expand::template(sam.template);
         Lowered {
             template: expanded.template,
             unsupported: expanded.unexpanded,
+            quotas: sam.quotas,
         }
     }
 }

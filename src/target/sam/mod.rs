@@ -11,7 +11,7 @@ use count::passthru_events;
 
 use crate::format::model::{Body, Existing};
 use crate::plan::Plan;
-use crate::target::{FunctionQuotas, GeneratedId, Lowered, Target};
+use crate::target::{GeneratedId, Lowered, Target};
 
 pub struct Sam;
 
@@ -123,11 +123,13 @@ impl Target for Sam {
         events_exact && count::passthru(plan.stack).1
     }
 
-    fn quotas(&self, plan: &Plan<'_>) -> Vec<FunctionQuotas> {
-        quotas::measure(plan, &lower::lower(plan))
-    }
-
     fn lower(&self, plan: &Plan<'_>) -> Lowered {
-        Lowered::complete(lower::lower(plan))
+        let template = lower::lower(plan);
+        let quotas = quotas::measure(plan, &template);
+        Lowered {
+            template,
+            unsupported: Vec::new(),
+            quotas,
+        }
     }
 }
