@@ -173,45 +173,40 @@ impl Diagnostic for Shown {
 }
 
 /// Where a problem's snippet cannot be shown, its first position as `file:line:col`.
-/// `text` is the file as the snippet shows it ([`printable`]: every line break a line feed),
-/// `raw` as it is (columns count its characters).
-fn unshowable_at(name: &str, text: &str, raw: &str, problem: &Problem) -> Option<String> {
-    let bytes = text.as_bytes();
-    let line_start = |at: usize| {
-        bytes[..at]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1)
-    };
-    let line_end = |at: usize| {
-        bytes[at..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |i| at + i)
-    };
+/// `shown` indexes the file as the snippet shows it ([`printable`]: every line break a line
+/// feed, at the same byte offsets), `raw` the file as it is (columns count its characters).
+fn unshowable_at(
+    name: &str,
+    shown: &LineIndex,
+    raw: &LineIndex<&str>,
+    problem: &Problem,
+) -> Option<String> {
+    let len = shown.text().len();
     let labels: Vec<miette::LabeledSpan> = problem.labels()?.collect();
     let too_big = labels.iter().any(|label| {
-        let start = label.offset().min(bytes.len());
-        let end = (label.offset() + label.len()).min(bytes.len());
+        let start = label.offset().min(len);
+        let end = (label.offset() + label.len()).min(len);
         // The lines the snippet shows: the label's, and one line of context either side.
-        let from = line_start(line_start(start).saturating_sub(1));
-        let to = line_end((line_end(end) + 1).min(bytes.len()));
+        let first = shown.line_of(start).saturating_sub(1);
+        let last = shown.line_of(end) + 1;
         label.len() > MAX_SHOWN_SPAN
-            || bytes[from..to]
-                .split(|&b| b == b'\n')
-                .any(|l| l.len() > MAX_SHOWN_LINE)
+            || (first..=last)
+                .take_while(|&line| shown.line_start(line).is_some())
+                .any(|line| {
+                    let from = shown.line_start(line).unwrap_or(0);
+                    shown.line_end(line).saturating_sub(from) > MAX_SHOWN_LINE
+                })
     });
     if !too_big {
         return None;
     }
-    let offset = labels.iter().map(|l| l.offset()).min()?.min(bytes.len());
-    let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-    let start = line_start(offset);
-    let column = String::from_utf8_lossy(raw.as_bytes().get(start..offset).unwrap_or_default())
-        .chars()
-        .count()
-        + 1;
-    Some(format!("{name}:{line}:{column}"))
+    let mut offset = labels.iter().map(|l| l.offset()).min()?.min(len);
+    while !raw.text().is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let line = shown.line_of(offset);
+    let column = raw.chars_between(shown.line_start(line).unwrap_or(0), offset) + 1;
+    Some(format!("{name}:{}:{column}", line + 1))
 }
 
 // By hand rather than derived: the report's severity depends on its problems.
@@ -245,13 +240,14 @@ impl FileReport {
                 thousands(MAX_SHOWN_PROBLEMS)
             ));
         }
-        let shown_text = printable(text.clone());
+        let lines = LineIndex::new(printable(text.clone()));
+        let raw = LineIndex::new(text.as_str());
         let shown = problems
             .iter()
             .take(MAX_SHOWN_PROBLEMS)
             .map(|problem| Shown {
                 problem: problem.clone(),
-                at: unshowable_at(name, &shown_text, &text, problem),
+                at: unshowable_at(name, &lines, &raw, problem),
             })
             .collect();
         FileReport {
@@ -262,7 +258,10 @@ impl FileReport {
             } else {
                 Severity::Warning
             },
-            src: IndexedSource::new(name, shown_text),
+            src: IndexedSource {
+                name: name.to_owned(),
+                lines,
+            },
             problems,
         }
     }
@@ -303,15 +302,6 @@ struct IndexedSource {
     name: String,
     /// The text, with lines ending as miette ends them (`\n`, `\r\n`, `\r`).
     lines: LineIndex,
-}
-
-impl IndexedSource {
-    fn new(name: &str, text: String) -> Self {
-        IndexedSource {
-            name: name.to_owned(),
-            lines: LineIndex::new(text),
-        }
-    }
 }
 
 impl SourceCode for IndexedSource {
