@@ -197,7 +197,8 @@ fn plain_ok(s: &str, flow: bool) -> bool {
     if !first_ok || s.ends_with(' ') {
         return false;
     }
-    if RESERVED_WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
+    // The longest reserved word is five letters.
+    if s.len() <= 5 && RESERVED_WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
         return false;
     }
     let bytes = s.as_bytes();

@@ -95,10 +95,10 @@ pub fn managed_policies(
 /// The inline policy document SAM writes for an entry of `Policies`: the entry itself for a
 /// document (`Statement`), `{Statement: <expansion>}` for a policy template; `None` for a
 /// managed policy.
-fn inline_document(policy: &Value) -> Option<Value> {
+fn inline_document(policy: &Value) -> Option<std::borrow::Cow<'_, Value>> {
     let Value::Map(m) = policy else { return None };
     if m.contains_key("Statement") {
-        return Some(policy.clone());
+        return Some(std::borrow::Cow::Borrowed(policy));
     }
     let (name, params) = m.iter().next()?;
     let params = match params {
@@ -106,7 +106,10 @@ fn inline_document(policy: &Value) -> Option<Value> {
         _ => crate::template::Map::new(),
     };
     let statements = crate::aws::policy::expand(name, &params).ok()?;
-    Some(Value::map([("Statement", Value::Seq(statements))]))
+    Some(std::borrow::Cow::Owned(Value::map([(
+        "Statement",
+        Value::Seq(statements),
+    )])))
 }
 
 struct Sizer<'p, 'a> {
@@ -181,6 +184,18 @@ impl Sizer<'_, '_> {
     fn text(&self, s: &str) -> usize {
         if !self.iam {
             return s.len();
+        }
+        if s.is_ascii() {
+            return s
+                .bytes()
+                .map(|b| match b {
+                    b'"' | b'\\' => 2,
+                    // JSON's whitespace, and the rest of what `char::is_whitespace` counts in ASCII.
+                    b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => 0,
+                    b if b < 0x20 => 6,
+                    _ => 1,
+                })
+                .sum();
         }
         s.chars()
             .filter(|c| !c.is_whitespace())
