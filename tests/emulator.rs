@@ -4,6 +4,9 @@
 //! real and what is simulated; this installs its pinned tools (`tests/emulator/requirements.txt`)
 //! into `target/emulator-venv` and fails, saying why, when it cannot.
 //!
+//! `package.py`, on the same tools (the AWS CLI among them), takes the CloudFormation target's two
+//! code locations through `aws cloudformation package`, cfn-lint and a deploy.
+//!
 //! Run alone: `cargo test --test emulator`.
 
 // Each target uses part of what the targets share.
@@ -24,7 +27,7 @@ fn python() -> PathBuf {
             support::venv(
                 "tests/emulator/requirements.txt",
                 "target/emulator-venv",
-                "emulator test: moto and aws-sam-translator",
+                "emulator test: moto, aws-sam-translator, cfn-lint and the AWS CLI",
             )
             .join("python")
         })
@@ -71,15 +74,20 @@ fn deployed() -> &'static str {
     OUT.get_or_init(|| harness("all,init,update"))
 }
 
-/// Runs `deploy.py <what>`; its standard input is a pipe held open while it runs, so it stops
-/// (and its emulator with it) if this test process goes away.
+/// Runs `deploy.py <what>`.
 fn harness(what: &str) -> String {
-    let script = root().join("tests/emulator/deploy.py");
+    script("deploy.py", &[what])
+}
+
+/// Runs `tests/emulator/<name> STACKWIRE ROOT <args>`; its standard input is a pipe held open
+/// while it runs, so it stops (and its emulator with it) if this test process goes away.
+fn script(name: &str, args: &[&str]) -> String {
+    let script = root().join("tests/emulator").join(name);
     let mut child = Command::new(python())
         .arg(&script)
         .arg(env!("CARGO_BIN_EXE_stackwire"))
         .arg(root())
-        .arg(what)
+        .args(args)
         .env("NODE_PATH", node_modules())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -94,7 +102,7 @@ fn harness(what: &str) -> String {
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
-        "deploy.py {what} failed ({}):\n{stdout}\n--- standard error ---\n{}",
+        "{name} {args:?} failed ({}):\n{stdout}\n--- standard error ---\n{}",
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
@@ -155,4 +163,50 @@ fn an_update_keeps_the_stream_and_the_mapping() {
         out.contains("records kept") && out.contains(", 0 failed"),
         "{out}"
     );
+}
+
+/// The CloudFormation target's two code locations, as the README's "Where the code is" gives
+/// them, for `stackwire init`'s project and four `fixtures/ok` stacks (17 functions):
+/// without `--code-bucket`, cfn-lint finds one W3002 per function and nothing else, the real
+/// `aws cloudformation package` uploads each source to the emulator's S3 and rewrites `Code`
+/// only, cfn-lint finds nothing in what it wrote, and it deploys with each function's code
+/// from that object; with `--code-bucket`, the zips uploaded by `aws s3 cp` under the keys the
+/// README states, cfn-lint finds nothing and it deploys the same way. `package.py` does it.
+#[test]
+fn both_code_forms_of_the_cloudformation_target_package_lint_and_deploy() {
+    // The cfn-lint whose findings are asserted is the one the conformance gate pins.
+    let pin = |file: &str| {
+        std::fs::read_to_string(root().join(file))
+            .unwrap_or_else(|e| panic!("cannot read {file}: {e}"))
+            .lines()
+            .find(|l| l.starts_with("cfn-lint=="))
+            .map(str::to_owned)
+    };
+    let pinned = pin(".ci/requirements.txt");
+    assert!(pinned.is_some(), "no cfn-lint pin in .ci/requirements.txt");
+    assert_eq!(pin("tests/emulator/requirements.txt"), pinned);
+    let out = script("package.py", &[]);
+    let stacks = 5;
+    let line = format!("{stacks}/{stacks} stacks packaged and deployed both ways; ");
+    assert!(out.contains(&line), "expected `{line}`:\n{out}");
+    assert!(out.contains(" checks, 0 failed, "), "{out}");
+    for name in [
+        "init",
+        "kitchen-sink",
+        "clickstream-analytics",
+        "orders-pipeline",
+        "log-aggregation",
+    ] {
+        let lint = format!("{name}: cfn-lint: template.yaml ");
+        assert!(
+            out.lines().any(|l| l.starts_with(&lint)
+                && l.contains(" (W3002), packaged.yaml 0, template-s3.yaml 0")),
+            "no cfn-lint line for {name}:\n{out}"
+        );
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(&format!("{name}: ")) && l.contains("--code-bucket: ok, ")),
+            "no deploy line for {name}:\n{out}"
+        );
+    }
 }
