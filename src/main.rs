@@ -1,10 +1,5 @@
 use std::io::IsTerminal;
 
-/// mimalloc: the pipeline makes tens of thousands of small allocations per stack, and the
-/// system allocator's bookkeeping was a fifth of a compile's instructions.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     // Ctrl-C or SIGTERM during a write removes the temporary file first (exit 130 or 143).
     stackwire::interrupt::install();
