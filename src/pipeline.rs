@@ -223,7 +223,7 @@ fn compile_here_then<R>(
         Some(template)
     });
     // In reading order; problems at one place keep the order they were found in.
-    problems.sort_by_key(first_offset);
+    problems.sort_by_cached_key(first_offset);
     let compiled = Compiled {
         text: text.to_owned(),
         template,

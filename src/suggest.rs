@@ -52,6 +52,8 @@ pub struct Nearest<'a> {
     /// Candidate indexes by length in characters, in candidate order.
     by_len: BTreeMap<usize, Vec<usize>>,
     found: HashMap<String, Option<usize>>,
+    /// The edit-distance table, kept between candidates.
+    table: Vec<usize>,
 }
 
 impl<'a> Nearest<'a> {
@@ -68,6 +70,7 @@ impl<'a> Nearest<'a> {
             candidates,
             by_len,
             found: HashMap::new(),
+            table: Vec::new(),
         }
     }
 
@@ -102,7 +105,7 @@ impl<'a> Nearest<'a> {
                 if !spend(cells) {
                     return None;
                 }
-                let distance = distance(&lower, chars);
+                let distance = distance_in(&lower, chars, &mut self.table);
                 if distance <= limit && best.is_none_or(|b| (distance, i) < b) {
                     best = Some((distance, i));
                 }
@@ -117,7 +120,11 @@ impl<'a> Nearest<'a> {
 /// The candidate closest to `input` by edit distance, ignoring case, if it is close enough to be
 /// a plausible typo (at most a third of the longer name, and at least one character).
 pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let lower = input.to_lowercase();
+    let lower: Vec<char> = input.to_lowercase().chars().collect();
+    // One candidate's lowercase characters, and the distance table, kept between candidates:
+    // a file with many misspelt keys asks this for each.
+    let mut chars: Vec<char> = Vec::new();
+    let mut table: Vec<usize> = Vec::new();
     let mut best: Option<(usize, &str)> = None;
     let input_len = input.chars().count();
     for candidate in candidates {
@@ -134,7 +141,17 @@ pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         if !spend(cells) {
             return None;
         }
-        let distance = levenshtein(&lower, &candidate.to_lowercase());
+        chars.clear();
+        if candidate.is_ascii() {
+            chars.extend(
+                candidate
+                    .bytes()
+                    .map(|b| char::from(b.to_ascii_lowercase())),
+            );
+        } else {
+            chars.extend(candidate.to_lowercase().chars());
+        }
+        let distance = distance_in(&lower, &chars, &mut table);
         if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
@@ -158,21 +175,37 @@ pub fn help(input: &str, candidates: &[&str]) -> Option<String> {
     if candidates.is_empty() {
         return None;
     }
-    let list: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
-    Some(format!("expected one of {}", list.join(", ")))
+    let mut list = String::from("expected one of ");
+    for (i, c) in candidates.iter().enumerate() {
+        if i > 0 {
+            list.push_str(", ");
+        }
+        list.push('`');
+        list.push_str(c);
+        list.push('`');
+    }
+    Some(list)
 }
 
 /// Edit distance counting insertions, deletions, substitutions and swaps of neighbours
 /// (optimal string alignment), so `nmae` is one edit from `name`.
+#[cfg(test)]
 fn levenshtein(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     distance(&a, &b)
 }
 
+#[cfg(test)]
 fn distance(a: &[char], b: &[char]) -> usize {
+    distance_in(a, b, &mut Vec::new())
+}
+
+/// The distance, with `d` as the table (its contents are overwritten).
+fn distance_in(a: &[char], b: &[char], d: &mut Vec<usize>) -> usize {
     let width = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * width];
+    d.clear();
+    d.resize((a.len() + 1) * width, 0);
     for (i, row) in d.chunks_mut(width).enumerate() {
         row[0] = i;
     }
