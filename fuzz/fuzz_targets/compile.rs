@@ -9,14 +9,34 @@
 //! - the exit code is 0 (compiled) or 1 (the stack has errors), never anything else;
 //! - exit 0 writes a template on standard output, exit 1 writes nothing there and at least
 //!   one diagnostic on standard error;
-//! - a template written is YAML that reads back as one mapping with `Resources`.
+//! - a template written is YAML that reads back as one mapping with `Resources`;
+//! - stackwire's reader (built from the parser's events) and the serde-saphyr reading of the
+//!   same node tree agree: the same tree, spans included, or both refuse the input.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use stackwire::format::node::{Node, Value};
 
+/// Local tags that serde-saphyr reads as a core type (`!int 5`, `!str x`, `!binary ...`);
+/// stackwire's reader keeps them as the unknown tags they are (`unknown_tag`).
+const TYPED_LOCAL_TAGS: &[&str] = &[
+    "!int", "!float", "!bool", "!null", "!seq", "!map", "!str", "!timestamp", "!time", "!binary",
+    "!include", "!degrees", "!radians",
+];
+
 fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data)
+        && !TYPED_LOCAL_TAGS.iter().any(|t| text.contains(t))
+    {
+        let read = stackwire::format::yaml::read(text);
+        let by_serde = stackwire::format::yaml::read_with_serde(text);
+        match (&read, &by_serde) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "the readers' trees differ"),
+            (Err(_), Err(_)) => {}
+            _ => panic!("one reader refuses what the other reads: {read:?} / {by_serde:?}"),
+        }
+    }
     let args: &[&str] = if data.len() % 2 == 0 {
         &["stackwire", "compile", "-", "--environment", "prod"]
     } else {
