@@ -96,6 +96,36 @@ fn main() {
         println!("{step}: median of {times}: {}", us(elapsed[times / 2]));
         return;
     }
+    if args.first().is_some_and(|a| a == "--rusage") {
+        // `--rusage CODE PROGRAM ARGS...`: runs PROGRAM once and prints its wall time, CPU
+        // time (ns) and peak memory (KB). A process of its own, started fresh, so the peak
+        // memory is the program's: a child's peak counts the pages of the process it was
+        // started from, and the bench itself holds megabytes of generated stacks.
+        let (Some(code), Some(program)) =
+            (args.get(1).and_then(|c| c.parse::<i32>().ok()), args.get(2))
+        else {
+            fail("--rusage needs an exit code and a program")
+        };
+        let m = spawn_measured(Command::new(program).args(&args[3..]), code);
+        println!(
+            "{} {} {}",
+            m.wall.as_nanos(),
+            m.cpu.as_nanos(),
+            m.max_rss_kb
+        );
+        return;
+    }
+    if let Some(i) = args.iter().position(|a| a == "--events") {
+        // `--events FILE`: the events-only reader, as a process of its own (the floor the
+        // "against the YAML events" section measures stackwire against).
+        let Some(file) = args.get(i + 1) else {
+            fail("--events needs a file")
+        };
+        let text = std::fs::read_to_string(file)
+            .unwrap_or_else(|e| fail(&format!("cannot read {file}: {e}")));
+        println!("{} events", events(&text));
+        return;
+    }
     if let Some(i) = args.iter().position(|a| a == "--steps") {
         // `--steps FILE`: the in-process table of compile's stages on a file, alone.
         let Some(file) = args.get(i + 1) else {
@@ -148,6 +178,22 @@ fn events(text: &str) -> usize {
         }
     }
     count
+}
+
+/// The generated stack with the most resources whose file the 4 MiB input cap still admits.
+fn largest_under_cap() -> stackwire::generate::Generated {
+    let cap = stackwire::limits::MAX_STACK_BYTES;
+    let (mut low, mut high) = (1usize, 40_000);
+    // The file grows with the resources: the last count whose file fits.
+    while low < high {
+        let mid = (low + high).div_ceil(2);
+        if generate(Shape::resources(mid), 1).text.len() <= cap {
+            low = mid;
+        } else {
+            high = mid - 1;
+        }
+    }
+    generate(Shape::resources(low), 1)
 }
 
 /// The options of `compile --target cloudformation`.
@@ -505,6 +551,95 @@ impl Bench {
             compile_ratio <= 2.0,
         ));
 
+        // Issue 17: whole process against the YAML parser's own event stream.
+        eprintln!("bench: against the YAML events");
+        loads.push(("against the YAML events", load()));
+        let cap = largest_under_cap();
+        let cap_path = self.write("at-cap.yaml", &cap.text);
+        let _ = writeln!(
+            out,
+            "\n### Against the YAML events (whole process)\n\nThe events-only reader is this bench's own `--events FILE`: it reads the file and pulls every event from the parser under stackwire's reader (granit-parser, the same version) and builds nothing. `validate` and `compile -o` read, check and lower the same file (`compile` also writes it; at the cap, both stop at `too_many_resources` after checking all of it). Median of {} runs; CPU time is user + system; peak memory is the peak resident set size, per byte of input.\n\n| stack | run | wall time (CPU) | CPU / events | peak memory | bytes per input byte |\n|---|---|---:|---:|---:|---:|",
+            self.fast_runs
+        );
+        let exe =
+            std::env::current_exe().unwrap_or_else(|e| fail(&format!("no bench binary: {e}")));
+        let stacks = [
+            (
+                format!("at the limit ({:.0} KB)", limit.text.len() as f64 / 1e3),
+                &limit_path,
+                limit.text.len(),
+                0,
+                2.0,
+            ),
+            (
+                format!(
+                    "the largest the 4 MiB cap admits: {} resources ({:.2} MB)",
+                    cap.shape.functions + cap.shape.streams,
+                    cap.text.len() as f64 / 1e6
+                ),
+                &cap_path,
+                cap.text.len(),
+                1,
+                2.5,
+            ),
+        ];
+        for (what, path, bytes, code, target) in stacks {
+            let events = median(
+                (0..self.fast_runs)
+                    .map(|_| measured(Command::new(&exe).arg("--events").arg(path), 0))
+                    .collect(),
+            );
+            let template = self.path("events-template.yaml");
+            let runs = [
+                ("events only", events),
+                (
+                    "`stackwire validate`",
+                    self.median_process(
+                        &["validate".as_ref(), path.as_os_str()],
+                        code,
+                        self.fast_runs,
+                    ),
+                ),
+                (
+                    "`stackwire compile -o`",
+                    self.median_process(
+                        &[
+                            "compile".as_ref(),
+                            path.as_os_str(),
+                            "-o".as_ref(),
+                            template.as_os_str(),
+                        ],
+                        code,
+                        self.fast_runs,
+                    ),
+                ),
+            ];
+            for (run, m) in &runs {
+                let ratio = m.cpu.as_secs_f64() / events.cpu.as_secs_f64();
+                let per_byte = m.max_rss_kb as f64 * 1024.0 / bytes as f64;
+                let _ = writeln!(
+                    out,
+                    "| {what} | {run} | {} | {ratio:.2} | {:.1} MB | {per_byte:.1} |",
+                    timed(m),
+                    m.max_rss_kb as f64 / 1024.0
+                );
+                if *run != "events only" {
+                    targets.push((
+                        format!("{run} <= {target}x the events-only reader, {what} (CPU time)"),
+                        format!("{ratio:.2}x"),
+                        ratio <= target,
+                    ));
+                }
+                if *run == "`stackwire compile -o`" {
+                    targets.push((
+                        format!("`compile` peak memory <= 6 bytes per input byte, {what}"),
+                        format!("{per_byte:.1}"),
+                        per_byte <= 6.0,
+                    ));
+                }
+            }
+        }
+
         // 4: growth.
         eprintln!("bench: growth");
         loads.push(("growth", load()));
@@ -767,7 +902,7 @@ impl Bench {
         }
         median(
             (0..runs)
-                .map(|_| spawn_measured(Command::new(&self.binary).args(args), code))
+                .map(|_| measured(Command::new(&self.binary).args(args), code))
                 .collect(),
         )
     }
@@ -786,7 +921,7 @@ impl Bench {
         }
         median(
             (0..self.slow_runs)
-                .map(|_| spawn_measured(Command::new(cfn_lint).arg(template), 0))
+                .map(|_| measured(Command::new(cfn_lint).arg(template), 0))
                 .collect(),
         )
     }
@@ -849,6 +984,35 @@ fn spawn_measured(command: &mut Command, code: i32) -> Measured {
         wall,
         cpu: time(usage.ru_utime) + time(usage.ru_stime),
         max_rss_kb: usage.ru_maxrss,
+    }
+}
+
+/// Runs `command` through a fresh `--rusage` process of this bench (see `main`), for a peak
+/// memory that is the command's own.
+fn measured(command: &Command, code: i32) -> Measured {
+    let exe = std::env::current_exe().unwrap_or_else(|e| fail(&format!("no bench binary: {e}")));
+    let out = Command::new(exe)
+        .arg("--rusage")
+        .arg(code.to_string())
+        .arg(command.get_program())
+        .args(command.get_args())
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .unwrap_or_else(|e| fail(&format!("cannot run {command:?}: {e}")));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let numbers: Vec<u128> = text
+        .split_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let [wall, cpu, rss] = numbers[..] else {
+        fail(&format!("{command:?}: no measurement ({text})"))
+    };
+    let nanos = |n: u128| Duration::from_nanos(u64::try_from(n).unwrap_or(u64::MAX));
+    Measured {
+        wall: nanos(wall),
+        cpu: nanos(cpu),
+        max_rss_kb: i64::try_from(rss).unwrap_or(i64::MAX),
     }
 }
 
