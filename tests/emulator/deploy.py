@@ -1172,7 +1172,8 @@ def main() -> int:
     return 1 if fails.items or fails.checks == 0 else 0
 
 
-if __name__ == "__main__":
+def run(main):
+    """Runs a harness's `main` and exits with its code, printing what it raised."""
     try:
         code = main()
     except BaseException:
@@ -1181,3 +1182,7 @@ if __name__ == "__main__":
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)  # not sys.exit: the thread blocked reading standard input would hang it
+
+
+if __name__ == "__main__":
+    run(main)
