@@ -383,3 +383,115 @@ fn deep_and_wide_pass_through_content_is_bounded() {
     );
     assert!(took.as_secs_f64() < 5.0, "took {took:?}");
 }
+
+/// The one problem `compile` finds in `text`, as its code, its line and the human report.
+fn one_yaml_problem(text: &str) -> (usize, String) {
+    let found = problems(text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "stackwire::yaml_syntax", "{found:?}");
+    let out = run_with_stdin(&["stackwire", "compile", "-"], &mut text.as_bytes());
+    assert_eq!(out.code, exit::INVALID);
+    (found[0].1, out.stderr)
+}
+
+/// The reader's budgets on anchors, aliases and merge keys: each is a clear error at the
+/// place it is passed (10,000 of each is far past any stack; the file stays small).
+#[test]
+fn anchors_aliases_and_merge_keys_past_their_budgets_are_errors() {
+    let anchors: Vec<String> = (0..10_001).map(|i| format!("&a{i} {i}")).collect();
+    let text = format!("{STREAM}    tags: {{a: [{}]}}\n", anchors.join(", "));
+    let (line, stderr) = one_yaml_problem(&text);
+    assert_eq!(line, 4);
+    assert!(
+        stderr.contains("more anchors and aliases than stackwire allows"),
+        "{stderr}"
+    );
+
+    let text = format!(
+        "description: &d x\n{STREAM}    tags: {{a: [{}]}}\n",
+        vec!["*d"; 10_001].join(", ")
+    );
+    let (line, stderr) = one_yaml_problem(&text);
+    assert_eq!(line, 5);
+    assert!(
+        stderr.contains("more anchors and aliases than stackwire allows"),
+        "{stderr}"
+    );
+
+    let merges: Vec<String> = (0..10_001)
+        .map(|i| format!("  - {{<<: {{k{i}: 1}}}}\n"))
+        .collect();
+    let text = format!("{STREAM}x:\n{}", merges.concat());
+    let (line, stderr) = one_yaml_problem(&text);
+    assert_eq!(line, 5 + 10_000);
+    assert!(
+        stderr.contains("exceeds stackwire's limits on YAML"),
+        "{stderr}"
+    );
+}
+
+/// Merge keys replay what they merge, and count against the same replay budget as aliases:
+/// a billion laughs built from `<<` stops like one built from lists.
+#[test]
+fn a_merge_key_bomb_is_stopped() {
+    let mut text = String::from(
+        "a: &a {x0: 1, x1: 1, x2: 1, x3: 1, x4: 1, x5: 1, x6: 1, x7: 1, x8: 1, x9: 1}\n",
+    );
+    let mut previous = String::from("a");
+    for level in ["b", "c", "d", "e", "f", "g"] {
+        let merged: Vec<String> = (0..10)
+            .map(|i| format!("{level}{i}: {{<<: *{previous}}}"))
+            .collect();
+        text.push_str(&format!("{level}: &{level} {{{}}}\n", merged.join(", ")));
+        previous = level.to_owned();
+    }
+    text.push_str(STREAM);
+    let (_, stderr) = one_yaml_problem(&text);
+    assert!(
+        stderr.contains("aliases expand to more than 100,000 values"),
+        "{stderr}"
+    );
+}
+
+/// An alias inside the value its own anchor names, and a merge key given a scalar: errors
+/// that say so, at the alias and at the value.
+#[test]
+fn a_recursive_alias_and_a_merged_scalar_are_errors() {
+    let text = format!("{STREAM}    tags: &t {{a: *t}}\n");
+    let (line, stderr) = one_yaml_problem(&text);
+    assert_eq!(line, 4);
+    assert!(
+        stderr.contains("an alias is used inside the value its anchor names"),
+        "{stderr}"
+    );
+
+    let text = format!("{STREAM}    tags:\n      <<: 5\n");
+    let (line, stderr) = one_yaml_problem(&text);
+    assert_eq!(line, 5);
+    assert!(
+        stderr.contains("merge value must be mapping or sequence of mappings"),
+        "{stderr}"
+    );
+}
+
+/// Merge keys as YAML has them: the mapping's own keys win, then earlier merged mappings over
+/// later ones, and what a merge brings in is checked like what is written out.
+#[test]
+fn merge_keys_merge_and_what_they_bring_is_checked() {
+    let text = "resources:\n  S:\n    type: Stream\n    tags: &t {team: orders, env: dev}\n  T:\n    type: Stream\n    tags:\n      <<: [{env: test, cost: c1}, *t]\n      env: prod\n";
+    let out = run_with_stdin(&["stackwire", "compile", "-"], &mut text.as_bytes());
+    assert_eq!(out.code, exit::OK, "{}", out.stderr);
+    let t = out.stdout.split("\n  T:\n").nth(1).unwrap_or_default();
+    for tag in [
+        "Key: env\n          Value: prod",
+        "Key: cost\n          Value: c1",
+        "Key: team\n          Value: orders",
+    ] {
+        assert!(t.contains(tag), "no `{tag}` on T:\n{t}");
+    }
+    assert_eq!(t.matches("Key: env").count(), 1, "{t}");
+
+    let text = "resources:\n  S:\n    type: Stream\n    <<: [{shardCont: 1}]\n";
+    let found = problems(text);
+    assert_eq!(found, [("stackwire::unknown_key".to_owned(), 4)]);
+}
