@@ -183,7 +183,7 @@ fn value(node: Node) -> Result<Value, ReadError> {
         ("Fn::Sub", Value::Str(text)) => Value::Sub(text),
         (_, inner) => match intrinsic(Map::from_iter([((*long).to_owned(), inner)])) {
             Value::Map(map) => match map.into_iter().next() {
-                Some((_, inner)) => Value::Tagged(tag, Box::new(inner)),
+                Some((_, inner)) => Value::Tagged(tag.into(), Box::new(inner)),
                 None => Value::Null,
             },
             other => other,

@@ -57,7 +57,7 @@ struct Anchored {
 /// A collection still being read.
 struct Open {
     span: SourceSpan,
-    tag: Option<String>,
+    tag: Option<Box<str>>,
     anchor: usize,
     /// The counters when it opened, for what its anchor costs to replay.
     events_at: usize,
@@ -319,7 +319,7 @@ pub fn build(text: &str) -> Result<Option<Node>, (Stop, usize)> {
 
 /// A finished collection: merged entries follow the mapping's own, each key only once, and
 /// its span reaches its last child.
-fn close(span: SourceSpan, tag: Option<String>, kind: Kind) -> Node {
+fn close(span: SourceSpan, tag: Option<Box<str>>, kind: Kind) -> Node {
     let value = match kind {
         Kind::Seq { items, .. } => Value::Seq(items),
         Kind::Map {
@@ -481,14 +481,14 @@ fn tag_len(tag: &Tag) -> usize {
 }
 
 /// A local tag (`!Ref`, `!GetAtt`, ...) as written; YAML's own and global tags are not kept.
-fn kept_tag(tag: Option<&Tag>) -> Option<String> {
+fn kept_tag(tag: Option<&Tag>) -> Option<Box<str>> {
     let tag = tag?;
     let shown = if tag.handle() == "!" {
         format!("!{}", tag.suffix())
     } else {
         format!("{}{}", tag.handle(), tag.suffix())
     };
-    (shown.starts_with('!') && shown.len() > 1).then_some(shown)
+    (shown.starts_with('!') && shown.len() > 1).then(|| shown.into_boxed_str())
 }
 
 /// What a scalar is. A quoted or block scalar is text; so is any scalar with the

@@ -17,7 +17,7 @@ pub struct Node {
     pub span: SourceSpan,
     /// A local tag written on the node (`!Ref`, `!GetAtt`, ...), as written. YAML's own tags
     /// (`!!str`, `!!int`, the non-specific `!`) are not kept: the value already carries them.
-    pub tag: Option<String>,
+    pub tag: Option<Box<str>>,
     pub value: Value,
 }
 
@@ -63,7 +63,9 @@ impl<'de> Deserialize<'de> for Node {
         let offset = usize::try_from(offset).unwrap_or(usize::MAX);
         let mut len = usize::try_from(len).unwrap_or(0);
         let Tagged(Raw(value), tag) = spanned.value;
-        let tag = tag.filter(|t| t.starts_with('!') && t.len() > 1);
+        let tag = tag
+            .filter(|t| t.starts_with('!') && t.len() > 1)
+            .map(String::into_boxed_str);
         // A collection's own span is only its start: stretch it to its last child, so a label
         // underlines the whole mapping or list.
         let last = match &value {

@@ -120,7 +120,7 @@ impl Decoder<'_> {
             format!("`{key}`")
         };
         self.problems.push(Problem::IntrinsicNotAllowed {
-            tag: tag.clone(),
+            tag: tag.to_string(),
             key,
             span: node.span,
             help: passthru::WHERE_INTRINSICS.to_owned(),

@@ -114,7 +114,7 @@ pub enum Policy {
 /// one-key long-form mapping (`Ref`, `Fn::...`, `Condition`).
 pub fn intrinsic(node: &Node) -> Option<String> {
     if let Some(tag) = &node.tag {
-        return Some(tag.clone());
+        return Some(tag.to_string());
     }
     if let Value::Map(entries) = &node.value
         && let [(key, _)] = entries.as_slice()
@@ -150,7 +150,7 @@ impl Decoder<'_> {
         match &node.tag {
             None => inner,
             Some(tag) => {
-                if !INTRINSIC_TAGS.contains(&tag.as_str()) {
+                if !INTRINSIC_TAGS.contains(&&**tag) {
                     let help =
                         suggest::did_you_mean(tag, INTRINSIC_TAGS.iter().copied()).or_else(|| {
                             Some(format!(
@@ -159,12 +159,12 @@ impl Decoder<'_> {
                             ))
                         });
                     self.problems.push(Problem::UnknownTag {
-                        tag: tag.clone(),
+                        tag: tag.to_string(),
                         span: node.span,
                         help,
                     });
                 }
-                T::Tagged(tag.clone(), Box::new(inner))
+                T::Tagged(tag.to_string(), Box::new(inner))
             }
         }
     }

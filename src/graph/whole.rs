@@ -404,7 +404,7 @@ fn name_in(text: &str) -> &str {
 /// whether that is all of it (`!Select` with nested functions is not).
 fn shown(node: &Yaml) -> (String, bool) {
     let (tag, arg) = match (&node.tag, &node.value) {
-        (Some(tag), value) => (tag.clone(), value),
+        (Some(tag), value) => (tag.to_string(), value),
         (None, Value::Map(entries)) if entries.len() == 1 => match &entries[0].0.value {
             Value::Str(k) if k == "Ref" => ("!Ref".to_owned(), &entries[0].1.value),
             Value::Str(k) if k.starts_with("Fn::") => (

@@ -187,7 +187,7 @@ pub fn convert(node: &Node, source: &str) -> Value {
         }
     };
     match &node.tag {
-        Some(tag) => Value::Tagged(tag.clone(), Box::new(inner)),
+        Some(tag) => Value::Tagged(tag.to_string(), Box::new(inner)),
         None => inner,
     }
 }
@@ -235,7 +235,7 @@ pub fn unknown_tags(node: &Node) -> Vec<&Node> {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         if let Some(tag) = &n.tag
-            && !crate::format::passthru::INTRINSIC_TAGS.contains(&tag.as_str())
+            && !crate::format::passthru::INTRINSIC_TAGS.contains(&&**tag)
         {
             out.push(n);
         }

@@ -133,7 +133,7 @@ pub fn import(src: &str) -> Imported {
                 ))
             });
             out.problems.push(Problem::UnknownTag {
-                tag,
+                tag: tag.into(),
                 span: n.span,
                 help,
             });
@@ -308,7 +308,7 @@ impl<'a> Ctx<'a> {
             }
         };
         match &node.tag {
-            Some(tag) => Value::Tagged(tag.clone(), Box::new(inner)),
+            Some(tag) => Value::Tagged(tag.to_string(), Box::new(inner)),
             None => inner,
         }
     }
