@@ -30,7 +30,13 @@ fn is_block(value: &Value) -> bool {
 }
 
 fn indent(out: &mut String, n: usize) {
-    out.extend(std::iter::repeat_n(' ', n));
+    const SPACES: &str = "                                                                ";
+    let mut left = n;
+    while left > 0 {
+        let now = left.min(SPACES.len());
+        out.push_str(&SPACES[..now]);
+        left -= now;
+    }
 }
 
 /// Writes the entries of a mapping at `col`. The first entry's indentation is assumed to be
@@ -202,25 +208,51 @@ fn plain_ok(s: &str, flow: bool) -> bool {
         return false;
     }
     let bytes = s.as_bytes();
-    bytes.iter().enumerate().all(|(i, &b)| match b {
-        b'A'..=b'Z'
-        | b'a'..=b'z'
-        | b'0'..=b'9'
-        | b'_'
-        | b'.'
-        | b'/'
-        | b'-'
-        | b'+'
-        | b'='
-        | b'@' => true,
-        b' ' => true,
-        // `,` separates entries only in flow context.
-        b',' => !flow,
-        // `:` is plain only inside a word in block context (`AWS::Kinesis::Stream`, ARNs).
-        b':' => !flow && bytes.get(i + 1).is_some_and(|n| *n != b' '),
-        _ => false,
-    })
+    bytes
+        .iter()
+        .enumerate()
+        .all(|(i, &b)| match PLAIN[usize::from(b)] {
+            ALWAYS => true,
+            // `,` separates entries only in flow context.
+            COMMA => !flow,
+            // `:` is plain only inside a word in block context (`AWS::Kinesis::Stream`, ARNs).
+            COLON => !flow && bytes.get(i + 1).is_some_and(|n| *n != b' '),
+            _ => false,
+        })
 }
+
+const NEVER: u8 = 0;
+const ALWAYS: u8 = 1;
+const COMMA: u8 = 2;
+const COLON: u8 = 3;
+
+/// What each byte is to a plain scalar: letters, digits, `_./-+=@` and the space always plain;
+/// `,` and `:` by context; anything else quoted.
+static PLAIN: [u8; 256] = {
+    let mut table = [NEVER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = match c {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'_'
+            | b'.'
+            | b'/'
+            | b'-'
+            | b'+'
+            | b'='
+            | b'@'
+            | b' ' => ALWAYS,
+            b',' => COMMA,
+            b':' => COLON,
+            _ => NEVER,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// A YAML scalar for the string `s`, quoted only as much as needed.
 pub fn scalar(s: &str, flow: bool) -> String {
