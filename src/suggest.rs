@@ -169,9 +169,11 @@ pub fn did_you_mean<'a>(
 
 /// A help line for a misspelt name: the nearest valid one, else the whole list when it is short.
 pub fn help(input: &str, candidates: &[&str]) -> Option<String> {
-    if let Some(help) = did_you_mean(input, candidates.iter().copied()) {
-        return Some(help);
-    }
+    did_you_mean(input, candidates.iter().copied()).or_else(|| expected_one_of(candidates))
+}
+
+/// "expected one of `a`, `b`, ..." for the candidates, if there are any.
+pub fn expected_one_of(candidates: &[&str]) -> Option<String> {
     if candidates.is_empty() {
         return None;
     }

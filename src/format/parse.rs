@@ -209,6 +209,10 @@ impl Decoder<'_> {
         hint: Option<String>,
     ) {
         let help = hint.or_else(|| suggest::help(&key.value, valid));
+        self.unknown_key_with(key, context, help);
+    }
+
+    fn unknown_key_with(&mut self, key: &Sp<String>, context: &str, help: Option<String>) {
         self.problems.push(Problem::UnknownKey {
             key: key.value.clone(),
             context: context.to_owned(),
@@ -385,11 +389,20 @@ impl Decoder<'_> {
         hint: &dyn Fn(&str) -> Option<String>,
     ) -> Vec<Sp<String>> {
         let mut read = Vec::new();
+        // The valid names and the list of them, made once for all the unknown keys here.
+        let mut valid: Option<(Vec<&str>, Option<String>)> = None;
         for e in entries {
             let name = e.key.value.as_str();
             let Some(key) = tables.iter().find_map(|t| keys::find(t, name)) else {
-                let valid: Vec<&str> = tables.iter().flat_map(|t| keys::names(t)).collect();
-                self.unknown_key(&e.key, at.context, &valid, hint(name));
+                let (valid, listed) = valid.get_or_insert_with(|| {
+                    let names: Vec<&str> = tables.iter().flat_map(|t| keys::names(t)).collect();
+                    let listed = suggest::expected_one_of(&names);
+                    (names, listed)
+                });
+                let help = hint(name)
+                    .or_else(|| suggest::did_you_mean(name, valid.iter().copied()))
+                    .or_else(|| listed.clone());
+                self.unknown_key_with(&e.key, at.context, help);
                 continue;
             };
             if matches!(key.kind, Kind::ResourceType(_)) {
