@@ -203,30 +203,33 @@ fn distance(a: &[char], b: &[char]) -> usize {
     distance_in(a, b, &mut Vec::new())
 }
 
-/// The distance, with `d` as the table (its contents are overwritten).
-fn distance_in(a: &[char], b: &[char], d: &mut Vec<usize>) -> usize {
+/// The distance, with `rows` for its three rows of the table (their contents are overwritten):
+/// optimal string alignment needs the row before the previous one for a swap.
+fn distance_in(a: &[char], b: &[char], rows: &mut Vec<usize>) -> usize {
     let width = b.len() + 1;
-    d.clear();
-    d.resize((a.len() + 1) * width, 0);
-    for (i, row) in d.chunks_mut(width).enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d.iter_mut().take(width).enumerate() {
+    rows.clear();
+    rows.resize(3 * width, 0);
+    let (older, rest) = rows.split_at_mut(width);
+    let (prev, cur) = rest.split_at_mut(width);
+    let (mut older, mut prev, mut cur) = (older, prev, cur);
+    for (j, cell) in prev.iter_mut().enumerate() {
         *cell = j;
     }
     for i in 1..=a.len() {
-        for j in 1..=b.len() {
+        cur[0] = i;
+        for j in 1..width {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[(i - 1) * width + j] + 1)
-                .min(d[i * width + j - 1] + 1)
-                .min(d[(i - 1) * width + j - 1] + cost);
+            let mut best = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[(i - 2) * width + j - 2] + 1);
+                best = best.min(older[j - 2] + 1);
             }
-            d[i * width + j] = best;
+            cur[j] = best;
         }
+        // The rows move up one: the current row is the previous one for the next.
+        std::mem::swap(&mut older, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
     }
-    d[a.len() * width + b.len()]
+    prev[b.len()]
 }
 
 #[cfg(test)]
@@ -253,6 +256,66 @@ mod tests {
         assert_eq!(Nearest::new(ids).nearest("Ordrs"), None);
         reset_budget();
         assert_eq!(Nearest::new(ids).nearest("Ordrs"), Some("Orders"));
+    }
+
+    /// The whole table, as the distance was first counted: the three rows give the same.
+    fn full_table(a: &[char], b: &[char]) -> usize {
+        let width = b.len() + 1;
+        let mut d = vec![0usize; (a.len() + 1) * width];
+        for i in 0..=a.len() {
+            d[i * width] = i;
+        }
+        for (j, cell) in d.iter_mut().take(width).enumerate() {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut best = (d[(i - 1) * width + j] + 1)
+                    .min(d[i * width + j - 1] + 1)
+                    .min(d[(i - 1) * width + j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    best = best.min(d[(i - 2) * width + j - 2] + 1);
+                }
+                d[i * width + j] = best;
+            }
+        }
+        d[a.len() * width + b.len()]
+    }
+
+    #[test]
+    fn three_rows_count_as_the_whole_table() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "shardCount",
+            "shardcuont",
+            "retentionHours",
+            "nmae",
+            "name",
+            "kitten",
+            "sitting",
+            "aaaa",
+            "abab",
+            "baba",
+            "☕é",
+            "é☕x",
+        ];
+        let mut rows = Vec::new();
+        for a in words {
+            for b in words {
+                let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                assert_eq!(
+                    distance_in(&a, &b, &mut rows),
+                    full_table(&a, &b),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -167,7 +167,8 @@ impl Decoder<'_> {
         let mut index: Option<std::collections::HashMap<String, usize>> =
             (pairs.len() > 32).then(|| std::collections::HashMap::with_capacity(pairs.len()));
         for (k, value) in pairs {
-            if !self.untagged(k, &format!("a key in `{key}`")) {
+            // The label is made only for a key that needs it (one with a tag).
+            if k.tag.is_some() && !self.untagged(k, &format!("a key in `{key}`")) {
                 continue;
             }
             let text = match &k.value {
