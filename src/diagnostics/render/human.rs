@@ -174,11 +174,13 @@ impl Diagnostic for Shown {
 
 /// Where a problem's snippet cannot be shown, its first position as `file:line:col`.
 /// `shown` indexes the file as the snippet shows it ([`printable`]: every line break a line
-/// feed, at the same byte offsets), `raw` the file as it is (columns count its characters).
-fn unshowable_at(
+/// feed, at the same byte offsets), `raw` the file as it is (columns count its characters),
+/// indexed the first time a snippet cannot be shown.
+fn unshowable_at<'t>(
     name: &str,
     shown: &LineIndex,
-    raw: &LineIndex<&str>,
+    raw: &std::cell::OnceCell<LineIndex<&'t str>>,
+    raw_text: &'t str,
     problem: &Problem,
 ) -> Option<String> {
     let len = shown.text().len();
@@ -200,6 +202,7 @@ fn unshowable_at(
     if !too_big {
         return None;
     }
+    let raw = raw.get_or_init(|| LineIndex::new(raw_text));
     let mut offset = labels.iter().map(|l| l.offset()).min()?.min(len);
     while !raw.text().is_char_boundary(offset) {
         offset -= 1;
@@ -241,13 +244,13 @@ impl FileReport {
             ));
         }
         let lines = LineIndex::new(printable(text.clone()));
-        let raw = LineIndex::new(text.as_str());
+        let raw = std::cell::OnceCell::new();
         let shown = problems
             .iter()
             .take(MAX_SHOWN_PROBLEMS)
             .map(|problem| Shown {
                 problem: problem.clone(),
-                at: unshowable_at(name, &lines, &raw, problem),
+                at: unshowable_at(name, &lines, &raw, &text, problem),
             })
             .collect();
         FileReport {
