@@ -158,6 +158,8 @@ fn scan_message(mut message: String) -> (String, Option<String>) {
         // The parser's own bound on nested flow collections (`[[[...`, `{a: {a: ...`).
         message = format!("the file is nested more than {MAX_DEPTH} levels deep");
         Some(DEPTH_HELP)
+    } else if message.contains("merge value") {
+        Some("merge a mapping (`<<: *defaults`) or a list of them, or write the keys out")
     } else if message.contains("replay limit") {
         return too_much_replayed();
     } else if message.contains("alias") || message.contains("replay") || message.contains("anchor")
@@ -193,10 +195,9 @@ fn stopped(text: &str, stop: build::Stop, offset: usize) -> Problem {
             Some(size_help()),
         ),
         Stop::RecursiveAlias => recursive_alias(),
-        Stop::MergeValue => (
-            "YAML merge value must be mapping or sequence of mappings".to_owned(),
-            None,
-        ),
+        Stop::MergeValue => {
+            scan_message("YAML merge value must be mapping or sequence of mappings".to_owned())
+        }
     };
     Problem::YamlSyntax {
         message,
