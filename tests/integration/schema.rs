@@ -110,6 +110,8 @@ const NOT_YAML: &[&str] = &[
     "invalid_utf8.yaml",
     "yaml_syntax-alias-bomb.yaml",
     "yaml_syntax-binary-tag.yaml",
+    "yaml_syntax-merge-scalar.yaml",
+    "yaml_syntax-recursive-alias.yaml",
     "yaml_syntax-two-documents.yaml",
     "yaml_syntax-unclosed-flow-mapping.yaml",
     "yaml_syntax.yaml",
