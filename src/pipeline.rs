@@ -6,11 +6,12 @@ use miette::SourceSpan;
 use crate::check;
 use crate::diagnostics::{Problem, thousands};
 use crate::emit;
+use crate::format::model::Stack;
 use crate::format::parse;
 use crate::limits::{MAX_DIRECT_TEMPLATE_BYTES, MAX_TEMPLATE_BYTES};
 use crate::options::Options;
 use crate::plan::Plan;
-use crate::target::Target;
+use crate::target::{Lowered, Target};
 
 /// The outcome of compiling one stack description.
 #[derive(Debug)]
@@ -119,6 +120,26 @@ impl Worker {
     }
 }
 
+/// Set by a command that compiles one file and then exits: what the pipeline built for it (the
+/// model, the plan, the lowered template) is then left for the process's exit to free, as a
+/// compiler leaves its trees, instead of being freed node by node (a tenth of the instructions of
+/// `validate` on a stack at the limit). Never set by a run of many files, whose memory must stay
+/// that of one file at a time.
+static LEAVE_TO_EXIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Says that this process compiles one file and exits (see [`LEAVE_TO_EXIT`]).
+pub fn leave_to_exit() {
+    LEAVE_TO_EXIT.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Drops `value`, or, after [`leave_to_exit`], forgets it (its memory is the process's until it
+/// exits).
+fn release<T>(value: T) {
+    if LEAVE_TO_EXIT.load(std::sync::atomic::Ordering::Relaxed) {
+        std::mem::forget(value);
+    }
+}
+
 fn compile_here(bytes: &[u8], options: &Options<'_>) -> Compiled {
     compile_here_then(bytes, options, |_| ()).0
 }
@@ -190,37 +211,15 @@ fn compile_here_then<R>(
     let template = stack.and_then(|stack| {
         let (plan, found) = check::check(&stack, options);
         problems.extend(found);
-        if problems.iter().any(Problem::is_error) {
-            return None;
+        let mut lowered = None;
+        let template = lower_and_emit(&stack, &plan, options, &mut problems, &mut lowered);
+        if template.is_some() {
+            drawn = Some(then(&plan));
         }
-        // The quotas weigh the lowered template, which only a stack without errors has.
-        let lowered = options.target.lower(&plan);
-        problems.extend(check::quotas(&plan, &lowered.quotas));
-        if !lowered.unsupported.is_empty() {
-            let target = options.target.name();
-            problems.extend(check::unsupported(&stack, target, &lowered.unsupported));
-            return None;
-        }
-        if problems.iter().any(Problem::is_error) {
-            return None;
-        }
-        let template = emit::emit(&lowered.template);
-        let span = stack.resources_key;
-        if template.len() > MAX_TEMPLATE_BYTES {
-            problems.push(Problem::TemplateTooLarge {
-                bytes: thousands(template.len()),
-                span,
-            });
-            return None;
-        }
-        if template.len() > MAX_DIRECT_TEMPLATE_BYTES {
-            problems.push(Problem::TemplateNeedsS3 {
-                bytes: thousands(template.len()),
-                span,
-            });
-        }
-        drawn = Some(then(&plan));
-        Some(template)
+        release(lowered);
+        release(plan);
+        release(stack);
+        template
     });
     // In reading order; problems at one place keep the order they were found in.
     problems.sort_by_cached_key(first_offset);
@@ -230,6 +229,47 @@ fn compile_here_then<R>(
         problems,
     };
     (compiled, drawn)
+}
+
+/// Lowers a checked stack and writes its template, unless a problem stops it; `lowered` keeps
+/// what the target built, for [`release`].
+fn lower_and_emit(
+    stack: &Stack,
+    plan: &Plan<'_>,
+    options: &Options<'_>,
+    problems: &mut Vec<Problem>,
+    lowered: &mut Option<Lowered>,
+) -> Option<String> {
+    if problems.iter().any(Problem::is_error) {
+        return None;
+    }
+    // The quotas weigh the lowered template, which only a stack without errors has.
+    let lowered = lowered.insert(options.target.lower(plan));
+    problems.extend(check::quotas(plan, &lowered.quotas));
+    if !lowered.unsupported.is_empty() {
+        let target = options.target.name();
+        problems.extend(check::unsupported(stack, target, &lowered.unsupported));
+        return None;
+    }
+    if problems.iter().any(Problem::is_error) {
+        return None;
+    }
+    let template = emit::emit(&lowered.template);
+    let span = stack.resources_key;
+    if template.len() > MAX_TEMPLATE_BYTES {
+        problems.push(Problem::TemplateTooLarge {
+            bytes: thousands(template.len()),
+            span,
+        });
+        return None;
+    }
+    if template.len() > MAX_DIRECT_TEMPLATE_BYTES {
+        problems.push(Problem::TemplateNeedsS3 {
+            bytes: thousands(template.len()),
+            span,
+        });
+    }
+    Some(template)
 }
 
 fn first_offset(problem: &Problem) -> usize {

@@ -50,6 +50,8 @@ fn compile_to(args: &CompileArgs, reporter: &mut Reporter, io: &mut Io<'_>) -> i
         Ok(input) => input,
         Err(e) => return fail(reporter, io, Some(&e.name), e.to_string()),
     };
+    // One file, then the process exits.
+    crate::pipeline::leave_to_exit();
     let compiled = compile(&input.bytes, &args.pipeline.options());
     let Some(template) = super::report(&input.name, compiled, reporter, io) else {
         return exit::INVALID;

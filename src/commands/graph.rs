@@ -69,6 +69,8 @@ pub fn run(args: &GraphArgs, io: &mut Io<'_>) -> i32 {
     let format = args.format;
     let all = args.all;
     let options = args.pipeline.options();
+    // One file, then the process exits.
+    crate::pipeline::leave_to_exit();
     let (compiled, drawn) = compile_then(&input.bytes, &options, |plan| {
         graph::draw(plan, format, all)
     });

@@ -24,6 +24,9 @@ use crate::io::{Io, exit};
 use crate::pipeline::Compiled;
 
 /// Runs the command line `args` (the first is the program name) and returns the exit code.
+///
+/// It is the command line's entry point: a command that compiles one file leaves what the
+/// pipeline built for it to the process's exit to free ([`crate::pipeline::leave_to_exit`]).
 pub fn run<I, T>(args: I, io: &mut Io<'_>) -> i32
 where
     I: IntoIterator<Item = T>,

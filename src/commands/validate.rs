@@ -33,6 +33,10 @@ pub fn run(args: &ValidateArgs, io: &mut Io<'_>) -> i32 {
         .or_else(|| std::thread::available_parallelism().ok())
         .map_or(1, std::num::NonZeroUsize::get)
         .min(inputs.len());
+    if inputs.len() == 1 {
+        // One file, then the process exits.
+        crate::pipeline::leave_to_exit();
+    }
     let (mut unreadable, mut invalid) = (false, false);
     check_in_order(&inputs, &options, jobs, |checked| match checked {
         Ok((name, compiled)) => {

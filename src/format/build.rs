@@ -69,12 +69,14 @@ struct Open {
 
 enum Kind {
     Seq {
-        items: Vec<Node>,
+        /// Where its items start in the builder's one list of open items.
+        start: usize,
         /// For a list that is a merge key's value: where each item is named.
         named: Option<Vec<SourceSpan>>,
     },
     Map {
-        entries: Vec<(Node, Node)>,
+        /// Where its entries start in the builder's one list of open entries.
+        start: usize,
         key: Option<Node>,
         /// The key just read was `<<`: the next value is merged in.
         merging: bool,
@@ -109,6 +111,11 @@ pub fn build(text: &str) -> Result<Option<Node>, (Stop, usize)> {
     let mut stack: Vec<Open> = Vec::new();
     let mut anchors: Vec<Option<Anchored>> = Vec::new();
     let mut root: Option<Node> = None;
+    // The children of every open collection, in one list per kind: a collection's are the
+    // list's tail (its children close before it does), moved into a vector of exactly their
+    // number when it closes. One allocation per collection, none wasted on growth.
+    let mut items: Vec<Node> = Vec::new();
+    let mut entries: Vec<(Node, Node)> = Vec::new();
 
     for item in parser {
         let (event, span) = match item {
@@ -196,7 +203,7 @@ pub fn build(text: &str) -> Result<Option<Node>, (Stop, usize)> {
                     height: 0,
                     kind: if is_map {
                         Kind::Map {
-                            entries: Vec::new(),
+                            start: entries.len(),
                             key: None,
                             merging: false,
                             merged: Vec::new(),
@@ -211,7 +218,7 @@ pub fn build(text: &str) -> Result<Option<Node>, (Stop, usize)> {
                             })
                         );
                         Kind::Seq {
-                            items: Vec::new(),
+                            start: items.len(),
                             named: merging.then(Vec::new),
                         }
                     },
@@ -232,7 +239,7 @@ pub fn build(text: &str) -> Result<Option<Node>, (Stop, usize)> {
                     Kind::Seq { named, .. } => named.take(),
                     Kind::Map { .. } => None,
                 };
-                let node = close(open.span, open.tag, kind);
+                let node = close(open.span, open.tag, kind, &mut items, &mut entries);
                 if open.anchor != 0 {
                     remember(
                         &mut anchors,
@@ -290,17 +297,17 @@ pub fn build(text: &str) -> Result<Option<Node>, (Stop, usize)> {
             Some(parent) => {
                 parent.height = parent.height.max(height);
                 match &mut parent.kind {
-                    Kind::Seq { items, named } => {
+                    Kind::Seq { named, .. } => {
                         if let Some(named) = named {
                             named.push(here);
                         }
                         items.push(node);
                     }
                     Kind::Map {
-                        entries,
                         key,
                         merging,
                         merged,
+                        ..
                     } => {
                         if std::mem::take(merging) {
                             merge_source(merged, node, here, named)?;
@@ -319,14 +326,17 @@ pub fn build(text: &str) -> Result<Option<Node>, (Stop, usize)> {
 
 /// A finished collection: merged entries follow the mapping's own, each key only once, and
 /// its span reaches its last child.
-fn close(span: SourceSpan, tag: Option<Box<str>>, kind: Kind) -> Node {
+fn close(
+    span: SourceSpan,
+    tag: Option<Box<str>>,
+    kind: Kind,
+    items: &mut Vec<Node>,
+    entries: &mut Vec<(Node, Node)>,
+) -> Node {
     let value = match kind {
-        Kind::Seq { items, .. } => Value::Seq(items),
-        Kind::Map {
-            mut entries,
-            merged,
-            ..
-        } => {
+        Kind::Seq { start, .. } => Value::Seq(items.drain(start..).collect()),
+        Kind::Map { start, merged, .. } => {
+            let mut entries: Vec<(Node, Node)> = entries.drain(start..).collect();
             for (key, value) in merged {
                 if !entries.iter().any(|(k, _)| same(k, &key)) {
                     entries.push((key, value));
