@@ -76,8 +76,8 @@ pub fn check<'a>(stack: &'a Stack, options: &Options<'a>) -> (Plan<'a>, Vec<Prob
     }
     checker.physical_names(stack);
     checker.wires(stack, &mut plan);
-    checker.generated_ids(&plan);
     let generated = checker.target.generated_ids(&plan);
+    checker.generated_ids(&plan, &generated);
     let passthru = refs::check(stack, &plan, &generated);
     checker.rules.problems.extend(passthru);
     checker.rules.problems.extend(accounts::check(stack, &plan));
@@ -178,7 +178,8 @@ impl Checker<'_> {
             .iter()
             .map(|r| r.id.value.as_str())
             .collect();
-        let mut suggestions = suggest::Nearest::new(ids.iter().copied());
+        // Made at the first end that names nothing (most stacks have none).
+        let mut suggestions: Option<suggest::Nearest<'_>> = None;
         let mut seen: HashMap<(usize, usize), SourceSpan> = HashMap::new();
         // Per function: the wires that discover a stream, resolved later in wire order.
         let mut discovery: Vec<Vec<(usize, &'a Wire)>> =
@@ -194,7 +195,9 @@ impl Checker<'_> {
                         end,
                         name: name.value.clone(),
                         span: name.span,
-                        help: suggestions.did_you_mean(&name.value),
+                        help: suggestions
+                            .get_or_insert_with(|| suggest::Nearest::new(ids.iter().copied()))
+                            .did_you_mean(&name.value),
                     });
                 }
                 found
@@ -299,7 +302,7 @@ impl Checker<'_> {
             .filter(|k| keys::find(other, &k.value).is_some())
         {
             self.rules.problems.push(Problem::WireKeyKind {
-                key: key.value.clone(),
+                key: key.value.to_owned(),
                 applies_to: other_kind.description(),
                 actual: kind.with_article(),
                 span: key.span,
@@ -484,41 +487,37 @@ impl Checker<'_> {
     }
 
     /// The IDs SAM and stackwire generate must not collide with the stack's own, or each other.
-    fn generated_ids(&mut self, plan: &Plan<'_>) {
+    fn generated_ids(&mut self, plan: &Plan<'_>, generated: &[GeneratedId<'_>]) {
         let resources = &plan.stack.resources;
-        let mut taken: HashMap<String, (SourceSpan, String)> = HashMap::new();
+        // Each ID taken, where, and by what: a stack resource (`None`) or a generated one.
+        let mut taken: HashMap<&str, (SourceSpan, Option<&str>)> =
+            HashMap::with_capacity(resources.len() + generated.len());
         for r in resources {
-            taken.insert(
-                r.id.value.clone(),
-                (r.id.span, format!("resource `{}`", r.id.value)),
-            );
+            taken.insert(&r.id.value, (r.id.span, None));
         }
-        let generated = self.target.generated_ids(plan);
-        for GeneratedId {
-            id: gen_id,
-            owner,
-            origin,
-        } in generated
-        {
-            if gen_id.len() > MAX_LOGICAL_ID {
+        for GeneratedId { id, owner, origin } in generated {
+            if id.len() > MAX_LOGICAL_ID {
                 self.rules.problems.push(Problem::GeneratedIdTooLong {
                     id: owner.value.clone(),
-                    len: gen_id.len(),
-                    generated: gen_id,
+                    len: id.len(),
+                    generated: id.clone(),
                     span: owner.span,
                 });
                 continue;
             }
-            match taken.get(&gen_id) {
+            match taken.get(id.as_str()) {
                 Some((span, first)) => self.rules.problems.push(Problem::GeneratedIdCollision {
-                    id: gen_id,
-                    first: first.clone(),
-                    origin,
+                    id: id.clone(),
+                    first: match first {
+                        Some(origin) => (*origin).to_owned(),
+                        None => format!("resource `{id}`"),
+                    },
+                    origin: origin.clone(),
                     span: *span,
                     owner: owner.span,
                 }),
                 None => {
-                    taken.insert(gen_id, (owner.span, origin));
+                    taken.insert(id, (owner.span, Some(origin)));
                 }
             }
         }
@@ -534,7 +533,7 @@ impl Checker<'_> {
                 Existing::Parameter(name) => (name.value.clone(), None, name.span),
                 Existing::Arn(_) => continue,
             };
-            if let Some((first, _)) = taken.get(&name) {
+            if let Some((first, _)) = taken.get(name.as_str()) {
                 self.rules.problems.push(Problem::ParameterCollision {
                     other: format!("the resource `{name}`"),
                     name,

@@ -2,6 +2,7 @@
 //! the user's sections, every event name once per Function, and every reference (`!Ref`,
 //! `!GetAtt`, `${...}` in `!Sub`, a condition's name) naming something the template defines.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use miette::SourceSpan;
@@ -58,6 +59,36 @@ enum Named {
     Parameter,
 }
 
+/// What defines a name, in words for "defined twice" messages: put into words only when a
+/// message needs it (a stack defines hundreds of names and nearly never one twice).
+enum What<'a> {
+    Resource(&'a str),
+    EnvParameter(&'a str),
+    StreamParameter(&'a str),
+    Condition(&'a str),
+    Consumer(&'a str, &'a str),
+    Role(&'a str),
+    Generated(&'a str),
+    PassThrough(&'static str, &'a str),
+}
+
+impl What<'_> {
+    fn shown(&self) -> String {
+        match self {
+            What::Resource(id) => format!("resource `{id}`"),
+            What::EnvParameter(id) => format!("the parameter stackwire writes for `{id}`"),
+            What::StreamParameter(id) => format!("the parameter of Stream `{id}`"),
+            What::Condition(id) => format!("the condition stackwire writes for `{id}`"),
+            What::Consumer(id, function) => {
+                format!("the fan-out consumer of `{id}` for `{function}`")
+            }
+            What::Role(id) => format!("the role SAM generates for Function `{id}`"),
+            What::Generated(origin) => (*origin).to_owned(),
+            What::PassThrough(kind, name) => format!("the pass-through {kind} `{name}`"),
+        }
+    }
+}
+
 pub fn check(stack: &Stack, plan: &Plan<'_>, generated: &[GeneratedId<'_>]) -> Vec<Problem> {
     let mut refs = Refs {
         names: BTreeMap::new(),
@@ -71,83 +102,89 @@ pub fn check(stack: &Stack, plan: &Plan<'_>, generated: &[GeneratedId<'_>]) -> V
     refs.problems
 }
 
-struct Refs {
+struct Refs<'a> {
     /// Every name a `!Ref` may take, with where it is defined (for "defined twice"); ordered, so
     /// a did-you-mean between equally near names is the same on every run.
-    names: BTreeMap<String, (Named, SourceSpan, String)>,
-    conditions: BTreeMap<String, (SourceSpan, String)>,
+    names: BTreeMap<Cow<'a, str>, (Named, SourceSpan, What<'a>)>,
+    conditions: BTreeMap<Cow<'a, str>, (SourceSpan, What<'a>)>,
     mappings: Vec<String>,
     problems: Vec<Problem>,
 }
 
-impl Refs {
-    fn claim(&mut self, name: &str, named: Named, span: SourceSpan, what: String) {
+impl<'a> Refs<'a> {
+    fn claim(&mut self, name: &'a str, named: Named, span: SourceSpan, what: What<'a>) {
         if let Some((_, first, other)) = self.names.get(name) {
             self.problems.push(Problem::DefinedTwice {
                 name: name.to_owned(),
-                what,
-                other: other.clone(),
+                what: what.shown(),
+                other: other.shown(),
                 span,
                 first: *first,
             });
             return;
         }
-        self.names.insert(name.to_owned(), (named, span, what));
+        self.names.insert(Cow::Borrowed(name), (named, span, what));
     }
 
     /// The names stackwire and SAM define, then the pass-through sections' own.
-    fn define(&mut self, stack: &Stack, plan: &Plan<'_>, generated: &[GeneratedId<'_>]) {
+    fn define(&mut self, stack: &'a Stack, plan: &Plan<'_>, generated: &'a [GeneratedId<'_>]) {
         // The stack's own IDs and generated IDs are checked against each other by `check`.
         for (i, r) in stack.resources.iter().enumerate() {
             let id = &r.id.value;
-            let what = format!("resource `{id}`");
+            let what = What::Resource(id);
             match &r.body {
                 Body::Stream(s) => {
                     match s.existing.as_ref().map(|e| &e.value) {
                         None | Some(Existing::Parameter(_)) => {
                             let named = Named::Resource(Some("AWS::Kinesis::Stream"));
-                            self.names.insert(id.clone(), (named, r.id.span, what));
+                            self.names
+                                .insert(Cow::Borrowed(id), (named, r.id.span, what));
                         }
                         Some(Existing::Env(path)) => {
                             let name = ids::env_parameter(&path.value);
-                            let what = format!("the parameter stackwire writes for `{id}`");
+                            let what = What::EnvParameter(id);
                             self.names
-                                .insert(name, (Named::Parameter, path.span, what.clone()));
+                                .insert(Cow::Owned(name), (Named::Parameter, path.span, what));
                         }
                         Some(Existing::Arn(_)) => {}
                     }
                     if let Some(Existing::Parameter(p)) = s.existing.as_ref().map(|e| &e.value) {
-                        let what = format!("the parameter of Stream `{id}`");
+                        let what = What::StreamParameter(id);
                         self.names
-                            .insert(p.value.clone(), (Named::Parameter, p.span, what));
+                            .insert(Cow::Borrowed(&p.value), (Named::Parameter, p.span, what));
                         let condition = ids::create_condition(id);
-                        let what = format!("the condition stackwire writes for `{id}`");
-                        self.conditions.insert(condition, (p.span, what));
+                        let what = What::Condition(id);
+                        self.conditions
+                            .insert(Cow::Owned(condition), (p.span, what));
                     }
                     for f in &plan.consumers[i] {
                         let function = &stack.resources[*f].id.value;
                         let named = Named::Resource(Some("AWS::Kinesis::StreamConsumer"));
-                        let what = format!("the fan-out consumer of `{id}` for `{function}`");
-                        self.names
-                            .insert(ids::consumer(id, function), (named, r.id.span, what));
+                        let what = What::Consumer(id, function);
+                        self.names.insert(
+                            Cow::Owned(ids::consumer(id, function)),
+                            (named, r.id.span, what),
+                        );
                     }
                 }
                 Body::Function(_) => {
                     let named = Named::Resource(Some("AWS::Serverless::Function"));
-                    self.names.insert(id.clone(), (named, r.id.span, what));
+                    self.names
+                        .insert(Cow::Borrowed(id), (named, r.id.span, what));
                     let role = format!("{id}Role");
-                    let what = format!("the role SAM generates for Function `{id}`");
+                    let what = What::Role(id);
                     let named = Named::Resource(Some("AWS::IAM::Role"));
-                    self.names.insert(role, (named, r.id.span, what));
+                    self.names
+                        .insert(Cow::Owned(role), (named, r.id.span, what));
                 }
                 Body::Unknown => {}
             }
         }
         for g in generated {
-            self.names.entry(g.id.clone()).or_insert((
+            self.names.entry(Cow::Borrowed(&g.id)).or_insert((
                 Named::Resource(None),
                 g.owner.span,
-                g.origin.clone(),
+                What::Generated(&g.origin),
             ));
         }
         for (section, named) in [
@@ -167,24 +204,25 @@ impl Refs {
                 } else {
                     "resource"
                 };
-                let what = format!("the pass-through {kind} `{}`", key.value);
+                let what = What::PassThrough(kind, &key.value);
                 self.claim(&key.value, named, key.span, what);
             }
         }
         if let Some(s) = stack.section("Conditions") {
             for (key, _) in &s.entries {
-                let what = format!("the pass-through condition `{}`", key.value);
-                if let Some((first, other)) = self.conditions.get(&key.value) {
+                let what = What::PassThrough("condition", &key.value);
+                if let Some((first, other)) = self.conditions.get(key.value.as_str()) {
                     self.problems.push(Problem::DefinedTwice {
                         name: key.value.clone(),
-                        what,
-                        other: other.clone(),
+                        what: what.shown(),
+                        other: other.shown(),
                         span: key.span,
                         first: *first,
                     });
                     continue;
                 }
-                self.conditions.insert(key.value.clone(), (key.span, what));
+                self.conditions
+                    .insert(Cow::Borrowed(&key.value), (key.span, what));
             }
         }
         if let Some(s) = stack.section("Mappings") {
@@ -431,10 +469,10 @@ impl Refs {
         let Value::Str(name) = &node.value else {
             return self.walk(node);
         };
-        if self.conditions.contains_key(name) {
+        if self.conditions.contains_key(name.as_str()) {
             return;
         }
-        let help = suggest::did_you_mean(name, self.conditions.keys().map(String::as_str));
+        let help = suggest::did_you_mean(name, self.conditions.keys().map(|k| &**k));
         self.problems.push(Problem::UnknownReference {
             name: name.clone(),
             span: node.span,
@@ -451,7 +489,7 @@ impl Refs {
         let candidates = self
             .names
             .keys()
-            .map(String::as_str)
+            .map(|k| &**k)
             .chain(PSEUDO.iter().copied());
         let help = suggest::did_you_mean(name, candidates);
         self.problems.push(Problem::UnknownReference {
@@ -497,7 +535,7 @@ impl Refs {
                 .names
                 .iter()
                 .filter(|(_, (n, _, _))| matches!(n, Named::Resource(_)))
-                .map(|(k, _)| k.as_str())
+                .map(|(k, _)| &**k)
                 .collect();
             let help = suggest::did_you_mean(resource, candidates.iter().copied());
             self.problems.push(Problem::UnknownReference {

@@ -190,5 +190,5 @@ pub struct Wire {
     pub event: EventOptions,
     pub discovery: DiscoveryOptions,
     /// Every key written, so `check` can reject keys of the other wire kind.
-    pub keys: Vec<Sp<String>>,
+    pub keys: Vec<Sp<&'static str>>,
 }

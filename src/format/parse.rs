@@ -388,7 +388,7 @@ impl Decoder<'_> {
         model: &mut M,
         at: Place<'_>,
         hint: &dyn Fn(&str) -> Option<String>,
-    ) -> Vec<Sp<String>> {
+    ) -> Vec<Sp<&'static str>> {
         let mut read = Vec::new();
         // The valid names and the list of them, made once for all the unknown keys here.
         let mut valid: Option<(Vec<&str>, Option<String>)> = None;
@@ -409,9 +409,13 @@ impl Decoder<'_> {
             if matches!(key.kind, Kind::ResourceType(_)) {
                 continue;
             }
-            let label = format!("{}{name}", at.prefix);
+            let label = if at.prefix.is_empty() {
+                std::borrow::Cow::Borrowed(name)
+            } else {
+                std::borrow::Cow::Owned(format!("{}{name}", at.prefix))
+            };
             self.value(model, key, &e.key, e.value, &label, at.context);
-            read.push(e.key.clone());
+            read.push(Sp::new(key.name, e.key.span));
         }
         for key in tables.iter().flat_map(|t| t.iter()) {
             let Some(help) = key.required else { continue };
@@ -653,7 +657,7 @@ impl Decoder<'_> {
         of: Type,
         table: &'static [Key<M>],
         model: &mut M,
-    ) -> Vec<Sp<String>> {
+    ) -> Vec<Sp<&'static str>> {
         let context = format!("{} `{}`", of.name(), id.value);
         let at = Place {
             context: &context,

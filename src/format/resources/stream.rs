@@ -56,7 +56,7 @@ pub struct Stream {
     pub tags: Vec<(Sp<String>, Sp<String>)>,
     pub existing: Option<Sp<Existing>>,
     /// Every key written (except `type`), for the rule that `existing: <ARN>` stands alone.
-    pub keys: Vec<Sp<String>>,
+    pub keys: Vec<Sp<&'static str>>,
     /// `properties`: other properties of `AWS::Kinesis::Stream`, passed through.
     pub properties: Properties,
     /// Keys written as an intrinsic function (one of [`INTRINSIC_KEYS`]), in the file's order.
@@ -299,7 +299,7 @@ fn check_existing(rules: &mut Rules<'_>, s: &Stream, existing: &Sp<Existing>) {
             }
             for key in s.keys.iter().filter(|k| k.value != "existing") {
                 rules.problems.push(Problem::ExistingStreamConflict {
-                    key: key.value.clone(),
+                    key: key.value.to_owned(),
                     span: key.span,
                     existing: existing.span,
                 });
@@ -308,13 +308,9 @@ fn check_existing(rules: &mut Rules<'_>, s: &Stream, existing: &Sp<Existing>) {
         Existing::Env(path) => {
             // No stream is created: only `encryption` (for KMS grants) means anything here.
             let ignored = ["existing", "encryption"];
-            for key in s
-                .keys
-                .iter()
-                .filter(|k| !ignored.contains(&k.value.as_str()))
-            {
+            for key in s.keys.iter().filter(|k| !ignored.contains(&k.value)) {
                 rules.problems.push(Problem::ExistingStreamConflict {
-                    key: key.value.clone(),
+                    key: key.value.to_owned(),
                     span: key.span,
                     existing: existing.span,
                 });
