@@ -299,7 +299,7 @@ impl Checker<'_> {
         for key in wire
             .keys
             .iter()
-            .filter(|k| keys::find(other, &k.value).is_some())
+            .filter(|k| keys::find(other, k.value).is_some())
         {
             self.rules.problems.push(Problem::WireKeyKind {
                 key: key.value.to_owned(),
