@@ -237,12 +237,17 @@ pub fn render(graph: &Graph) -> String {
     // Labels: in the gap after each route's first column, pushed apart.
     let mut label_at = vec![(0, 0); routes.len()];
     let mut height = inner_height + 2 * MARGIN;
+    // The routes by their first column, in route order.
+    let mut leaving: Vec<Vec<usize>> = vec![Vec::new(); column_count];
+    for (e, r) in routes.iter().enumerate() {
+        if let Some(list) = column.get(r.from).and_then(|&c| leaving.get_mut(c)) {
+            list.push(e);
+        }
+    }
     for c in 0..column_count {
-        let mut here: Vec<(i64, usize)> = routes
+        let mut here: Vec<(i64, usize)> = leaving[c]
             .iter()
-            .enumerate()
-            .filter(|(_, r)| column[r.from] == c)
-            .map(|(e, _)| {
+            .map(|&e| {
                 let to = pass_at[e].first().map_or(end[e].1, |(_, p)| centre(p));
                 ((start[e].1 + to) / 2, e)
             })
@@ -470,18 +475,22 @@ fn untangle(order: &mut [Vec<Item>], routes: &[Route], column: &[usize]) {
             None
         }
     };
-    // The routes an item takes part in.
-    let routes_of = |item: Item| -> Vec<usize> {
-        match item {
-            Item::Pass(e) => vec![e],
-            Item::Node(i) => routes
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.from == i || r.to == i)
-                .map(|(e, _)| e)
-                .collect(),
+    // The routes each node takes part in, in route order (each route once).
+    let mut of_node: Vec<Vec<usize>> = vec![Vec::new(); column.len()];
+    for (e, r) in routes.iter().enumerate() {
+        if let Some(list) = of_node.get_mut(r.from) {
+            list.push(e);
         }
-    };
+        if r.to != r.from
+            && let Some(list) = of_node.get_mut(r.to)
+        {
+            list.push(e);
+        }
+    }
+    // Where each item is in the column being compared with: set for that column, then cleared,
+    // so a sweep costs the size of its columns, not nodes times columns.
+    let mut node_at: Vec<Option<usize>> = vec![None; column.len()];
+    let mut pass_at: Vec<Option<usize>> = vec![None; routes.len()];
     let columns = order.len();
     for sweep in 0..SWEEPS {
         let rightwards = sweep % 2 == 0;
@@ -492,25 +501,54 @@ fn untangle(order: &mut [Vec<Item>], routes: &[Route], column: &[usize]) {
         };
         for c in sequence {
             let neighbour = if rightwards { c - 1 } else { c + 1 };
-            let position = |item: Item| order[neighbour].iter().position(|&it| it == item);
+            for (p, &item) in order[neighbour].iter().enumerate() {
+                let slot = match item {
+                    Item::Node(i) => node_at.get_mut(i),
+                    Item::Pass(e) => pass_at.get_mut(e),
+                };
+                if let Some(slot) = slot
+                    && slot.is_none()
+                {
+                    *slot = Some(p);
+                }
+            }
+            let position = |item: Item| match item {
+                Item::Node(i) => node_at.get(i).copied().flatten(),
+                Item::Pass(e) => pass_at.get(e).copied().flatten(),
+            };
             let keyed: Vec<(i64, usize, Item)> = order[c]
                 .iter()
                 .enumerate()
                 .map(|(k, &item)| {
-                    let places: Vec<i64> = routes_of(item)
-                        .into_iter()
-                        .filter_map(|e| item_in(e, neighbour))
-                        .filter_map(position)
-                        .map(|p| p as i64 * 1000)
-                        .collect();
-                    let key = if places.is_empty() {
+                    let (mut sum, mut count) = (0i64, 0i64);
+                    let one;
+                    let taken: &[usize] = match item {
+                        Item::Pass(e) => {
+                            one = [e];
+                            &one
+                        }
+                        Item::Node(i) => of_node.get(i).map_or(&[], Vec::as_slice),
+                    };
+                    for &e in taken {
+                        if let Some(p) = item_in(e, neighbour).and_then(position) {
+                            sum += p as i64 * 1000;
+                            count += 1;
+                        }
+                    }
+                    let key = if count == 0 {
                         k as i64 * 1000
                     } else {
-                        places.iter().sum::<i64>() / places.len() as i64
+                        sum / count
                     };
                     (key, k, item)
                 })
                 .collect();
+            for &item in &order[neighbour] {
+                match item {
+                    Item::Node(i) => node_at.get_mut(i).map(|s| *s = None),
+                    Item::Pass(e) => pass_at.get_mut(e).map(|s| *s = None),
+                };
+            }
             let mut keyed = keyed;
             keyed.sort_by_key(|&(key, k, _)| (key, k));
             order[c] = keyed.into_iter().map(|(_, _, item)| item).collect();
