@@ -141,7 +141,7 @@ fn release<T>(value: T) {
 }
 
 fn compile_here(bytes: &[u8], options: &Options<'_>) -> Compiled {
-    compile_here_then(bytes, options, |_| ()).0
+    compile_here_then(bytes, options, None::<fn(&Plan<'_>)>).0
 }
 
 /// Compiles like [`compile`] and, when the stack has no errors, hands its checked plan to
@@ -155,7 +155,7 @@ pub fn compile_then<R: Send>(
 ) -> (Compiled, Option<R>) {
     let mut then = Some(then);
     let run = |then: &mut Option<_>| match then.take() {
-        Some(then) => compile_here_then(bytes, options, then),
+        Some(then) => compile_here_then(bytes, options, Some(then)),
         None => (compile_here(bytes, options), None),
     };
     let joined = std::thread::scope(|scope| {
@@ -175,10 +175,10 @@ pub fn compile_then<R: Send>(
     }
 }
 
-fn compile_here_then<R>(
+fn compile_here_then<R: Send>(
     bytes: &[u8],
     options: &Options<'_>,
-    then: impl FnOnce(&Plan<'_>) -> R,
+    then: Option<impl FnOnce(&Plan<'_>) -> R + Send>,
 ) -> (Compiled, Option<R>) {
     // Each file's suggestions get a budget of their own (`suggest`), spent in file order.
     crate::suggest::reset_budget();
@@ -212,10 +212,17 @@ fn compile_here_then<R>(
         let (plan, found) = check::check(&stack, options);
         problems.extend(found);
         let mut lowered = None;
-        let template = lower_and_emit(&stack, &plan, options, &mut problems, &mut lowered);
-        if template.is_some() {
-            drawn = Some(then(&plan));
-        }
+        let template = match then {
+            Some(then) if !problems.iter().any(Problem::is_error) => {
+                let (template, picture) = beside(
+                    || lower_and_emit(&stack, &plan, options, &mut problems, &mut lowered),
+                    || then(&plan),
+                );
+                drawn = template.as_ref().and(picture);
+                template
+            }
+            _ => lower_and_emit(&stack, &plan, options, &mut problems, &mut lowered),
+        };
         release(lowered);
         release(plan);
         release(stack);
@@ -229,6 +236,36 @@ fn compile_here_then<R>(
         problems,
     };
     (compiled, drawn)
+}
+
+/// Runs `first` here and `second` on a thread of its own at the same time (the machine's other
+/// core draws the graph while this one lowers the stack), or after `first` when no thread can be
+/// had. A panic in either is the caller's.
+fn beside<A, B: Send>(
+    first: impl FnOnce() -> A,
+    second: impl FnOnce() -> B + Send,
+) -> (A, Option<B>) {
+    // Held here, so that it can still run here when no thread can be started.
+    let second = std::sync::Mutex::new(Some(second));
+    let run = || {
+        let taken = second.lock().ok().and_then(|mut f| f.take());
+        taken.map(|f| f())
+    };
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .name("stackwire-graph".to_owned())
+            .stack_size(PIPELINE_STACK)
+            .spawn_scoped(scope, run);
+        let a = first();
+        let b = match handle {
+            Ok(handle) => match handle.join() {
+                Ok(b) => b,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(_) => run(),
+        };
+        (a, b)
+    })
 }
 
 /// Lowers a checked stack and writes its template, unless a problem stops it; `lowered` keeps
