@@ -373,7 +373,8 @@ fn function_into(
     let with_attributes = |kind: &str, attributes: &[&str], properties: Map| {
         let mut r = Map::with_capacity(2);
         r.insert("Type".into(), Value::str(kind));
-        for a in attributes {
+        // What is left of the SAM resource is its `Type` and its attributes, if any.
+        for a in attributes.iter().take_while(|_| resource.len() > 1) {
             if let Some(v) = resource.get(*a) {
                 r.insert((*a).to_owned(), v.clone());
             }
@@ -460,7 +461,13 @@ fn code(uri: Value) -> Value {
 /// SAM's tag first, then the function's (`Tags` is a mapping in SAM, a list in Lambda and IAM).
 fn tags(own: Option<Value>) -> Value {
     let tag = |k: Value, v: Value| Value::map([("Key", k), ("Value", v)]);
-    let mut list = vec![tag(Value::str("lambda:createdBy"), Value::str("SAM"))];
+    static SAM_TAG: LazyLock<Value> = LazyLock::new(|| {
+        Value::map([
+            ("Key", Value::str("lambda:createdBy")),
+            ("Value", Value::str("SAM")),
+        ])
+    });
+    let mut list = vec![SAM_TAG.clone()];
     if let Some(Value::Map(own)) = own {
         for (k, v) in own {
             list.push(tag(Value::Str(k), v));
