@@ -196,29 +196,35 @@ const RESERVED_WORDS: &[&str] = &["y", "n", "yes", "no", "true", "false", "on", 
 
 /// Whether `s` reads back as the same string when written plain, in any YAML reader.
 fn plain_ok(s: &str, flow: bool) -> bool {
-    let Some(first) = s.chars().next() else {
+    let bytes = s.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
     };
-    let first_ok = first.is_ascii_alphabetic() || (!flow && (first == '/' || first == '_'));
-    if !first_ok || s.ends_with(' ') {
+    // A first byte that is not ASCII is not a letter either.
+    let first_ok = first.is_ascii_alphabetic() || (!flow && (first == b'/' || first == b'_'));
+    if !first_ok || last == b' ' {
         return false;
     }
-    // The longest reserved word is five letters.
-    if s.len() <= 5 && RESERVED_WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
+    // The longest reserved word is five letters, and each begins with y, n, t, f or o.
+    if bytes.len() <= 5
+        && matches!(first.to_ascii_lowercase(), b'y' | b'n' | b't' | b'f' | b'o')
+        && RESERVED_WORDS.iter().any(|w| w.eq_ignore_ascii_case(s))
+    {
         return false;
     }
-    let bytes = s.as_bytes();
-    bytes
-        .iter()
-        .enumerate()
-        .all(|(i, &b)| match PLAIN[usize::from(b)] {
-            ALWAYS => true,
-            // `,` separates entries only in flow context.
-            COMMA => !flow,
-            // `:` is plain only inside a word in block context (`AWS::Kinesis::Stream`, ARNs).
-            COLON => !flow && bytes.get(i + 1).is_some_and(|n| *n != b' '),
-            _ => false,
-        })
+    // Most strings have only bytes that are always plain: one table lookup each, up to the
+    // first that is not.
+    let Some(start) = bytes.iter().position(|&b| PLAIN[usize::from(b)] != ALWAYS) else {
+        return true;
+    };
+    (start..bytes.len()).all(|i| match PLAIN[usize::from(bytes[i])] {
+        ALWAYS => true,
+        // `,` separates entries only in flow context.
+        COMMA => !flow,
+        // `:` is plain only inside a word in block context (`AWS::Kinesis::Stream`, ARNs).
+        COLON => !flow && bytes.get(i + 1).is_some_and(|n| *n != b' '),
+        _ => false,
+    })
 }
 
 const NEVER: u8 = 0;

@@ -1,9 +1,95 @@
 //! The template model: CloudFormation values, with intrinsic functions as their own variants so
 //! `emit` can write them in short form (`!Ref X`, `!GetAtt X.Arn`, ...).
 
+use std::ops::{Deref, DerefMut};
+
 use indexmap::IndexMap;
 
-pub type Map = IndexMap<String, Value>;
+/// The hasher of [`Map`]'s index: foldhash, seeded per process (keys can come from the user's
+/// file), much cheaper than the standard library's SipHash on the short keys a template has.
+/// Iteration is in insertion order whatever the hasher, so the output does not depend on it.
+type Hasher = foldhash::fast::RandomState;
+
+/// A mapping in insertion order: an [`IndexMap`] (every method of which it has, by `Deref`) with
+/// a cheaper hasher.
+#[derive(Clone, Default)]
+pub struct Map(IndexMap<String, Value, Hasher>);
+
+impl Map {
+    pub fn new() -> Map {
+        Map(IndexMap::with_hasher(Hasher::default()))
+    }
+
+    pub fn with_capacity(n: usize) -> Map {
+        Map(IndexMap::with_capacity_and_hasher(n, Hasher::default()))
+    }
+}
+
+impl Deref for Map {
+    type Target = IndexMap<String, Value, Hasher>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl DerefMut for Map {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl std::fmt::Debug for Map {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Equal as mappings: the same keys with equal values, in any order (as [`IndexMap`] compares).
+impl PartialEq for Map {
+    fn eq(&self, other: &Map) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl FromIterator<(String, Value)> for Map {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(entries: I) -> Map {
+        Map(IndexMap::from_iter(entries))
+    }
+}
+
+impl Extend<(String, Value)> for Map {
+    fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, entries: I) {
+        self.0.extend(entries);
+    }
+}
+
+impl IntoIterator for Map {
+    type Item = (String, Value);
+    type IntoIter = indexmap::map::IntoIter<String, Value>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Map {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = indexmap::map::Iter<'a, String, Value>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a mut Map {
+    type Item = (&'a String, &'a mut Value);
+    type IntoIter = indexmap::map::IterMut<'a, String, Value>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter_mut()
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -43,7 +129,11 @@ impl Value {
     }
 
     pub fn get_att(resource: &str, attribute: &str) -> Value {
-        Value::GetAtt(format!("{resource}.{attribute}"))
+        let mut path = String::with_capacity(resource.len() + 1 + attribute.len());
+        path.push_str(resource);
+        path.push('.');
+        path.push_str(attribute);
+        Value::GetAtt(path)
     }
 
     /// A literal string, or `!Sub` when it holds a `${...}` substitution.

@@ -26,6 +26,7 @@
 
 use crate::aws::policy::{ExpandError, expand_template};
 use crate::aws::{managed_policies, policy_templates};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use crate::template::{Map, Value};
@@ -58,9 +59,41 @@ impl Unexpanded {
     }
 }
 
+/// Policy templates already expanded, each by its function's Logical ID and its position in the
+/// function's `Policies`, for [`template_with`] to write instead of expanding them again.
+#[derive(Debug, Default)]
+pub struct Expansions {
+    by_function: HashMap<String, Vec<(usize, Vec<Value>)>>,
+}
+
+impl Expansions {
+    /// The statements the policy template at `Policies[n]` of function `function` expands to.
+    pub fn insert(&mut self, function: &str, n: usize, statements: Vec<Value>) {
+        match self.by_function.get_mut(function) {
+            Some(list) => list.push((n, statements)),
+            None => {
+                self.by_function
+                    .insert(function.to_owned(), vec![(n, statements)]);
+            }
+        }
+    }
+
+    fn take(&mut self, function: &str, n: usize) -> Option<Vec<Value>> {
+        let list = self.by_function.get_mut(function)?;
+        let at = list.iter().position(|(i, _)| *i == n)?;
+        Some(list.swap_remove(at).1)
+    }
+}
+
 /// The plain CloudFormation for SAM template `sam` (taken by value: what is not expanded is
 /// moved, not copied).
 pub fn template(sam: Value) -> Expanded {
+    template_with(sam, &mut Expansions::default())
+}
+
+/// [`template`], taking each policy template's statements from `expanded` where they are
+/// (the same statements [`crate::aws::policy::expand`] gives for the same entry).
+pub fn template_with(sam: Value, expanded: &mut Expansions) -> Expanded {
     let mut unexpanded = Vec::new();
     let Value::Map(top) = sam else {
         unexpanded.push(Unexpanded::new(&[], "the template is not a mapping"));
@@ -95,7 +128,7 @@ pub fn template(sam: Value) -> Expanded {
                 };
                 let mut written = Map::with_capacity(resources.len() * 2);
                 for (id, resource) in resources {
-                    resource_into(id, resource, &mut written, &mut unexpanded);
+                    resource_into(id, resource, &mut written, &mut unexpanded, expanded);
                 }
                 out.insert(key, Value::Map(written));
             }
@@ -129,7 +162,13 @@ fn without_sam_transform(value: Value) -> Option<Value> {
     }
 }
 
-fn resource_into(id: String, resource: Value, out: &mut Map, unexpanded: &mut Vec<Unexpanded>) {
+fn resource_into(
+    id: String,
+    resource: Value,
+    out: &mut Map,
+    unexpanded: &mut Vec<Unexpanded>,
+    expanded: &mut Expansions,
+) {
     let kind = match &resource {
         Value::Map(r) => match r.get("Type") {
             Some(Value::Str(t)) => Some(t.as_str()),
@@ -140,7 +179,7 @@ fn resource_into(id: String, resource: Value, out: &mut Map, unexpanded: &mut Ve
     match kind {
         Some("AWS::Serverless::Function") => {
             if let Value::Map(r) = resource {
-                function_into(&id, r, out, unexpanded);
+                function_into(&id, r, out, unexpanded, expanded);
             }
         }
         Some(t) if t.starts_with("AWS::Serverless::") => {
@@ -187,7 +226,13 @@ const ATTRIBUTES: &[&str] = &[
 /// The attributes SAM copies from a function onto the role and mappings it generates.
 const PASSED_ON: &[&str] = &["Condition", "DeletionPolicy", "UpdateReplacePolicy"];
 
-fn function_into(id: &str, mut resource: Map, out: &mut Map, unexpanded: &mut Vec<Unexpanded>) {
+fn function_into(
+    id: &str,
+    mut resource: Map,
+    out: &mut Map,
+    unexpanded: &mut Vec<Unexpanded>,
+    expanded: &mut Expansions,
+) {
     let props = match resource.swap_remove("Properties") {
         Some(Value::Map(p)) => p,
         _ => Map::new(),
@@ -200,7 +245,7 @@ fn function_into(id: &str, mut resource: Map, out: &mut Map, unexpanded: &mut Ve
             ));
         }
     }
-    let role_id = format!("{id}Role");
+    let role_id = concat(&[id, "Role"]);
     let (mut own_role, mut own_tags, mut policies, mut events) = (None, None, None, None);
     // `Tracing: Disabled` is as if there were none.
     let mut traced = false;
@@ -250,7 +295,7 @@ fn function_into(id: &str, mut resource: Map, out: &mut Map, unexpanded: &mut Ve
     // the translator is run in (it reads it from the Region).
     let aws_managed = |name: &str| {
         let partition = managed_policies::PARTITION;
-        Value::Str(format!("arn:{partition}:iam::aws:policy/{name}"))
+        Value::Str(concat(&["arn:", partition, ":iam::aws:policy/", name]))
     };
     let mut managed = vec![aws_managed("service-role/AWSLambdaBasicExecutionRole")];
     if traced {
@@ -273,7 +318,7 @@ fn function_into(id: &str, mut resource: Map, out: &mut Map, unexpanded: &mut Ve
         }
     };
     for (n, policy) in policies.into_iter().enumerate() {
-        match policy_entry(policy) {
+        match policy_entry(policy, || expanded.take(id, n)) {
             // SAM lists a managed policy once, however often it is named.
             Ok(Policy::Managed(arn)) => {
                 if !managed.contains(&arn) {
@@ -281,7 +326,7 @@ fn function_into(id: &str, mut resource: Map, out: &mut Map, unexpanded: &mut Ve
                 }
             }
             Ok(Policy::Inline(document)) => inline.push(Value::map([
-                ("PolicyName", Value::Str(format!("{role_id}Policy{n}"))),
+                ("PolicyName", Value::Str(numbered(&role_id, "Policy", n))),
                 ("PolicyDocument", document),
             ])),
             Err(reason) => unexpanded.push(Unexpanded::new(
@@ -298,7 +343,7 @@ fn function_into(id: &str, mut resource: Map, out: &mut Map, unexpanded: &mut Ve
         _ => Map::new(),
     };
     for (name, event) in events {
-        let mapping_id = format!("{id}{name}");
+        let mapping_id = concat(&[id, &name]);
         match kinesis_event(id, &mapping_id, event) {
             Ok((mapping, grant)) => {
                 let arn = aws_managed("service-role/AWSLambdaKinesisExecutionRole");
@@ -328,7 +373,8 @@ fn function_into(id: &str, mut resource: Map, out: &mut Map, unexpanded: &mut Ve
     let with_attributes = |kind: &str, attributes: &[&str], properties: Map| {
         let mut r = Map::with_capacity(2);
         r.insert("Type".into(), Value::str(kind));
-        for a in attributes {
+        // What is left of the SAM resource is its `Type` and its attributes, if any.
+        for a in attributes.iter().take_while(|_| resource.len() > 1) {
             if let Some(v) = resource.get(*a) {
                 r.insert((*a).to_owned(), v.clone());
             }
@@ -357,6 +403,33 @@ fn function_into(id: &str, mut resource: Map, out: &mut Map, unexpanded: &mut Ve
             with_attributes("AWS::Lambda::EventSourceMapping", PASSED_ON, mapping),
         );
     }
+}
+
+/// The parts, joined (what `format!` would make of them, without its formatting machinery: this
+/// runs for every function).
+fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.push_str(p);
+    }
+    out
+}
+
+/// `<prefix><word><n>`.
+fn numbered(prefix: &str, word: &str, n: usize) -> String {
+    let mut out = String::with_capacity(prefix.len() + word.len() + 4);
+    out.push_str(prefix);
+    out.push_str(word);
+    push_number(&mut out, n);
+    out
+}
+
+fn push_number(out: &mut String, n: usize) {
+    if n >= 10 {
+        push_number(out, n / 10);
+    }
+    // A decimal digit.
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 /// `CodeUri` as Lambda's `Code`.
@@ -388,7 +461,13 @@ fn code(uri: Value) -> Value {
 /// SAM's tag first, then the function's (`Tags` is a mapping in SAM, a list in Lambda and IAM).
 fn tags(own: Option<Value>) -> Value {
     let tag = |k: Value, v: Value| Value::map([("Key", k), ("Value", v)]);
-    let mut list = vec![tag(Value::str("lambda:createdBy"), Value::str("SAM"))];
+    static SAM_TAG: LazyLock<Value> = LazyLock::new(|| {
+        Value::map([
+            ("Key", Value::str("lambda:createdBy")),
+            ("Value", Value::str("SAM")),
+        ])
+    });
+    let mut list = vec![SAM_TAG.clone()];
     if let Some(Value::Map(own)) = own {
         for (k, v) in own {
             list.push(tag(Value::Str(k), v));
@@ -430,7 +509,12 @@ enum Policy {
 /// One entry of a function's `Policies`, as SAM reads it: a managed policy (an ARN, or the name
 /// of an AWS managed policy, which becomes its ARN as SAM's bundled list has it), a policy
 /// template (a mapping of one known template name), or a policy document.
-fn policy_entry(policy: Value) -> Result<Policy, String> {
+///
+/// `known` gives the template's statements when they are already expanded.
+fn policy_entry(
+    policy: Value,
+    known: impl FnOnce() -> Option<Vec<Value>>,
+) -> Result<Policy, String> {
     match policy {
         Value::Str(name) => Ok(Policy::Managed(match managed_policies::arn(&name) {
             Some(arn) => Value::str(arn),
@@ -453,8 +537,12 @@ fn policy_entry(policy: Value) -> Result<Policy, String> {
                     return Err(format!("the parameters of `{name}` are not a mapping"));
                 }
             };
-            let statements =
-                expand_template(template, params).map_err(|e: ExpandError| e.to_string())?;
+            let statements = match known() {
+                Some(statements) => statements,
+                None => {
+                    expand_template(template, params).map_err(|e: ExpandError| e.to_string())?
+                }
+            };
             Ok(Policy::Inline(Value::map([(
                 "Statement",
                 Value::Seq(statements),
@@ -477,7 +565,7 @@ fn policy_entry(policy: Value) -> Result<Policy, String> {
 pub fn managed_policy(policy: &Value) -> Option<Value> {
     match policy {
         Value::Map(_) => None,
-        other => match policy_entry(other.clone()) {
+        other => match policy_entry(other.clone(), || None) {
             Ok(Policy::Managed(arn)) => Some(arn),
             _ => None,
         },
@@ -601,7 +689,7 @@ fn destination_grant(mapping: &str, kind: &Value, target: Value) -> Result<Optio
         _ => return Err("an `OnFailure.Type` other than SQS, SNS, S3 and Kafka".to_owned()),
     };
     Ok(Some(Value::map([
-        ("PolicyName", Value::Str(format!("{mapping}{suffix}"))),
+        ("PolicyName", Value::Str(concat(&[mapping, suffix]))),
         (
             "PolicyDocument",
             Value::map([("Statement", Value::Seq(statements))]),

@@ -7,7 +7,7 @@
 pub mod expand;
 
 use crate::plan::Plan;
-use crate::target::sam::Sam;
+use crate::target::sam::{self, Sam};
 use crate::target::{GeneratedId, Lowered, Target};
 
 pub struct CloudFormation;
@@ -35,13 +35,16 @@ impl Target for CloudFormation {
     /// leaves to SAM's transform comes from pass-through content (`Globals`, an
     /// `AWS::Serverless::Api`, a Function's `Api` event, ...) and is reported, not written.
     fn lower(&self, plan: &Plan<'_>) -> Lowered {
-        // The quotas are SAM's: the expansion writes the same roles and environments.
-        let sam = Sam.lower(plan);
-        let expanded = expand::template(sam.template);
+        // The quotas are SAM's: the expansion writes the same roles and environments. The
+        // policy templates the quotas expand are kept for the expansion to write.
+        let template = sam::lower::lower(plan);
+        let mut expansions = expand::Expansions::default();
+        let quotas = sam::quotas::measure_keeping(plan, &template, Some(&mut expansions));
+        let expanded = expand::template_with(template, &mut expansions);
         Lowered {
             template: expanded.template,
             unsupported: expanded.unexpanded,
-            quotas: sam.quotas,
+            quotas,
         }
     }
 }

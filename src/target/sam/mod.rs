@@ -4,8 +4,8 @@
 
 mod count;
 mod ids;
-mod lower;
-mod quotas;
+pub(super) mod lower;
+pub(super) mod quotas;
 
 use count::passthru_events;
 

@@ -15,7 +15,7 @@ use crate::format::model::{Body, Existing};
 use crate::limits::{MAX_STREAM_NAME, STACK_NAME_ROOM};
 use crate::plan::Plan;
 use crate::target::FunctionQuotas;
-use crate::target::cloudformation::expand::managed_policy;
+use crate::target::cloudformation::expand::{Expansions, managed_policy};
 use crate::template::Value;
 
 const REGION: usize = "ap-southeast-5".len();
@@ -26,6 +26,16 @@ const STREAM_ARN_PREFIX: usize = "arn::kinesis:::stream/".len() + PARTITION + RE
 
 /// Each Function's counts, in stack order.
 pub fn measure(plan: &Plan<'_>, template: &Value) -> Vec<FunctionQuotas> {
+    measure_keeping(plan, template, None)
+}
+
+/// [`measure`], keeping in `keep` each policy template it expands, for the CloudFormation
+/// target's expansion to write instead of expanding it again.
+pub fn measure_keeping(
+    plan: &Plan<'_>,
+    template: &Value,
+    mut keep: Option<&mut Expansions>,
+) -> Vec<FunctionQuotas> {
     let Value::Map(root) = template else {
         return Vec::new();
     };
@@ -50,11 +60,22 @@ pub fn measure(plan: &Plan<'_>, template: &Value) -> Vec<FunctionQuotas> {
         let tracing = f.tracing.as_ref().is_some_and(|t| t.value);
         let vpc = props.contains_key("VpcConfig");
         let managed = managed_policies(policies, !plan.events[i].is_empty(), tracing, vpc);
-        let inline_chars = policies
-            .iter()
-            .filter_map(inline_document)
-            .map(|doc| iam.len(&doc))
-            .sum();
+        let mut inline_chars = 0;
+        for (n, policy) in policies.iter().enumerate() {
+            inline_chars += match inline_document(policy) {
+                Some(Inline::Document(doc)) => iam.len(doc),
+                Some(Inline::Template(statements)) => {
+                    // `{"Statement": [...]}`: the braces, the quoted key, its colon.
+                    let chars = 2 + 3 + "Statement".len() + iam.len(&statements);
+                    if let (Some(keep), Value::Seq(statements)) = (keep.as_deref_mut(), statements)
+                    {
+                        keep.insert(&r.id.value, n, statements);
+                    }
+                    chars
+                }
+                None => 0,
+            };
+        }
         let environment_bytes = match props.get("Environment") {
             Some(Value::Map(e)) => match e.get("Variables") {
                 Some(Value::Map(vars)) => vars.iter().map(|(k, v)| k.len() + lambda.len(v)).sum(),
@@ -93,23 +114,28 @@ pub fn managed_policies(
 }
 
 /// The inline policy document SAM writes for an entry of `Policies`: the entry itself for a
-/// document (`Statement`), `{Statement: <expansion>}` for a policy template; `None` for a
-/// managed policy.
-fn inline_document(policy: &Value) -> Option<std::borrow::Cow<'_, Value>> {
+/// document (`Statement`), `{Statement: <expansion>}` for a policy template (its statements
+/// given as a list); `None` for a managed policy.
+fn inline_document(policy: &Value) -> Option<Inline<'_>> {
     let Value::Map(m) = policy else { return None };
     if m.contains_key("Statement") {
-        return Some(std::borrow::Cow::Borrowed(policy));
+        return Some(Inline::Document(policy));
     }
-    let (name, params) = m.iter().next()?;
+    let (name, params) = m.first()?;
+    let empty = crate::template::Map::new();
     let params = match params {
-        Value::Map(p) => p.clone(),
-        _ => crate::template::Map::new(),
+        Value::Map(p) => p,
+        _ => &empty,
     };
-    let statements = crate::aws::policy::expand(name, &params).ok()?;
-    Some(std::borrow::Cow::Owned(Value::map([(
-        "Statement",
-        Value::Seq(statements),
-    )])))
+    let statements = crate::aws::policy::expand(name, params).ok()?;
+    Some(Inline::Template(Value::Seq(statements)))
+}
+
+enum Inline<'a> {
+    /// A policy document as it is written.
+    Document(&'a Value),
+    /// A policy template's statements, a `Value::Seq`.
+    Template(Value),
 }
 
 struct Sizer<'p, 'a> {
