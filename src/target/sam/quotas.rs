@@ -11,7 +11,7 @@
 //! scheme), and an ARN read from a parameter at a stream ARN with a name of
 //! [`MAX_STREAM_NAME`] characters.
 
-use crate::format::model::{Body, Existing};
+use crate::format::model::{Body, Existing, Resource};
 use crate::limits::{MAX_STREAM_NAME, STACK_NAME_ROOM};
 use crate::plan::Plan;
 use crate::target::FunctionQuotas;
@@ -42,8 +42,20 @@ pub fn measure_keeping(
     let Some(Value::Map(resources)) = root.get("Resources") else {
         return Vec::new();
     };
-    let iam = Sizer { plan, iam: true };
-    let lambda = Sizer { plan, iam: false };
+    // The stack's resources by Logical ID, for the references the policies make.
+    let mut by_id: std::collections::HashMap<&str, &Resource> =
+        std::collections::HashMap::with_capacity(plan.stack.resources.len());
+    for r in &plan.stack.resources {
+        by_id.entry(r.id.value.as_str()).or_insert(r);
+    }
+    let iam = Sizer {
+        by_id: &by_id,
+        iam: true,
+    };
+    let lambda = Sizer {
+        by_id: &by_id,
+        iam: false,
+    };
     let mut out = Vec::new();
     for (i, r) in plan.stack.resources.iter().enumerate() {
         let Body::Function(f) = &r.body else { continue };
@@ -139,7 +151,8 @@ enum Inline<'a> {
 }
 
 struct Sizer<'p, 'a> {
-    plan: &'p Plan<'a>,
+    /// The stack's resources by Logical ID (the first of each).
+    by_id: &'p std::collections::HashMap<&'a str, &'a Resource>,
     /// Counting as IAM counts a policy (characters, whitespace not counted), else as Lambda
     /// counts an environment (bytes).
     iam: bool,
@@ -299,12 +312,7 @@ impl Sizer<'_, '_> {
 
     /// The name length of the stream the stack creates as `id`.
     fn stream(&self, id: &str) -> Option<usize> {
-        let r = self
-            .plan
-            .stack
-            .resources
-            .iter()
-            .find(|r| r.id.value == id)?;
+        let r = self.by_id.get(id)?;
         let Body::Stream(s) = &r.body else {
             return None;
         };
