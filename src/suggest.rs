@@ -91,7 +91,8 @@ impl<'a> Nearest<'a> {
         if let Some(found) = self.found.get(input) {
             return found.map(|i| self.candidates[i].0);
         }
-        let lower: Vec<char> = input.to_lowercase().chars().collect();
+        let lower = lowercase(input);
+        let counts = Counts::of(&lower);
         let lo = len.saturating_sub(len / 3 + 1);
         let hi = len + len / 2 + 2;
         let mut best: Option<(usize, usize)> = None;
@@ -105,8 +106,10 @@ impl<'a> Nearest<'a> {
                 if !spend(cells) {
                     return None;
                 }
-                let distance = distance_in(&lower, chars, &mut self.table);
-                if distance <= limit && best.is_none_or(|b| (distance, i) < b) {
+                let Some(distance) = within(&lower, &counts, chars, limit, &mut self.table) else {
+                    continue;
+                };
+                if best.is_none_or(|b| (distance, i) < b) {
                     best = Some((distance, i));
                 }
             }
@@ -120,7 +123,12 @@ impl<'a> Nearest<'a> {
 /// The candidate closest to `input` by edit distance, ignoring case, if it is close enough to be
 /// a plausible typo (at most a third of the longer name, and at least one character).
 pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let lower: Vec<char> = input.to_lowercase().chars().collect();
+    // With the budget spent, the first candidate could not be paid for.
+    if LEFT.with(Cell::get) == 0 {
+        return None;
+    }
+    let lower = lowercase(input);
+    let counts = Counts::of(&lower);
     // One candidate's lowercase characters, and the distance table, kept between candidates:
     // a file with many misspelt keys asks this for each.
     let mut chars: Vec<char> = Vec::new();
@@ -131,12 +139,18 @@ pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         if !spend(1) {
             return None;
         }
-        let candidate_len = candidate.chars().count();
+        let candidate_len = if candidate.is_ascii() {
+            candidate.len()
+        } else {
+            candidate.chars().count()
+        };
         // The distance is at least the difference in length: past the limit, no need to count
         // (a megabyte-long key would otherwise cost a table of megabytes per candidate).
         let Some(limit) = plausible(input_len, candidate_len) else {
             continue;
         };
+        // Paid for as the whole table, whatever part of it `within` needs: the budget, and so
+        // which problems get a suggestion, does not depend on how the distance is counted.
         let cells = (input_len as u64 + 1) * (candidate_len as u64 + 1);
         if !spend(cells) {
             return None;
@@ -151,12 +165,79 @@ pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         } else {
             chars.extend(candidate.to_lowercase().chars());
         }
-        let distance = distance_in(&lower, &chars, &mut table);
-        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
+        let Some(distance) = within(&lower, &counts, &chars, limit, &mut table) else {
+            continue;
+        };
+        if best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
     }
     best.map(|(_, candidate)| candidate)
+}
+
+/// `text` lowercased, as characters (an ASCII name without the detour through a `String`).
+fn lowercase(text: &str) -> Vec<char> {
+    if text.is_ascii() {
+        text.bytes()
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect()
+    } else {
+        text.to_lowercase().chars().collect()
+    }
+}
+
+/// How often each character occurs in a name, ASCII characters each on their own and all others
+/// together (which only makes the bound below weaker, never wrong).
+struct Counts([u32; 128]);
+
+impl Counts {
+    fn bucket(c: char) -> usize {
+        let code = c as usize;
+        if code < 128 { code } else { 0 }
+    }
+
+    fn of(chars: &[char]) -> Self {
+        let mut counts = [0u32; 128];
+        for &c in chars {
+            counts[Self::bucket(c)] += 1;
+        }
+        Counts(counts)
+    }
+
+    /// How many characters of `other` can be paired with one of the counted name's.
+    fn shared(&self, other: &[char]) -> usize {
+        let mut left = self.0;
+        let mut shared = 0;
+        for &c in other {
+            let count = &mut left[Self::bucket(c)];
+            if *count > 0 {
+                *count -= 1;
+                shared += 1;
+            }
+        }
+        shared
+    }
+}
+
+/// The distance between `a` (counted in `counts`) and `b`, when it is at most `limit`.
+///
+/// Two bounds keep most candidates from being counted at all. Each edit changes the difference
+/// between the two names' character counts by at most two (a substitution takes one character
+/// and gives another; an insertion or deletion changes one; a swap none), so the distance is at
+/// least half that difference. And the table is given up at the first two rows whose smallest
+/// cells pass the limit (see [`distance_in`]).
+fn within(
+    a: &[char],
+    counts: &Counts,
+    b: &[char],
+    limit: usize,
+    rows: &mut Vec<usize>,
+) -> Option<usize> {
+    let differ = a.len() + b.len() - 2 * counts.shared(b);
+    if differ.div_ceil(2) > limit {
+        return None;
+    }
+    distance_in(a, b, limit, rows)
 }
 
 /// "did you mean `x`?" for the nearest candidate, if one is close enough.
@@ -200,12 +281,19 @@ fn levenshtein(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 fn distance(a: &[char], b: &[char]) -> usize {
-    distance_in(a, b, &mut Vec::new())
+    distance_in(a, b, usize::MAX, &mut Vec::new()).unwrap_or(usize::MAX)
 }
 
 /// The distance, with `rows` for its three rows of the table (their contents are overwritten):
-/// optimal string alignment needs the row before the previous one for a swap.
-fn distance_in(a: &[char], b: &[char], rows: &mut Vec<usize>) -> usize {
+/// optimal string alignment needs the row before the previous one for a swap. `None` as soon as
+/// the distance is known to be more than `limit`.
+///
+/// A cell is its row's previous cell plus one, or a cell of the row above plus at most one, or
+/// (a swap) a cell two rows above plus one; so a row's smallest cell is at least the smaller of
+/// the row above's smallest and the one two above's smallest plus one. Once a row's smallest
+/// cell is past `limit` and the one above's at least `limit`, every later row's is past it, and
+/// the distance, a cell of the last row, too.
+fn distance_in(a: &[char], b: &[char], limit: usize, rows: &mut Vec<usize>) -> Option<usize> {
     let width = b.len() + 1;
     rows.clear();
     rows.resize(3 * width, 0);
@@ -215,8 +303,11 @@ fn distance_in(a: &[char], b: &[char], rows: &mut Vec<usize>) -> usize {
     for (j, cell) in prev.iter_mut().enumerate() {
         *cell = j;
     }
+    // The smallest cell of the row above (row 0's is 0).
+    let mut above = 0;
     for i in 1..=a.len() {
         cur[0] = i;
+        let mut smallest = i;
         for j in 1..width {
             let cost = usize::from(a[i - 1] != b[j - 1]);
             let mut best = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
@@ -224,12 +315,18 @@ fn distance_in(a: &[char], b: &[char], rows: &mut Vec<usize>) -> usize {
                 best = best.min(older[j - 2] + 1);
             }
             cur[j] = best;
+            smallest = smallest.min(best);
         }
+        if smallest > limit && above >= limit {
+            return None;
+        }
+        above = smallest;
         // The rows move up one: the current row is the previous one for the next.
         std::mem::swap(&mut older, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    let distance = prev[b.len()];
+    (distance <= limit).then_some(distance)
 }
 
 #[cfg(test)]
@@ -304,16 +401,36 @@ mod tests {
             "baba",
             "☕é",
             "é☕x",
+            "k12345",
+            "type",
+            "existing",
+            "exsiting",
+            "tgas",
+            "properties",
+            "porperties",
+            "abcdefgh",
+            "badcfehg",
         ];
         let mut rows = Vec::new();
         for a in words {
             for b in words {
                 let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                let full = full_table(&a, &b);
                 assert_eq!(
-                    distance_in(&a, &b, &mut rows),
-                    full_table(&a, &b),
+                    distance_in(&a, &b, usize::MAX, &mut rows),
+                    Some(full),
                     "{a:?} {b:?}"
                 );
+                // Within every limit, the bounds give the distance exactly when it is at most
+                // the limit.
+                let counts = Counts::of(&a);
+                for limit in 0..=a.len().max(b.len()) + 1 {
+                    assert_eq!(
+                        within(&a, &counts, &b, limit, &mut rows),
+                        (full <= limit).then_some(full),
+                        "{a:?} {b:?} within {limit}"
+                    );
+                }
             }
         }
     }
