@@ -5,6 +5,9 @@
 //! resident memory of the child (`ru_maxrss` from `wait4`). The target is every input within
 //! 1 second and under 200 MB; the bench exits 1 when one misses it or exits with a code other
 //! than expected.
+//!
+//! `cargo bench --bench hostile -- WORDS` runs only the inputs whose name contains WORDS (for
+//! example `-- "200,000 problems"`); the baseline always runs.
 
 use std::fs::File;
 use std::io::Write as _;
@@ -48,7 +51,13 @@ fn main() {
         .status()
         .expect("the input generator runs");
     assert!(status.success(), "generating the inputs failed");
-    let cases = inputs(dir.path(), false);
+    // `cargo bench` adds `--bench`; the other argument, if any, picks inputs by name.
+    let only: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with("--"));
+    let cases: Vec<Case> = inputs(dir.path(), false)
+        .into_iter()
+        .filter(|c| only.as_deref().is_none_or(|only| c.name.contains(only)))
+        .collect();
+    assert!(!cases.is_empty(), "no input is named like {only:?}");
 
     println!(
         "stackwire compile, {} runs each: median wall time, largest peak RSS\n",

@@ -8,7 +8,7 @@
 //! no suggestion (their message and help otherwise unchanged). The budget is spent in file
 //! order, on one thread, so the output stays the same from run to run.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 
 /// Units of work (candidates looked at, edit-distance cells) one file's suggestions may cost:
@@ -92,7 +92,7 @@ impl<'a> Nearest<'a> {
             return found.map(|i| self.candidates[i].0);
         }
         let lower = lowercase(input);
-        let counts = Counts::of(&lower);
+        let mut counts = Counts::of(&lower);
         let lo = len.saturating_sub(len / 3 + 1);
         let hi = len + len / 2 + 2;
         let mut best: Option<(usize, usize)> = None;
@@ -106,7 +106,8 @@ impl<'a> Nearest<'a> {
                 if !spend(cells) {
                     return None;
                 }
-                let Some(distance) = within(&lower, &counts, chars, limit, &mut self.table) else {
+                let Some(distance) = within(&lower, &mut counts, chars, limit, &mut self.table)
+                else {
                     continue;
                 };
                 if best.is_none_or(|b| (distance, i) < b) {
@@ -127,19 +128,47 @@ pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
     if LEFT.with(Cell::get) == 0 {
         return None;
     }
-    let lower = lowercase(input);
-    let counts = Counts::of(&lower);
-    // One candidate's lowercase characters, and the distance table, kept between candidates:
-    // a file with many misspelt keys asks this for each.
-    let mut chars: Vec<char> = Vec::new();
-    let mut table: Vec<usize> = Vec::new();
+    // The buffers of the last look-up, reused: a file with many misspelt keys asks this for
+    // each. (Fresh ones if they are in use, which no caller does.)
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => nearest_in(input, candidates, &mut scratch),
+        Err(_) => nearest_in(input, candidates, &mut Scratch::default()),
+    })
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// What one look-up works in: the input's and a candidate's lowercase characters, and the
+/// distance table.
+#[derive(Default)]
+struct Scratch {
+    lower: Vec<char>,
+    chars: Vec<char>,
+    table: Vec<usize>,
+}
+
+fn nearest_in<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    scratch: &mut Scratch,
+) -> Option<&'a str> {
+    let Scratch {
+        lower,
+        chars,
+        table,
+    } = scratch;
+    lowercase_into(input, lower);
+    let mut counts = Counts::of(lower);
     let mut best: Option<(usize, &str)> = None;
     let input_len = input.chars().count();
     for candidate in candidates {
         if !spend(1) {
             return None;
         }
-        let candidate_len = if candidate.is_ascii() {
+        let ascii = candidate.is_ascii();
+        let candidate_len = if ascii {
             candidate.len()
         } else {
             candidate.chars().count()
@@ -149,23 +178,34 @@ pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         let Some(limit) = plausible(input_len, candidate_len) else {
             continue;
         };
-        // Paid for as the whole table, whatever part of it `within` needs: the budget, and so
-        // which problems get a suggestion, does not depend on how the distance is counted.
+        // Paid for as the whole table, whatever part of it is counted: the budget, and so which
+        // problems get a suggestion, does not depend on how the distance is found.
         let cells = (input_len as u64 + 1) * (candidate_len as u64 + 1);
         if !spend(cells) {
             return None;
         }
-        chars.clear();
-        if candidate.is_ascii() {
+        let distance = if ascii {
+            // Most candidates share too few characters to be near: told from the bytes,
+            // without lowering the candidate first.
+            let bytes = candidate
+                .bytes()
+                .map(|b| char::from(b.to_ascii_lowercase()));
+            if !counts.may_be_within(lower.len(), bytes, candidate_len, limit) {
+                continue;
+            }
+            chars.clear();
             chars.extend(
                 candidate
                     .bytes()
                     .map(|b| char::from(b.to_ascii_lowercase())),
             );
+            distance_in(lower, chars, limit, table)
         } else {
+            chars.clear();
             chars.extend(candidate.to_lowercase().chars());
-        }
-        let Some(distance) = within(&lower, &counts, &chars, limit, &mut table) else {
+            within(lower, &mut counts, chars, limit, table)
+        };
+        let Some(distance) = distance else {
             continue;
         };
         if best.is_none_or(|(d, _)| distance < d) {
@@ -177,18 +217,28 @@ pub fn nearest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
 
 /// `text` lowercased, as characters (an ASCII name without the detour through a `String`).
 fn lowercase(text: &str) -> Vec<char> {
+    let mut chars = Vec::new();
+    lowercase_into(text, &mut chars);
+    chars
+}
+
+/// [`lowercase`] into `chars`, which it replaces.
+fn lowercase_into(text: &str, chars: &mut Vec<char>) {
+    chars.clear();
     if text.is_ascii() {
-        text.bytes()
-            .map(|b| char::from(b.to_ascii_lowercase()))
-            .collect()
+        chars.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
     } else {
-        text.to_lowercase().chars().collect()
+        chars.extend(text.to_lowercase().chars());
     }
 }
 
 /// How often each character occurs in a name, ASCII characters each on their own and all others
-/// together (which only makes the bound below weaker, never wrong).
-struct Counts([u32; 128]);
+/// together (which only makes the bound below weaker, never wrong); and a copy to pair another
+/// name's characters off against, put back after each name.
+struct Counts {
+    counts: [u32; 128],
+    left: [u32; 128],
+}
 
 impl Counts {
     fn bucket(c: char) -> usize {
@@ -201,40 +251,60 @@ impl Counts {
         for &c in chars {
             counts[Self::bucket(c)] += 1;
         }
-        Counts(counts)
+        Counts {
+            counts,
+            left: counts,
+        }
     }
 
     /// How many characters of `other` can be paired with one of the counted name's.
-    fn shared(&self, other: &[char]) -> usize {
-        let mut left = self.0;
+    fn shared(&mut self, other: impl IntoIterator<Item = char> + Clone) -> usize {
         let mut shared = 0;
-        for &c in other {
-            let count = &mut left[Self::bucket(c)];
+        for c in other.clone() {
+            let count = &mut self.left[Self::bucket(c)];
             if *count > 0 {
                 *count -= 1;
                 shared += 1;
             }
         }
+        // Only the buckets of `other` changed.
+        for c in other {
+            let bucket = Self::bucket(c);
+            self.left[bucket] = self.counts[bucket];
+        }
         shared
+    }
+
+    /// Whether a name of `len` characters counted here may be within `limit` edits of `other`
+    /// (`other_len` characters): each edit changes the difference between the two names'
+    /// character counts by at most two (a substitution takes one character and gives another;
+    /// an insertion or deletion changes one; a swap none), so the distance is at least half
+    /// that difference.
+    fn may_be_within(
+        &mut self,
+        len: usize,
+        other: impl IntoIterator<Item = char> + Clone,
+        other_len: usize,
+        limit: usize,
+    ) -> bool {
+        let differ = (len + other_len).saturating_sub(2 * self.shared(other));
+        differ.div_ceil(2) <= limit
     }
 }
 
 /// The distance between `a` (counted in `counts`) and `b`, when it is at most `limit`.
 ///
-/// Two bounds keep most candidates from being counted at all. Each edit changes the difference
-/// between the two names' character counts by at most two (a substitution takes one character
-/// and gives another; an insertion or deletion changes one; a swap none), so the distance is at
-/// least half that difference. And the table is given up at the first two rows whose smallest
-/// cells pass the limit (see [`distance_in`]).
+/// Two bounds keep most candidates from being counted at all: the characters the two names
+/// share ([`Counts::may_be_within`]), and the table given up at the first two rows whose
+/// smallest cells pass the limit (see [`distance_in`]).
 fn within(
     a: &[char],
-    counts: &Counts,
+    counts: &mut Counts,
     b: &[char],
     limit: usize,
     rows: &mut Vec<usize>,
 ) -> Option<usize> {
-    let differ = a.len() + b.len() - 2 * counts.shared(b);
-    if differ.div_ceil(2) > limit {
+    if !counts.may_be_within(a.len(), b.iter().copied(), b.len(), limit) {
         return None;
     }
     distance_in(a, b, limit, rows)
@@ -423,10 +493,10 @@ mod tests {
                 );
                 // Within every limit, the bounds give the distance exactly when it is at most
                 // the limit.
-                let counts = Counts::of(&a);
+                let mut counts = Counts::of(&a);
                 for limit in 0..=a.len().max(b.len()) + 1 {
                     assert_eq!(
-                        within(&a, &counts, &b, limit, &mut rows),
+                        within(&a, &mut counts, &b, limit, &mut rows),
                         (full <= limit).then_some(full),
                         "{a:?} {b:?} within {limit}"
                     );
