@@ -215,6 +215,72 @@ fn nearest_in<'a>(
     best.map(|(_, candidate)| candidate)
 }
 
+/// A short list of names prepared once for many look-ups (the keys a mapping takes, for each of
+/// its unknown keys): each name's length and lowercase characters made once. It finds what
+/// [`nearest`] finds and spends the same budget: a look-up costs one unit per name and the whole
+/// table of each name of plausible length, paid at once (it could be paid name by name exactly
+/// when the whole can be paid, and either way nothing is left when it cannot).
+pub struct Names<'a> {
+    names: Vec<(&'a str, usize, Vec<char>)>,
+}
+
+impl<'a> Names<'a> {
+    pub fn new(names: impl IntoIterator<Item = &'a str>) -> Self {
+        let names = names
+            .into_iter()
+            .map(|name| (name, name.chars().count(), lowercase(name)))
+            .collect();
+        Names { names }
+    }
+
+    /// "did you mean `x`?" for the nearest name, if one is close enough.
+    pub fn did_you_mean(&self, input: &str) -> Option<String> {
+        self.nearest(input)
+            .map(|near| format!("did you mean `{near}`?"))
+    }
+
+    /// The nearest name, as [`nearest`] finds it.
+    pub fn nearest(&self, input: &str) -> Option<&'a str> {
+        if LEFT.with(Cell::get) == 0 {
+            return None;
+        }
+        let input_len = input.chars().count();
+        let mut cost: u64 = 0;
+        for &(_, len, _) in &self.names {
+            cost = cost.saturating_add(1);
+            if plausible(input_len, len).is_some() {
+                cost = cost.saturating_add((input_len as u64 + 1) * (len as u64 + 1));
+            }
+        }
+        if !spend(cost) {
+            return None;
+        }
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => self.nearest_in(input, input_len, &mut scratch),
+            Err(_) => self.nearest_in(input, input_len, &mut Scratch::default()),
+        })
+    }
+
+    fn nearest_in(&self, input: &str, input_len: usize, scratch: &mut Scratch) -> Option<&'a str> {
+        let Scratch { lower, table, .. } = scratch;
+        lowercase_into(input, lower);
+        let mut counts = Counts::of(lower);
+        let mut best: Option<(usize, &'a str)> = None;
+        for (name, len, chars) in &self.names {
+            let Some(limit) = plausible(input_len, *len) else {
+                continue;
+            };
+            let Some(distance) = within(lower, &mut counts, chars, limit, table) else {
+                continue;
+            };
+            if best.is_none_or(|(d, _)| distance < d) {
+                best = Some((distance, *name));
+            }
+        }
+        best.map(|(_, name)| name)
+    }
+}
+
 /// `text` lowercased, as characters (an ASCII name without the detour through a `String`).
 fn lowercase(text: &str) -> Vec<char> {
     let mut chars = Vec::new();
@@ -423,6 +489,46 @@ mod tests {
         assert_eq!(Nearest::new(ids).nearest("Ordrs"), None);
         reset_budget();
         assert_eq!(Nearest::new(ids).nearest("Ordrs"), Some("Orders"));
+    }
+
+    #[test]
+    fn prepared_names_find_the_same_and_spend_the_same() {
+        let keys = [
+            "type",
+            "name",
+            "shardCount",
+            "mode",
+            "retentionHours",
+            "encryption",
+            "retain",
+            "tags",
+            "existing",
+            "properties",
+            "Ünïcode",
+        ];
+        let names = Names::new(keys);
+        let inputs = [
+            "shardcount",
+            "shardCont",
+            "nmae",
+            "k12345",
+            "",
+            "tgas",
+            "porperties",
+            "ünicode",
+            "x".repeat(40).leak(),
+        ];
+        for budget in [BUDGET, 0, 1, 10, 11, 200, 500, 1_000] {
+            for input in inputs {
+                LEFT.with(|left| left.set(budget));
+                let expected = nearest(input, keys);
+                let after = LEFT.with(Cell::get);
+                LEFT.with(|left| left.set(budget));
+                assert_eq!(names.nearest(input), expected, "{input} with {budget}");
+                assert_eq!(LEFT.with(Cell::get), after, "{input} with {budget}");
+            }
+        }
+        reset_budget();
     }
 
     /// The whole table, as the distance was first counted: the three rows give the same.

@@ -391,17 +391,17 @@ impl Decoder<'_> {
     ) -> Vec<Sp<String>> {
         let mut read = Vec::new();
         // The valid names and the list of them, made once for all the unknown keys here.
-        let mut valid: Option<(Vec<&str>, Option<String>)> = None;
+        let mut valid: Option<(suggest::Names<'_>, Option<String>)> = None;
         for e in entries {
             let name = e.key.value.as_str();
             let Some(key) = tables.iter().find_map(|t| keys::find(t, name)) else {
                 let (valid, listed) = valid.get_or_insert_with(|| {
                     let names: Vec<&str> = tables.iter().flat_map(|t| keys::names(t)).collect();
                     let listed = suggest::expected_one_of(&names);
-                    (names, listed)
+                    (suggest::Names::new(names), listed)
                 });
                 let help = hint(name)
-                    .or_else(|| suggest::did_you_mean(name, valid.iter().copied()))
+                    .or_else(|| valid.did_you_mean(name))
                     .or_else(|| listed.clone());
                 self.unknown_key_with(&e.key, at.context, help);
                 continue;
