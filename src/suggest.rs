@@ -221,14 +221,19 @@ fn nearest_in<'a>(
 /// table of each name of plausible length, paid at once (it could be paid name by name exactly
 /// when the whole can be paid, and either way nothing is left when it cannot).
 pub struct Names<'a> {
-    names: Vec<(&'a str, usize, Vec<char>)>,
+    /// Each name, its length in characters, its lowercase characters and their [`mask`].
+    names: Vec<(&'a str, usize, Vec<char>, u128)>,
 }
 
 impl<'a> Names<'a> {
     pub fn new(names: impl IntoIterator<Item = &'a str>) -> Self {
         let names = names
             .into_iter()
-            .map(|name| (name, name.chars().count(), lowercase(name)))
+            .map(|name| {
+                let lower = lowercase(name);
+                let mask = mask(&lower);
+                (name, name.chars().count(), lower, mask)
+            })
             .collect();
         Names { names }
     }
@@ -246,7 +251,7 @@ impl<'a> Names<'a> {
         }
         let input_len = input.chars().count();
         let mut cost: u64 = 0;
-        for &(_, len, _) in &self.names {
+        for &(_, len, _, _) in &self.names {
             cost = cost.saturating_add(1);
             if plausible(input_len, len).is_some() {
                 cost = cost.saturating_add((input_len as u64 + 1) * (len as u64 + 1));
@@ -265,11 +270,19 @@ impl<'a> Names<'a> {
         let Scratch { lower, table, .. } = scratch;
         lowercase_into(input, lower);
         let mut counts = Counts::of(lower);
+        let input_mask = mask(lower);
         let mut best: Option<(usize, &'a str)> = None;
-        for (name, len, chars) in &self.names {
+        for (name, len, chars, name_mask) in &self.names {
             let Some(limit) = plausible(input_len, *len) else {
                 continue;
             };
+            // Each character one name has and the other has not is at least one of the
+            // differences [`Counts::may_be_within`] counts: a first bound, without a loop.
+            let missing =
+                (name_mask & !input_mask).count_ones() + (input_mask & !name_mask).count_ones();
+            if (missing as usize).div_ceil(2) > limit {
+                continue;
+            }
             let Some(distance) = within(lower, &mut counts, chars, limit, table) else {
                 continue;
             };
@@ -279,6 +292,14 @@ impl<'a> Names<'a> {
         }
         best.map(|(_, name)| name)
     }
+}
+
+/// The characters a name has, one bit each for ASCII characters and one for all others together
+/// (as [`Counts`] counts them).
+fn mask(chars: &[char]) -> u128 {
+    chars
+        .iter()
+        .fold(0, |mask, &c| mask | 1u128 << Counts::bucket(c))
 }
 
 /// `text` lowercased, as characters (an ASCII name without the detour through a `String`).
