@@ -269,7 +269,8 @@ impl<'a> Names<'a> {
     fn nearest_in(&self, input: &str, input_len: usize, scratch: &mut Scratch) -> Option<&'a str> {
         let Scratch { lower, table, .. } = scratch;
         lowercase_into(input, lower);
-        let mut counts = Counts::of(lower);
+        // Counted the first time a name passes the mask (most names never do).
+        let mut counts: Option<Counts> = None;
         let input_mask = mask(lower);
         let mut best: Option<(usize, &'a str)> = None;
         for (name, len, chars, name_mask) in &self.names {
@@ -283,7 +284,8 @@ impl<'a> Names<'a> {
             if (missing as usize).div_ceil(2) > limit {
                 continue;
             }
-            let Some(distance) = within(lower, &mut counts, chars, limit, table) else {
+            let counts = counts.get_or_insert_with(|| Counts::of(lower));
+            let Some(distance) = within(lower, counts, chars, limit, table) else {
                 continue;
             };
             if best.is_none_or(|(d, _)| distance < d) {
