@@ -1,10 +1,15 @@
 //! Time and peak memory of `stackwire compile` on hostile inputs: `cargo bench --bench hostile`.
 //!
 //! Each input is generated into a temporary folder; the release binary runs on it as a
-//! subprocess RUNS times. Reported: the median wall time (spawn to exit) and the largest peak
-//! resident memory of the child (`ru_maxrss` from `wait4`). The target is every input within
-//! 1 second and under 200 MB; the bench exits 1 when one misses it or exits with a code other
-//! than expected.
+//! subprocess RUNS times. Reported: the median CPU time of the child (user and system, from
+//! `wait4`), the median wall time (spawn to exit), and the largest peak resident memory of the
+//! child (`ru_maxrss`). The target is every input within 1 second of CPU and under 200 MB; the
+//! bench exits 1 when one misses it or exits with a code other than expected. CPU time, not wall
+//! time, is what is judged: on a machine shared with other work, the wall time of the same run
+//! varies by half again.
+//!
+//! `cargo bench --bench hostile -- WORDS` runs only the inputs whose name contains WORDS (for
+//! example `-- "200,000 problems"`); the baseline always runs.
 
 use std::fs::File;
 use std::io::Write as _;
@@ -13,7 +18,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 7;
-const MAX_WALL: Duration = Duration::from_secs(1);
+const MAX_CPU: Duration = Duration::from_secs(1);
 const MAX_RSS_BYTES: u64 = 200 * 1024 * 1024;
 const MB: usize = 1024 * 1024;
 
@@ -28,6 +33,8 @@ struct Case {
 }
 
 struct Measured {
+    /// User and system time of the child.
+    cpu: Duration,
     wall: Duration,
     rss_bytes: u64,
     code: i32,
@@ -48,10 +55,16 @@ fn main() {
         .status()
         .expect("the input generator runs");
     assert!(status.success(), "generating the inputs failed");
-    let cases = inputs(dir.path(), false);
+    // `cargo bench` adds `--bench`; the other argument, if any, picks inputs by name.
+    let only: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with("--"));
+    let cases: Vec<Case> = inputs(dir.path(), false)
+        .into_iter()
+        .filter(|c| only.as_deref().is_none_or(|only| c.name.contains(only)))
+        .collect();
+    assert!(!cases.is_empty(), "no input is named like {only:?}");
 
     println!(
-        "stackwire compile, {} runs each: median wall time, largest peak RSS\n",
+        "stackwire compile, {} runs each: median CPU time (user + system), median wall time, largest peak RSS\n",
         RUNS
     );
     let baseline = run(bin, &inputs_baseline(dir.path(), true));
@@ -59,20 +72,24 @@ fn main() {
         "(baseline: `stackwire compile` on an empty file peaks at {:.1} MB)\n",
         baseline.rss_bytes as f64 / MB as f64
     );
-    println!("| input | size | exit | median wall | peak RSS | within 1 s, 200 MB |");
-    println!("|---|---:|---:|---:|---:|---|");
+    println!(
+        "| input | size | exit | median CPU | median wall | peak RSS | within 1 s CPU, 200 MB |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---|");
     let mut failed = false;
     for case in &cases {
         let size = std::fs::metadata(&case.file).map_or(0, |m| m.len());
         let mut runs: Vec<Measured> = (0..RUNS).map(|_| run(bin, case)).collect();
+        runs.sort_by_key(|m| m.cpu);
+        let cpu = runs[RUNS / 2].cpu;
         runs.sort_by_key(|m| m.wall);
-        let median = runs[RUNS / 2].wall;
+        let wall = runs[RUNS / 2].wall;
         let rss = runs.iter().map(|m| m.rss_bytes).max().unwrap_or(0);
         let codes_ok = runs.iter().all(|m| m.code == case.expect);
-        let within = median <= MAX_WALL && rss <= MAX_RSS_BYTES;
+        let within = cpu <= MAX_CPU && rss <= MAX_RSS_BYTES;
         failed |= !codes_ok || !within;
         println!(
-            "| {} | {} | {}{} | {:.1} ms | {:.1} MB | {} |",
+            "| {} | {} | {}{} | {:.1} ms | {:.1} ms | {:.1} MB | {} |",
             case.name,
             human(size),
             runs[0].code,
@@ -81,7 +98,8 @@ fn main() {
             } else {
                 format!(" (expected {})", case.expect)
             },
-            median.as_secs_f64() * 1000.0,
+            cpu.as_secs_f64() * 1000.0,
+            wall.as_secs_f64() * 1000.0,
             rss as f64 / MB as f64,
             if within { "yes" } else { "NO" }
         );
@@ -139,11 +157,19 @@ fn run(bin: &Path, case: &Case) -> Measured {
     };
     // Linux reports ru_maxrss in KiB.
     let rss_bytes = u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024;
+    let cpu = duration(usage.ru_utime) + duration(usage.ru_stime);
     Measured {
+        cpu,
         wall,
         rss_bytes,
         code,
     }
+}
+
+fn duration(t: libc::timeval) -> Duration {
+    let secs = u64::try_from(t.tv_sec).unwrap_or(0);
+    let micros = u32::try_from(t.tv_usec).unwrap_or(0);
+    Duration::from_secs(secs) + Duration::from_micros(u64::from(micros))
 }
 
 /// The path of input `name`; when generating, also its contents, written.

@@ -11,6 +11,8 @@
 //! A limit a message names is printed from the constant the check compares against
 //! ([`crate::limits`]), so the two cannot disagree.
 
+use std::sync::Arc;
+
 use miette::{Diagnostic, Severity, SourceSpan};
 use thiserror::Error;
 
@@ -70,8 +72,10 @@ define_problems! {
             context: String,
             #[label("not a key of {context}")]
             span: SourceSpan,
+            /// Shared: the unknown keys of one mapping mostly get the same help (the list of
+            /// the keys it takes), and a file can hold 200,000 of them.
             #[help]
-            help: Option<String>,
+            help: Option<Arc<str>>,
         },
 
         #[error("{key} must be {expected}, found {found}")]

@@ -7,6 +7,8 @@
 //! what each value must be (type, choices, range, length), is read from the tables in `keys`;
 //! rules across keys and checks of a value's content are `check`'s.
 
+use std::sync::Arc;
+
 use miette::SourceSpan;
 
 use crate::diagnostics::Problem;
@@ -210,10 +212,10 @@ impl Decoder<'_> {
         hint: Option<String>,
     ) {
         let help = hint.or_else(|| suggest::help(&key.value, valid));
-        self.unknown_key_with(key, context, help);
+        self.unknown_key_with(key, context, help.map(Arc::from));
     }
 
-    fn unknown_key_with(&mut self, key: &Sp<String>, context: &str, help: Option<String>) {
+    fn unknown_key_with(&mut self, key: &Sp<String>, context: &str, help: Option<Arc<str>>) {
         self.problems.push(Problem::UnknownKey {
             key: key.value.clone(),
             context: context.to_owned(),
@@ -391,17 +393,18 @@ impl Decoder<'_> {
     ) -> Vec<Sp<&'static str>> {
         let mut read = Vec::new();
         // The valid names and the list of them, made once for all the unknown keys here.
-        let mut valid: Option<(Vec<&str>, Option<String>)> = None;
+        let mut valid: Option<(suggest::Names<'_>, Option<Arc<str>>)> = None;
         for e in entries {
             let name = e.key.value.as_str();
             let Some(key) = tables.iter().find_map(|t| keys::find(t, name)) else {
                 let (valid, listed) = valid.get_or_insert_with(|| {
                     let names: Vec<&str> = tables.iter().flat_map(|t| keys::names(t)).collect();
-                    let listed = suggest::expected_one_of(&names);
-                    (names, listed)
+                    let listed = suggest::expected_one_of(&names).map(Arc::from);
+                    (suggest::Names::new(names), listed)
                 });
                 let help = hint(name)
-                    .or_else(|| suggest::did_you_mean(name, valid.iter().copied()))
+                    .or_else(|| valid.did_you_mean(name))
+                    .map(Arc::from)
                     .or_else(|| listed.clone());
                 self.unknown_key_with(&e.key, at.context, help);
                 continue;

@@ -305,7 +305,7 @@ impl Decoder<'_> {
                     key: e.key.value.clone(),
                     context: format!("`{key}`"),
                     span: e.key.span,
-                    help: suggest::help(&e.key.value, KEYS),
+                    help: suggest::help(&e.key.value, KEYS).map(Into::into),
                 });
                 ok = false;
             } else if intrinsic(e.value).is_none() {

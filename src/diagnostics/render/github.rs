@@ -13,11 +13,14 @@ pub(super) struct Github {
 
 impl Render for Github {
     fn file(&mut self, name: &str, text: String, problems: Vec<Problem>) -> String {
-        self.listed
-            .take(name, &text, &problems)
-            .iter()
-            .map(line)
-            .collect()
+        let entries = self.listed.take(name, &text, &problems);
+        // Every entry is about this file: its property is made once.
+        let file = (name != STDIN).then(|| format!("file={},", escape_property(&repo_path(name))));
+        let mut out = String::new();
+        for e in &entries {
+            line(&mut out, file.as_deref().unwrap_or(""), e);
+        }
+        out
     }
 
     fn failure(&mut self, failure: Failure) -> String {
@@ -59,22 +62,21 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// One `::error ...::message` (or `::warning`) line.
-fn line(e: &Entry) -> String {
+/// One `::error ...::message` (or `::warning`) line, added to `out`; `file` is the entry's
+/// `file=...,` property, empty for standard input.
+fn line(out: &mut String, file: &str, e: &Entry) {
+    use std::fmt::Write as _;
     let l = e.primary.location;
-    let mut properties = Vec::new();
-    if e.file != STDIN {
-        properties.push(format!("file={}", escape_property(&repo_path(&e.file))));
-    }
-    properties.push(format!("line={}", l.start.line));
-    properties.push(format!("col={}", l.start.column));
-    properties.push(format!("endLine={}", l.end.line));
-    properties.push(format!("endColumn={}", l.end.column));
-    properties.push(format!("title={}", escape_property(&e.code)));
-    format!(
-        "::{} {}::{}\n",
+    // Writing into a String cannot fail.
+    let _ = writeln!(
+        out,
+        "::{} {file}line={},col={},endLine={},endColumn={},title={}::{}",
         e.severity(),
-        properties.join(","),
+        l.start.line,
+        l.start.column,
+        l.end.line,
+        l.end.column,
+        escape_property(&e.code),
         escape_data(&e.message_with_help())
-    )
+    );
 }

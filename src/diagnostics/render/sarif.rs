@@ -1,5 +1,7 @@
 //! `--format sarif`: one SARIF 2.1.0 log, for code scanning, written at the end.
 
+use serde::Serialize;
+
 use super::listed::Listed;
 use super::paths::{percent_encode, relative};
 use super::{Entry, Failure, Label, Render};
@@ -47,43 +49,176 @@ fn rule_name(code: &str) -> String {
         .collect()
 }
 
-fn sarif_artifact(file: &str) -> serde_json::Value {
-    use serde_json::json;
+/// Where a file is, as SARIF names it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Artifact {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<Text<&'static str>>,
+}
+
+fn sarif_artifact(file: &str) -> Artifact {
     if file == STDIN {
-        return json!({ "description": { "text": "standard input" } });
+        return Artifact {
+            uri: None,
+            uri_base_id: None,
+            description: Some(Text {
+                text: "standard input",
+            }),
+        };
     }
     match relative(file) {
-        Some(path) => json!({ "uri": percent_encode(&path), "uriBaseId": "%SRCROOT%" }),
-        None => json!({ "uri": format!("file://{}", percent_encode(&file.replace('\\', "/"))) }),
+        Some(path) => Artifact {
+            uri: Some(percent_encode(&path)),
+            uri_base_id: Some("%SRCROOT%"),
+            description: None,
+        },
+        None => Artifact {
+            uri: Some(format!(
+                "file://{}",
+                percent_encode(&file.replace('\\', "/"))
+            )),
+            uri_base_id: None,
+            description: None,
+        },
     }
 }
 
-fn sarif_region(l: &Location) -> serde_json::Value {
-    serde_json::json!({
-        "startLine": l.start.line,
-        "startColumn": l.start.column,
-        "endLine": l.end.line,
-        "endColumn": l.end.column,
-        "byteOffset": l.offset,
-        "byteLength": l.length,
-    })
+#[derive(Serialize)]
+struct Text<T> {
+    text: T,
 }
 
-fn sarif_location(file: &str, label: &Label) -> serde_json::Value {
-    let mut location = serde_json::json!({
-        "physicalLocation": {
-            "artifactLocation": sarif_artifact(file),
-            "region": sarif_region(&label.location),
-        }
-    });
-    if let (Some(message), Some(object)) = (&label.message, location.as_object_mut()) {
-        object.insert("message".to_owned(), serde_json::json!({ "text": message }));
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+    byte_offset: usize,
+    byte_length: usize,
+}
+
+fn sarif_region(l: &Location) -> Region {
+    Region {
+        start_line: l.start.line,
+        start_column: l.start.column,
+        end_line: l.end.line,
+        end_column: l.end.column,
+        byte_offset: l.offset,
+        byte_length: l.length,
     }
-    location
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: &'a Artifact,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation<'a> {
+    /// Only in `relatedLocations`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: PhysicalLocation<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text<&'a str>>,
+}
+
+fn sarif_location<'a>(
+    artifact: &'a Artifact,
+    id: Option<usize>,
+    label: &'a Label,
+) -> SarifLocation<'a> {
+    SarifLocation {
+        id,
+        physical_location: PhysicalLocation {
+            artifact_location: artifact,
+            region: Some(sarif_region(&label.location)),
+        },
+        message: label.message.as_deref().map(|text| Text { text }),
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule<'a> {
+    id: &'a str,
+    name: String,
+    default_configuration: Level,
+}
+
+#[derive(Serialize)]
+struct Level {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text<String>,
+    locations: [SarifLocation<'a>; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<SarifLocation<'a>>,
+}
+
+#[derive(Serialize)]
+struct Notification<'a> {
+    level: &'static str,
+    message: Text<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    locations: Option<[SarifLocation<'a>; 1]>,
+}
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool<'a>,
+    invocations: [Invocation<'a>; 1],
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+struct Driver<'a> {
+    name: &'static str,
+    version: &'static str,
+    rules: Vec<Rule<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation<'a> {
+    execution_successful: bool,
+    tool_execution_notifications: Vec<Notification<'a>>,
 }
 
 fn document(listed: &Listed, failures: &[Failure]) -> String {
-    use serde_json::json;
     let entries: &[Entry] = &listed.entries;
     // One rule per code that occurs, sorted by code, so the same findings give the same bytes.
     let mut codes: Vec<(&str, bool)> = Vec::new();
@@ -93,80 +228,96 @@ fn document(listed: &Listed, failures: &[Failure]) -> String {
         }
     }
     codes.sort();
-    let rules: Vec<serde_json::Value> = codes
+    let rules: Vec<Rule<'_>> = codes
         .iter()
-        .map(|(code, error)| {
-            json!({
-                "id": code,
-                "name": rule_name(code),
-                "defaultConfiguration": { "level": if *error { "error" } else { "warning" } },
+        .map(|&(code, error)| Rule {
+            id: code,
+            name: rule_name(code),
+            default_configuration: Level {
+                level: if error { "error" } else { "warning" },
+            },
+        })
+        .collect();
+    // Each file's artifact is made once: a file's entries come together.
+    let files: Vec<&[Entry]> = entries.chunk_by(|a, b| a.file == b.file).collect();
+    let artifacts: Vec<Artifact> = files
+        .iter()
+        .map(|file| sarif_artifact(file.first().map_or("", |e| &e.file)))
+        .collect();
+    let results: Vec<SarifResult<'_>> = files
+        .iter()
+        .zip(&artifacts)
+        .flat_map(|(file, artifact)| {
+            let codes = &codes;
+            file.iter().map(move |e| {
+                let index = codes.iter().position(|(c, _)| *c == e.code).unwrap_or(0);
+                SarifResult {
+                    rule_id: &e.code,
+                    rule_index: index,
+                    level: e.severity(),
+                    message: Text {
+                        text: e.message_with_help(),
+                    },
+                    locations: [sarif_location(artifact, None, &e.primary)],
+                    related_locations: e
+                        .others
+                        .iter()
+                        .enumerate()
+                        .map(|(id, l)| sarif_location(artifact, Some(id), l))
+                        .collect(),
+                }
             })
         })
         .collect();
-    let results: Vec<serde_json::Value> = entries
+    let failure_artifacts: Vec<Option<Artifact>> = failures
         .iter()
-        .map(|e| {
-            let index = codes.iter().position(|(c, _)| *c == e.code).unwrap_or(0);
-            let related: Vec<serde_json::Value> = e
-                .others
-                .iter()
-                .enumerate()
-                .map(|(id, l)| {
-                    let mut location = json!({ "id": id });
-                    if let (Some(object), serde_json::Value::Object(fields)) =
-                        (location.as_object_mut(), sarif_location(&e.file, l))
-                    {
-                        object.extend(fields);
-                    }
-                    location
-                })
-                .collect();
-            let mut result = json!({
-                "ruleId": e.code,
-                "ruleIndex": index,
-                "level": e.severity(),
-                "message": { "text": e.message_with_help() },
-                "locations": [sarif_location(&e.file, &e.primary)],
-            });
-            if let (false, Some(object)) = (related.is_empty(), result.as_object_mut()) {
-                object.insert("relatedLocations".to_owned(), json!(related));
-            }
-            result
+        .map(|f| f.file.as_deref().map(sarif_artifact))
+        .collect();
+    let mut notifications: Vec<Notification<'_>> = failures
+        .iter()
+        .zip(&failure_artifacts)
+        .map(|(f, artifact)| Notification {
+            level: "error",
+            message: Text { text: &f.message },
+            locations: artifact.as_ref().map(|artifact| {
+                [SarifLocation {
+                    id: None,
+                    physical_location: PhysicalLocation {
+                        artifact_location: artifact,
+                        region: None,
+                    },
+                    message: None,
+                }]
+            }),
         })
         .collect();
-    let mut notifications: Vec<serde_json::Value> = failures
-        .iter()
-        .map(|f| {
-            let mut notification = json!({ "level": "error", "message": { "text": f.message } });
-            if let (Some(file), Some(object)) = (&f.file, notification.as_object_mut()) {
-                let at =
-                    json!([{ "physicalLocation": { "artifactLocation": sarif_artifact(file) } }]);
-                object.insert("locations".to_owned(), at);
-            }
-            notification
-        })
-        .collect();
-    if let Some(message) = listed.omitted_message() {
-        notifications.push(json!({ "level": "warning", "message": { "text": message } }));
+    let omitted = listed.omitted_message();
+    if let Some(message) = &omitted {
+        notifications.push(Notification {
+            level: "warning",
+            message: Text { text: message },
+            locations: None,
+        });
     }
-    let document = json!({
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "stackwire",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "rules": rules,
-                }
+    let log = Log {
+        schema: SARIF_SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "stackwire",
+                    version: env!("CARGO_PKG_VERSION"),
+                    rules,
+                },
             },
-            "invocations": [{
-                "executionSuccessful": !failures.iter().any(|f| f.fatal),
-                "toolExecutionNotifications": notifications,
+            invocations: [Invocation {
+                execution_successful: !failures.iter().any(|f| f.fatal),
+                tool_execution_notifications: notifications,
             }],
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
-    });
-    serde_json::to_string_pretty(&document).unwrap_or_default()
+            column_kind: "unicodeCodePoints",
+            results,
+        }],
+    };
+    // Plain data with string keys: serializing it cannot fail.
+    serde_json::to_string_pretty(&log).unwrap_or_default()
 }
