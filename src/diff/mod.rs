@@ -568,13 +568,13 @@ fn spread(
                     let path = shown(pointer);
                     seen.insert(path.split('.').next().unwrap_or(&path).to_owned());
                     for name in names.drain(..) {
-                        if let Some((key, _)) = new.resources.get_key_value(&name) {
+                        if let Some((key, _)) = new.resources.get_key_value(name) {
                             readers.entry(key.as_str()).or_default().push((
                                 at,
                                 path.clone(),
                                 effect,
                             ));
-                        } else if let Some((key, _)) = new.parameters.get_key_value(&name) {
+                        } else if let Some((key, _)) = new.parameters.get_key_value(name) {
                             readers.entry(key.as_str()).or_default().push((
                                 at,
                                 path.clone(),
@@ -595,9 +595,9 @@ fn spread(
                 for name in names.drain(..) {
                     let key_name = new
                         .resources
-                        .get_key_value(&name)
+                        .get_key_value(name)
                         .map(|(k, _)| k)
-                        .or_else(|| new.parameters.get_key_value(&name).map(|(k, _)| k));
+                        .or_else(|| new.parameters.get_key_value(name).map(|(k, _)| k));
                     if let Some(k) = key_name {
                         readers.entry(k.as_str()).or_default().push((
                             at,

@@ -208,20 +208,20 @@ impl Tree {
     }
 
     /// Every Logical ID or parameter this value reads: `Ref`, `Fn::GetAtt`, `${X}` in `Fn::Sub`.
-    pub fn references(&self, out: &mut Vec<String>) {
+    pub fn references<'a>(&'a self, out: &mut Vec<&'a str>) {
         match self {
             Tree::Scalar(_) => {}
             Tree::Seq(items) => items.iter().for_each(|i| i.references(out)),
             Tree::Map(m) => {
                 if m.len() == 1 {
                     if let Some(Tree::Scalar(name)) = m.get("Ref") {
-                        out.push(name.clone());
+                        out.push(name);
                         return;
                     }
                     if let Some(Tree::Seq(parts)) = m.get("Fn::GetAtt")
                         && let Some(Tree::Scalar(name)) = parts.first()
                     {
-                        out.push(name.clone());
+                        out.push(name);
                         return;
                     }
                     if let Some(sub) = m.get("Fn::Sub") {
@@ -310,7 +310,7 @@ impl Tree {
 }
 
 /// The names `${Name}` or `${Name.Attribute}` in a `Fn::Sub` text reads (`${!Literal}` is text).
-fn sub_names(text: &str, out: &mut Vec<String>) {
+fn sub_names<'a>(text: &'a str, out: &mut Vec<&'a str>) {
     let mut rest = text;
     while let Some(at) = rest.find("${") {
         rest = &rest[at + 2..];
@@ -321,7 +321,7 @@ fn sub_names(text: &str, out: &mut Vec<String>) {
         if !inner.starts_with('!') {
             let name = inner.split('.').next().unwrap_or(inner).trim();
             if !name.is_empty() {
-                out.push(name.to_owned());
+                out.push(name);
             }
         }
         rest = &rest[end + 1..];
