@@ -384,7 +384,7 @@ fn changed<'a>(
     };
     let (was, now) = (props(before), props(after));
     let mut keys: Vec<&String> = now.keys().collect();
-    keys.extend(was.keys().filter(|k| !now.contains_key(*k)));
+    keys.extend(was.keys().filter(|k| !now.contains_key(k)));
     for key in keys {
         if was.get(key) != now.get(key) && !forcing.contains(key.as_str()) {
             entry.push(PropertyChange {
