@@ -90,14 +90,36 @@ impl<'a> Moved<'a> {
     }
 
     /// A hash of `t` once masked, consistent with [`Moved::eq`] (a mapping's key order does not
-    /// count).
+    /// count). Below [`HASHED_DEPTH`] levels only a value's kind and length count: equal values
+    /// still hash alike, and the comparison that follows a match tells the rest.
     pub fn hash(&self, t: &Tree) -> u64 {
         let mut state = std::hash::DefaultHasher::new();
-        self.hash_view(self.view(t), &mut state);
+        self.hash_view(self.view(t), &mut state, 0);
         state.finish()
     }
 
-    fn hash_view(&self, view: View<'_>, state: &mut impl Hasher) {
+    fn hash_view(&self, view: View<'_>, state: &mut impl Hasher, depth: usize) {
+        if depth >= HASHED_DEPTH {
+            match view {
+                View::Ref | View::GetAtt(_) => {
+                    2u8.hash(state);
+                    1usize.hash(state);
+                }
+                View::Node(Tree::Scalar(s)) => {
+                    0u8.hash(state);
+                    s.hash(state);
+                }
+                View::Node(Tree::Seq(items)) => {
+                    1u8.hash(state);
+                    items.len().hash(state);
+                }
+                View::Node(Tree::Map(m)) => {
+                    2u8.hash(state);
+                    m.len().hash(state);
+                }
+            }
+            return;
+        }
         match view {
             // As `Tree::hash` hashes `{Ref: *}` and `{Fn::GetAtt: [*, rest...]}`.
             View::Ref => {
@@ -125,7 +147,7 @@ impl<'a> Moved<'a> {
                 1u8.hash(state);
                 items.len().hash(state);
                 for t in items {
-                    self.hash_view(self.view(t), state);
+                    self.hash_view(self.view(t), state, depth + 1);
                 }
             }
             View::Node(Tree::Map(m)) => {
@@ -135,12 +157,16 @@ impl<'a> Moved<'a> {
                 entries.len().hash(state);
                 for (k, v) in entries {
                     k.hash(state);
-                    self.hash_view(self.view(v), state);
+                    self.hash_view(self.view(v), state, depth + 1);
                 }
             }
         }
     }
 }
+
+/// How many levels of a value its hash looks at: a resource's properties, their values and
+/// theirs.
+const HASHED_DEPTH: usize = 3;
 
 fn hash_star(state: &mut impl Hasher) {
     0u8.hash(state);
