@@ -455,7 +455,7 @@ impl Bench {
         }
         let _ = writeln!(
             out,
-            "\n### `stackwire diff` (whole process, two stacks at the limit)\n\nThe stack at the limit against itself edited (every `shardCount: 2` made 3: updates; every `memory: 128` made 192: updates; every `startingPosition: LATEST` made `TRIM_HORIZON`: replaced mappings), {} resources a side after SAM's expansion; and against another stack at the limit (seed 2: nearly every Logical ID removed or added, the rename search at its largest). Median of {} runs, `--format json` to standard output.\n\n| run | resources | changed | exit | wall time (CPU) |\n|---|---:|---:|---:|---:|",
+            "\n### `stackwire diff` (whole process, two stacks at the limit)\n\nThe stack at the limit against itself edited (every `shardCount: 2` made 3: updates; every `memory: 128` made 192: updates; every `startingPosition: LATEST` made `TRIM_HORIZON`: replaced mappings), {} resources a side after SAM's expansion; and against another stack at the limit (seed 2: nearly every Logical ID removed or added, the rename search at its largest). The two sides are read (and compiled, and expanded by SAM's rules) on two threads at once, one a side, so on this machine's two cores the wall time is about one side's load plus the comparison, and the CPU time, all threads', is more than the wall time. Median of {} runs, `--format json` to standard output.\n\n| run | resources | changed | exit | wall time (CPU) |\n|---|---:|---:|---:|---:|",
             limit.expanded_resources, self.fast_runs
         );
         let mut diff_templates = Duration::ZERO;

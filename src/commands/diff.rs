@@ -156,5 +156,10 @@ pub fn run(args: &DiffArgs, io: &mut Io<'_>) -> i32 {
         }
     };
     reporter.finish(io);
+    // The two sides (every value of both templates) are freed on a thread of their own, which
+    // the process does not wait for when it ends; on this thread when no thread can be had.
+    let _ = std::thread::Builder::new()
+        .name("stackwire-diff-free".to_owned())
+        .spawn(move || drop(sides));
     code
 }

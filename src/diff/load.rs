@@ -70,7 +70,12 @@ pub fn kind_of(text: &str) -> (Kind, Option<Result<Value, ReadError>>) {
 
 /// The side `bytes` describe; `options` compile a stack description.
 pub fn side(bytes: &[u8], options: &Options<'_>) -> Result<(Side, Kind), LoadError> {
-    let text = String::from_utf8_lossy(bytes);
+    // Valid UTF-8 (every template in practice) is checked at the speed of ASCII; the rest read
+    // with U+FFFD in place of what is not.
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    };
     match kind_of(&text) {
         (Kind::Template, Some(read)) => {
             let value = read.map_err(LoadError::Template)?;
@@ -136,7 +141,7 @@ pub fn side_of(template: Value) -> Side {
                 id,
                 Resource {
                     kind,
-                    properties: properties.unwrap_or_else(|| Tree::Map(Default::default())),
+                    properties: properties.unwrap_or_else(Tree::empty_map),
                     attributes,
                 },
             );

@@ -13,6 +13,7 @@
 //! properties read a replaced one.
 
 pub mod load;
+mod masked;
 pub mod read;
 pub mod render;
 pub mod stateful;
@@ -333,6 +334,10 @@ fn changed<'a>(
         });
         return entry;
     }
+    // The same properties and attributes: nothing to look at (most resources of a deploy).
+    if before.properties == after.properties && before.attributes == after.attributes {
+        return entry;
+    }
     // A Logical ID of either side is a resource (one renamed away still was one).
     let is_resource = |n: &str| new.resources.contains_key(n) || old.resources.contains_key(n);
     let (create_only, conditional) = create_only(&after.kind);
@@ -372,14 +377,14 @@ fn changed<'a>(
         }
     }
     // Every other changed property (top level), in the new template's order, then removed ones.
-    let empty = IndexMap::new();
+    let empty = tree::Fields::default();
     let props = |r: &'a Resource| match &r.properties {
         Tree::Map(m) => m,
         _ => &empty,
     };
     let (was, now) = (props(before), props(after));
     let mut keys: Vec<&String> = now.keys().collect();
-    keys.extend(was.keys().filter(|k| !now.contains_key(*k)));
+    keys.extend(was.keys().filter(|k| !now.contains_key(k)));
     for key in keys {
         if was.get(key) != now.get(key) && !forcing.contains(key.as_str()) {
             entry.push(PropertyChange {
@@ -518,6 +523,25 @@ fn spread(
     new: &Side,
     parameters: &[String],
 ) {
+    // Sources: replaced resources, and parameters whose default changed (may replace).
+    let mut queue: std::collections::VecDeque<(String, Effect)> = entries
+        .iter()
+        .filter_map(|e| match e.action {
+            Action::Replace => Some((e.id.clone(), Effect::Replace)),
+            Action::MayReplace => Some((e.id.clone(), Effect::MayReplace)),
+            _ => None,
+        })
+        .collect();
+    queue.extend(
+        parameters
+            .iter()
+            .filter(|p| new.parameters.contains_key(*p))
+            .map(|p| (p.clone(), Effect::MayReplace)),
+    );
+    // Nothing replaced and no default changed: nothing spreads (who reads what is not needed).
+    if queue.is_empty() {
+        return;
+    }
     // Who reads what: name -> (reader, property, whether create-only).
     let mut readers: HashMap<&str, Vec<(usize, String, Effect)>> = HashMap::new();
     let mut names = Vec::new();
@@ -544,13 +568,13 @@ fn spread(
                     let path = shown(pointer);
                     seen.insert(path.split('.').next().unwrap_or(&path).to_owned());
                     for name in names.drain(..) {
-                        if let Some((key, _)) = new.resources.get_key_value(&name) {
+                        if let Some((key, _)) = new.resources.get_key_value(name) {
                             readers.entry(key.as_str()).or_default().push((
                                 at,
                                 path.clone(),
                                 effect,
                             ));
-                        } else if let Some((key, _)) = new.parameters.get_key_value(&name) {
+                        } else if let Some((key, _)) = new.parameters.get_key_value(name) {
                             readers.entry(key.as_str()).or_default().push((
                                 at,
                                 path.clone(),
@@ -571,9 +595,9 @@ fn spread(
                 for name in names.drain(..) {
                     let key_name = new
                         .resources
-                        .get_key_value(&name)
+                        .get_key_value(name)
                         .map(|(k, _)| k)
-                        .or_else(|| new.parameters.get_key_value(&name).map(|(k, _)| k));
+                        .or_else(|| new.parameters.get_key_value(name).map(|(k, _)| k));
                     if let Some(k) = key_name {
                         readers.entry(k.as_str()).or_default().push((
                             at,
@@ -585,21 +609,6 @@ fn spread(
             }
         }
     }
-    // Sources: replaced resources, and parameters whose default changed (may replace).
-    let mut queue: std::collections::VecDeque<(String, Effect)> = entries
-        .iter()
-        .filter_map(|e| match e.action {
-            Action::Replace => Some((e.id.clone(), Effect::Replace)),
-            Action::MayReplace => Some((e.id.clone(), Effect::MayReplace)),
-            _ => None,
-        })
-        .collect();
-    queue.extend(
-        parameters
-            .iter()
-            .filter(|p| new.parameters.contains_key(*p))
-            .map(|p| (p.clone(), Effect::MayReplace)),
-    );
     let mut done: HashSet<(usize, String, String)> = HashSet::new();
     while let Some((source, strength)) = queue.pop_front() {
         let Some(list) = readers.get(source.as_str()) else {
@@ -652,7 +661,7 @@ fn spread(
 /// Pairs each removed ID with an added one of the same type and like properties: a likely
 /// rename. Bucketed by type; within a bucket candidates must have the same create-only values
 /// (with renamed IDs masked), and a bucket too large to compare pairwise is matched on equal
-/// properties only.
+/// properties only. Values are compared masked in place ([`masked::Moved`]), never copied.
 fn renames(entries: &mut [Entry], old: &Side, new: &Side) {
     let removed: Vec<usize> = (0..entries.len())
         .filter(|&i| matches!(entries[i].action, Action::Delete | Action::Orphan))
@@ -668,7 +677,7 @@ fn renames(entries: &mut [Entry], old: &Side, new: &Side) {
         .chain(&added)
         .map(|&i| entries[i].id.as_str())
         .collect();
-    let mask = |t: &Tree| masked(t, &moved);
+    let moved = masked::Moved::new(&moved);
     let mut buckets: IndexMap<&str, (Vec<usize>, Vec<usize>)> = IndexMap::new();
     for &i in &removed {
         buckets
@@ -688,47 +697,42 @@ fn renames(entries: &mut [Entry], old: &Side, new: &Side) {
             continue;
         }
         let (create_only, _) = create_only(kind);
-        let key = |r: &Resource| -> Vec<Option<Tree>> {
-            create_only
-                .iter()
-                .flat_map(|p| r.properties.at_pointer(p))
-                .map(|t| t.map(&mask))
-                .collect()
+        let ids = |list: &[usize]| -> Vec<(usize, &str)> {
+            list.iter().map(|&i| (i, entries[i].id.as_str())).collect()
         };
-        let prepared = |side: &Side, list: &[usize]| -> Vec<(usize, Vec<Option<Tree>>, Tree)> {
-            list.iter()
-                .filter_map(|&i| {
-                    let r = side.resources.get(&entries[i].id)?;
-                    Some((i, key(r), mask(&r.properties)))
-                })
-                .collect()
+        let same_key = |a: &[Option<&Tree>], b: &[Option<&Tree>]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| moved.eq_opt(*a, *b))
         };
-        let gone = prepared(old, gone);
-        let came = prepared(new, came);
+        let gone = prepared(old, &ids(gone), create_only);
+        let came = prepared(new, &ids(came), create_only);
         let mut taken = vec![false; came.len()];
         let pairwise = gone.len().saturating_mul(came.len()) <= 10_000;
-        let mut exact: HashMap<&Tree, Vec<usize>> = HashMap::new();
+        let mut exact: HashMap<u64, Vec<usize>> = HashMap::new();
         if !pairwise {
             for (j, (_, _, props)) in came.iter().enumerate() {
-                exact.entry(props).or_default().push(j);
+                exact.entry(moved.hash(props)).or_default().push(j);
             }
         }
         for (i, gone_key, gone_props) in &gone {
             let mut best: Option<(usize, f64)> = None;
             if pairwise {
                 for (j, (_, came_key, came_props)) in came.iter().enumerate() {
-                    if taken[j] || came_key != gone_key {
+                    if taken[j] || !same_key(came_key, gone_key) {
                         continue;
                     }
-                    let score = likeness(gone_props, came_props);
+                    let score = likeness(gone_props, came_props, &moved);
                     if score >= 0.5 && best.is_none_or(|(_, s)| score > s) {
                         best = Some((j, score));
                     }
                 }
-            } else if let Some(list) = exact.get(gone_props) {
+            } else if let Some(list) = exact.get(&moved.hash(gone_props)) {
                 best = list
                     .iter()
-                    .find(|&&j| !taken[j] && came[j].1 == *gone_key)
+                    .find(|&&j| {
+                        !taken[j]
+                            && moved.eq(came[j].2, gone_props)
+                            && same_key(&came[j].1, gone_key)
+                    })
                     .map(|&j| (j, 1.0));
             }
             if let Some((j, _)) = best {
@@ -744,47 +748,41 @@ fn renames(entries: &mut [Entry], old: &Side, new: &Side) {
     }
 }
 
-/// The share of top-level properties two resources have alike (1 when neither has any).
-fn likeness(a: &Tree, b: &Tree) -> f64 {
+/// Each of `list`'s resources in `side`: its entry's index, its create-only values in order, and
+/// its properties.
+type Prepared<'a> = (usize, Vec<Option<&'a Tree>>, &'a Tree);
+
+fn prepared<'a>(side: &'a Side, list: &[(usize, &str)], create_only: &[&str]) -> Vec<Prepared<'a>> {
+    list.iter()
+        .filter_map(|&(i, id)| {
+            let r = side.resources.get(id)?;
+            let key = create_only
+                .iter()
+                .flat_map(|p| r.properties.at_pointer(p))
+                .collect();
+            Some((i, key, &r.properties))
+        })
+        .collect()
+}
+
+/// The share of top-level properties two resources have alike once masked (1 when neither has
+/// any).
+fn likeness(a: &Tree, b: &Tree, moved: &masked::Moved<'_>) -> f64 {
     let (Tree::Map(a), Tree::Map(b)) = (a, b) else {
-        return if a == b { 1.0 } else { 0.0 };
+        return if moved.eq(a, b) { 1.0 } else { 0.0 };
     };
     let keys: HashSet<&String> = a.keys().chain(b.keys()).collect();
     if keys.is_empty() {
         return 1.0;
     }
-    let same = keys.iter().filter(|k| a.get(**k) == b.get(**k)).count();
+    let same = keys
+        .iter()
+        .filter(|k| match (a.get(k), b.get(k)) {
+            (Some(x), Some(y)) => moved.eq(x, y),
+            _ => false,
+        })
+        .count();
     same as f64 / keys.len() as f64
-}
-
-/// `t` with every reference to an ID in `moved` written as `*`.
-fn masked(t: &Tree, moved: &HashSet<&str>) -> Tree {
-    match t {
-        Tree::Scalar(_) => t.clone(),
-        Tree::Seq(items) => Tree::Seq(items.iter().map(|i| masked(i, moved)).collect()),
-        Tree::Map(m) => {
-            if m.len() == 1 {
-                if let Some(Tree::Scalar(name)) = m.get("Ref")
-                    && moved.contains(name.as_str())
-                {
-                    return t.masked();
-                }
-                if let Some(Tree::Seq(parts)) = m.get("Fn::GetAtt")
-                    && parts
-                        .first()
-                        .and_then(Tree::as_str)
-                        .is_some_and(|n| moved.contains(n))
-                {
-                    return t.masked();
-                }
-            }
-            Tree::Map(
-                m.iter()
-                    .map(|(k, v)| (k.clone(), masked(v, moved)))
-                    .collect(),
-            )
-        }
-    }
 }
 
 /// Property `key` of the resource `id` in `side`.
@@ -862,8 +860,9 @@ fn consequences(entry: &mut Entry, old: &Side, new: &Side) {
         ));
         // The mapping of a wire is `<Function><Event>`: the wire's `event:` keeps its name.
         if kind == MAPPING
-            && let Some(Tree::Map(f)) = was_props(old, &from, "FunctionName")
-            && was_props(new, &entry.id, "FunctionName") == Some(&Tree::Map(f.clone()))
+            && let Some(function_name) = was_props(old, &from, "FunctionName")
+            && let Tree::Map(f) = function_name
+            && was_props(new, &entry.id, "FunctionName") == Some(function_name)
             && let Some(Tree::Scalar(function)) = f.get("Ref")
             && let Some(event) = from.strip_prefix(function.as_str())
             && !event.is_empty()

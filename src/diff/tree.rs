@@ -2,8 +2,9 @@
 //! `{Ref: x}`, `!GetAtt a.b` is `{Fn::GetAtt: [a, b]}`), every scalar as its text (CloudFormation
 //! passes `3` and `'3'` alike), so two templates compare as CloudFormation reads them, whatever
 //! the notation they were written in.
-
-use indexmap::IndexMap;
+//!
+//! A mapping is its entries in order ([`Fields`]): one allocation, no hashing while a template
+//! is read; a large one also keeps its keys sorted, so a lookup stays logarithmic.
 
 use crate::template::Value;
 
@@ -11,8 +12,125 @@ use crate::template::Value;
 pub enum Tree {
     Scalar(String),
     Seq(Vec<Tree>),
-    Map(IndexMap<String, Tree>),
+    Map(Fields),
 }
+
+/// A mapping's entries, in the template's order, each key once. Equal to another with the same
+/// entries in any order (as CloudFormation reads a mapping).
+#[derive(Debug, Clone, Default)]
+pub struct Fields {
+    entries: Vec<(String, Tree)>,
+    /// For a mapping of more than [`SCANNED`] entries, their indices sorted by key; empty for a
+    /// smaller one, which a lookup scans.
+    sorted: Vec<u32>,
+}
+
+/// Up to this many entries, a lookup scans them (fewer comparisons than a hash of the key).
+const SCANNED: usize = 16;
+
+impl Fields {
+    /// The mapping of `entries`, whose keys are distinct (a template model's mapping, or the
+    /// keys of one).
+    fn distinct(entries: Vec<(String, Tree)>) -> Fields {
+        let mut sorted = Vec::new();
+        if entries.len() > SCANNED && entries.len() <= u32::MAX as usize {
+            sorted = (0..entries.len() as u32).collect();
+            sorted.sort_unstable_by(|&a, &b| entries[a as usize].0.cmp(&entries[b as usize].0));
+        }
+        Fields { entries, sorted }
+    }
+
+    fn index_of(&self, key: &str) -> Option<usize> {
+        if self.sorted.is_empty() || self.entries.len() <= SCANNED {
+            return self.entries.iter().position(|(k, _)| k == key);
+        }
+        self.sorted
+            .binary_search_by(|&i| self.entries[i as usize].0.as_str().cmp(key))
+            .ok()
+            .map(|at| self.sorted[at] as usize)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Tree> {
+        self.index_of(key).map(|i| &self.entries[i].1)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.index_of(key).is_some()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn first(&self) -> Option<(&String, &Tree)> {
+        self.entries.first().map(|(k, v)| (k, v))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Tree)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Tree> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+
+    /// The same keys, each value through `f`.
+    pub fn map_values(&self, f: impl FnMut(&Tree) -> Tree) -> Fields {
+        let mut f = f;
+        Fields {
+            entries: self
+                .entries
+                .iter()
+                .map(|(k, v)| (k.clone(), f(v)))
+                .collect(),
+            sorted: self.sorted.clone(),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Fields {
+    type Item = (&'a String, &'a Tree);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, Tree)>,
+        fn(&'a (String, Tree)) -> (&'a String, &'a Tree),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl PartialEq for Fields {
+    fn eq(&self, other: &Fields) -> bool {
+        if self.entries.len() != other.entries.len() {
+            return false;
+        }
+        // The same keys in the same order, as two templates of one stack mostly are; from the
+        // first key out of order on, each key of this side looked up on the other (keys are
+        // distinct, so the rest of one is the rest of the other).
+        let same = self
+            .entries
+            .iter()
+            .zip(&other.entries)
+            .take_while(|((a, _), (b, _))| a == b)
+            .count();
+        let (head, rest) = self.entries.split_at(same);
+        head.iter()
+            .zip(&other.entries)
+            .all(|((_, a), (_, b))| a == b)
+            && rest.iter().all(|(k, v)| other.get(k) == Some(v))
+    }
+}
+
+impl Eq for Fields {}
 
 /// Consistent with `==`, which does not mind the order of a mapping's keys.
 impl std::hash::Hash for Tree {
@@ -37,8 +155,14 @@ impl std::hash::Hash for Tree {
 }
 
 impl Tree {
-    fn map<K: Into<String>>(entries: impl IntoIterator<Item = (K, Tree)>) -> Tree {
-        Tree::Map(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    /// A mapping of one entry (an intrinsic function in long form).
+    fn one(key: &str, value: Tree) -> Tree {
+        Tree::Map(Fields::distinct(vec![(key.to_owned(), value)]))
+    }
+
+    /// An empty mapping (a resource without `Properties`).
+    pub fn empty_map() -> Tree {
+        Tree::Map(Fields::default())
     }
 
     fn text(s: impl Into<String>) -> Tree {
@@ -84,20 +208,20 @@ impl Tree {
     }
 
     /// Every Logical ID or parameter this value reads: `Ref`, `Fn::GetAtt`, `${X}` in `Fn::Sub`.
-    pub fn references(&self, out: &mut Vec<String>) {
+    pub fn references<'a>(&'a self, out: &mut Vec<&'a str>) {
         match self {
             Tree::Scalar(_) => {}
             Tree::Seq(items) => items.iter().for_each(|i| i.references(out)),
             Tree::Map(m) => {
                 if m.len() == 1 {
                     if let Some(Tree::Scalar(name)) = m.get("Ref") {
-                        out.push(name.clone());
+                        out.push(name);
                         return;
                     }
                     if let Some(Tree::Seq(parts)) = m.get("Fn::GetAtt")
                         && let Some(Tree::Scalar(name)) = parts.first()
                     {
-                        out.push(name.clone());
+                        out.push(name);
                         return;
                     }
                     if let Some(sub) = m.get("Fn::Sub") {
@@ -169,24 +293,24 @@ impl Tree {
             Tree::Map(m) => {
                 if m.len() == 1 {
                     if m.contains_key("Ref") {
-                        return Tree::map([("Ref", Tree::text("*"))]);
+                        return Tree::one("Ref", Tree::text("*"));
                     }
                     if let Some(Tree::Seq(parts)) = m.get("Fn::GetAtt") {
                         let mut parts = parts.clone();
                         if let Some(first) = parts.first_mut() {
                             *first = Tree::text("*");
                         }
-                        return Tree::map([("Fn::GetAtt", Tree::Seq(parts))]);
+                        return Tree::one("Fn::GetAtt", Tree::Seq(parts));
                     }
                 }
-                Tree::Map(m.iter().map(|(k, v)| (k.clone(), v.masked())).collect())
+                Tree::Map(m.map_values(Tree::masked))
             }
         }
     }
 }
 
 /// The names `${Name}` or `${Name.Attribute}` in a `Fn::Sub` text reads (`${!Literal}` is text).
-fn sub_names(text: &str, out: &mut Vec<String>) {
+fn sub_names<'a>(text: &'a str, out: &mut Vec<&'a str>) {
     let mut rest = text;
     while let Some(at) = rest.find("${") {
         rest = &rest[at + 2..];
@@ -197,7 +321,7 @@ fn sub_names(text: &str, out: &mut Vec<String>) {
         if !inner.starts_with('!') {
             let name = inner.split('.').next().unwrap_or(inner).trim();
             if !name.is_empty() {
-                out.push(name.to_owned());
+                out.push(name);
             }
         }
         rest = &rest[end + 1..];
@@ -212,7 +336,7 @@ impl From<&Value> for Tree {
 
 impl From<Value> for Tree {
     fn from(value: Value) -> Tree {
-        let intrinsic = |name: &str, arg: Tree| Tree::map([(name, arg)]);
+        let intrinsic = Tree::one;
         match value {
             Value::Str(s) => Tree::Scalar(s),
             Value::Int(i) => Tree::text(i.to_string()),
@@ -224,7 +348,9 @@ impl From<Value> for Tree {
                 {
                     return get_att(path);
                 }
-                Tree::Map(m.into_iter().map(|(k, v)| (k, Tree::from(v))).collect())
+                Tree::Map(Fields::distinct(
+                    m.into_iter().map(|(k, v)| (k, Tree::from(v))).collect(),
+                ))
             }
             Value::Ref(name) => intrinsic("Ref", Tree::Scalar(name)),
             Value::GetAtt(path) => get_att(&path),
@@ -272,10 +398,10 @@ impl From<Value> for Tree {
 
 fn get_att(path: &str) -> Tree {
     let (resource, attribute) = path.split_once('.').unwrap_or((path, ""));
-    Tree::map([(
+    Tree::one(
         "Fn::GetAtt",
         Tree::Seq(vec![Tree::text(resource), Tree::text(attribute)]),
-    )])
+    )
 }
 
 #[cfg(test)]
