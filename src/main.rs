@@ -1,6 +1,9 @@
 use std::io::IsTerminal;
 
 fn main() {
+    // One command line, then `exit`: a command that compiles one file may leave what it built
+    // to the exit instead of freeing it node by node.
+    stackwire::pipeline::exits_after_run();
     // Ctrl-C or SIGTERM during a write removes the temporary file first (exit 130 or 143).
     stackwire::interrupt::install();
     // What `--color auto` means; `--color always|never` overrides it.

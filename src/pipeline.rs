@@ -1,6 +1,8 @@
 //! The pipeline end to end: bytes -> [`parse`] -> [`check`] -> the target's lowering ->
 //! [`emit`], with every problem collected on the way.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use miette::SourceSpan;
 
 use crate::check;
@@ -120,22 +122,35 @@ impl Worker {
     }
 }
 
-/// Set by a command that compiles one file and then exits: what the pipeline built for it (the
-/// model, the plan, the lowered template) is then left for the process's exit to free, as a
-/// compiler leaves its trees, instead of being freed node by node (a tenth of the instructions of
-/// `validate` on a stack at the limit). Never set by a run of many files, whose memory must stay
-/// that of one file at a time.
-static LEAVE_TO_EXIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// Set by the binary (`main.rs`), never by the library: this process runs one command line and
+/// exits. Only then may a command leave what it built to the exit ([`leave_to_exit`]); a program
+/// that calls [`crate::run`] again and again (a test, the fuzzer) frees everything as it goes.
+static EXITS_AFTER_RUN: AtomicBool = AtomicBool::new(false);
 
-/// Says that this process compiles one file and exits (see [`LEAVE_TO_EXIT`]).
+/// Set by a command that compiles one file, in a process that then exits: what the pipeline
+/// built for it (the model, the plan, the lowered template) is left for the process's exit to
+/// free, as a compiler leaves its trees, instead of being freed node by node (a tenth of the
+/// instructions of `validate` on a stack at the limit). Never set by a run of many files, whose
+/// memory must stay that of one file at a time.
+static LEAVE_TO_EXIT: AtomicBool = AtomicBool::new(false);
+
+/// Says that this process runs one command line and then exits (the binary's `main`).
+pub fn exits_after_run() {
+    EXITS_AFTER_RUN.store(true, Ordering::Relaxed);
+}
+
+/// Says that this run compiles one file: what it builds may be left to the process's exit, if
+/// the process exits after the run ([`exits_after_run`]).
 pub fn leave_to_exit() {
-    LEAVE_TO_EXIT.store(true, std::sync::atomic::Ordering::Relaxed);
+    if EXITS_AFTER_RUN.load(Ordering::Relaxed) {
+        LEAVE_TO_EXIT.store(true, Ordering::Relaxed);
+    }
 }
 
 /// Drops `value`, or, after [`leave_to_exit`], forgets it (its memory is the process's until it
 /// exits).
 fn release<T>(value: T) {
-    if LEAVE_TO_EXIT.load(std::sync::atomic::Ordering::Relaxed) {
+    if LEAVE_TO_EXIT.load(Ordering::Relaxed) {
         std::mem::forget(value);
     }
 }
@@ -315,4 +330,29 @@ fn first_offset(problem: &Problem) -> usize {
         .labels()
         .and_then(|labels| labels.map(|l| l.offset()).min())
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Counts its drops.
+    struct Counted<'a>(&'a std::sync::atomic::AtomicUsize);
+
+    impl Drop for Counted<'_> {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    #[test]
+    fn a_library_caller_frees_what_every_compile_built() {
+        // The tests are a library caller: no `exits_after_run`, so asking to leave what a run
+        // built to the exit changes nothing and every value is dropped.
+        leave_to_exit();
+        let drops = std::sync::atomic::AtomicUsize::new(0);
+        release(Counted(&drops));
+        release(Counted(&drops));
+        assert_eq!(drops.load(Ordering::Relaxed), 2);
+    }
 }

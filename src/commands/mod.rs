@@ -25,8 +25,9 @@ use crate::pipeline::Compiled;
 
 /// Runs the command line `args` (the first is the program name) and returns the exit code.
 ///
-/// It is the command line's entry point: a command that compiles one file leaves what the
-/// pipeline built for it to the process's exit to free ([`crate::pipeline::leave_to_exit`]).
+/// In the binary, which exits after it ([`crate::pipeline::exits_after_run`]), a command that
+/// compiles one file leaves what the pipeline built for it to the exit to free; called from a
+/// library, every run frees what it built.
 pub fn run<I, T>(args: I, io: &mut Io<'_>) -> i32
 where
     I: IntoIterator<Item = T>,
