@@ -321,7 +321,8 @@ pub fn build(text: &str) -> Result<Option<Node>, (Stop, usize)> {
             }
         }
     }
-    Ok(root.filter(|node| !(node.value == Value::Null && node.tag.is_none())))
+    // A document that is null, tagged or not, is an empty one (as serde-saphyr reads it).
+    Ok(root.filter(|node| node.value != Value::Null))
 }
 
 /// A finished collection: merged entries follow the mapping's own, each key only once, and
