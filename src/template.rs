@@ -10,57 +10,92 @@ use indexmap::IndexMap;
 /// Iteration is in insertion order whatever the hasher, so the output does not depend on it.
 type Hasher = foldhash::fast::RandomState;
 
+type Inner = IndexMap<String, Value, Hasher>;
+
 /// A mapping in insertion order: an [`IndexMap`] (every method of which it has, by `Deref`) with
 /// a cheaper hasher.
+///
+/// A mapping built once for the whole process (the trust policy every generated role has) can
+/// be shared instead of copied ([`Map::shared`]): cloning and dropping it cost nothing, and it
+/// is copied only when changed (`DerefMut`), so to every reader it is an ordinary mapping.
 #[derive(Clone, Default)]
-pub struct Map(IndexMap<String, Value, Hasher>);
+pub struct Map(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Owned(Inner),
+    Shared(&'static Inner),
+}
+
+impl Default for Repr {
+    fn default() -> Repr {
+        Repr::Owned(Inner::default())
+    }
+}
 
 impl Map {
     pub fn new() -> Map {
-        Map(IndexMap::with_hasher(Hasher::default()))
+        Map(Repr::Owned(IndexMap::with_hasher(Hasher::default())))
     }
 
     pub fn with_capacity(n: usize) -> Map {
-        Map(IndexMap::with_capacity_and_hasher(n, Hasher::default()))
+        Map(Repr::Owned(IndexMap::with_capacity_and_hasher(
+            n,
+            Hasher::default(),
+        )))
+    }
+
+    /// `map` itself, not a copy of it: for mappings that live as long as the process.
+    pub fn shared(map: &'static Map) -> Map {
+        Map(Repr::Shared(map))
     }
 }
 
 impl Deref for Map {
-    type Target = IndexMap<String, Value, Hasher>;
+    type Target = Inner;
 
-    fn deref(&self) -> &Self::Target {
-        &self.0
+    fn deref(&self) -> &Inner {
+        match &self.0 {
+            Repr::Owned(m) => m,
+            Repr::Shared(m) => m,
+        }
     }
 }
 
 impl DerefMut for Map {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.0
+    /// The mapping to change: a shared one is copied first.
+    fn deref_mut(&mut self) -> &mut Inner {
+        loop {
+            match self.0 {
+                Repr::Owned(ref mut m) => return m,
+                Repr::Shared(m) => self.0 = Repr::Owned(m.clone()),
+            }
+        }
     }
 }
 
 impl std::fmt::Debug for Map {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
+        (**self).fmt(f)
     }
 }
 
 /// Equal as mappings: the same keys with equal values, in any order (as [`IndexMap`] compares).
 impl PartialEq for Map {
     fn eq(&self, other: &Map) -> bool {
-        self.0 == other.0
+        **self == **other
     }
 }
 
 impl FromIterator<(String, Value)> for Map {
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(entries: I) -> Map {
-        Map(IndexMap::from_iter(entries))
+        Map(Repr::Owned(IndexMap::from_iter(entries)))
     }
 }
 
 impl Extend<(String, Value)> for Map {
     fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, entries: I) {
-        self.0.extend(entries);
+        (**self).extend(entries);
     }
 }
 
@@ -69,7 +104,10 @@ impl IntoIterator for Map {
     type IntoIter = indexmap::map::IntoIter<String, Value>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
+        match self.0 {
+            Repr::Owned(m) => m.into_iter(),
+            Repr::Shared(m) => m.clone().into_iter(),
+        }
     }
 }
 
@@ -78,7 +116,7 @@ impl<'a> IntoIterator for &'a Map {
     type IntoIter = indexmap::map::Iter<'a, String, Value>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.iter()
     }
 }
 
@@ -87,7 +125,7 @@ impl<'a> IntoIterator for &'a mut Map {
     type IntoIter = indexmap::map::IterMut<'a, String, Value>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter_mut()
+        self.iter_mut()
     }
 }
 
@@ -165,5 +203,49 @@ impl Value {
     /// A mapping from `(key, value)` pairs, in the order given.
     pub fn map<K: Into<String>>(entries: impl IntoIterator<Item = (K, Value)>) -> Value {
         Value::Map(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::LazyLock;
+
+    static SHARED: LazyLock<Map> = LazyLock::new(|| {
+        Map::from_iter([
+            ("Version".to_owned(), Value::str("2012-10-17")),
+            ("Statement".to_owned(), Value::Seq(vec![Value::str("x")])),
+        ])
+    });
+
+    fn owned() -> Map {
+        Map::from_iter([
+            ("Statement".to_owned(), Value::Seq(vec![Value::str("x")])),
+            ("Version".to_owned(), Value::str("2012-10-17")),
+        ])
+    }
+
+    #[test]
+    fn a_shared_map_reads_as_the_map_it_shares() {
+        let shared = Map::shared(&SHARED);
+        assert!(std::ptr::eq(&*shared, &*Map::shared(&SHARED).clone()));
+        assert_eq!(shared, owned());
+        assert_eq!(owned(), shared);
+        assert_eq!(Value::Map(shared.clone()), Value::Map(owned()));
+        assert_eq!(shared.get("Version"), Some(&Value::str("2012-10-17")));
+        let keys: Vec<String> = shared.into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["Version", "Statement"]);
+    }
+
+    #[test]
+    fn changing_a_shared_map_changes_a_copy() {
+        let mut changed = Map::shared(&SHARED);
+        changed.insert("Id".to_owned(), Value::str("mine"));
+        changed.swap_remove("Version");
+        // `swap_remove` moves the last entry into the removed one's place.
+        assert_eq!(changed.keys().collect::<Vec<_>>(), ["Id", "Statement"]);
+        assert!(!std::ptr::eq(&*changed, &**SHARED));
+        assert_eq!(*Map::shared(&SHARED), *owned());
+        assert_eq!(SHARED.len(), 2);
     }
 }

@@ -461,13 +461,13 @@ fn code(uri: Value) -> Value {
 /// SAM's tag first, then the function's (`Tags` is a mapping in SAM, a list in Lambda and IAM).
 fn tags(own: Option<Value>) -> Value {
     let tag = |k: Value, v: Value| Value::map([("Key", k), ("Value", v)]);
-    static SAM_TAG: LazyLock<Value> = LazyLock::new(|| {
-        Value::map([
-            ("Key", Value::str("lambda:createdBy")),
-            ("Value", Value::str("SAM")),
+    static SAM_TAG: LazyLock<Map> = LazyLock::new(|| {
+        Map::from_iter([
+            ("Key".to_owned(), Value::str("lambda:createdBy")),
+            ("Value".to_owned(), Value::str("SAM")),
         ])
     });
-    let mut list = vec![SAM_TAG.clone()];
+    let mut list = vec![Value::Map(Map::shared(&SAM_TAG))];
     if let Some(Value::Map(own)) = own {
         for (k, v) in own {
             list.push(tag(Value::Str(k), v));
@@ -476,12 +476,13 @@ fn tags(own: Option<Value>) -> Value {
     Value::Seq(list)
 }
 
+/// The trust policy of every role SAM generates for a function: one mapping, shared.
 fn assume_role() -> Value {
-    static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
-        Value::map([
-            ("Version", Value::str("2012-10-17")),
+    static DOCUMENT: LazyLock<Map> = LazyLock::new(|| {
+        Map::from_iter([
+            ("Version".to_owned(), Value::str("2012-10-17")),
             (
-                "Statement",
+                "Statement".to_owned(),
                 Value::Seq(vec![Value::map([
                     ("Action", Value::Seq(vec![Value::str("sts:AssumeRole")])),
                     ("Effect", Value::str("Allow")),
@@ -496,7 +497,7 @@ fn assume_role() -> Value {
             ),
         ])
     });
-    DOCUMENT.clone()
+    Value::Map(Map::shared(&DOCUMENT))
 }
 
 enum Policy {
