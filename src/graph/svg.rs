@@ -314,41 +314,72 @@ pub fn render(graph: &Graph) -> String {
         };
         let (lx, ly) = label_at[e];
         let half = label_width(e) / 2;
-        let mut d = format!("M{},{}", start[e].0, start[e].1);
+        put(
+            &mut svg,
+            &[
+                T("<g class=\"edge "),
+                T(class),
+                T("\">\n<path d=\"M"),
+                N(start[e].0),
+                T(","),
+                N(start[e].1),
+            ],
+        );
         let mut at = start[e];
-        let curve_to = |d: &mut String, at: &mut (i64, i64), to: (i64, i64)| {
+        let curve_to = |svg: &mut String, at: &mut (i64, i64), to: (i64, i64)| {
             let mx = (at.0 + to.0) / 2;
-            let _ = write!(d, " C{mx},{} {mx},{} {},{}", at.1, to.1, to.0, to.1);
+            let c = [T(" C"), N(mx), T(","), N(at.1), T(" "), N(mx), T(",")];
+            put(svg, &c);
+            put(svg, &[N(to.1), T(" "), N(to.0), T(","), N(to.1)]);
             *at = to;
         };
-        curve_to(&mut d, &mut at, (lx - half, ly));
-        let _ = write!(d, " L{},{ly}", lx + half);
+        curve_to(&mut svg, &mut at, (lx - half, ly));
+        put(&mut svg, &[T(" L"), N(lx + half), T(","), N(ly)]);
         at = (lx + half, ly);
         for (_, p) in &pass_at[e] {
             let y = centre(p);
-            curve_to(&mut d, &mut at, (p.x, y));
-            let _ = write!(d, " L{},{y}", p.x + p.w);
+            curve_to(&mut svg, &mut at, (p.x, y));
+            put(&mut svg, &[T(" L"), N(p.x + p.w), T(","), N(y)]);
             at = (p.x + p.w, y);
         }
-        curve_to(&mut d, &mut at, end[e]);
-        let marker = if r.reversed {
-            format!("marker-start=\"url(#{marker})\"")
+        curve_to(&mut svg, &mut at, end[e]);
+        let marker_at = if r.reversed {
+            "marker-start"
         } else {
-            format!("marker-end=\"url(#{marker})\"")
+            "marker-end"
         };
-        let _ = writeln!(
-            svg,
-            "<g class=\"edge {class}\">\n<path d=\"{d}\" fill=\"none\" stroke=\"{colour}\" {attributes} {marker}/>"
+        put(
+            &mut svg,
+            &[
+                T("\" fill=\"none\" stroke=\""),
+                T(colour),
+                T("\" "),
+                T(attributes),
+                T(" "),
+                T(marker_at),
+                T("=\"url(#"),
+                T(marker),
+                T(")\"/>\n<rect x=\""),
+                N(lx - half),
+                T("\" y=\""),
+                N(ly - LABEL_HEIGHT / 2),
+                T("\" width=\""),
+                N(2 * half),
+                T("\" height=\""),
+                N(LABEL_HEIGHT),
+                T("\" rx=\"3\" fill=\"#ffffff\" fill-opacity=\"0.9\"/>\n<text x=\""),
+                N(lx),
+                T("\" y=\""),
+                N(ly + 4),
+                T("\" font-size=\""),
+                N(LABEL_FONT_SIZE),
+                T("\" text-anchor=\"middle\" fill=\""),
+                T(colour),
+                T("\">"),
+            ],
         );
-        let _ = writeln!(
-            svg,
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{LABEL_HEIGHT}\" rx=\"3\" fill=\"#ffffff\" fill-opacity=\"0.9\"/>\n<text x=\"{lx}\" y=\"{}\" font-size=\"{LABEL_FONT_SIZE}\" text-anchor=\"middle\" fill=\"{colour}\">{}</text>\n</g>",
-            lx - half,
-            ly - LABEL_HEIGHT / 2,
-            2 * half,
-            ly + 4,
-            xml(&labels[e])
-        );
+        push_xml(&mut svg, &labels[e]);
+        svg.push_str("</text>\n</g>\n");
     }
 
     for (i, node) in graph.nodes.iter().enumerate() {
@@ -361,15 +392,32 @@ pub fn render(graph: &Graph) -> String {
             NodeKind::PassThrough(_) => ("#f4f4f5", "#52525b", "", 0),
             NodeKind::EventSource { .. } => ("#ecfdf3", "#067647", "", 14),
         };
-        let _ = writeln!(
-            svg,
-            "<g class=\"node {}\">\n<title>{}</title>\n<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{rx}\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\"{dash}/>",
-            node.class(),
-            xml(&visible(&node.id)),
-            p.x,
-            p.y,
-            p.w,
-            p.h
+        put(
+            &mut svg,
+            &[T("<g class=\"node "), T(node.class()), T("\">\n<title>")],
+        );
+        push_xml(&mut svg, &visible(&node.id));
+        put(
+            &mut svg,
+            &[
+                T("</title>\n<rect x=\""),
+                N(p.x),
+                T("\" y=\""),
+                N(p.y),
+                T("\" width=\""),
+                N(p.w),
+                T("\" height=\""),
+                N(p.h),
+                T("\" rx=\""),
+                N(rx),
+                T("\" fill=\""),
+                T(fill),
+                T("\" stroke=\""),
+                T(stroke),
+                T("\" stroke-width=\"1.5\""),
+                T(dash),
+                T("/>\n"),
+            ],
         );
         let cx = p.x + p.w / 2;
         for (k, line) in lines[i].iter().enumerate() {
@@ -379,11 +427,22 @@ pub fn render(graph: &Graph) -> String {
             } else {
                 "fill=\"#4a5568\""
             };
-            let _ = writeln!(
-                svg,
-                "<text x=\"{cx}\" y=\"{y}\" font-size=\"{FONT_SIZE}\" text-anchor=\"middle\" {style}>{}</text>",
-                xml(line)
+            put(
+                &mut svg,
+                &[
+                    T("<text x=\""),
+                    N(cx),
+                    T("\" y=\""),
+                    N(y),
+                    T("\" font-size=\""),
+                    N(FONT_SIZE),
+                    T("\" text-anchor=\"middle\" "),
+                    T(style),
+                    T(">"),
+                ],
             );
+            push_xml(&mut svg, line);
+            svg.push_str("</text>\n");
         }
         svg.push_str("</g>\n");
     }
@@ -556,9 +615,54 @@ fn untangle(order: &mut [Vec<Item>], routes: &[Route], column: &[usize]) {
     }
 }
 
+/// A piece of the picture's text: written as it is, or a number in decimal. The picture is
+/// thousands of short pieces, and writing them directly is several times cheaper than `write!`.
+#[derive(Clone, Copy)]
+enum Part<'a> {
+    T(&'a str),
+    N(i64),
+}
+use Part::{N, T};
+
+fn put(out: &mut String, parts: &[Part<'_>]) {
+    for part in parts {
+        match *part {
+            T(text) => out.push_str(text),
+            N(n) => push_number(out, n),
+        }
+    }
+}
+
+/// `n` in decimal, as `{n}` writes it.
+fn push_number(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut rest = n.unsigned_abs();
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+}
+
 /// Text for XML content and attribute values.
 pub fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_xml(&mut out, s);
+    out
+}
+
+/// [`xml`], appended to `out`.
+fn push_xml(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -569,7 +673,6 @@ pub fn xml(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -577,6 +680,15 @@ mod tests {
     use super::*;
     use crate::format::model::{Access, StartingPosition};
     use crate::graph::{Edge, EdgeKind, Node};
+
+    #[test]
+    fn numbers_are_written_as_format_writes_them() {
+        for n in [0, 7, -7, 10, 99, 100, -1234, 1_000_000, i64::MAX, i64::MIN] {
+            let mut out = String::from("x");
+            put(&mut out, &[N(n), T(",")]);
+            assert_eq!(out, format!("x{n},"));
+        }
+    }
 
     fn event() -> EdgeKind {
         EdgeKind::Event {
