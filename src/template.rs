@@ -1,6 +1,7 @@
 //! The template model: CloudFormation values, with intrinsic functions as their own variants so
 //! `emit` can write them in short form (`!Ref X`, `!GetAtt X.Arn`, ...).
 
+use std::borrow::Cow;
 use std::ops::{Deref, DerefMut};
 
 use indexmap::IndexMap;
@@ -10,7 +11,92 @@ use indexmap::IndexMap;
 /// Iteration is in insertion order whatever the hasher, so the output does not depend on it.
 type Hasher = foldhash::fast::RandomState;
 
-type Inner = IndexMap<String, Value, Hasher>;
+type Inner = IndexMap<Key, Value, Hasher>;
+
+/// A mapping's key. Most are names CloudFormation fixes (`Type`, `Properties`, `Statement`),
+/// which stackwire writes thousands of times a template: those are borrowed, never allocated or
+/// freed. The rest (Logical IDs, a user's own keys) are owned. To every reader a key is its text:
+/// it hashes, compares and orders as a `str`.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Key(Cow<'static, str>);
+
+impl Key {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl Deref for Key {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Key {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Key {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&'static str> for Key {
+    fn from(s: &'static str) -> Key {
+        Key(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for Key {
+    fn from(s: String) -> Key {
+        Key(Cow::Owned(s))
+    }
+}
+
+impl From<Key> for String {
+    fn from(k: Key) -> String {
+        k.into_string()
+    }
+}
+
+impl PartialEq<str> for Key {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for Key {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<String> for Key {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
 
 /// A mapping in insertion order: an [`IndexMap`] (every method of which it has, by `Deref`) with
 /// a cheaper hasher.
@@ -87,21 +173,23 @@ impl PartialEq for Map {
     }
 }
 
-impl FromIterator<(String, Value)> for Map {
-    fn from_iter<I: IntoIterator<Item = (String, Value)>>(entries: I) -> Map {
-        Map(Repr::Owned(IndexMap::from_iter(entries)))
+impl<K: Into<Key>> FromIterator<(K, Value)> for Map {
+    fn from_iter<I: IntoIterator<Item = (K, Value)>>(entries: I) -> Map {
+        Map(Repr::Owned(IndexMap::from_iter(
+            entries.into_iter().map(|(k, v)| (k.into(), v)),
+        )))
     }
 }
 
-impl Extend<(String, Value)> for Map {
-    fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, entries: I) {
-        (**self).extend(entries);
+impl<K: Into<Key>> Extend<(K, Value)> for Map {
+    fn extend<I: IntoIterator<Item = (K, Value)>>(&mut self, entries: I) {
+        (**self).extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
     }
 }
 
 impl IntoIterator for Map {
-    type Item = (String, Value);
-    type IntoIter = indexmap::map::IntoIter<String, Value>;
+    type Item = (Key, Value);
+    type IntoIter = indexmap::map::IntoIter<Key, Value>;
 
     fn into_iter(self) -> Self::IntoIter {
         match self.0 {
@@ -112,8 +200,8 @@ impl IntoIterator for Map {
 }
 
 impl<'a> IntoIterator for &'a Map {
-    type Item = (&'a String, &'a Value);
-    type IntoIter = indexmap::map::Iter<'a, String, Value>;
+    type Item = (&'a Key, &'a Value);
+    type IntoIter = indexmap::map::Iter<'a, Key, Value>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
@@ -121,8 +209,8 @@ impl<'a> IntoIterator for &'a Map {
 }
 
 impl<'a> IntoIterator for &'a mut Map {
-    type Item = (&'a String, &'a mut Value);
-    type IntoIter = indexmap::map::IterMut<'a, String, Value>;
+    type Item = (&'a Key, &'a mut Value);
+    type IntoIter = indexmap::map::IterMut<'a, Key, Value>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.iter_mut()
@@ -201,8 +289,8 @@ impl Value {
     }
 
     /// A mapping from `(key, value)` pairs, in the order given.
-    pub fn map<K: Into<String>>(entries: impl IntoIterator<Item = (K, Value)>) -> Value {
-        Value::Map(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    pub fn map<K: Into<Key>>(entries: impl IntoIterator<Item = (K, Value)>) -> Value {
+        Value::Map(entries.into_iter().collect())
     }
 }
 
@@ -213,15 +301,15 @@ mod tests {
 
     static SHARED: LazyLock<Map> = LazyLock::new(|| {
         Map::from_iter([
-            ("Version".to_owned(), Value::str("2012-10-17")),
-            ("Statement".to_owned(), Value::Seq(vec![Value::str("x")])),
+            ("Version", Value::str("2012-10-17")),
+            ("Statement", Value::Seq(vec![Value::str("x")])),
         ])
     });
 
     fn owned() -> Map {
         Map::from_iter([
-            ("Statement".to_owned(), Value::Seq(vec![Value::str("x")])),
-            ("Version".to_owned(), Value::str("2012-10-17")),
+            ("Statement", Value::Seq(vec![Value::str("x")])),
+            ("Version", Value::str("2012-10-17")),
         ])
     }
 
@@ -233,14 +321,14 @@ mod tests {
         assert_eq!(owned(), shared);
         assert_eq!(Value::Map(shared.clone()), Value::Map(owned()));
         assert_eq!(shared.get("Version"), Some(&Value::str("2012-10-17")));
-        let keys: Vec<String> = shared.into_iter().map(|(k, _)| k).collect();
+        let keys: Vec<String> = shared.into_iter().map(|(k, _)| k.into_string()).collect();
         assert_eq!(keys, ["Version", "Statement"]);
     }
 
     #[test]
     fn changing_a_shared_map_changes_a_copy() {
         let mut changed = Map::shared(&SHARED);
-        changed.insert("Id".to_owned(), Value::str("mine"));
+        changed.insert("Id".into(), Value::str("mine"));
         changed.swap_remove("Version");
         // `swap_remove` moves the last entry into the removed one's place.
         assert_eq!(changed.keys().collect::<Vec<_>>(), ["Id", "Statement"]);

@@ -160,7 +160,7 @@ impl Resolver<'_> {
                         ("Ref", Json::Str(name)) => Value::str(format!("{PARAMETER_PREFIX}{name}")),
                         _ => self.definition(value)?,
                     };
-                    map.insert((*key).to_owned(), value);
+                    map.insert((*key).into(), value);
                 }
                 Value::Map(map)
             }

@@ -117,7 +117,7 @@ pub fn side_of(template: Value) -> Side {
                 Value::Map(mut p) => p.swap_remove("Default").map(Tree::from),
                 _ => None,
             };
-            side.parameters.insert(name, default);
+            side.parameters.insert(name.into(), default);
         }
     }
     if let Some(Value::Map(resources)) = top.swap_remove("Resources") {
@@ -133,12 +133,12 @@ pub fn side_of(template: Value) -> Side {
                     ("Type", _) => {}
                     ("Properties", value) => properties = Some(Tree::from(value)),
                     (_, value) => {
-                        attributes.insert(key, Tree::from(value));
+                        attributes.insert(key.into_string(), Tree::from(value));
                     }
                 }
             }
             side.resources.insert(
-                id,
+                id.into(),
                 Resource {
                     kind,
                     properties: properties.unwrap_or_else(Tree::empty_map),

@@ -162,7 +162,7 @@ fn value(node: Node) -> Result<Value, ReadError> {
                         });
                     }
                 };
-                map.insert(key, value(v)?);
+                map.insert(key.into(), value(v)?);
             }
             intrinsic(map)
         }

@@ -349,7 +349,9 @@ impl From<Value> for Tree {
                     return get_att(path);
                 }
                 Tree::Map(Fields::distinct(
-                    m.into_iter().map(|(k, v)| (k, Tree::from(v))).collect(),
+                    m.into_iter()
+                        .map(|(k, v)| (k.into_string(), Tree::from(v)))
+                        .collect(),
                 ))
             }
             Value::Ref(name) => intrinsic("Ref", Tree::Scalar(name)),

@@ -183,7 +183,7 @@ impl Decoder<'_> {
                 let mut map = Map::new();
                 for e in self.map_entries(node, "pass-through content") {
                     let value = self.convert(e.value);
-                    map.insert(e.key.value, value);
+                    map.insert(e.key.value.into(), value);
                 }
                 T::Map(map)
             }

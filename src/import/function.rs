@@ -191,7 +191,7 @@ impl<'a> Ctx<'a> {
         if !own_vars.is_empty() {
             let mut env = Map::new();
             for (name, v) in own_vars {
-                env.insert((*name).to_owned(), self.value(v));
+                env.insert((*name).to_owned().into(), self.value(v));
             }
             keys.insert("environment".into(), Value::Map(env));
         }
@@ -263,7 +263,7 @@ impl<'a> Ctx<'a> {
                                 None,
                             );
                         }
-                        other_events.insert(name.to_owned(), self.value(e));
+                        other_events.insert(name.to_owned().into(), self.value(e));
                     }
                 }
             }
@@ -285,7 +285,7 @@ impl<'a> Ctx<'a> {
                 }
                 continue;
             }
-            properties.insert(name.to_owned(), self.value(v));
+            properties.insert(name.to_owned().into(), self.value(v));
         }
         if !properties.is_empty() {
             keys.insert("properties".into(), Value::Map(properties));
@@ -547,7 +547,7 @@ impl<'a> Ctx<'a> {
                     knobs.push(("enabled", Value::Bool(boolean(v).ok_or_else(|| bad(k))?)))
                 }
                 other => {
-                    extra.insert(other.to_owned(), self.value(v));
+                    extra.insert(other.to_owned().into(), self.value(v));
                 }
             }
         }

@@ -181,7 +181,7 @@ pub fn convert(node: &Node, source: &str) -> Value {
         V::Map(entries) => {
             let mut map = Map::new();
             for (k, v) in entries {
-                map.insert(key_text(k), convert(v, source));
+                map.insert(key_text(k).into(), convert(v, source));
             }
             Value::Map(map)
         }

@@ -297,7 +297,7 @@ impl<'a> Ctx<'a> {
             V::Map(list) => {
                 let mut map = Map::new();
                 for (k, v) in list {
-                    map.insert(super::read::key_text(k), self.value(v));
+                    map.insert(super::read::key_text(k).into(), self.value(v));
                 }
                 Value::Map(map)
             }
@@ -481,7 +481,7 @@ impl<'a> Ctx<'a> {
                         else {
                             return Err("a tag is not a `Key` and a `Value` of text".to_owned());
                         };
-                        if tags.insert(k.to_owned(), Value::str(val)).is_some()
+                        if tags.insert(k.to_owned().into(), Value::str(val)).is_some()
                             || entries(t).len() != 2
                         {
                             return Err("a tag is written twice or has other keys".to_owned());
@@ -490,7 +490,7 @@ impl<'a> Ctx<'a> {
                     keys.insert("tags".into(), Value::Map(tags));
                 }
                 other => {
-                    props.insert(other.to_owned(), self.value(v));
+                    props.insert(other.to_owned().into(), self.value(v));
                 }
             }
         }
@@ -804,12 +804,12 @@ impl<'a> Ctx<'a> {
                         m
                     }
                 };
-                resources.insert(id.to_owned(), Value::Map(keys));
+                resources.insert(id.to_owned().into(), Value::Map(keys));
                 modelled.insert(id);
             } else if functions.contains(&id) {
                 match self.function(id) {
                     Ok((keys, mut own_wires)) => {
-                        resources.insert(id.to_owned(), Value::Map(keys));
+                        resources.insert(id.to_owned().into(), Value::Map(keys));
                         wires.append(&mut own_wires);
                         modelled.insert(id);
                     }
@@ -864,21 +864,21 @@ impl<'a> Ctx<'a> {
                     let mut inner = Map::new();
                     for (p, path) in entries(v) {
                         if !self.removed_parameters.contains(p) {
-                            inner.insert(p.to_owned(), self.value(path));
+                            inner.insert(p.to_owned().into(), self.value(path));
                         }
                     }
                     if !inner.is_empty() {
-                        map.insert(name.to_owned(), Value::Map(inner));
+                        map.insert(name.to_owned().into(), Value::Map(inner));
                     }
                     continue;
                 }
                 if *section == "Resources" && self.rewrites(v) {
                     self.changes.push(Change::resource(name));
                 }
-                map.insert(name.to_owned(), self.value(v));
+                map.insert(name.to_owned().into(), self.value(v));
             }
             if !map.is_empty() {
-                out.insert((*section).to_owned(), Value::Map(map));
+                out.insert((*section).into(), Value::Map(map));
             }
         }
         out

@@ -13,33 +13,33 @@ pub fn merge_sections(mut template: Map, stack: &Stack) -> Map {
     let mut out = Map::new();
     for head in ["AWSTemplateFormatVersion", "Transform", "Description"] {
         if let Some(v) = template.shift_remove(head) {
-            out.insert(head.to_owned(), v);
+            out.insert(head.to_owned().into(), v);
         }
     }
     for name in SECTIONS {
         let mut section = match template.shift_remove(*name) {
             Some(Value::Map(map)) => map,
             Some(other) => {
-                out.insert((*name).to_owned(), other);
+                out.insert((*name).into(), other);
                 continue;
             }
             None => Map::new(),
         };
         if let Some(extra) = stack.section(name) {
             for (key, raw) in &extra.entries {
-                match (section.get_mut(&key.value), &raw.value) {
+                match (section.get_mut(key.value.as_str()), &raw.value) {
                     // `Metadata: EnvConfigParameters`: the user's entries after stackwire's.
                     (Some(Value::Map(ours)), Value::Map(theirs)) if *name == "Metadata" => {
                         ours.extend(theirs.iter().map(|(k, v)| (k.clone(), v.clone())));
                     }
                     _ => {
-                        section.insert(key.value.clone(), raw.value.clone());
+                        section.insert(key.value.clone().into(), raw.value.clone());
                     }
                 }
             }
         }
         if !section.is_empty() {
-            out.insert((*name).to_owned(), Value::Map(section));
+            out.insert((*name).into(), Value::Map(section));
         }
     }
     // Anything else stackwire wrote, after (none today).
@@ -53,14 +53,14 @@ pub fn merge_properties(properties: &mut Map, extra: &Properties) {
     for (key, raw) in extra {
         match (
             key.value.as_str(),
-            properties.get_mut(&key.value),
+            properties.get_mut(key.value.as_str()),
             &raw.value,
         ) {
             ("Events", Some(Value::Map(events)), Value::Map(more)) => {
                 events.extend(more.iter().map(|(k, v)| (k.clone(), v.clone())));
             }
             _ => {
-                properties.insert(key.value.clone(), raw.value.clone());
+                properties.insert(key.value.clone().into(), raw.value.clone());
             }
         }
     }

@@ -128,7 +128,7 @@ pub fn template_with(sam: Value, expanded: &mut Expansions) -> Expanded {
                 };
                 let mut written = Map::with_capacity(resources.len() * 2);
                 for (id, resource) in resources {
-                    resource_into(id, resource, &mut written, &mut unexpanded, expanded);
+                    resource_into(id.into(), resource, &mut written, &mut unexpanded, expanded);
                 }
                 out.insert(key, Value::Map(written));
             }
@@ -185,10 +185,10 @@ fn resource_into(
         Some(t) if t.starts_with("AWS::Serverless::") => {
             let reason = format!("`{t}` is expanded by SAM's transform only");
             unexpanded.push(Unexpanded::new(&["Resources", &id], reason));
-            out.insert(id, resource);
+            out.insert(id.into(), resource);
         }
         _ => {
-            out.insert(id, resource);
+            out.insert(id.into(), resource);
         }
     }
 }
@@ -370,13 +370,13 @@ fn function_into(
         }
     }
 
-    let with_attributes = |kind: &str, attributes: &[&str], properties: Map| {
+    let with_attributes = |kind: &str, attributes: &[&'static str], properties: Map| {
         let mut r = Map::with_capacity(2);
         r.insert("Type".into(), Value::str(kind));
         // What is left of the SAM resource is its `Type` and its attributes, if any.
         for a in attributes.iter().take_while(|_| resource.len() > 1) {
             if let Some(v) = resource.get(*a) {
-                r.insert((*a).to_owned(), v.clone());
+                r.insert((*a).into(), v.clone());
             }
         }
         r.insert("Properties".into(), Value::Map(properties));
@@ -384,7 +384,7 @@ fn function_into(
     };
 
     out.insert(
-        id.to_owned(),
+        id.to_owned().into(),
         with_attributes("AWS::Lambda::Function", ATTRIBUTES, lambda),
     );
     if generated_role {
@@ -395,11 +395,14 @@ fn function_into(
             role.insert("Policies".into(), Value::Seq(inline));
         }
         role.insert("Tags".into(), tags(None));
-        out.insert(role_id, with_attributes("AWS::IAM::Role", PASSED_ON, role));
+        out.insert(
+            role_id.into(),
+            with_attributes("AWS::IAM::Role", PASSED_ON, role),
+        );
     }
     for (mapping_id, mapping) in mappings {
         out.insert(
-            mapping_id,
+            mapping_id.into(),
             with_attributes("AWS::Lambda::EventSourceMapping", PASSED_ON, mapping),
         );
     }
@@ -463,14 +466,14 @@ fn tags(own: Option<Value>) -> Value {
     let tag = |k: Value, v: Value| Value::map([("Key", k), ("Value", v)]);
     static SAM_TAG: LazyLock<Map> = LazyLock::new(|| {
         Map::from_iter([
-            ("Key".to_owned(), Value::str("lambda:createdBy")),
-            ("Value".to_owned(), Value::str("SAM")),
+            ("Key", Value::str("lambda:createdBy")),
+            ("Value", Value::str("SAM")),
         ])
     });
     let mut list = vec![Value::Map(Map::shared(&SAM_TAG))];
     if let Some(Value::Map(own)) = own {
         for (k, v) in own {
-            list.push(tag(Value::Str(k), v));
+            list.push(tag(Value::Str(k.into()), v));
         }
     }
     Value::Seq(list)
@@ -480,9 +483,9 @@ fn tags(own: Option<Value>) -> Value {
 fn assume_role() -> Value {
     static DOCUMENT: LazyLock<Map> = LazyLock::new(|| {
         Map::from_iter([
-            ("Version".to_owned(), Value::str("2012-10-17")),
+            ("Version", Value::str("2012-10-17")),
             (
-                "Statement".to_owned(),
+                "Statement",
                 Value::Seq(vec![Value::map([
                     ("Action", Value::Seq(vec![Value::str("sts:AssumeRole")])),
                     ("Effect", Value::str("Allow")),
@@ -701,6 +704,7 @@ fn destination_grant(mapping: &str, kind: &Value, target: Value) -> Result<Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::template::Key;
 
     fn sam(resources: Value) -> Value {
         Value::map([
@@ -710,7 +714,7 @@ mod tests {
         ])
     }
 
-    fn function(properties: Vec<(&str, Value)>) -> Value {
+    fn function(properties: Vec<(&'static str, Value)>) -> Value {
         let mut p = vec![
             ("CodeUri", Value::str("src/F")),
             ("Handler", Value::str("index.handler")),
@@ -779,7 +783,7 @@ mod tests {
         };
         assert!(!top.contains_key("Transform"));
         let r = resources(&expanded);
-        let ids: Vec<&str> = r.keys().map(String::as_str).collect();
+        let ids: Vec<&str> = r.keys().map(Key::as_str).collect();
         assert_eq!(ids, ["F", "FRole", "FS"]);
         assert_eq!(
             property(&r["F"], "Code"),
@@ -849,7 +853,7 @@ mod tests {
         ])));
         assert_eq!(expanded.unexpanded, []);
         let r = resources(&expanded);
-        let ids: Vec<&str> = r.keys().map(String::as_str).collect();
+        let ids: Vec<&str> = r.keys().map(Key::as_str).collect();
         assert_eq!(ids, ["F", "G", "GRole"], "no role for a function with one");
         assert_eq!(
             property(&r["F"], "Code"),
@@ -923,7 +927,7 @@ mod tests {
             ]
         );
         let r = resources(&expanded);
-        let ids: Vec<&str> = r.keys().map(String::as_str).collect();
+        let ids: Vec<&str> = r.keys().map(Key::as_str).collect();
         assert_eq!(ids, ["Api", "F", "FRole", "Q"]);
         let Value::Map(top) = &expanded.template else {
             panic!("not a mapping")

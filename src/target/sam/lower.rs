@@ -60,7 +60,7 @@ pub fn lower(plan: &Plan<'_>) -> Value {
                         let environment = plan.environment.unwrap_or_default();
                         let default = format!("/{environment}/{}", ids::env_path(&path.value));
                         parameters.insert(
-                            name.clone(),
+                            name.clone().into(),
                             Value::map([
                                 ("Type", Value::str("AWS::SSM::Parameter::Value<String>")),
                                 ("Default", Value::Str(default)),
@@ -72,22 +72,22 @@ pub fn lower(plan: &Plan<'_>) -> Value {
                                 ),
                             ]),
                         );
-                        env_config.insert(name, Value::str(&path.value));
+                        env_config.insert(name.into(), Value::str(&path.value));
                     }
                     Some(Existing::Parameter(param)) => {
-                        parameters.insert(param.value.clone(), stream_parameter(id));
+                        parameters.insert(param.value.clone().into(), stream_parameter(id));
                         let condition = ids::create_condition(id);
                         conditions.insert(
-                            condition.clone(),
+                            condition.clone().into(),
                             Value::Equals(
                                 Box::new(Value::Ref(param.value.clone())),
                                 Box::new(Value::str("")),
                             ),
                         );
-                        resources.insert(id.clone(), stream(s, Some(condition)));
+                        resources.insert(id.clone().into(), stream(s, Some(condition)));
                     }
                     None => {
-                        resources.insert(id.clone(), stream(s, None));
+                        resources.insert(id.clone().into(), stream(s, None));
                     }
                 }
                 for f in &plan.consumers[i] {
@@ -95,12 +95,12 @@ pub fn lower(plan: &Plan<'_>) -> Value {
                     let arn = refs[i]
                         .as_ref()
                         .map_or(Value::Ref(id.clone()), |r| r.arn.clone());
-                    resources.insert(ids::consumer(id, function), consumer(function, arn));
+                    resources.insert(ids::consumer(id, function).into(), consumer(function, arn));
                 }
             }
             Body::Function(f) => {
                 let function = function(plan, i, f, &refs);
-                resources.insert(id.clone(), function);
+                resources.insert(id.clone().into(), function);
             }
             Body::Unknown => {}
         }
@@ -348,7 +348,7 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
             EnvValue::Text(text) => Value::literal(&text.value),
             EnvValue::Raw(raw) => raw.value.clone(),
         };
-        variables.insert(k.value.clone(), value);
+        variables.insert(k.value.clone().into(), value);
     }
     let mut policies = Vec::new();
     let mut statements = Vec::new();
@@ -357,8 +357,8 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
         let Some(r) = stream_refs(d.stream) else {
             continue;
         };
-        variables.insert(d.name_var.clone(), r.name.clone());
-        variables.insert(d.arn_var.clone(), r.arn.clone());
+        variables.insert(d.name_var.clone().into(), r.name.clone());
+        variables.insert(d.arn_var.clone().into(), r.arn.clone());
         let created =
             matches!(&stack.resources[d.stream].body, Body::Stream(s) if s.existing.is_none());
         if created && d.access == Access::ReadWrite {
@@ -414,7 +414,7 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
         let name = e.options.name.as_ref().map_or(stream_id, |n| &n.value);
         let mut event = event(source, e.options, !literal_stream);
         passthru::merge_event_properties(&mut event, &e.options.properties);
-        events.insert(name.clone(), event);
+        events.insert(name.clone().into(), event);
     }
     statements.extend(kms.statements());
     if !statements.is_empty() {

@@ -59,7 +59,7 @@ pub fn measure_keeping(
     let mut out = Vec::new();
     for (i, r) in plan.stack.resources.iter().enumerate() {
         let Body::Function(f) = &r.body else { continue };
-        let Some(Value::Map(resource)) = resources.get(&r.id.value) else {
+        let Some(Value::Map(resource)) = resources.get(r.id.value.as_str()) else {
             continue;
         };
         let Some(Value::Map(props)) = resource.get("Properties") else {
