@@ -1072,7 +1072,7 @@ fn machine() -> String {
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let load: Vec<&str> = load.split_whitespace().take(3).collect();
     format!(
-        "Measured on: {cores} cores (`nproc`), CPU `{model}`, {memory} memory; load average {} at the start (the machine is shared: other builds were running).\n",
+        "Measured on: {cores} cores (`nproc`), CPU `{model}`, {memory} memory; load average {} at the start (the machine is shared: the load section below shows how busy it was as each section began).\n",
         load.join(" ")
     )
 }

@@ -13,7 +13,7 @@ pub fn merge_sections(mut template: Map, stack: &Stack) -> Map {
     let mut out = Map::new();
     for head in ["AWSTemplateFormatVersion", "Transform", "Description"] {
         if let Some(v) = template.shift_remove(head) {
-            out.insert(head.to_owned().into(), v);
+            out.insert(head.into(), v);
         }
     }
     for name in SECTIONS {
