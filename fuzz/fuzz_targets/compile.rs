@@ -11,7 +11,8 @@
 //!   one diagnostic on standard error;
 //! - a template written is YAML that reads back as one mapping with `Resources`;
 //! - stackwire's reader (built from the parser's events) and the serde-saphyr reading of the
-//!   same node tree agree: the same tree, spans included, or both refuse the input.
+//!   same node tree agree: the same tree, spans included, or both refuse the input (but for a
+//!   merge key with no value, which stackwire alone refuses, on purpose).
 
 #![no_main]
 
@@ -34,6 +35,9 @@ fuzz_target!(|data: &[u8]| {
         match (&read, &by_serde) {
             (Ok(a), Ok(b)) => assert_eq!(a, b, "the readers' trees differ"),
             (Err(_), Err(_)) => {}
+            // The one difference on purpose (see `is_null_merge`): stackwire refuses a merge
+            // key with no value, serde-saphyr merges nothing.
+            (Err(_), Ok(_)) if stackwire::format::yaml::is_null_merge(text) => {}
             _ => panic!("one reader refuses what the other reads: {read:?} / {by_serde:?}"),
         }
     }

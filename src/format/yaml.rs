@@ -66,6 +66,22 @@ pub fn read_with_serde(text: &str) -> Result<Node, Problem> {
     }
 }
 
+/// Whether `text` has a merge key with no value (`<<:`, `<<: ~`, `<<: null`): the one input on
+/// which [`read`] (which refuses it) and [`read_with_serde`] (which merges nothing) differ on
+/// purpose. For the tests and the fuzzer that hold the two readers to each other.
+#[doc(hidden)]
+pub fn is_null_merge(text: &str) -> bool {
+    text.split(['\n', '\r']).any(|line| {
+        let line = line.trim_start().trim_start_matches(['{', ' ']);
+        line.strip_prefix("<<:").is_some_and(|rest| {
+            matches!(
+                rest.trim().trim_end_matches([',', '}']).trim(),
+                "" | "~" | "null" | "Null" | "NULL"
+            )
+        })
+    })
+}
+
 fn empty() -> Problem {
     Problem::EmptyStack {
         span: SourceSpan::new(0.into(), 0),
@@ -397,4 +413,29 @@ mod tests {
         "a: `b\n",
         "a: %b\n",
     ];
+
+    /// The one place the readers differ on purpose: a merge key with no value (`<<:`, `<<: ~`).
+    /// serde-saphyr merges nothing; stackwire refuses it, as the YAML merge type says (its value
+    /// is a mapping or a list of them) and as PyYAML, which cfn-lint and the SAM CLI read with,
+    /// refuses it. It is most likely an alias that was cut off (`<<: *defaults`).
+    #[test]
+    fn a_merge_key_without_a_value_is_refused_where_serde_saphyr_merges_nothing() {
+        for text in [
+            "m:\n  <<:\n  a: 1\n",
+            "m:\n  <<: ~\n",
+            "\n <<:  ",
+            "<<: null\n",
+        ] {
+            match read(text) {
+                Err(Problem::YamlSyntax { message, .. }) => {
+                    assert!(message.contains("merge value"), "{text:?}: {message}")
+                }
+                other => panic!("{text:?}: {other:?}"),
+            }
+            assert!(read_with_serde(text).is_ok(), "{text:?}");
+            assert!(is_null_merge(text), "{text:?}");
+        }
+        assert!(!is_null_merge("m:\n  <<: 5\n"));
+        assert!(!is_null_merge("m:\n  <<: [1]\n"));
+    }
 }
