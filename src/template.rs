@@ -80,12 +80,6 @@ impl PartialEq<&str> for Key {
     }
 }
 
-impl PartialEq<String> for Key {
-    fn eq(&self, other: &String) -> bool {
-        *self.0 == **other
-    }
-}
-
 impl std::fmt::Debug for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.fmt(f)

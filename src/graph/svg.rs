@@ -654,14 +654,7 @@ fn push_number(out: &mut String, n: i64) {
     }
 }
 
-/// Text for XML content and attribute values.
-pub fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_xml(&mut out, s);
-    out
-}
-
-/// [`xml`], appended to `out`.
+/// `s` as text for XML content and attribute values, appended to `out`.
 fn push_xml(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
