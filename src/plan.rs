@@ -9,6 +9,8 @@ use crate::format::model::{Access, EventOptions, Stack};
 pub struct EventWire<'a> {
     pub stream: usize,
     pub options: &'a EventOptions,
+    /// The wire's position in the stack.
+    pub wire: usize,
 }
 
 /// A service discovery wire, resolved, with its variable names.

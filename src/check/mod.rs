@@ -12,7 +12,7 @@ mod unsupported;
 
 pub use unsupported::unsupported;
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use miette::SourceSpan;
 
@@ -184,7 +184,7 @@ impl Checker<'_> {
         // Per function: the wires that discover a stream, resolved later in wire order.
         let mut discovery: Vec<Vec<(usize, &'a Wire)>> =
             (0..ids.len()).map(|_| Vec::new()).collect();
-        for wire in &stack.wires {
+        for (w, wire) in stack.wires.iter().enumerate() {
             let (Some(from), Some(to)) = (&wire.from, &wire.to) else {
                 continue;
             };
@@ -252,14 +252,15 @@ impl Checker<'_> {
             self.wire_keys(wire, kind);
             match kind {
                 WireKind::Event => {
-                    self.event(&wire.event);
-                    if let Some(fan_out) = wire.event.fan_out.as_ref().filter(|b| b.value) {
+                    self.event(wire.event());
+                    if let Some(fan_out) = wire.event().fan_out.as_ref().filter(|b| b.value) {
                         self.consumer_name(&to.value, fan_out.span);
                         plan.consumers[f].push(t);
                     }
                     plan.events[t].push(EventWire {
                         stream: f,
-                        options: &wire.event,
+                        options: wire.event(),
+                        wire: w,
                     });
                 }
                 WireKind::Discovery => discovery[f].push((t, wire)),
@@ -431,7 +432,7 @@ impl Checker<'_> {
             .collect();
         let mut out = Vec::with_capacity(wires.len());
         for (stream, wire) in wires {
-            let d = &wire.discovery;
+            let d = wire.discovery();
             let mut claim = |this: &mut Self, var: &Sp<String>| {
                 if !this.rules.env_var_name(var) {
                     return;
@@ -561,7 +562,7 @@ impl Checker<'_> {
     fn limits(&mut self, plan: &Plan<'_>) {
         let stack = plan.stack;
         let resources = self.target.resource_count(plan);
-        let mut parameters = std::collections::HashSet::new();
+        let mut parameters = HashSet::new();
         for r in &stack.resources {
             if let Body::Stream(s) = &r.body {
                 match s.existing.as_ref().map(|e| &e.value) {

@@ -3,7 +3,9 @@
 //! `!GetAtt`, `${...}` in `!Sub`, a condition's name) naming something the template defines.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 
 use miette::SourceSpan;
 
@@ -365,7 +367,7 @@ impl<'a> Refs<'a> {
             }
         }
         for w in &stack.wires {
-            for (_, raw) in &w.event.properties {
+            for (_, raw) in &w.event().properties {
                 self.walk(&raw.node);
             }
         }

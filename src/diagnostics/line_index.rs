@@ -45,12 +45,12 @@ impl<T: AsRef<str>> LineIndex<T> {
     pub fn new(text: T) -> Self {
         let bytes = text.as_ref().as_bytes();
         let mut starts = vec![0];
-        for (i, &b) in bytes.iter().enumerate() {
-            // `\r\n` is one break, counted at its `\n`.
-            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                starts.push(i + 1);
-            }
-        }
+        // `\r\n` is one break, counted at its `\n`.
+        starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                .map(|i| i + 1),
+        );
         let text_str = text.as_ref();
         let mut chars = Vec::with_capacity(bytes.len() / STEP + 1);
         let (mut at, mut before) = (0, 0);

@@ -242,7 +242,7 @@ pub const EVENT: &[Key<Wire>] = &[
             min: 1,
             max: 10_000,
             or: None,
-            set: |w, v| w.event.batch_size = Some(v),
+            set: |w, v| w.event_mut().batch_size = Some(v),
         },
     },
     Key {
@@ -252,7 +252,7 @@ pub const EVENT: &[Key<Wire>] = &[
         required: None,
         kind: Kind::Choice {
             names: StartingPosition::NAMES,
-            set: |w, v| w.event.starting_position = pick(v, StartingPosition::from_name),
+            set: |w, v| w.event_mut().starting_position = pick(v, StartingPosition::from_name),
         },
     },
     Key {
@@ -264,7 +264,7 @@ pub const EVENT: &[Key<Wire>] = &[
             min: 0,
             max: 253_402_300_799,
             or: None,
-            set: |w, v| w.event.starting_position_timestamp = Some(v),
+            set: |w, v| w.event_mut().starting_position_timestamp = Some(v),
         },
     },
     Key {
@@ -276,7 +276,7 @@ pub const EVENT: &[Key<Wire>] = &[
             min: 0,
             max: 300,
             or: None,
-            set: |w, v| w.event.batch_window = Some(v),
+            set: |w, v| w.event_mut().batch_window = Some(v),
         },
     },
     Key {
@@ -288,7 +288,7 @@ pub const EVENT: &[Key<Wire>] = &[
             min: 1,
             max: 10,
             or: None,
-            set: |w, v| w.event.parallelization = Some(v),
+            set: |w, v| w.event_mut().parallelization = Some(v),
         },
     },
     Key {
@@ -300,7 +300,7 @@ pub const EVENT: &[Key<Wire>] = &[
             min: -1,
             max: 10_000,
             or: None,
-            set: |w, v| w.event.retries = Some(v),
+            set: |w, v| w.event_mut().retries = Some(v),
         },
     },
     Key {
@@ -312,7 +312,7 @@ pub const EVENT: &[Key<Wire>] = &[
             min: 60,
             max: 604_800,
             or: Some((-1, "no limit")),
-            set: |w, v| w.event.max_record_age = Some(v),
+            set: |w, v| w.event_mut().max_record_age = Some(v),
         },
     },
     Key {
@@ -320,7 +320,7 @@ pub const EVENT: &[Key<Wire>] = &[
         title: "Bisect on error",
         description: "Event subscription: `BisectBatchOnFunctionError`.",
         required: None,
-        kind: Kind::Bool(|w, v| w.event.bisect_on_error = Some(v)),
+        kind: Kind::Bool(|w, v| w.event_mut().bisect_on_error = Some(v)),
     },
     Key {
         name: "tumblingWindow",
@@ -331,7 +331,7 @@ pub const EVENT: &[Key<Wire>] = &[
             min: 0,
             max: 900,
             or: None,
-            set: |w, v| w.event.tumbling_window = Some(v),
+            set: |w, v| w.event_mut().tumbling_window = Some(v),
         },
     },
     Key {
@@ -339,7 +339,7 @@ pub const EVENT: &[Key<Wire>] = &[
         title: "Report batch item failures",
         description: "Event subscription: `FunctionResponseTypes: [ReportBatchItemFailures]` when true.",
         required: None,
-        kind: Kind::Bool(|w, v| w.event.report_batch_item_failures = Some(v)),
+        kind: Kind::Bool(|w, v| w.event_mut().report_batch_item_failures = Some(v)),
     },
     Key {
         name: "onFailure",
@@ -348,7 +348,7 @@ pub const EVENT: &[Key<Wire>] = &[
         required: None,
         kind: Kind::Str {
             max_len: None,
-            set: |w, v| w.event.on_failure = Some(v),
+            set: |w, v| w.event_mut().on_failure = Some(v),
         },
     },
     Key {
@@ -356,21 +356,21 @@ pub const EVENT: &[Key<Wire>] = &[
         title: "Event filters",
         description: "Event subscription: a list of event patterns (mappings), each written as JSON to `FilterCriteria.Filters[].Pattern`.",
         required: None,
-        kind: Kind::Patterns(|w, v| w.event.filters = Some(v)),
+        kind: Kind::Patterns(|w, v| w.event_mut().filters = Some(v)),
     },
     Key {
         name: "enabled",
         title: "Enabled",
         description: "Event subscription: `Enabled`.",
         required: None,
-        kind: Kind::Bool(|w, v| w.event.enabled = Some(v)),
+        kind: Kind::Bool(|w, v| w.event_mut().enabled = Some(v)),
     },
     Key {
         name: "fanOut",
         title: "Enhanced fan-out",
         description: "Event subscription: read through an `AWS::Kinesis::StreamConsumer` `<Stream><Function>Consumer`. Default false.",
         required: None,
-        kind: Kind::Bool(|w, v| w.event.fan_out = Some(v)),
+        kind: Kind::Bool(|w, v| w.event_mut().fan_out = Some(v)),
     },
     Key {
         name: "event",
@@ -379,7 +379,7 @@ pub const EVENT: &[Key<Wire>] = &[
         required: None,
         kind: Kind::Str {
             max_len: None,
-            set: |w, v| w.event.name = Some(v),
+            set: |w, v| w.event_mut().name = Some(v),
         },
     },
     Key {
@@ -389,7 +389,7 @@ pub const EVENT: &[Key<Wire>] = &[
         required: None,
         kind: Kind::Properties {
             owned: EVENT_OWNED,
-            set: |w, v| w.event.properties = v,
+            set: |w, v| w.event_mut().properties = v,
         },
     },
 ];
@@ -403,7 +403,7 @@ pub const DISCOVERY: &[Key<Wire>] = &[
         required: None,
         kind: Kind::Choice {
             names: Access::NAMES,
-            set: |w, v| w.discovery.access = pick(v, Access::from_name),
+            set: |w, v| w.discovery_mut().access = pick(v, Access::from_name),
         },
     },
     Key {
@@ -424,7 +424,7 @@ pub const WIRE_ENV: &[Key<Wire>] = &[
         required: None,
         kind: Kind::Str {
             max_len: None,
-            set: |w, v| w.discovery.env_name = Some(v),
+            set: |w, v| w.discovery_mut().env_name = Some(v),
         },
     },
     Key {
@@ -434,7 +434,7 @@ pub const WIRE_ENV: &[Key<Wire>] = &[
         required: None,
         kind: Kind::Str {
             max_len: None,
-            set: |w, v| w.discovery.env_arn = Some(v),
+            set: |w, v| w.discovery_mut().env_arn = Some(v),
         },
     },
 ];

@@ -172,6 +172,28 @@ pub struct EventOptions {
     pub properties: Properties,
 }
 
+impl EventOptions {
+    /// No option written.
+    const NONE: EventOptions = EventOptions {
+        batch_size: None,
+        starting_position: None,
+        starting_position_timestamp: None,
+        batch_window: None,
+        parallelization: None,
+        retries: None,
+        max_record_age: None,
+        bisect_on_error: None,
+        tumbling_window: None,
+        report_batch_item_failures: None,
+        on_failure: None,
+        filters: None,
+        enabled: None,
+        fan_out: None,
+        name: None,
+        properties: Vec::new(),
+    };
+}
+
 /// The keys of a service discovery wire (Function -> Stream).
 #[derive(Debug, Default)]
 pub struct DiscoveryOptions {
@@ -187,8 +209,39 @@ pub struct Wire {
     pub from: Option<Sp<String>>,
     pub to: Option<Sp<String>>,
     pub kind: Option<Sp<WireKind>>,
-    pub event: EventOptions,
-    pub discovery: DiscoveryOptions,
+    /// The keys of an event subscription written, if any: the bulk of a wire's size, held
+    /// apart so a wire that writes none (a discovery, an event with the defaults) is small.
+    pub event: Option<Box<EventOptions>>,
+    /// The keys of a service discovery written, if any.
+    pub discovery: Option<Box<DiscoveryOptions>>,
     /// Every key written, so `check` can reject keys of the other wire kind.
     pub keys: Vec<Sp<&'static str>>,
+}
+
+/// The options of a wire that writes none.
+static NO_EVENT_OPTIONS: EventOptions = EventOptions::NONE;
+static NO_DISCOVERY_OPTIONS: DiscoveryOptions = DiscoveryOptions {
+    access: None,
+    env_name: None,
+    env_arn: None,
+};
+
+impl Wire {
+    /// The wire's event subscription options (all unset when it writes none).
+    pub fn event(&self) -> &EventOptions {
+        self.event.as_deref().unwrap_or(&NO_EVENT_OPTIONS)
+    }
+
+    /// The wire's service discovery options (all unset when it writes none).
+    pub fn discovery(&self) -> &DiscoveryOptions {
+        self.discovery.as_deref().unwrap_or(&NO_DISCOVERY_OPTIONS)
+    }
+
+    pub(crate) fn event_mut(&mut self) -> &mut EventOptions {
+        self.event.get_or_insert_with(Box::default)
+    }
+
+    pub(crate) fn discovery_mut(&mut self) -> &mut DiscoveryOptions {
+        self.discovery.get_or_insert_with(Box::default)
+    }
 }

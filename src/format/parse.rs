@@ -13,9 +13,7 @@ use miette::SourceSpan;
 
 use crate::diagnostics::Problem;
 use crate::format::keys::{self, Key, Kind};
-use crate::format::model::{
-    Body, DiscoveryOptions, EventOptions, Existing, Function, Resource, Sp, Stack, Stream, Wire,
-};
+use crate::format::model::{Body, Existing, Function, Resource, Sp, Stack, Stream, Wire};
 use crate::format::node::{Node, Value};
 use crate::format::passthru::{self, Intrinsics};
 use crate::format::resources::{Type, function, stream};
@@ -37,6 +35,17 @@ pub fn parse(text: &str) -> (Option<Stack>, Vec<Problem>) {
     };
     let stack = decoder.stack(&root);
     (Some(stack), decoder.problems)
+}
+
+/// What `keep` returns of `items`, in order, in one allocation of room for all of them
+/// (collecting a `filter_map` grows by doubling instead: up to twice the room, copied on the way).
+pub(crate) fn keep<I: ExactSizeIterator, T>(
+    items: I,
+    f: impl FnMut(I::Item) -> Option<T>,
+) -> Vec<T> {
+    let mut kept = Vec::with_capacity(items.len());
+    kept.extend(items.filter_map(f));
+    kept
 }
 
 /// One `key: value` entry of a mapping, with the key as text.
@@ -166,8 +175,8 @@ impl Decoder<'_> {
         let mut entries: Vec<Entry<'n>> = Vec::with_capacity(pairs.len());
         // Small mappings (nearly all) are searched for a repeated key in place; a large one (the
         // `resources` of a big stack) through an index, so N keys cost N, not N squared.
-        let mut index: Option<std::collections::HashMap<String, usize>> =
-            (pairs.len() > 32).then(|| std::collections::HashMap::with_capacity(pairs.len()));
+        let mut index: Option<foldhash::HashMap<String, usize>> = (pairs.len() > 32)
+            .then(|| foldhash::HashMap::with_capacity_and_hasher(pairs.len(), Default::default()));
         for (k, value) in pairs {
             // The label is made only for a key that needs it (one with a tag).
             if k.tag.is_some() && !self.untagged(k, &format!("a key in `{key}`")) {
@@ -357,13 +366,10 @@ impl Decoder<'_> {
         let Some(entries) = self.entries(node, key) else {
             return Vec::new();
         };
-        entries
-            .into_iter()
-            .filter_map(|e| {
-                let label = format!("{key}.{}", e.key.value);
-                self.string(e.value, &label).map(|v| (e.key, v))
-            })
-            .collect()
+        keep(entries.into_iter(), |e| {
+            let label = format!("{key}.{}", e.key.value);
+            self.string(e.value, &label).map(|v| (e.key, v))
+        })
     }
 
     pub(crate) fn list<'n>(&mut self, node: &'n Node, key: &str) -> Option<&'n [Node]> {
@@ -391,7 +397,7 @@ impl Decoder<'_> {
         at: Place<'_>,
         hint: &dyn Fn(&str) -> Option<String>,
     ) -> Vec<Sp<&'static str>> {
-        let mut read = Vec::new();
+        let mut read = Vec::with_capacity(entries.len());
         // The valid names and the list of them, made once for all the unknown keys here.
         let mut valid: Option<(suggest::Names<'_>, Option<Arc<str>>)> = None;
         for e in entries {
@@ -513,7 +519,7 @@ impl Decoder<'_> {
             }
             Kind::StrList(set) => {
                 if let Some(items) = self.list(node, label) {
-                    let v = items.iter().filter_map(|p| self.string(p, label)).collect();
+                    let v = keep(items.iter(), |p| self.string(p, label));
                     set(model, v);
                 }
             }
@@ -541,7 +547,7 @@ impl Decoder<'_> {
             }
             Kind::Wires(set) => {
                 if let Some(items) = self.list(node, label) {
-                    let wires = items.iter().filter_map(|w| self.wire(w)).collect();
+                    let wires = keep(items.iter(), |w| self.wire(w));
                     set(model, wires);
                 }
             }
@@ -749,8 +755,8 @@ impl Decoder<'_> {
             from: None,
             to: None,
             kind: None,
-            event: EventOptions::default(),
-            discovery: DiscoveryOptions::default(),
+            event: None,
+            discovery: None,
             keys: Vec::new(),
         };
         let at = Place {

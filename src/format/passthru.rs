@@ -10,7 +10,7 @@
 use crate::diagnostics::Problem;
 use crate::format::model::Sp;
 use crate::format::node::{Node, Value};
-use crate::format::parse::Decoder;
+use crate::format::parse::{Decoder, keep};
 use crate::suggest;
 use crate::template::{Map, Value as T};
 
@@ -279,18 +279,15 @@ impl Decoder<'_> {
         let Some(entries) = self.entries(node, key) else {
             return Vec::new();
         };
-        entries
-            .into_iter()
-            .filter_map(|e| {
-                if intrinsic(e.value).is_some() {
-                    let raw = self.raw(e.value);
-                    return Some((e.key, EnvValue::Raw(raw)));
-                }
-                let label = format!("{key}.{}", e.key.value);
-                self.string(e.value, &label)
-                    .map(|v| (e.key, EnvValue::Text(v)))
-            })
-            .collect()
+        keep(entries.into_iter(), |e| {
+            if intrinsic(e.value).is_some() {
+                let raw = self.raw(e.value);
+                return Some((e.key, EnvValue::Raw(raw)));
+            }
+            let label = format!("{key}.{}", e.key.value);
+            self.string(e.value, &label)
+                .map(|v| (e.key, EnvValue::Text(v)))
+        })
     }
 
     /// `source: {Bucket, Key, Version}`: SAM's S3 location of the code, `Bucket` and `Key`
@@ -335,13 +332,10 @@ impl Decoder<'_> {
         let Some(items) = self.list(node, key) else {
             return Vec::new();
         };
-        items
-            .iter()
-            .filter_map(|item| match &item.value {
-                Value::Map(_) => Some(Policy::Raw(self.raw(item))),
-                _ if item.tag.is_some() => Some(Policy::Raw(self.raw(item))),
-                _ => self.string(item, key).map(Policy::Name),
-            })
-            .collect()
+        keep(items.iter(), |item| match &item.value {
+            Value::Map(_) => Some(Policy::Raw(self.raw(item))),
+            _ if item.tag.is_some() => Some(Policy::Raw(self.raw(item))),
+            _ => self.string(item, key).map(Policy::Name),
+        })
     }
 }

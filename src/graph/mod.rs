@@ -263,7 +263,7 @@ pub fn build(plan: &Plan<'_>, all: bool) -> Graph {
     let mut extra: Vec<Node> = Vec::new();
     let first_extra = nodes.len();
     let mut edges = Vec::with_capacity(stack.wires.len());
-    for wire in &stack.wires {
+    for (w, wire) in stack.wires.iter().enumerate() {
         let (Some(from), Some(to)) = (&wire.from, &wire.to) else {
             continue;
         };
@@ -279,7 +279,7 @@ pub fn build(plan: &Plan<'_>, all: bool) -> Graph {
         let event = plan
             .events
             .get(t)
-            .and_then(|events| events.iter().find(|e| std::ptr::eq(e.options, &wire.event)));
+            .and_then(|events| events.iter().find(|e| e.wire == w));
         if let Some(event) = event {
             let o = event.options;
             let starting_position = o

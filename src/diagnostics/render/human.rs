@@ -243,16 +243,22 @@ impl FileReport {
                 thousands(MAX_SHOWN_PROBLEMS)
             ));
         }
-        let lines = LineIndex::new(printable(text.clone()));
+        // The text as shown, and as written when that differs.
+        let (lines, written) = match printable(&text) {
+            None => (LineIndex::new(text), None),
+            Some(shown) => (LineIndex::new(shown), Some(text)),
+        };
         let raw = std::cell::OnceCell::new();
+        let raw_text = written.as_deref().unwrap_or(lines.text());
         let shown = problems
             .iter()
             .take(MAX_SHOWN_PROBLEMS)
             .map(|problem| Shown {
                 problem: problem.clone(),
-                at: unshowable_at(name, &lines, &raw, &text, problem),
+                at: unshowable_at(name, &lines, &raw, raw_text, problem),
             })
             .collect();
+        drop(raw);
         FileReport {
             shown,
             summary,
@@ -338,8 +344,18 @@ impl SourceCode for IndexedSource {
 /// text (bidi controls, zero-width characters) become `?`, one for each of their bytes, so every
 /// span still fits; a lone CR (a line break, as for every position stackwire reports) becomes a
 /// line feed, which is the line break miette's snippets know.
-fn printable(text: String) -> String {
+fn printable(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
+    // Most files are plain ASCII text: tested whole chunks at a time, without stopping early,
+    // which the compiler turns into vector instructions.
+    let plain = bytes.chunks(64).all(|chunk| {
+        chunk.iter().fold(true, |ok, &b| {
+            ok & ((0x20..0x7F).contains(&b) | (b == b'\n') | (b == b'\t'))
+        })
+    });
+    if plain {
+        return None;
+    }
     let suspect = bytes.iter().enumerate().any(|(i, &b)| {
         (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
             || b == 0x7F
@@ -347,7 +363,7 @@ fn printable(text: String) -> String {
             || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
     });
     if !suspect {
-        return text;
+        return None;
     }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -361,7 +377,7 @@ fn printable(text: String) -> String {
             c => out.push(c),
         }
     }
-    out
+    Some(out)
 }
 
 fn count(n: usize, word: &str) -> String {

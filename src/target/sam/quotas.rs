@@ -43,8 +43,8 @@ pub fn measure_keeping(
         return Vec::new();
     };
     // The stack's resources by Logical ID, for the references the policies make.
-    let mut by_id: std::collections::HashMap<&str, &Resource> =
-        std::collections::HashMap::with_capacity(plan.stack.resources.len());
+    let mut by_id: foldhash::HashMap<&str, &Resource> =
+        foldhash::HashMap::with_capacity_and_hasher(plan.stack.resources.len(), Default::default());
     for r in &plan.stack.resources {
         by_id.entry(r.id.value.as_str()).or_insert(r);
     }
@@ -152,7 +152,7 @@ enum Inline<'a> {
 
 struct Sizer<'p, 'a> {
     /// The stack's resources by Logical ID (the first of each).
-    by_id: &'p std::collections::HashMap<&'a str, &'a Resource>,
+    by_id: &'p foldhash::HashMap<&'a str, &'a Resource>,
     /// Counting as IAM counts a policy (characters, whitespace not counted), else as Lambda
     /// counts an environment (bytes).
     iam: bool,
