@@ -39,12 +39,42 @@ const PIPELINE_STACK: usize = 64 * 1024 * 1024;
 /// started on the first call and kept for the next ones (starting a thread, and warming its
 /// memory, for every file cost as much as checking a large stack).
 pub fn compile(bytes: &[u8], options: &Options<'_>) -> Compiled {
+    compile_owned(bytes.to_vec(), options)
+}
+
+/// [`compile`] of bytes the caller is done with: they become the [`Compiled`]'s text, without
+/// a copy (a copy of a file at the input cap is 4 MiB more at the peak).
+pub fn compile_owned(bytes: Vec<u8>, options: &Options<'_>) -> Compiled {
     PIPELINE.with(|pipeline| match pipeline.run(bytes, options) {
-        Some(compiled) => compiled,
+        Ok(compiled) => compiled,
         // No thread to be had (a process limit): the caller's stack, which the main thread's
         // 8 MiB covers.
-        None => compile_here(bytes, options),
+        Err(bytes) => compile_here(Source::Owned(bytes), options),
     })
+}
+
+/// The bytes of a stack description, as the caller has them.
+enum Source<'a> {
+    Borrowed(&'a [u8]),
+    Owned(Vec<u8>),
+}
+
+impl Source<'_> {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Source::Borrowed(bytes) => bytes,
+            Source::Owned(bytes) => bytes,
+        }
+    }
+
+    /// The text (UTF-8, checked before), owned: the bytes themselves when they are owned.
+    fn into_text(self) -> String {
+        match self {
+            Source::Owned(bytes) => String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            Source::Borrowed(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+        }
+    }
 }
 
 thread_local! {
@@ -68,30 +98,39 @@ struct Worker {
 }
 
 impl Pipeline {
-    /// `None` when no pipeline thread can be had.
-    fn run(&self, bytes: &[u8], options: &Options<'_>) -> Option<Compiled> {
-        let mut worker = self.worker.try_borrow_mut().ok()?;
+    /// The bytes back when no pipeline thread can be had.
+    fn run(&self, bytes: Vec<u8>, options: &Options<'_>) -> Result<Compiled, Vec<u8>> {
+        let Ok(mut worker) = self.worker.try_borrow_mut() else {
+            return Err(bytes);
+        };
         if worker.is_none() {
             *worker = Worker::start();
         }
-        let w = worker.as_ref()?;
+        let Some(w) = worker.as_ref() else {
+            return Err(bytes);
+        };
         let job = (
-            bytes.to_vec(),
+            bytes,
             options.environment.map(str::to_owned),
             options.target,
             options.code_bucket.map(str::to_owned),
         );
-        let outcome = w.jobs.send(job).ok().and_then(|()| w.outcomes.recv().ok());
-        match outcome {
-            Some(Ok(compiled)) => Some(compiled),
+        if let Err(std::sync::mpsc::SendError((bytes, ..))) = w.jobs.send(job) {
+            *worker = None;
+            return Err(bytes);
+        }
+        match w.outcomes.recv() {
+            Ok(Ok(compiled)) => Ok(compiled),
             // A panic in the pipeline is the caller's panic, as if it had run here.
-            Some(Err(panic)) => {
+            Ok(Err(panic)) => {
                 *worker = None;
                 std::panic::resume_unwind(panic)
             }
-            None => {
+            // The thread ended holding the job, which only a panic that escaped it can do: that
+            // panic, the caller's.
+            Err(_) => {
                 *worker = None;
-                None
+                std::panic::resume_unwind(Box::new("the pipeline thread ended mid-job"))
             }
         }
     }
@@ -111,7 +150,8 @@ impl Worker {
                         target,
                         code_bucket: code_bucket.as_deref(),
                     };
-                    let outcome = std::panic::catch_unwind(|| compile_here(&bytes, &options));
+                    let outcome =
+                        std::panic::catch_unwind(|| compile_here(Source::Owned(bytes), &options));
                     if outcome_tx.send(outcome).is_err() {
                         break;
                     }
@@ -155,8 +195,8 @@ fn release<T>(value: T) {
     }
 }
 
-fn compile_here(bytes: &[u8], options: &Options<'_>) -> Compiled {
-    compile_here_then(bytes, options, None::<fn(&Plan<'_>)>).0
+fn compile_here(source: Source<'_>, options: &Options<'_>) -> Compiled {
+    compile_here_then(source, options, None::<fn(&Plan<'_>)>).0
 }
 
 /// Compiles like [`compile`] and, when the stack has no errors, hands its checked plan to
@@ -170,8 +210,8 @@ pub fn compile_then<R: Send>(
 ) -> (Compiled, Option<R>) {
     let mut then = Some(then);
     let run = |then: &mut Option<_>| match then.take() {
-        Some(then) => compile_here_then(bytes, options, Some(then)),
-        None => (compile_here(bytes, options), None),
+        Some(then) => compile_here_then(Source::Borrowed(bytes), options, Some(then)),
+        None => (compile_here(Source::Borrowed(bytes), options), None),
     };
     let joined = std::thread::scope(|scope| {
         std::thread::Builder::new()
@@ -191,13 +231,14 @@ pub fn compile_then<R: Send>(
 }
 
 fn compile_here_then<R: Send>(
-    bytes: &[u8],
+    source: Source<'_>,
     options: &Options<'_>,
     then: Option<impl FnOnce(&Plan<'_>) -> R + Send>,
 ) -> (Compiled, Option<R>) {
     // Each file's suggestions get a budget of their own (`suggest`), spent in file order.
     crate::suggest::reset_budget();
     let mut drawn = None;
+    let bytes = source.bytes();
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -246,7 +287,7 @@ fn compile_here_then<R: Send>(
     // In reading order; problems at one place keep the order they were found in.
     problems.sort_by_cached_key(first_offset);
     let compiled = Compiled {
-        text: text.to_owned(),
+        text: source.into_text(),
         template,
         problems,
     };

@@ -104,14 +104,11 @@ pub fn expand_template(
             missing,
         });
     }
-    // Only the declared parameters, each under its renamed name.
+    // Only the declared parameters (each known by its renamed name, the prefix and its own).
     let values = template
         .parameters
         .iter()
-        .filter_map(|(name, _)| {
-            let value = params.get(*name)?;
-            Some((*name, format!("{PARAMETER_PREFIX}{name}"), value))
-        })
+        .filter_map(|(name, _)| Some((*name, params.get(*name)?)))
         .collect();
     let resolver = Resolver { template, values };
     template
@@ -123,15 +120,23 @@ pub fn expand_template(
 
 struct Resolver<'a> {
     template: &'static PolicyTemplate,
-    /// (parameter, renamed parameter, value)
-    values: Vec<(&'static str, String, &'a Value)>,
+    /// (parameter, value): the parameter is renamed [`PARAMETER_PREFIX`] and its name.
+    values: Vec<(&'static str, &'a Value)>,
 }
 
 impl Resolver<'_> {
     /// The value to put for a `Ref` to `renamed`, if any: its index in `values`.
     fn lookup(&self, renamed: &str) -> Option<usize> {
-        self.values.iter().position(|(_, r, value)| {
-            r == renamed && !matches!(value, Value::Str(s) if s.starts_with(PLACEHOLDER))
+        let name = renamed.strip_prefix(PARAMETER_PREFIX)?;
+        self.values.iter().position(|(parameter, value)| {
+            *parameter == name && !matches!(value, Value::Str(s) if s.starts_with(PLACEHOLDER))
+        })
+    }
+
+    /// [`Resolver::lookup`] of the parameter `name` (not renamed).
+    fn lookup_parameter(&self, name: &str) -> Option<usize> {
+        self.values.iter().position(|(parameter, value)| {
+            *parameter == name && !matches!(value, Value::Str(s) if s.starts_with(PLACEHOLDER))
         })
     }
 
@@ -145,16 +150,13 @@ impl Resolver<'_> {
                     .map(|i| self.definition(i))
                     .collect::<Result<_, _>>()?,
             ),
-            Json::Map([("Ref", Json::Str(name))]) => {
-                let renamed = format!("{PARAMETER_PREFIX}{name}");
-                match self.lookup(&renamed) {
-                    Some(i) => self.substituted(i, &mut Vec::new())?,
-                    None => Value::Ref(renamed),
-                }
-            }
+            Json::Map([("Ref", Json::Str(name))]) => match self.lookup_parameter(name) {
+                Some(i) => self.substituted(i, &mut Vec::new())?,
+                None => Value::Ref(format!("{PARAMETER_PREFIX}{name}")),
+            },
             Json::Map([("Fn::Sub", Json::Str(text))]) => Value::Sub((*text).to_owned()),
             Json::Map(entries) => {
-                let mut map = Map::new();
+                let mut map = Map::with_capacity(entries.len());
                 for (key, value) in *entries {
                     let value = match (*key, value) {
                         ("Ref", Json::Str(name)) => Value::str(format!("{PARAMETER_PREFIX}{name}")),
@@ -170,7 +172,7 @@ impl Resolver<'_> {
     /// The value of parameter `i`, with its contents searched for more `Ref`s to substitute;
     /// `chain` holds the parameters being substituted around it.
     fn substituted(&self, i: usize, chain: &mut Vec<usize>) -> Result<Value, ExpandError> {
-        let (parameter, _, value) = &self.values[i];
+        let (parameter, value) = &self.values[i];
         if chain.contains(&i) {
             return Err(ExpandError::Endless {
                 template: self.template.name,
@@ -214,7 +216,7 @@ impl Resolver<'_> {
                 Value::Seq(out)
             }
             Value::Map(map) => {
-                let mut out = Map::new();
+                let mut out = Map::with_capacity(map.len());
                 for (key, item) in map {
                     out.insert(key.clone(), *node(item)?);
                 }

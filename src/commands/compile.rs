@@ -11,7 +11,7 @@ use crate::diagnostics::{escaped, thousands};
 use crate::io::{Io, exit, read_input, same_file};
 use crate::limits::MAX_TEMPLATE_BYTES;
 use crate::output;
-use crate::pipeline::compile;
+use crate::pipeline::compile_owned;
 
 pub fn run(args: &CompileArgs, io: &mut Io<'_>) -> i32 {
     if args.check && args.output.as_ref().is_some_and(|o| o.as_os_str() == "-") {
@@ -52,7 +52,7 @@ fn compile_to(args: &CompileArgs, reporter: &mut Reporter, io: &mut Io<'_>) -> i
     };
     // One file, then the process exits.
     crate::pipeline::leave_to_exit();
-    let compiled = compile(&input.bytes, &args.pipeline.options());
+    let compiled = compile_owned(input.bytes, &args.pipeline.options());
     let Some(template) = super::report(&input.name, compiled, reporter, io) else {
         return exit::INVALID;
     };

@@ -11,7 +11,7 @@ use crate::cli::ValidateArgs;
 use crate::diagnostics::Sink;
 use crate::io::{self, Io, ReadError, exit};
 use crate::options::Options;
-use crate::pipeline::{Compiled, compile};
+use crate::pipeline::{Compiled, compile, compile_owned};
 
 pub fn run(args: &ValidateArgs, io: &mut Io<'_>) -> i32 {
     let mut reporter = super::reporter(&args.report, io, Sink::Stdout);
@@ -108,15 +108,14 @@ enum Input<'a> {
 impl Input<'_> {
     /// Reads (when not yet read) and compiles: the name to show and the outcome.
     fn check(&self, options: &Options<'_>) -> Result<(String, Compiled), ReadError> {
-        let read;
-        let input = match self {
+        match self {
+            // Read here, and done with here: the bytes become the outcome's text.
             Input::Path(path) => {
-                read = io::read_file(path)?;
-                &read
+                let input = io::read_file(path)?;
+                Ok((input.name, compile_owned(input.bytes, options)))
             }
-            Input::Read(Ok(input)) => input,
-            Input::Read(Err(e)) => return Err(e.clone()),
-        };
-        Ok((input.name.clone(), compile(&input.bytes, options)))
+            Input::Read(Ok(input)) => Ok((input.name.clone(), compile(&input.bytes, options))),
+            Input::Read(Err(e)) => Err(e.clone()),
+        }
     }
 }

@@ -225,14 +225,16 @@ impl Sizer<'_, '_> {
             return s.len();
         }
         if s.is_ascii() {
+            // Branch-free per byte, so the compiler can count many bytes at once.
             return s
                 .bytes()
-                .map(|b| match b {
-                    b'"' | b'\\' => 2,
-                    // JSON's whitespace, and the rest of what `char::is_whitespace` counts in ASCII.
-                    b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => 0,
-                    b if b < 0x20 => 6,
-                    _ => 1,
+                .map(|b| {
+                    // JSON's whitespace, and the rest of what `char::is_whitespace` counts in
+                    // ASCII: nothing.
+                    let space = (b == b' ') | (b'\t'..=b'\r').contains(&b);
+                    let escaped = (b == b'"') | (b == b'\\');
+                    let control = (b < 0x20) & !space;
+                    usize::from(!space) + usize::from(escaped) + 5 * usize::from(control)
                 })
                 .sum();
         }
