@@ -48,7 +48,7 @@ impl<T: AsRef<str>> LineIndex<T> {
         // `\r\n` is one break, counted at its `\n`.
         starts.extend(
             memchr::memchr2_iter(b'\n', b'\r', bytes)
-                .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+                .filter(|&i| bytes.get(i) == Some(&b'\n') || bytes.get(i + 1) != Some(&b'\n'))
                 .map(|i| i + 1),
         );
         let text_str = text.as_ref();

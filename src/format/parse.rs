@@ -37,7 +37,7 @@ pub fn parse(text: &str) -> (Option<Stack>, Vec<Problem>) {
     (Some(stack), decoder.problems)
 }
 
-/// What `keep` returns of `items`, in order, in one allocation of room for all of them
+/// What `f` keeps of `items`, in order, in one allocation of room for all of them
 /// (collecting a `filter_map` grows by doubling instead: up to twice the room, copied on the way).
 pub(crate) fn keep<I: ExactSizeIterator, T>(
     items: I,

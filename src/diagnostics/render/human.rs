@@ -258,6 +258,7 @@ impl FileReport {
                 at: unshowable_at(name, &lines, &raw, raw_text, problem),
             })
             .collect();
+        // It borrows `lines`, which the report keeps.
         drop(raw);
         FileReport {
             shown,
