@@ -127,10 +127,7 @@ struct Resolver<'a> {
 impl Resolver<'_> {
     /// The value to put for a `Ref` to `renamed`, if any: its index in `values`.
     fn lookup(&self, renamed: &str) -> Option<usize> {
-        let name = renamed.strip_prefix(PARAMETER_PREFIX)?;
-        self.values.iter().position(|(parameter, value)| {
-            *parameter == name && !matches!(value, Value::Str(s) if s.starts_with(PLACEHOLDER))
-        })
+        self.lookup_parameter(renamed.strip_prefix(PARAMETER_PREFIX)?)
     }
 
     /// [`Resolver::lookup`] of the parameter `name` (not renamed).

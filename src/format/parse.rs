@@ -175,8 +175,8 @@ impl Decoder<'_> {
         let mut entries: Vec<Entry<'n>> = Vec::with_capacity(pairs.len());
         // Small mappings (nearly all) are searched for a repeated key in place; a large one (the
         // `resources` of a big stack) through an index, so N keys cost N, not N squared.
-        let mut index: Option<foldhash::HashMap<String, usize>> = (pairs.len() > 32)
-            .then(|| foldhash::HashMap::with_capacity_and_hasher(pairs.len(), Default::default()));
+        let mut index: Option<foldhash::HashMap<String, usize>> =
+            (pairs.len() > 32).then(|| foldhash::HashMapExt::with_capacity(pairs.len()));
         for (k, value) in pairs {
             // The label is made only for a key that needs it (one with a tag).
             if k.tag.is_some() && !self.untagged(k, &format!("a key in `{key}`")) {

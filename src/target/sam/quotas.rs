@@ -11,6 +11,8 @@
 //! scheme), and an ARN read from a parameter at a stream ARN with a name of
 //! [`MAX_STREAM_NAME`] characters.
 
+use foldhash::{HashMap, HashMapExt};
+
 use crate::format::model::{Body, Existing, Resource};
 use crate::limits::{MAX_STREAM_NAME, STACK_NAME_ROOM};
 use crate::plan::Plan;
@@ -43,8 +45,7 @@ pub fn measure_keeping(
         return Vec::new();
     };
     // The stack's resources by Logical ID, for the references the policies make.
-    let mut by_id: foldhash::HashMap<&str, &Resource> =
-        foldhash::HashMap::with_capacity_and_hasher(plan.stack.resources.len(), Default::default());
+    let mut by_id: HashMap<&str, &Resource> = HashMap::with_capacity(plan.stack.resources.len());
     for r in &plan.stack.resources {
         by_id.entry(r.id.value.as_str()).or_insert(r);
     }
@@ -152,7 +153,7 @@ enum Inline<'a> {
 
 struct Sizer<'p, 'a> {
     /// The stack's resources by Logical ID (the first of each).
-    by_id: &'p foldhash::HashMap<&'a str, &'a Resource>,
+    by_id: &'p HashMap<&'a str, &'a Resource>,
     /// Counting as IAM counts a policy (characters, whitespace not counted), else as Lambda
     /// counts an environment (bytes).
     iam: bool,
