@@ -164,6 +164,20 @@ impl<'de> Visitor<'de> for RawVisitor {
 }
 
 impl Node {
+    /// The node, moved out; a null node with the same span is left in its place (what is read
+    /// whole, or read already, need not stay in the tree).
+    pub fn take(&mut self) -> Node {
+        let span = self.span;
+        std::mem::replace(
+            self,
+            Node {
+                span,
+                tag: None,
+                value: Value::Null,
+            },
+        )
+    }
+
     /// The value of `key` in a mapping node (the first, if written twice).
     pub fn get(&self, key: &str) -> Option<&Node> {
         let Value::Map(entries) = &self.value else {

@@ -1,9 +1,11 @@
 //! Stage 1: YAML text -> spanned model.
 //!
-//! serde-saphyr turns the text into a `Node` tree (this is where YAML syntax, duplicate-free
+//! The reader (`yaml`, `build`) turns the text into a `Node` tree (this is where YAML syntax,
 //! parsing limits and alias bombs are handled); the decoder here walks the tree and builds the
 //! typed `model::Stack`, collecting every structural problem (unknown keys, wrong types, missing
-//! keys, duplicate keys) instead of stopping at the first. Which keys each mapping takes, and
+//! keys, duplicate keys) instead of stopping at the first. The decoder owns the tree as it
+//! goes: what the model keeps whole (pass-through values, event patterns) is moved out of it,
+//! not copied, and each resource's and wire's nodes are freed once read. Which keys each mapping takes, and
 //! what each value must be (type, choices, range, length), is read from the tables in `keys`;
 //! rules across keys and checks of a value's content are `check`'s.
 
@@ -33,7 +35,8 @@ pub fn parse(text: &str) -> (Option<Stack>, Vec<Problem>) {
         text,
         problems: Vec::new(),
     };
-    let stack = decoder.stack(&root);
+    let mut root = root;
+    let stack = decoder.stack(&mut root);
     (Some(stack), decoder.problems)
 }
 
@@ -51,7 +54,7 @@ pub(crate) fn keep<I: ExactSizeIterator, T>(
 /// One `key: value` entry of a mapping, with the key as text.
 pub(crate) struct Entry<'n> {
     pub(crate) key: Sp<String>,
-    pub(crate) value: &'n Node,
+    pub(crate) value: &'n mut Node,
 }
 
 pub(crate) struct Decoder<'t> {
@@ -155,7 +158,7 @@ impl Decoder<'_> {
     }
 
     /// The entries of a mapping, keys as text, duplicates reported and dropped.
-    pub(crate) fn entries<'n>(&mut self, node: &'n Node, key: &str) -> Option<Vec<Entry<'n>>> {
+    pub(crate) fn entries<'n>(&mut self, node: &'n mut Node, key: &str) -> Option<Vec<Entry<'n>>> {
         if !self.untagged(node, key) {
             return None;
         }
@@ -168,8 +171,8 @@ impl Decoder<'_> {
 
     /// The entries of a mapping node (whatever its tag), keys as text, duplicates reported and
     /// dropped; none for any other node.
-    pub(crate) fn map_entries<'n>(&mut self, node: &'n Node, key: &str) -> Vec<Entry<'n>> {
-        let Value::Map(pairs) = &node.value else {
+    pub(crate) fn map_entries<'n>(&mut self, node: &'n mut Node, key: &str) -> Vec<Entry<'n>> {
+        let Value::Map(pairs) = &mut node.value else {
             return Vec::new();
         };
         let mut entries: Vec<Entry<'n>> = Vec::with_capacity(pairs.len());
@@ -357,7 +360,7 @@ impl Decoder<'_> {
     }
 
     /// A mapping of names to strings (`tags`, `environment`), in source order.
-    fn string_map(&mut self, node: &Node, key: &str) -> Vec<(Sp<String>, Sp<String>)> {
+    fn string_map(&mut self, node: &mut Node, key: &str) -> Vec<(Sp<String>, Sp<String>)> {
         if !matches!(node.value, Value::Map(_)) {
             let help = format!("write `NAME: value` pairs under `{key}:`");
             self.wrong_type(node, key, "a mapping", Some(help));
@@ -372,16 +375,17 @@ impl Decoder<'_> {
         })
     }
 
-    pub(crate) fn list<'n>(&mut self, node: &'n Node, key: &str) -> Option<&'n [Node]> {
+    pub(crate) fn list<'n>(&mut self, node: &'n mut Node, key: &str) -> Option<&'n mut [Node]> {
         if !self.untagged(node, key) {
             return None;
         }
-        match &node.value {
+        if !matches!(node.value, Value::Seq(_)) {
+            self.wrong_type(node, key, "a list", None);
+            return None;
+        }
+        match &mut node.value {
             Value::Seq(items) => Some(items),
-            _ => {
-                self.wrong_type(node, key, "a list", None);
-                None
-            }
+            _ => None,
         }
     }
 
@@ -391,7 +395,7 @@ impl Decoder<'_> {
     /// the keys read (all but a resource's `type`), in order.
     fn fields<M: Intrinsics>(
         &mut self,
-        entries: &[Entry<'_>],
+        entries: &mut [Entry<'_>],
         tables: &[&'static [Key<M>]],
         model: &mut M,
         at: Place<'_>,
@@ -400,7 +404,7 @@ impl Decoder<'_> {
         let mut read = Vec::with_capacity(entries.len());
         // The valid names and the list of them, made once for all the unknown keys here.
         let mut valid: Option<(suggest::Names<'_>, Option<Arc<str>>)> = None;
-        for e in entries {
+        for e in entries.iter_mut() {
             let name = e.key.value.as_str();
             let Some(key) = tables.iter().find_map(|t| keys::find(t, name)) else {
                 let (valid, listed) = valid.get_or_insert_with(|| {
@@ -449,7 +453,7 @@ impl Decoder<'_> {
         model: &mut M,
         key: &'static Key<M>,
         key_node: &Sp<String>,
-        node: &Node,
+        node: &mut Node,
         label: &str,
         context: &str,
     ) {
@@ -526,18 +530,23 @@ impl Decoder<'_> {
             Kind::Patterns(set) => {
                 if let Some(items) = self.list(node, label) {
                     items.iter().for_each(|i| self.no_tags(i, label));
-                    set(model, Sp::new(items.to_vec(), node.span));
+                    // Moved out of the tree: nothing reads the list there again.
+                    let span = node.span;
+                    if let Value::Seq(items) = node.take().value {
+                        set(model, Sp::new(items, span));
+                    }
                 }
             }
             Kind::Map(table) => {
-                if let Some(entries) = self.entries(node, label) {
+                let missing = node.span;
+                if let Some(mut entries) = self.entries(node, label) {
                     let context = format!("`{label}` of {context}");
                     let at = Place {
                         context: &context,
                         prefix: &format!("{label}."),
-                        missing: node.span,
+                        missing,
                     };
-                    self.fields(&entries, &[table], model, at, &|_| None);
+                    self.fields(&mut entries, &[table], model, at, &|_| None);
                 }
             }
             Kind::Existing { forms, set, .. } => self.existing(model, node, forms, *set),
@@ -547,7 +556,13 @@ impl Decoder<'_> {
             }
             Kind::Wires(set) => {
                 if let Some(items) = self.list(node, label) {
-                    let wires = keep(items.iter(), |w| self.wire(w));
+                    // Each wire's nodes are freed once it is read: the tree shrinks as the
+                    // model grows, so the two are not held whole at once.
+                    let wires = keep(items.iter_mut(), |w| {
+                        let wire = self.wire(w);
+                        drop(w.take());
+                        wire
+                    });
                     set(model, wires);
                 }
             }
@@ -579,25 +594,27 @@ impl Decoder<'_> {
         }
     }
 
-    fn stack(&mut self, root: &Node) -> Stack {
+    fn stack(&mut self, root: &mut Node) -> Stack {
         let mut stack = Stack::default();
-        let Some(entries) = self.entries(root, "the stack description") else {
+        let missing = SourceSpan::new(root.span.offset().into(), 0);
+        let Some(mut entries) = self.entries(root, "the stack description") else {
             return stack;
         };
         let at = Place {
             context: "the stack description",
             prefix: "",
-            missing: SourceSpan::new(root.span.offset().into(), 0),
+            missing,
         };
-        self.fields(&entries, &[keys::STACK], &mut stack, at, &|_| None);
+        self.fields(&mut entries, &[keys::STACK], &mut stack, at, &|_| None);
         stack
     }
 
-    fn resources(&mut self, node: &Node, key_span: SourceSpan) -> Vec<Resource> {
+    fn resources(&mut self, node: &mut Node, key_span: SourceSpan) -> Vec<Resource> {
+        let empty = matches!(&node.value, Value::Map(pairs) if pairs.is_empty());
         let Some(entries) = self.entries(node, "resources") else {
             return Vec::new();
         };
-        if matches!(&node.value, Value::Map(pairs) if pairs.is_empty()) {
+        if empty {
             self.problems.push(Problem::NoResources { span: key_span });
         }
         entries.into_iter().map(|e| self.resource(e)).collect()
@@ -606,7 +623,7 @@ impl Decoder<'_> {
     fn resource(&mut self, entry: Entry<'_>) -> Resource {
         let id = entry.key;
         let context = format!("resource `{}`", id.value);
-        let Some(entries) = self.entries(entry.value, &id.value) else {
+        let Some(mut entries) = self.entries(&mut *entry.value, &id.value) else {
             return Resource {
                 id,
                 body: Body::Unknown,
@@ -629,13 +646,24 @@ impl Decoder<'_> {
                 Value::Str(s) => match Type::find(s) {
                     Some(Type::Stream) => {
                         let mut s = Stream::default();
-                        s.keys =
-                            self.resource_fields(&entries, &id, Type::Stream, stream::KEYS, &mut s);
+                        s.keys = self.resource_fields(
+                            &mut entries,
+                            &id,
+                            Type::Stream,
+                            stream::KEYS,
+                            &mut s,
+                        );
                         Body::Stream(Box::new(s))
                     }
                     Some(Type::Function) => {
                         let mut f = Function::default();
-                        self.resource_fields(&entries, &id, Type::Function, function::KEYS, &mut f);
+                        self.resource_fields(
+                            &mut entries,
+                            &id,
+                            Type::Function,
+                            function::KEYS,
+                            &mut f,
+                        );
                         Body::Function(Box::new(f))
                     }
                     None => {
@@ -655,13 +683,16 @@ impl Decoder<'_> {
                 }
             },
         };
+        // The resource's nodes are freed once it is read: the tree shrinks as the model grows,
+        // so the two are not held whole at once.
+        drop(entry.value.take());
         Resource { id, body }
     }
 
     /// A resource's keys, by its type's table; a key of another type gets a hint saying so.
     fn resource_fields<M: Intrinsics>(
         &mut self,
-        entries: &[Entry<'_>],
+        entries: &mut [Entry<'_>],
         id: &Sp<String>,
         of: Type,
         table: &'static [Key<M>],
@@ -692,7 +723,7 @@ impl Decoder<'_> {
     fn existing<M>(
         &mut self,
         model: &mut M,
-        node: &Node,
+        node: &mut Node,
         forms: &[keys::Form],
         set: fn(&mut M, Sp<Existing>),
     ) {
@@ -748,10 +779,11 @@ impl Decoder<'_> {
         }
     }
 
-    fn wire(&mut self, node: &Node) -> Option<Wire> {
-        let entries = self.entries(node, "a wire")?;
+    fn wire(&mut self, node: &mut Node) -> Option<Wire> {
+        let span = node.span;
+        let mut entries = self.entries(node, "a wire")?;
         let mut w = Wire {
-            span: node.span,
+            span,
             from: None,
             to: None,
             kind: None,
@@ -762,10 +794,10 @@ impl Decoder<'_> {
         let at = Place {
             context: "a wire",
             prefix: "",
-            missing: node.span,
+            missing: span,
         };
         let tables = [keys::WIRE_END, keys::EVENT, keys::DISCOVERY];
-        w.keys = self.fields(&entries, &tables, &mut w, at, &|_| None);
+        w.keys = self.fields(&mut entries, &tables, &mut w, at, &|_| None);
         Some(w)
     }
 }

@@ -136,16 +136,17 @@ pub trait Intrinsics {
 }
 
 impl Decoder<'_> {
-    /// A pass-through value, read whole.
-    pub(crate) fn raw(&mut self, node: &Node) -> Raw {
+    /// A pass-through value, read whole: the node is moved into it (nothing reads it again
+    /// where it was but its span, which stays).
+    pub(crate) fn raw(&mut self, node: &mut Node) -> Raw {
         let value = self.convert(node);
         Raw {
-            node: node.clone(),
+            node: node.take(),
             value,
         }
     }
 
-    fn convert(&mut self, node: &Node) -> T {
+    fn convert(&mut self, node: &mut Node) -> T {
         let inner = self.convert_untagged(node);
         match &node.tag {
             None => inner,
@@ -169,7 +170,7 @@ impl Decoder<'_> {
         }
     }
 
-    fn convert_untagged(&mut self, node: &Node) -> T {
+    fn convert_untagged(&mut self, node: &mut Node) -> T {
         match &node.value {
             Value::Null => T::Null,
             Value::Bool(b) => T::Bool(*b),
@@ -178,16 +179,20 @@ impl Decoder<'_> {
                 .plain(node)
                 .unwrap_or_else(|| T::Plain(format!("{f:?}"))),
             Value::Str(s) => T::Str(s.clone()),
-            Value::Seq(items) => T::Seq(items.iter().map(|i| self.convert(i)).collect()),
-            Value::Map(_) => {
-                let mut map = Map::new();
-                for e in self.map_entries(node, "pass-through content") {
-                    let value = self.convert(e.value);
-                    map.insert(e.key.value.into(), value);
-                }
-                T::Map(map)
-            }
+            Value::Seq(_) | Value::Map(_) => self.convert_collection(node),
         }
+    }
+
+    fn convert_collection(&mut self, node: &mut Node) -> T {
+        if let Value::Seq(items) = &mut node.value {
+            return T::Seq(items.iter_mut().map(|i| self.convert(i)).collect());
+        }
+        let mut map = Map::new();
+        for e in self.map_entries(node, "pass-through content") {
+            let value = self.convert(e.value);
+            map.insert(e.key.value.into(), value);
+        }
+        T::Map(map)
     }
 
     /// A number as written, when it was written as one plain token (not through an alias).
@@ -202,7 +207,7 @@ impl Decoder<'_> {
     }
 
     /// `template:`: the sections, each a mapping of entries.
-    pub(crate) fn template(&mut self, node: &Node) -> Vec<Section> {
+    pub(crate) fn template(&mut self, node: &mut Node) -> Vec<Section> {
         let Some(entries) = self.entries(node, "template") else {
             return Vec::new();
         };
@@ -245,7 +250,7 @@ impl Decoder<'_> {
     /// with the key to use).
     pub(crate) fn properties(
         &mut self,
-        node: &Node,
+        node: &mut Node,
         context: &str,
         owned: &[(&str, &str)],
     ) -> Properties {
@@ -270,7 +275,7 @@ impl Decoder<'_> {
     }
 
     /// A Function's `environment`: names to text or intrinsic functions, in source order.
-    pub(crate) fn env_values(&mut self, node: &Node, key: &str) -> Environment {
+    pub(crate) fn env_values(&mut self, node: &mut Node, key: &str) -> Environment {
         if node.tag.is_none() && !matches!(node.value, Value::Map(_)) {
             let help = format!("write `NAME: value` pairs under `{key}:`");
             self.wrong_type(node, key, "a mapping", Some(help));
@@ -292,8 +297,9 @@ impl Decoder<'_> {
 
     /// `source: {Bucket, Key, Version}`: SAM's S3 location of the code, `Bucket` and `Key`
     /// required, each value text or an intrinsic function.
-    pub(crate) fn s3_location(&mut self, node: &Node, key: &str) -> Option<Raw> {
+    pub(crate) fn s3_location(&mut self, node: &mut Node, key: &str) -> Option<Raw> {
         const KEYS: &[&str] = &["Bucket", "Key", "Version"];
+        let span = node.span;
         let entries = self.entries(node, key)?;
         let mut ok = true;
         for e in &entries {
@@ -315,7 +321,7 @@ impl Decoder<'_> {
                 self.problems.push(Problem::MissingKey {
                     key: required,
                     context: format!("`{key}`"),
-                    span: node.span,
+                    span,
                     help: Some(
                         "an S3 location is `{Bucket: <bucket>, Key: <key>}`, with an optional `Version`"
                             .to_owned(),
@@ -328,14 +334,16 @@ impl Decoder<'_> {
     }
 
     /// A Function's `policies`: names or ARNs, and anything else SAM takes, as written.
-    pub(crate) fn policies(&mut self, node: &Node, key: &str) -> Vec<Policy> {
+    pub(crate) fn policies(&mut self, node: &mut Node, key: &str) -> Vec<Policy> {
         let Some(items) = self.list(node, key) else {
             return Vec::new();
         };
-        keep(items.iter(), |item| match &item.value {
-            Value::Map(_) => Some(Policy::Raw(self.raw(item))),
-            _ if item.tag.is_some() => Some(Policy::Raw(self.raw(item))),
-            _ => self.string(item, key).map(Policy::Name),
+        keep(items.iter_mut(), |item| {
+            if matches!(item.value, Value::Map(_)) || item.tag.is_some() {
+                Some(Policy::Raw(self.raw(item)))
+            } else {
+                self.string(item, key).map(Policy::Name)
+            }
         })
     }
 }
