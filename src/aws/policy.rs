@@ -32,7 +32,7 @@ use crate::template::{Map, Value};
 pub const PARAMETER_PREFIX: &str = "___SAM_POLICY_PARAMETER_";
 
 /// A value that CloudFormation has not resolved yet, which the translator leaves alone.
-const PLACEHOLDER: &str = "{{IntrinsicFunction:";
+pub const PLACEHOLDER: &str = "{{IntrinsicFunction:";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExpandError {

@@ -17,6 +17,8 @@ use crate::format::model::{Body, Existing, Resource};
 use crate::limits::{MAX_STREAM_NAME, STACK_NAME_ROOM};
 use crate::plan::Plan;
 use crate::target::FunctionQuotas;
+use crate::aws::policy::{PARAMETER_PREFIX, PLACEHOLDER};
+use crate::aws::{Json, PolicyTemplate, policy_templates};
 use crate::target::cloudformation::expand::{Expansions, managed_policy};
 use crate::template::Value;
 
@@ -75,6 +77,14 @@ pub fn measure_keeping(
         let managed = managed_policies(policies, !plan.events[i].is_empty(), tracing, vpc);
         let mut inline_chars = 0;
         for (n, policy) in policies.iter().enumerate() {
+            // Without a caller to keep the expansion, a policy template is sized from its
+            // definition, nothing built.
+            if keep.is_none()
+                && let Some(chars) = template_chars(&iam, policy)
+            {
+                inline_chars += chars;
+                continue;
+            }
             inline_chars += match inline_document(policy) {
                 Some(Inline::Document(doc)) => iam.len(doc),
                 Some(Inline::Template(statements)) => {
@@ -144,6 +154,178 @@ fn inline_document(policy: &Value) -> Option<Inline<'_>> {
     Some(Inline::Template(Value::Seq(statements)))
 }
 
+/// The characters [`inline_document`]'s expansion of a policy template counts as, reckoned from
+/// the template's definition without building it; `None` for anything else, and for a template
+/// whose parameter values the translator would search for more parameters (a mapping, a list, an
+/// intrinsic function holding values): those are expanded.
+fn template_chars(iam: &Sizer<'_, '_>, policy: &Value) -> Option<usize> {
+    let Value::Map(m) = policy else { return None };
+    if m.contains_key("Statement") {
+        return None;
+    }
+    let (name, params) = m.first()?;
+    let empty = crate::template::Map::new();
+    let params = match params {
+        Value::Map(p) => p,
+        _ => &empty,
+    };
+    // What expansion refuses (an unknown template, a parameter without a value) counts nothing.
+    let Some(template) = policy_templates::find(name) else {
+        return Some(0);
+    };
+    definition_chars(iam, template, params)
+}
+
+/// [`template_chars`] of `template` with `params`.
+fn definition_chars(
+    iam: &Sizer<'_, '_>,
+    template: &'static PolicyTemplate,
+    params: &crate::template::Map,
+) -> Option<usize> {
+    let mut values = Vec::with_capacity(template.parameters.len());
+    for (parameter, _) in template.parameters {
+        let Some(value) = params.get(*parameter) else {
+            return Some(0);
+        };
+        let leaf = matches!(
+            value,
+            Value::Str(_)
+                | Value::Int(_)
+                | Value::Bool(_)
+                | Value::Plain(_)
+                | Value::Null
+                | Value::Ref(_)
+                | Value::GetAtt(_)
+                | Value::Sub(_)
+        );
+        if !leaf {
+            return None;
+        }
+        // A placeholder is not substituted: the renamed `Ref` stays.
+        if !matches!(value, Value::Str(s) if s.starts_with(PLACEHOLDER)) {
+            values.push((*parameter, value));
+        }
+    }
+    let definition = Definition { sizer: iam, values };
+    // `{"Statement": [...]}`: the braces, the quoted key, its colon.
+    Some(2 + 3 + "Statement".len() + definition.seq(template.statement))
+}
+
+/// A policy template's definition as the translator resolves it (see [`crate::aws::policy`]),
+/// sized as [`Sizer`] sizes the value the expansion builds.
+struct Definition<'s, 'p, 'a, 'v> {
+    sizer: &'s Sizer<'p, 'a>,
+    /// The parameters substituted, each with its value (a leaf: substituted as it is).
+    values: Vec<(&'static str, &'v Value)>,
+}
+
+/// What the expansion builds for one node of a definition.
+enum Built<'v> {
+    /// Text (`Value::Str`).
+    Str(&'static str),
+    /// The text of a renamed parameter, `___SAM_POLICY_PARAMETER_<name>` (`Value::Str`).
+    Renamed(&'static str),
+    /// `Value::Ref` to a renamed parameter.
+    RenamedRef(&'static str),
+    /// `Value::Sub`.
+    Sub(&'static str),
+    Seq(&'static [Json]),
+    Map(&'static [(&'static str, Json)]),
+    /// A parameter's value, substituted.
+    Value(&'v Value),
+}
+
+impl<'v> Definition<'_, '_, '_, 'v> {
+    /// What [`crate::aws::policy`]'s `definition` builds for `node` (the value of `key`, when it
+    /// is a mapping's entry).
+    fn built(&self, key: Option<&str>, node: &'static Json) -> Built<'v> {
+        match node {
+            Json::Str(name) if key == Some("Ref") => Built::Renamed(name),
+            Json::Str(s) => Built::Str(s),
+            Json::Seq(items) => Built::Seq(items),
+            Json::Map([("Ref", Json::Str(name))]) => {
+                match self.values.iter().find(|(p, _)| p == name) {
+                    Some((_, value)) => Built::Value(value),
+                    None => Built::RenamedRef(name),
+                }
+            }
+            Json::Map([("Fn::Sub", Json::Str(text))]) => Built::Sub(text),
+            Json::Map(entries) => Built::Map(entries),
+        }
+    }
+
+    /// [`Sizer::len`] of what is built.
+    fn len(&self, built: &Built<'_>) -> usize {
+        let sizer = self.sizer;
+        match built {
+            Built::Str(s) => sizer.text(s),
+            Built::Renamed(name) => sizer.text(PARAMETER_PREFIX) + sizer.text(name),
+            Built::RenamedRef(name) => sizer.reference(&format!("{PARAMETER_PREFIX}{name}")),
+            Built::Sub(text) => sizer.sub(text, &|_| None),
+            Built::Seq(items) => self.seq(items),
+            Built::Map(entries) => {
+                if let Some(resolved) = self.long_form(entries) {
+                    return resolved;
+                }
+                2 + entries
+                    .iter()
+                    .map(|(k, v)| 3 + sizer.text(k) + self.json(&self.built(Some(k), v)))
+                    .sum::<usize>()
+                    + entries.len().saturating_sub(1)
+            }
+            Built::Value(value) => sizer.len(value),
+        }
+    }
+
+    /// [`Sizer::json`] of what is built.
+    fn json(&self, built: &Built<'_>) -> usize {
+        match built {
+            Built::Seq(_) | Built::Map(_) => self.len(built),
+            Built::Value(value) => self.sizer.json(value),
+            Built::Str(_) | Built::Renamed(_) | Built::RenamedRef(_) | Built::Sub(_) => {
+                2 + self.len(built)
+            }
+        }
+    }
+
+    fn seq(&self, items: &'static [Json]) -> usize {
+        2 + items
+            .iter()
+            .map(|i| self.json(&self.built(None, i)))
+            .sum::<usize>()
+            + items.len().saturating_sub(1)
+    }
+
+    /// [`Sizer::long_form`] of a mapping built from `entries`: `{"Fn::Sub": [text, {variables}]}`
+    /// or `{"Fn::Sub": text}` (the text a parameter's value).
+    fn long_form(&self, entries: &'static [(&'static str, Json)]) -> Option<usize> {
+        let [("Fn::Sub", value)] = entries else {
+            return None;
+        };
+        match self.built(Some("Fn::Sub"), value) {
+            Built::Seq([first, second]) => {
+                let text = match self.built(None, first) {
+                    Built::Str(s) => s,
+                    Built::Value(Value::Str(s)) => s.as_str(),
+                    _ => return None,
+                };
+                let Built::Map(vars) = self.built(None, second) else {
+                    return None;
+                };
+                let var = |name: &str| {
+                    // The last of a repeated key, as the built mapping keeps it.
+                    vars.iter()
+                        .rfind(|(k, _)| *k == name)
+                        .map(|(k, v)| self.len(&self.built(Some(k), v)))
+                };
+                Some(self.sizer.sub(text, &var))
+            }
+            Built::Value(Value::Str(text)) => Some(self.sizer.sub(text, &|_| None)),
+            _ => None,
+        }
+    }
+}
+
 enum Inline<'a> {
     /// A policy document as it is written.
     Document(&'a Value),
@@ -189,7 +371,7 @@ impl Sizer<'_, '_> {
             }
             Value::Ref(name) => self.reference(name),
             Value::GetAtt(path) => self.attribute(path),
-            Value::Sub(text) => self.sub(text, None),
+            Value::Sub(text) => self.sub(text, &|_| None),
             Value::If(_, a, b) => self.len(a).max(self.len(b)),
             // The name part of a stream ARN: at most the whole.
             Value::Select(_, inner) => self.len(inner),
@@ -256,15 +438,18 @@ impl Sizer<'_, '_> {
         }
         match m.get("Fn::Sub")? {
             Value::Seq(parts) => match parts.as_slice() {
-                [Value::Str(text), Value::Map(vars)] => Some(self.sub(text, Some(vars))),
+                [Value::Str(text), Value::Map(vars)] => {
+                    Some(self.sub(text, &|name| vars.get(name).map(|v| self.len(v))))
+                }
                 _ => None,
             },
-            Value::Str(text) => Some(self.sub(text, None)),
+            Value::Str(text) => Some(self.sub(text, &|_| None)),
             _ => None,
         }
     }
 
-    fn sub(&self, text: &str, vars: Option<&crate::template::Map>) -> usize {
+    /// `!Sub` text, each `${name}` counted as `var` sizes it, else as the name it refers to.
+    fn sub(&self, text: &str, var: &dyn Fn(&str) -> Option<usize>) -> usize {
         let mut total = 0;
         let mut rest = text;
         while let Some(at) = rest.find("${") {
@@ -275,8 +460,8 @@ impl Sizer<'_, '_> {
                 return total;
             };
             let name = &after[..end];
-            total += match vars.and_then(|v| v.get(name)) {
-                Some(value) => self.len(value),
+            total += match var(name) {
+                Some(len) => len,
                 None if name.contains('.') && !name.starts_with("AWS::") => self.attribute(name),
                 None => self.reference(name),
             };
@@ -326,7 +511,7 @@ impl Sizer<'_, '_> {
             return None;
         }
         Some(match &s.name {
-            Some(n) => self.sub(&n.value, None),
+            Some(n) => self.sub(&n.value, &|_| None),
             None => (STACK_NAME_ROOM + 1 + id.len() + 13).min(MAX_STREAM_NAME),
         })
     }
@@ -357,5 +542,130 @@ mod tests {
             )]),
         ];
         assert_eq!(managed_policies(&twice, false, false, false), 3);
+    }
+
+    /// What a policy template counts as when expanded and sized: the measure's other way.
+    fn expanded_chars(iam: &Sizer<'_, '_>, policy: &Value) -> usize {
+        match inline_document(policy) {
+            Some(Inline::Template(statements)) => 2 + 3 + "Statement".len() + iam.len(&statements),
+            Some(Inline::Document(doc)) => iam.len(doc),
+            None => 0,
+        }
+    }
+
+    #[test]
+    fn a_policy_template_sized_from_its_definition_counts_what_its_expansion_counts() {
+        let by_id = HashMap::new();
+        let iam = Sizer {
+            by_id: &by_id,
+            iam: true,
+        };
+        let values = [
+            Value::Ref("Orders".into()),
+            Value::Ref("AWS::Region".into()),
+            Value::Ref(format!("{PARAMETER_PREFIX}Other")),
+            Value::str("my-table"),
+            Value::str("with \"quotes\" and spaces"),
+            Value::str(format!("{PLACEHOLDER}x/Y.Outputs.Z/Fn::GetAtt}}}}")),
+            Value::GetAtt("Orders.Arn".into()),
+            Value::Sub("${AWS::StackName}-orders".into()),
+            Value::Int(12),
+            Value::Bool(true),
+            Value::Null,
+            Value::Plain("1.5".into()),
+        ];
+        assert!(policy_templates::TEMPLATES.len() > 50);
+        for template in policy_templates::TEMPLATES {
+            for value in &values {
+                let params: crate::template::Map = template
+                    .parameters
+                    .iter()
+                    .map(|(name, _)| (*name, value.clone()))
+                    .collect();
+                let policy = Value::map([(template.name, Value::Map(params))]);
+                let direct = template_chars(&iam, &policy);
+                assert_eq!(
+                    direct,
+                    Some(expanded_chars(&iam, &policy)),
+                    "{} with {value:?}",
+                    template.name
+                );
+            }
+            // A parameter without a value: the expansion fails, and nothing is counted.
+            if !template.parameters.is_empty() {
+                let policy = Value::map([(template.name, Value::Map(Default::default()))]);
+                assert_eq!(template_chars(&iam, &policy), Some(0));
+                assert_eq!(expanded_chars(&iam, &policy), 0);
+            }
+        }
+        // A value the translator searches for more parameters is left to the expansion.
+        let nested = Value::map([("Ref", Value::str("x"))]);
+        let policy = Value::map([(
+            "KinesisCrudPolicy",
+            Value::map([("StreamName", nested)]),
+        )]);
+        assert_eq!(template_chars(&iam, &policy), None);
+        // An unknown template counts nothing, either way.
+        let unknown = Value::map([("NoSuchPolicy", Value::map([("A", Value::str("b"))]))]);
+        assert_eq!(template_chars(&iam, &unknown), Some(0));
+        assert_eq!(expanded_chars(&iam, &unknown), 0);
+    }
+
+    /// Shapes a definition may have that the catalogue has none of today, each sized as its
+    /// expansion is.
+    #[test]
+    fn every_shape_of_a_definition_is_sized_as_its_expansion() {
+        static TEMPLATE: PolicyTemplate = PolicyTemplate {
+            name: "Shapes",
+            description: "",
+            parameters: &[("P", ""), ("Q", "")],
+            statement: &[
+                // `Ref` beside another key: the renamed parameter's name, as text.
+                Json::Map(&[("Ref", Json::Str("P")), ("Other", Json::Str("x y"))]),
+                // `Fn::Sub` of a parameter's value, alone and with variables.
+                Json::Map(&[("Fn::Sub", Json::Map(&[("Ref", Json::Str("P"))]))]),
+                Json::Map(&[(
+                    "Fn::Sub",
+                    Json::Seq(&[
+                        Json::Map(&[("Ref", Json::Str("Q"))]),
+                        Json::Map(&[
+                            ("a", Json::Map(&[("Ref", Json::Str("P"))])),
+                            ("b", Json::Seq(&[Json::Str("1"), Json::Str("2")])),
+                            ("a", Json::Str("later")),
+                        ]),
+                    ]),
+                )]),
+                // A `Ref` to a name that is not a parameter: renamed, and left.
+                Json::Seq(&[Json::Map(&[("Ref", Json::Str("R"))]), Json::Seq(&[])]),
+                Json::Map(&[("Fn::Sub", Json::Str("${AWS::Region}:${Other}"))]),
+            ],
+        };
+        let by_id = HashMap::new();
+        let iam = Sizer {
+            by_id: &by_id,
+            iam: true,
+        };
+        let texts = [
+            "arn:${AWS::Partition}:s3:::${a}/${b}",
+            "plain \\ text",
+            "${a}${a}${missing}",
+        ];
+        for p in texts {
+            for q in texts {
+                let params = crate::template::Map::from_iter([
+                    ("P", Value::str(p)),
+                    ("Q", Value::str(q)),
+                ]);
+                let expanded = match crate::aws::policy::expand_template(&TEMPLATE, &params) {
+                    Ok(statements) => 2 + 3 + "Statement".len() + iam.len(&Value::Seq(statements)),
+                    Err(e) => panic!("{e}"),
+                };
+                assert_eq!(
+                    definition_chars(&iam, &TEMPLATE, &params),
+                    Some(expanded),
+                    "{p} / {q}"
+                );
+            }
+        }
     }
 }
