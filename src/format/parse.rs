@@ -62,9 +62,9 @@ pub(crate) struct Decoder<'t> {
     pub(crate) problems: Vec<Problem>,
 }
 
-impl Decoder<'_> {
+impl<'t> Decoder<'t> {
     /// The text a scalar node was written as.
-    pub(crate) fn source(&self, node: &Node) -> &str {
+    pub(crate) fn source(&self, node: &Node) -> &'t str {
         let start = node.span.offset();
         self.text.get(start..start + node.span.len()).unwrap_or("")
     }
@@ -169,51 +169,116 @@ impl Decoder<'_> {
         Some(self.map_entries(node, key))
     }
 
+    /// [`Decoder::entries`] of a node that stays whole (see [`Decoder::map_entries_copied`]).
+    pub(crate) fn entries_copied<'n>(
+        &mut self,
+        node: &'n Node,
+        key: &str,
+    ) -> Option<Vec<(Sp<String>, &'n Node)>> {
+        if !self.untagged(node, key) {
+            return None;
+        }
+        let Value::Map(_) = &node.value else {
+            self.wrong_type(node, key, "a mapping", None);
+            return None;
+        };
+        Some(self.map_entries_copied(node, key))
+    }
+
     /// The entries of a mapping node (whatever its tag), keys as text, duplicates reported and
-    /// dropped; none for any other node.
+    /// dropped; none for any other node. Each key's text is moved out of the tree.
     pub(crate) fn map_entries<'n>(&mut self, node: &'n mut Node, key: &str) -> Vec<Entry<'n>> {
+        let Value::Map(pairs) = &node.value else {
+            return Vec::new();
+        };
+        let kept = self.kept_keys(pairs, key);
         let Value::Map(pairs) = &mut node.value else {
             return Vec::new();
         };
-        let mut entries: Vec<Entry<'n>> = Vec::with_capacity(pairs.len());
-        // Small mappings (nearly all) are searched for a repeated key in place; a large one (the
-        // `resources` of a big stack) through an index, so N keys cost N, not N squared.
-        let mut index: Option<foldhash::HashMap<String, usize>> =
-            (pairs.len() > 32).then(|| foldhash::HashMapExt::with_capacity(pairs.len()));
-        for (k, value) in pairs {
-            // The label is made only for a key that needs it (one with a tag).
-            if k.tag.is_some() && !self.untagged(k, &format!("a key in `{key}`")) {
+        let mut entries = Vec::with_capacity(kept.count);
+        for (i, (k, value)) in pairs.iter_mut().enumerate() {
+            if !kept.has(i) {
                 continue;
             }
-            let text = match &k.value {
-                Value::Str(s) => s.clone(),
-                Value::Int(_) | Value::Float(_) | Value::Bool(_) => self.source(k).to_owned(),
-                _ => {
-                    self.wrong_type(k, &format!("a key in `{key}`"), "a plain name", None);
-                    continue;
-                }
+            let text = match &mut k.value {
+                Value::Str(s) => std::mem::take(s),
+                _ => self.source(k).to_owned(),
             };
-            let first = match &index {
-                Some(index) => index.get(&text).and_then(|&i| entries.get(i)),
-                None => entries.iter().find(|e| e.key.value == text),
-            };
-            if let Some(first) = first {
-                self.problems.push(Problem::DuplicateKey {
-                    key: text,
-                    first: first.key.span,
-                    span: k.span,
-                });
-                continue;
-            }
-            if let Some(index) = &mut index {
-                index.insert(text.clone(), entries.len());
-            }
             entries.push(Entry {
                 key: Sp::new(text, k.span),
                 value,
             });
         }
         entries
+    }
+
+    /// [`Decoder::map_entries`] of a node that stays whole (pass-through content, kept in the
+    /// model as it was read): each key's text is copied.
+    pub(crate) fn map_entries_copied<'n>(
+        &mut self,
+        node: &'n Node,
+        key: &str,
+    ) -> Vec<(Sp<String>, &'n Node)> {
+        let Value::Map(pairs) = &node.value else {
+            return Vec::new();
+        };
+        let kept = self.kept_keys(pairs, key);
+        let mut entries = Vec::with_capacity(kept.count);
+        for (i, (k, value)) in pairs.iter().enumerate() {
+            if let Some(text) = self.key_text(k).filter(|_| kept.has(i)) {
+                entries.push((Sp::new(text.to_owned(), k.span), value));
+            }
+        }
+        entries
+    }
+
+    /// A key's text: a string's own, a number's or a boolean's as written; `None` for any other.
+    fn key_text<'a>(&self, k: &'a Node) -> Option<&'a str>
+    where
+        't: 'a,
+    {
+        match &k.value {
+            Value::Str(s) => Some(s),
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => Some(self.source(k)),
+            _ => None,
+        }
+    }
+
+    /// Which entries of a mapping are kept, their keys' problems reported (a tag, a key that is
+    /// not a name, a key written again: the first is kept).
+    fn kept_keys(&mut self, pairs: &[(Node, Node)], key: &str) -> Kept {
+        let mut kept = Kept::new(pairs.len());
+        // Small mappings (nearly all) are searched for a repeated key in place; a large one (the
+        // `resources` of a big stack) through an index, so N keys cost N, not N squared.
+        let mut index: Option<foldhash::HashMap<&str, usize>> =
+            (pairs.len() > 32).then(|| foldhash::HashMapExt::with_capacity(pairs.len()));
+        for (i, (k, _)) in pairs.iter().enumerate() {
+            // The label is made only for a key that needs it (one with a tag).
+            if k.tag.is_some() && !self.untagged(k, &format!("a key in `{key}`")) {
+                continue;
+            }
+            let Some(text) = self.key_text(k) else {
+                self.wrong_type(k, &format!("a key in `{key}`"), "a plain name", None);
+                continue;
+            };
+            let first = match &index {
+                Some(index) => index.get(text).copied(),
+                None => (0..i).find(|&j| kept.has(j) && self.key_text(&pairs[j].0) == Some(text)),
+            };
+            if let Some(first) = first {
+                self.problems.push(Problem::DuplicateKey {
+                    key: text.to_owned(),
+                    first: pairs[first].0.span,
+                    span: k.span,
+                });
+                continue;
+            }
+            if let Some(index) = &mut index {
+                index.insert(text, i);
+            }
+            kept.set(i);
+        }
+        kept
     }
 
     fn unknown_key(
@@ -236,22 +301,34 @@ impl Decoder<'_> {
         });
     }
 
-    pub(crate) fn string(&mut self, node: &Node, key: &str) -> Option<Sp<String>> {
-        if !self.untagged(node, key) {
+    /// A string value, moved out of the tree.
+    pub(crate) fn string(&mut self, node: &mut Node, key: &str) -> Option<Sp<String>> {
+        if !self.is_string(node, key) {
             return None;
         }
+        match &mut node.value {
+            Value::Str(s) => Some(Sp::new(std::mem::take(s), node.span)),
+            _ => None,
+        }
+    }
+
+    /// Whether `node` is a string, the problem reported when it is not.
+    pub(crate) fn is_string(&mut self, node: &Node, key: &str) -> bool {
+        if !self.untagged(node, key) {
+            return false;
+        }
         match &node.value {
-            Value::Str(s) => Some(Sp::new(s.clone(), node.span)),
+            Value::Str(_) => true,
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
                 let text = self.scalar_text(node);
                 let bare = key.rsplit('.').next().unwrap_or(key);
                 let help = format!("quote it to make it a string: `{bare}: '{text}'`");
                 self.wrong_type(node, key, "a string", Some(help));
-                None
+                false
             }
             _ => {
                 self.wrong_type(node, key, "a string", None);
-                None
+                false
             }
         }
     }
@@ -337,7 +414,7 @@ impl Decoder<'_> {
             return None;
         }
         let text = match &node.value {
-            Value::Str(s) => s.clone(),
+            Value::Str(s) => s,
             _ => {
                 let expected = "one of the listed words";
                 let help = Some(format!("use one of {}", quoted_list(names)));
@@ -348,10 +425,10 @@ impl Decoder<'_> {
         if let Some(name) = names.iter().find(|name| **name == text) {
             return Some(Sp::new(*name, node.span));
         }
-        let help = suggest::did_you_mean(&text, names.iter().copied());
+        let help = suggest::did_you_mean(text, names.iter().copied());
         self.problems.push(Problem::InvalidChoice {
             key: key.to_owned(),
-            found: text,
+            found: text.clone(),
             span: node.span,
             allowed: quoted_list(names),
             help,
@@ -523,7 +600,7 @@ impl Decoder<'_> {
             }
             Kind::StrList(set) => {
                 if let Some(items) = self.list(node, label) {
-                    let v = keep(items.iter(), |p| self.string(p, label));
+                    let v = keep(items.iter_mut(), |p| self.string(p, label));
                     set(model, v);
                 }
             }
@@ -727,9 +804,10 @@ impl Decoder<'_> {
         forms: &[keys::Form],
         set: fn(&mut M, Sp<Existing>),
     ) {
-        if let Value::Str(arn) = &node.value {
-            let value = Existing::Arn(arn.clone());
-            return set(model, Sp::new(value, node.span));
+        let span = node.span;
+        if let Value::Str(arn) = &mut node.value {
+            let value = Existing::Arn(std::mem::take(arn));
+            return set(model, Sp::new(value, span));
         }
         let help =
             "write a stream ARN, `{env: path/in/parameter/store}` or `{parameter: ParameterName}`";
@@ -742,12 +820,12 @@ impl Decoder<'_> {
             );
             return;
         }
-        let Some(entries) = self.entries(node, "existing") else {
+        let Some(mut entries) = self.entries(node, "existing") else {
             return;
         };
         let names: Vec<&str> = forms.iter().map(|f| f.name).collect();
         let mut found = None;
-        for e in &entries {
+        for e in &mut entries {
             let Some(form) = forms.iter().find(|f| f.name == e.key.value) else {
                 self.unknown_key(&e.key, "`existing`", &names, None);
                 continue;
@@ -799,6 +877,45 @@ impl Decoder<'_> {
         let tables = [keys::WIRE_END, keys::EVENT, keys::DISCOVERY];
         w.keys = self.fields(&mut entries, &tables, &mut w, at, &|_| None);
         Some(w)
+    }
+}
+
+/// The entries of a mapping that are kept: a bit each (in one word, for the mappings of up to 64
+/// entries that nearly all are).
+struct Kept {
+    small: u64,
+    large: Vec<bool>,
+    count: usize,
+}
+
+impl Kept {
+    fn new(len: usize) -> Kept {
+        Kept {
+            small: 0,
+            large: if len > 64 {
+                vec![false; len]
+            } else {
+                Vec::new()
+            },
+            count: 0,
+        }
+    }
+
+    fn set(&mut self, i: usize) {
+        match self.large.get_mut(i) {
+            Some(bit) => *bit = true,
+            None if i < 64 => self.small |= 1 << i,
+            None => {}
+        }
+        self.count += 1;
+    }
+
+    fn has(&self, i: usize) -> bool {
+        if self.large.is_empty() {
+            i < 64 && self.small & (1 << i) != 0
+        } else {
+            self.large.get(i).copied().unwrap_or(false)
+        }
     }
 }
 

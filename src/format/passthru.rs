@@ -146,7 +146,7 @@ impl Decoder<'_> {
         }
     }
 
-    fn convert(&mut self, node: &mut Node) -> T {
+    fn convert(&mut self, node: &Node) -> T {
         let inner = self.convert_untagged(node);
         match &node.tag {
             None => inner,
@@ -170,7 +170,7 @@ impl Decoder<'_> {
         }
     }
 
-    fn convert_untagged(&mut self, node: &mut Node) -> T {
+    fn convert_untagged(&mut self, node: &Node) -> T {
         match &node.value {
             Value::Null => T::Null,
             Value::Bool(b) => T::Bool(*b),
@@ -179,20 +179,16 @@ impl Decoder<'_> {
                 .plain(node)
                 .unwrap_or_else(|| T::Plain(format!("{f:?}"))),
             Value::Str(s) => T::Str(s.clone()),
-            Value::Seq(_) | Value::Map(_) => self.convert_collection(node),
+            Value::Seq(items) => T::Seq(items.iter().map(|i| self.convert(i)).collect()),
+            Value::Map(_) => {
+                let mut map = Map::new();
+                for (key, value) in self.map_entries_copied(node, "pass-through content") {
+                    let value = self.convert(value);
+                    map.insert(key.value.into(), value);
+                }
+                T::Map(map)
+            }
         }
-    }
-
-    fn convert_collection(&mut self, node: &mut Node) -> T {
-        if let Value::Seq(items) = &mut node.value {
-            return T::Seq(items.iter_mut().map(|i| self.convert(i)).collect());
-        }
-        let mut map = Map::new();
-        for e in self.map_entries(node, "pass-through content") {
-            let value = self.convert(e.value);
-            map.insert(e.key.value.into(), value);
-        }
-        T::Map(map)
     }
 
     /// A number as written, when it was written as one plain token (not through an alias).
@@ -300,24 +296,25 @@ impl Decoder<'_> {
     pub(crate) fn s3_location(&mut self, node: &mut Node, key: &str) -> Option<Raw> {
         const KEYS: &[&str] = &["Bucket", "Key", "Version"];
         let span = node.span;
-        let entries = self.entries(node, key)?;
+        // Read whole into the model below: nothing is moved out of it here.
+        let entries = self.entries_copied(node, key)?;
         let mut ok = true;
-        for e in &entries {
-            if !KEYS.contains(&e.key.value.as_str()) {
+        for (name, value) in &entries {
+            if !KEYS.contains(&name.value.as_str()) {
                 self.problems.push(Problem::UnknownKey {
-                    key: e.key.value.clone(),
+                    key: name.value.clone(),
                     context: format!("`{key}`"),
-                    span: e.key.span,
-                    help: suggest::help(&e.key.value, KEYS).map(Into::into),
+                    span: name.span,
+                    help: suggest::help(&name.value, KEYS).map(Into::into),
                 });
                 ok = false;
-            } else if intrinsic(e.value).is_none() {
-                let label = format!("{key}.{}", e.key.value);
-                ok &= self.string(e.value, &label).is_some();
+            } else if intrinsic(value).is_none() {
+                let label = format!("{key}.{}", name.value);
+                ok &= self.is_string(value, &label);
             }
         }
         for required in ["Bucket", "Key"] {
-            if !entries.iter().any(|e| e.key.value == required) {
+            if !entries.iter().any(|(name, _)| name.value == required) {
                 self.problems.push(Problem::MissingKey {
                     key: required,
                     context: format!("`{key}`"),

@@ -13,12 +13,12 @@
 
 use foldhash::{HashMap, HashMapExt};
 
+use crate::aws::policy::{PARAMETER_PREFIX, PLACEHOLDER};
+use crate::aws::{Json, PolicyTemplate, policy_templates};
 use crate::format::model::{Body, Existing, Resource};
 use crate::limits::{MAX_STREAM_NAME, STACK_NAME_ROOM};
 use crate::plan::Plan;
 use crate::target::FunctionQuotas;
-use crate::aws::policy::{PARAMETER_PREFIX, PLACEHOLDER};
-use crate::aws::{Json, PolicyTemplate, policy_templates};
 use crate::target::cloudformation::expand::{Expansions, managed_policy};
 use crate::template::Value;
 
@@ -600,10 +600,7 @@ mod tests {
         }
         // A value the translator searches for more parameters is left to the expansion.
         let nested = Value::map([("Ref", Value::str("x"))]);
-        let policy = Value::map([(
-            "KinesisCrudPolicy",
-            Value::map([("StreamName", nested)]),
-        )]);
+        let policy = Value::map([("KinesisCrudPolicy", Value::map([("StreamName", nested)]))]);
         assert_eq!(template_chars(&iam, &policy), None);
         // An unknown template counts nothing, either way.
         let unknown = Value::map([("NoSuchPolicy", Value::map([("A", Value::str("b"))]))]);
@@ -652,10 +649,8 @@ mod tests {
         ];
         for p in texts {
             for q in texts {
-                let params = crate::template::Map::from_iter([
-                    ("P", Value::str(p)),
-                    ("Q", Value::str(q)),
-                ]);
+                let params =
+                    crate::template::Map::from_iter([("P", Value::str(p)), ("Q", Value::str(q))]);
                 let expanded = match crate::aws::policy::expand_template(&TEMPLATE, &params) {
                     Ok(statements) => 2 + 3 + "Statement".len() + iam.len(&Value::Seq(statements)),
                     Err(e) => panic!("{e}"),
