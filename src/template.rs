@@ -2,7 +2,7 @@
 //! `emit` can write them in short form (`!Ref X`, `!GetAtt X.Arn`, ...).
 
 use std::borrow::Cow;
-use std::ops::{Deref, DerefMut};
+use std::ops::Deref;
 
 use indexmap::IndexMap;
 
@@ -92,121 +92,334 @@ impl std::fmt::Display for Key {
     }
 }
 
-/// A mapping in insertion order: an [`IndexMap`] (every method of which it has, by `Deref`) with
-/// a cheaper hasher.
+/// A mapping in insertion order, with [`IndexMap`]'s meaning: a key written again keeps its
+/// place and takes the new value; two mappings are equal with the same keys and equal values,
+/// in any order.
+///
+/// Nearly every mapping of a template is small (a resource's `Type` and `Properties`, a
+/// statement's `Effect`, `Action` and `Resource`): up to [`SMALL`] entries it is a list searched
+/// in place, one allocation and no hashing; past that, an [`IndexMap`].
 ///
 /// A mapping built once for the whole process (the trust policy every generated role has) can
 /// be shared instead of copied ([`Map::shared`]): cloning and dropping it cost nothing, and it
-/// is copied only when changed (`DerefMut`), so to every reader it is an ordinary mapping.
+/// is copied only when changed, so to every reader it is an ordinary mapping.
 #[derive(Clone, Default)]
 pub struct Map(Repr);
 
+/// The most entries a mapping holds as a list.
+const SMALL: usize = 8;
+
 #[derive(Clone)]
 enum Repr {
-    Owned(Inner),
-    Shared(&'static Inner),
+    Small(Vec<(Key, Value)>),
+    Large(Inner),
+    Shared(&'static Map),
 }
 
 impl Default for Repr {
     fn default() -> Repr {
-        Repr::Owned(Inner::default())
+        Repr::Small(Vec::new())
     }
+}
+
+/// A mapping's entries as they are held.
+enum View<'a> {
+    Small(&'a [(Key, Value)]),
+    Large(&'a Inner),
 }
 
 impl Map {
     pub fn new() -> Map {
-        Map(Repr::Owned(IndexMap::with_hasher(Hasher::default())))
+        Map(Repr::Small(Vec::new()))
     }
 
     pub fn with_capacity(n: usize) -> Map {
-        Map(Repr::Owned(IndexMap::with_capacity_and_hasher(
-            n,
-            Hasher::default(),
-        )))
+        if n <= SMALL {
+            Map(Repr::Small(Vec::with_capacity(n)))
+        } else {
+            Map(Repr::Large(IndexMap::with_capacity_and_hasher(
+                n,
+                Hasher::default(),
+            )))
+        }
     }
 
     /// `map` itself, not a copy of it: for mappings that live as long as the process.
     pub fn shared(map: &'static Map) -> Map {
-        Map(Repr::Shared(map))
-    }
-}
-
-impl Deref for Map {
-    type Target = Inner;
-
-    fn deref(&self) -> &Inner {
-        match &self.0 {
-            Repr::Owned(m) => m,
-            Repr::Shared(m) => m,
+        match map.0 {
+            Repr::Shared(inner) => Map(Repr::Shared(inner)),
+            _ => Map(Repr::Shared(map)),
         }
     }
+
+    /// The mapping this one shares, if it shares one (for tests of sharing).
+    #[cfg(test)]
+    fn shares(&self) -> Option<&'static Map> {
+        match self.0 {
+            Repr::Shared(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    fn view(&self) -> View<'_> {
+        match &self.0 {
+            Repr::Small(v) => View::Small(v),
+            Repr::Large(m) => View::Large(m),
+            Repr::Shared(m) => m.view(),
+        }
+    }
+
+    /// The entries to change: a shared mapping is copied first.
+    fn owned(&mut self) -> &mut Repr {
+        if let Repr::Shared(m) = self.0 {
+            self.0 = m.0.clone();
+        }
+        &mut self.0
+    }
+
+    pub fn len(&self) -> usize {
+        match self.view() {
+            View::Small(v) => v.len(),
+            View::Large(m) => m.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        match self.view() {
+            View::Small(v) => v.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v),
+            View::Large(m) => m.get(key),
+        }
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        match self.owned() {
+            Repr::Small(v) => v
+                .iter_mut()
+                .find(|(k, _)| k.as_str() == key)
+                .map(|(_, v)| v),
+            Repr::Large(m) => m.get_mut(key),
+            Repr::Shared(_) => None,
+        }
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn first(&self) -> Option<(&Key, &Value)> {
+        match self.view() {
+            View::Small(v) => v.first().map(|(k, v)| (k, v)),
+            View::Large(m) => m.first(),
+        }
+    }
+
+    /// Sets `key` to `value`: in its place when the mapping has it (the old value returned),
+    /// else last.
+    pub fn insert(&mut self, key: Key, value: Value) -> Option<Value> {
+        let repr = self.owned();
+        if let Repr::Small(entries) = repr {
+            if let Some((_, old)) = entries.iter_mut().find(|(k, _)| *k == key) {
+                return Some(std::mem::replace(old, value));
+            }
+            if entries.len() < SMALL {
+                entries.push((key, value));
+                return None;
+            }
+            let mut large = IndexMap::with_capacity_and_hasher(SMALL * 2, Hasher::default());
+            large.extend(entries.drain(..));
+            *repr = Repr::Large(large);
+        }
+        match repr {
+            Repr::Large(m) => m.insert(key, value),
+            // `owned` leaves no mapping shared, and a small one was made large above.
+            Repr::Small(_) | Repr::Shared(_) => None,
+        }
+    }
+
+    /// Removes `key`, the entries after it moving up one place.
+    pub fn shift_remove(&mut self, key: &str) -> Option<Value> {
+        match self.owned() {
+            Repr::Small(v) => {
+                let at = v.iter().position(|(k, _)| k.as_str() == key)?;
+                Some(v.remove(at).1)
+            }
+            Repr::Large(m) => m.shift_remove(key),
+            Repr::Shared(_) => None,
+        }
+    }
+
+    /// Removes `key`, the last entry taking its place.
+    pub fn swap_remove(&mut self, key: &str) -> Option<Value> {
+        match self.owned() {
+            Repr::Small(v) => {
+                let at = v.iter().position(|(k, _)| k.as_str() == key)?;
+                Some(v.swap_remove(at).1)
+            }
+            Repr::Large(m) => m.swap_remove(key),
+            Repr::Shared(_) => None,
+        }
+    }
+
+    pub fn iter(&self) -> Iter<'_> {
+        Iter(match self.view() {
+            View::Small(v) => Either::Small(v.iter()),
+            View::Large(m) => Either::Large(m.iter()),
+        })
+    }
+
+    pub fn iter_mut(&mut self) -> IterMut<'_> {
+        IterMut(match self.owned() {
+            Repr::Small(v) => Either::Small(v.iter_mut()),
+            Repr::Large(m) => Either::Large(m.iter_mut()),
+            Repr::Shared(_) => Either::Small([].iter_mut()),
+        })
+    }
+
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Key> + ExactSizeIterator {
+        self.iter().map(|(k, _)| k)
+    }
+
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Value> + ExactSizeIterator {
+        self.iter().map(|(_, v)| v)
+    }
 }
 
-impl DerefMut for Map {
-    /// The mapping to change: a shared one is copied first.
-    fn deref_mut(&mut self) -> &mut Inner {
-        loop {
-            match self.0 {
-                Repr::Owned(ref mut m) => return m,
-                Repr::Shared(m) => self.0 = Repr::Owned(m.clone()),
+/// One of a mapping's two ways of holding its entries, for its iterators.
+enum Either<S, L> {
+    Small(S),
+    Large(L),
+}
+
+macro_rules! iterator {
+    ($name:ident, $item:ty, |$e:ident| $from_small:expr) => {
+        impl<'a> Iterator for $name<'a> {
+            type Item = $item;
+
+            fn next(&mut self) -> Option<$item> {
+                match &mut self.0 {
+                    Either::Small(i) => i.next().map(|$e| $from_small),
+                    Either::Large(i) => i.next(),
+                }
+            }
+
+            fn size_hint(&self) -> (usize, Option<usize>) {
+                match &self.0 {
+                    Either::Small(i) => i.size_hint(),
+                    Either::Large(i) => i.size_hint(),
+                }
             }
         }
+
+        impl DoubleEndedIterator for $name<'_> {
+            fn next_back(&mut self) -> Option<Self::Item> {
+                match &mut self.0 {
+                    Either::Small(i) => i.next_back().map(|$e| $from_small),
+                    Either::Large(i) => i.next_back(),
+                }
+            }
+        }
+
+        impl ExactSizeIterator for $name<'_> {}
+    };
+}
+
+/// A mapping's entries, in order.
+pub struct Iter<'a>(
+    Either<std::slice::Iter<'a, (Key, Value)>, indexmap::map::Iter<'a, Key, Value>>,
+);
+
+/// A mapping's entries, in order, their values to change.
+pub struct IterMut<'a>(
+    Either<std::slice::IterMut<'a, (Key, Value)>, indexmap::map::IterMut<'a, Key, Value>>,
+);
+
+iterator!(Iter, (&'a Key, &'a Value), |e| (&e.0, &e.1));
+iterator!(IterMut, (&'a Key, &'a mut Value), |e| (&e.0, &mut e.1));
+
+/// A mapping's entries, in order, owned.
+pub struct IntoIter(Either<std::vec::IntoIter<(Key, Value)>, indexmap::map::IntoIter<Key, Value>>);
+
+impl Iterator for IntoIter {
+    type Item = (Key, Value);
+
+    fn next(&mut self) -> Option<(Key, Value)> {
+        match &mut self.0 {
+            Either::Small(i) => i.next(),
+            Either::Large(i) => i.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match &self.0 {
+            Either::Small(i) => i.size_hint(),
+            Either::Large(i) => i.size_hint(),
+        }
     }
 }
+
+impl ExactSizeIterator for IntoIter {}
 
 impl std::fmt::Debug for Map {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        (**self).fmt(f)
+        f.debug_map().entries(self.iter()).finish()
     }
 }
 
 /// Equal as mappings: the same keys with equal values, in any order (as [`IndexMap`] compares).
 impl PartialEq for Map {
     fn eq(&self, other: &Map) -> bool {
-        **self == **other
+        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
     }
 }
 
 impl<K: Into<Key>> FromIterator<(K, Value)> for Map {
     fn from_iter<I: IntoIterator<Item = (K, Value)>>(entries: I) -> Map {
-        Map(Repr::Owned(IndexMap::from_iter(
-            entries.into_iter().map(|(k, v)| (k.into(), v)),
-        )))
+        let entries = entries.into_iter();
+        let mut map = Map::with_capacity(entries.size_hint().0);
+        map.extend(entries);
+        map
     }
 }
 
 impl<K: Into<Key>> Extend<(K, Value)> for Map {
     fn extend<I: IntoIterator<Item = (K, Value)>>(&mut self, entries: I) {
-        (**self).extend(entries.into_iter().map(|(k, v)| (k.into(), v)));
+        for (k, v) in entries {
+            self.insert(k.into(), v);
+        }
     }
 }
 
 impl IntoIterator for Map {
     type Item = (Key, Value);
-    type IntoIter = indexmap::map::IntoIter<Key, Value>;
+    type IntoIter = IntoIter;
 
-    fn into_iter(self) -> Self::IntoIter {
-        match self.0 {
-            Repr::Owned(m) => m.into_iter(),
-            Repr::Shared(m) => m.clone().into_iter(),
-        }
+    fn into_iter(self) -> IntoIter {
+        IntoIter(match self.0 {
+            Repr::Small(v) => Either::Small(v.into_iter()),
+            Repr::Large(m) => Either::Large(m.into_iter()),
+            Repr::Shared(m) => return m.clone().into_iter(),
+        })
     }
 }
 
 impl<'a> IntoIterator for &'a Map {
     type Item = (&'a Key, &'a Value);
-    type IntoIter = indexmap::map::Iter<'a, Key, Value>;
+    type IntoIter = Iter<'a>;
 
-    fn into_iter(self) -> Self::IntoIter {
+    fn into_iter(self) -> Iter<'a> {
         self.iter()
     }
 }
 
 impl<'a> IntoIterator for &'a mut Map {
     type Item = (&'a Key, &'a mut Value);
-    type IntoIter = indexmap::map::IterMut<'a, Key, Value>;
+    type IntoIter = IterMut<'a>;
 
-    fn into_iter(self) -> Self::IntoIter {
+    fn into_iter(self) -> IterMut<'a> {
         self.iter_mut()
     }
 }
@@ -310,7 +523,11 @@ mod tests {
     #[test]
     fn a_shared_map_reads_as_the_map_it_shares() {
         let shared = Map::shared(&SHARED);
-        assert!(std::ptr::eq(&*shared, &*Map::shared(&SHARED).clone()));
+        let shares = |m: &Map| m.shares().is_some_and(|m| std::ptr::eq(m, &*SHARED));
+        assert!(shares(&shared) && shares(&Map::shared(&SHARED).clone()));
+        assert!(shares(&Map::shared(Box::leak(Box::new(Map::shared(
+            &SHARED
+        ))))));
         assert_eq!(shared, owned());
         assert_eq!(owned(), shared);
         assert_eq!(Value::Map(shared.clone()), Value::Map(owned()));
@@ -326,8 +543,60 @@ mod tests {
         changed.swap_remove("Version");
         // `swap_remove` moves the last entry into the removed one's place.
         assert_eq!(changed.keys().collect::<Vec<_>>(), ["Id", "Statement"]);
-        assert!(!std::ptr::eq(&*changed, &**SHARED));
-        assert_eq!(*Map::shared(&SHARED), *owned());
+        assert!(changed.shares().is_none());
+        assert_eq!(Map::shared(&SHARED), owned());
         assert_eq!(SHARED.len(), 2);
+    }
+
+    /// A mapping small or large means what an `IndexMap` means: the same order, a key written
+    /// again kept in its place with the new value, removals shifting or swapping.
+    #[test]
+    fn a_mapping_means_what_an_index_map_means_small_or_large() {
+        for n in 0..=3 * SMALL {
+            let mut map = Map::new();
+            let mut model: IndexMap<String, Value> = IndexMap::new();
+            for i in 0..n {
+                // Every third key is one written before.
+                let key = format!("k{}", if i % 3 == 2 { i / 2 } else { i });
+                let old = map.insert(Key::from(key.clone()), Value::Int(i as i128));
+                assert_eq!(old, model.insert(key, Value::Int(i as i128)));
+            }
+            let same = |map: &Map, model: &IndexMap<String, Value>| {
+                let got: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();
+                let want: Vec<(&str, &Value)> =
+                    model.iter().map(|(k, v)| (k.as_str(), v)).collect();
+                assert_eq!(got, want, "{n} entries");
+                assert_eq!(map.len(), model.len());
+                for (k, v) in model {
+                    assert_eq!(map.get(k), Some(v));
+                }
+            };
+            same(&map, &model);
+            assert_eq!(map.get("absent"), None);
+            let copy: Map = map
+                .clone()
+                .into_iter()
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            assert_eq!(copy, map, "equal in any order");
+            if n > 1 {
+                let mut shifted = map.clone();
+                let mut swapped = map.clone();
+                let mut shifted_model = model.clone();
+                let mut swapped_model = model.clone();
+                assert_eq!(shifted.shift_remove("k0"), shifted_model.shift_remove("k0"));
+                assert_eq!(swapped.swap_remove("k0"), swapped_model.swap_remove("k0"));
+                same(&shifted, &shifted_model);
+                same(&swapped, &swapped_model);
+                assert_ne!(shifted, map);
+            }
+            if let Some(v) = map.get_mut("k1") {
+                *v = Value::Null;
+                model.insert("k1".to_owned(), Value::Null);
+            }
+            same(&map, &model);
+        }
     }
 }

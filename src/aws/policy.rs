@@ -95,7 +95,7 @@ pub fn expand_template(
         .parameters
         .iter()
         .map(|(name, _)| *name)
-        .filter(|name| !params.contains_key(*name))
+        .filter(|name| !params.contains_key(name))
         .collect();
     if !missing.is_empty() {
         missing.sort_unstable();
@@ -108,7 +108,7 @@ pub fn expand_template(
     let values = template
         .parameters
         .iter()
-        .filter_map(|(name, _)| Some((*name, params.get(*name)?)))
+        .filter_map(|(name, _)| Some((*name, params.get(name)?)))
         .collect();
     let resolver = Resolver { template, values };
     template

@@ -17,7 +17,7 @@ pub fn merge_sections(mut template: Map, stack: &Stack) -> Map {
         }
     }
     for name in SECTIONS {
-        let mut section = match template.shift_remove(*name) {
+        let mut section = match template.shift_remove(name) {
             Some(Value::Map(map)) => map,
             Some(other) => {
                 out.insert((*name).into(), other);

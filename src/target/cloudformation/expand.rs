@@ -375,7 +375,7 @@ fn function_into(
         r.insert("Type".into(), Value::str(kind));
         // What is left of the SAM resource is its `Type` and its attributes, if any.
         for a in attributes.iter().take_while(|_| resource.len() > 1) {
-            if let Some(v) = resource.get(*a) {
+            if let Some(v) = resource.get(a) {
                 r.insert((*a).into(), v.clone());
             }
         }
@@ -737,6 +737,14 @@ mod tests {
         }
     }
 
+    /// The resource `id` of `resources`, which the test expects there.
+    fn at<'a>(resources: &'a Map, id: &str) -> &'a Value {
+        match resources.get(id) {
+            Some(r) => r,
+            None => panic!("no resource {id}"),
+        }
+    }
+
     fn property<'a>(resource: &'a Value, key: &str) -> Option<&'a Value> {
         match resource {
             Value::Map(r) => match r.get("Properties") {
@@ -786,16 +794,16 @@ mod tests {
         let ids: Vec<&str> = r.keys().map(Key::as_str).collect();
         assert_eq!(ids, ["F", "FRole", "FS"]);
         assert_eq!(
-            property(&r["F"], "Code"),
+            property(at(r, "F"), "Code"),
             Some(&Value::str("src/F")),
             "a local CodeUri stays a path"
         );
         assert_eq!(
-            property(&r["F"], "Role"),
+            property(at(r, "F"), "Role"),
             Some(&Value::get_att("FRole", "Arn"))
         );
         assert_eq!(
-            property(&r["F"], "TracingConfig"),
+            property(at(r, "F"), "TracingConfig"),
             Some(&Value::map([("Mode", Value::str("Active"))]))
         );
         // Basic execution, X-Ray (named twice, listed once), the function's, then Kinesis.
@@ -809,9 +817,12 @@ mod tests {
             .map(Value::str)
             .to_vec(),
         );
-        assert_eq!(property(&r["FRole"], "ManagedPolicyArns"), Some(&managed));
+        assert_eq!(
+            property(at(r, "FRole"), "ManagedPolicyArns"),
+            Some(&managed)
+        );
         // The inline policy is numbered by its place in `Policies`.
-        let Some(Value::Seq(inline)) = property(&r["FRole"], "Policies") else {
+        let Some(Value::Seq(inline)) = property(at(r, "FRole"), "Policies") else {
             panic!("no inline policies")
         };
         let Value::Map(first) = &inline[0] else {
@@ -819,11 +830,11 @@ mod tests {
         };
         assert_eq!(first.get("PolicyName"), Some(&Value::str("FRolePolicy1")));
         assert_eq!(
-            property(&r["FS"], "FunctionName"),
+            property(at(r, "FS"), "FunctionName"),
             Some(&Value::Ref("F".into()))
         );
         assert_eq!(
-            property(&r["FS"], "EventSourceArn"),
+            property(at(r, "FS"), "EventSourceArn"),
             Some(&Value::get_att("S", "Arn"))
         );
     }
@@ -856,15 +867,15 @@ mod tests {
         let ids: Vec<&str> = r.keys().map(Key::as_str).collect();
         assert_eq!(ids, ["F", "G", "GRole"], "no role for a function with one");
         assert_eq!(
-            property(&r["F"], "Code"),
+            property(at(r, "F"), "Code"),
             Some(&Value::map([
                 ("S3Bucket", Value::str("bucket")),
                 ("S3Key", Value::str("path/f.zip")),
             ]))
         );
-        assert_eq!(property(&r["F"], "TracingConfig"), None);
+        assert_eq!(property(at(r, "F"), "TracingConfig"), None);
         assert_eq!(
-            property(&r["G"], "Code"),
+            property(at(r, "G"), "Code"),
             Some(&Value::map([
                 ("S3Bucket", Value::str("b")),
                 ("S3Key", Value::str("k")),

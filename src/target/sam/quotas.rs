@@ -184,7 +184,7 @@ fn definition_chars(
 ) -> Option<usize> {
     let mut values = Vec::with_capacity(template.parameters.len());
     for (parameter, _) in template.parameters {
-        let Some(value) = params.get(*parameter) else {
+        let Some(value) = params.get(parameter) else {
             return Some(0);
         };
         let leaf = matches!(
