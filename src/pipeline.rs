@@ -66,30 +66,24 @@ fn main_stack_suffices() -> bool {
     !cfg!(debug_assertions)
         && EXITS_AFTER_RUN.load(Ordering::Relaxed)
         && std::thread::current().name() == Some("main")
-        && stack_limit().is_some_and(|limit| limit >= 8 << 20)
+        && stack_limit_suffices()
 }
 
-/// The main thread's stack limit (`RLIMIT_STACK`), in bytes; `None` when it cannot be read.
+/// Whether the main thread's stack limit (`RLIMIT_STACK`) is at least 8 MiB.
 #[cfg(unix)]
-fn stack_limit() -> Option<u64> {
+fn stack_limit_suffices() -> bool {
     let mut limit = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
     };
     // SAFETY: `getrlimit` writes one `rlimit` through the pointer, which points at one.
     let read = unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut limit) };
-    if read != 0 {
-        return None;
-    }
-    if limit.rlim_cur == libc::RLIM_INFINITY {
-        return Some(u64::MAX);
-    }
-    u64::try_from(limit.rlim_cur).ok()
+    read == 0 && (limit.rlim_cur == libc::RLIM_INFINITY || limit.rlim_cur >= 8 << 20)
 }
 
 #[cfg(not(unix))]
-fn stack_limit() -> Option<u64> {
-    None
+fn stack_limit_suffices() -> bool {
+    false
 }
 
 /// The bytes of a stack description, as the caller has them.
