@@ -326,6 +326,33 @@ impl<'v> Definition<'_, '_, '_, 'v> {
     }
 }
 
+/// Whether every byte of `bytes` is one character as IAM counts them: ASCII that is not
+/// whitespace, a control, a quote or a backslash (nearly all text), tested 16 bytes at a time.
+fn all_plain(bytes: &[u8]) -> bool {
+    let special = |b: u8| (b <= b' ') | (b == b'"') | (b == b'\\') | (b >= 0x80);
+    let mut chunks = bytes.chunks_exact(16);
+    for chunk in &mut chunks {
+        if chunk.iter().fold(false, |any, &b| any | special(b)) {
+            return false;
+        }
+    }
+    !chunks.remainder().iter().any(|&b| special(b))
+}
+
+/// Where the first `${` of `text` is.
+fn find_sub(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'$', bytes.get(from..)?) {
+        let at = from + i;
+        if bytes.get(at + 1) == Some(&b'{') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 enum Inline<'a> {
     /// A policy document as it is written.
     Document(&'a Value),
@@ -404,7 +431,7 @@ impl Sizer<'_, '_> {
 
     /// Characters other than whitespace, with JSON's escapes.
     fn text(&self, s: &str) -> usize {
-        if !self.iam {
+        if !self.iam || all_plain(s.as_bytes()) {
             return s.len();
         }
         if s.is_ascii() {
@@ -452,7 +479,7 @@ impl Sizer<'_, '_> {
     fn sub(&self, text: &str, var: &dyn Fn(&str) -> Option<usize>) -> usize {
         let mut total = 0;
         let mut rest = text;
-        while let Some(at) = rest.find("${") {
+        while let Some(at) = find_sub(rest) {
             total += self.text(&rest[..at]);
             let after = &rest[at + 2..];
             let Some(end) = after.find('}') else {
@@ -662,5 +689,40 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn text_is_counted_as_iam_counts_it() {
+        let by_id = HashMap::new();
+        let iam = Sizer {
+            by_id: &by_id,
+            iam: true,
+        };
+        // Every byte of plain text is one character, however long.
+        let plain = "arn:aws:kinesis:us-east-1:123456789012:stream/orders-0123456789";
+        assert!(all_plain(plain.as_bytes()));
+        assert_eq!(iam.text(plain), plain.len());
+        // Whitespace counts nothing, a quote or backslash two, a control six, wherever it is.
+        for at in [0, 15, 16, 17, 40] {
+            for (c, counts) in [
+                (" ", 0),
+                ("\n", 0),
+                ("\"", 2),
+                ("\\", 2),
+                ("\u{1}", 6),
+                ("é", 1),
+            ] {
+                let text = format!("{}{c}{}", &plain[..at], &plain[at..]);
+                assert!(!all_plain(text.as_bytes()), "{text:?}");
+                assert_eq!(iam.text(&text), plain.len() + counts, "{text:?}");
+            }
+        }
+        assert_eq!(find_sub("a$b${c}"), Some(3));
+        assert_eq!(find_sub("$$"), None);
+        assert_eq!(find_sub("x$"), None);
+        assert_eq!(
+            iam.sub("$x-${AWS::Region}$", &|_| None),
+            3 + "ap-southeast-5".len() + 1
+        );
     }
 }
