@@ -23,9 +23,17 @@ fn pending() -> MutexGuard<'static, Option<PathBuf>> {
 pub struct Pending(());
 
 impl Pending {
-    pub fn register(path: PathBuf) -> Self {
-        *pending() = Some(path);
-        Pending(())
+    /// Creates the temporary file (`create`) and registers its path (`path`) with signals held
+    /// off between the two: a signal is handled before the file exists (the watcher, holding
+    /// the lock as the process exits, keeps it from being made) or once it is registered.
+    pub fn create<F>(
+        create: impl FnOnce() -> std::io::Result<F>,
+        path: impl FnOnce(&F) -> PathBuf,
+    ) -> std::io::Result<(F, Self)> {
+        let mut guard = pending();
+        let file = create()?;
+        *guard = Some(path(&file));
+        Ok((file, Pending(())))
     }
 
     /// Runs `f` (the rename) with signals held off: a signal that arrives meanwhile is

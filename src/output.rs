@@ -53,12 +53,16 @@ pub fn write_atomic_with(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".stackwire-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
     // Until the rename, SIGINT or SIGTERM removes the temporary file (`crate::interrupt`).
-    let pending = crate::interrupt::Pending::register(tmp.path().to_path_buf());
+    let (mut tmp, pending) = crate::interrupt::Pending::create(
+        || {
+            tempfile::Builder::new()
+                .prefix(".stackwire-")
+                .suffix(".tmp")
+                .tempfile_in(dir)
+        },
+        |tmp| tmp.path().to_path_buf(),
+    )?;
     write(tmp.as_file_mut(), contents)?;
     if let Some(permissions) = permissions {
         tmp.as_file().set_permissions(permissions)?;

@@ -29,7 +29,7 @@ use crate::limits::{MAX_FILTER_PATTERN_BYTES, MAX_LOGICAL_ID};
 use crate::options::Options;
 use crate::plan::{DiscoveryWire, EventWire, Plan};
 use crate::suggest;
-use crate::target::{GeneratedId, Target};
+use crate::target::{GeneratedId, Origin, Target};
 
 pub use crate::limits::{MAX_CONSUMER_NAME, MAX_PARAMETERS, MAX_RESOURCES, STACK_NAME_ROOM};
 
@@ -491,7 +491,7 @@ impl Checker<'_> {
     fn generated_ids(&mut self, plan: &Plan<'_>, generated: &[GeneratedId<'_>]) {
         let resources = &plan.stack.resources;
         // Each ID taken, where, and by what: a stack resource (`None`) or a generated one.
-        let mut taken: HashMap<&str, (SourceSpan, Option<&str>)> =
+        let mut taken: HashMap<&str, (SourceSpan, Option<Origin<'_>>)> =
             HashMap::with_capacity(resources.len() + generated.len());
         for r in resources {
             taken.insert(&r.id.value, (r.id.span, None));
@@ -510,15 +510,15 @@ impl Checker<'_> {
                 Some((span, first)) => self.rules.problems.push(Problem::GeneratedIdCollision {
                     id: id.clone(),
                     first: match first {
-                        Some(origin) => (*origin).to_owned(),
+                        Some(origin) => origin.shown(),
                         None => format!("resource `{id}`"),
                     },
-                    origin: origin.clone(),
+                    origin: origin.shown(),
                     span: *span,
                     owner: owner.span,
                 }),
                 None => {
-                    taken.insert(id, (owner.span, Some(origin)));
+                    taken.insert(id, (owner.span, Some(*origin)));
                 }
             }
         }

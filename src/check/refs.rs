@@ -70,7 +70,7 @@ enum What<'a> {
     Condition(&'a str),
     Consumer(&'a str, &'a str),
     Role(&'a str),
-    Generated(&'a str),
+    Generated(crate::target::Origin<'a>),
     PassThrough(&'static str, &'a str),
 }
 
@@ -85,7 +85,7 @@ impl What<'_> {
                 format!("the fan-out consumer of `{id}` for `{function}`")
             }
             What::Role(id) => format!("the role SAM generates for Function `{id}`"),
-            What::Generated(origin) => (*origin).to_owned(),
+            What::Generated(origin) => origin.shown(),
             What::PassThrough(kind, name) => format!("the pass-through {kind} `{name}`"),
         }
     }
@@ -173,7 +173,7 @@ impl<'a> Refs<'a> {
                     let named = Named::Resource(Some("AWS::Serverless::Function"));
                     self.names
                         .insert(Cow::Borrowed(id), (named, r.id.span, what));
-                    let role = format!("{id}Role");
+                    let role = crate::ids::join(&[id, "Role"]);
                     let what = What::Role(id);
                     let named = Named::Resource(Some("AWS::IAM::Role"));
                     self.names
@@ -186,7 +186,7 @@ impl<'a> Refs<'a> {
             self.names.entry(Cow::Borrowed(&g.id)).or_insert((
                 Named::Resource(None),
                 g.owner.span,
-                What::Generated(&g.origin),
+                What::Generated(g.origin),
             ));
         }
         for (section, named) in [

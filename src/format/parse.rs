@@ -23,6 +23,7 @@ use crate::suggest;
 
 use crate::format::yaml;
 pub use crate::format::yaml::options;
+use crate::ids::join;
 
 /// Reads a stack description. Returns the model (as complete as the input allows) and every
 /// problem found; `None` when the text is not YAML at all.
@@ -447,7 +448,7 @@ impl<'t> Decoder<'t> {
             return Vec::new();
         };
         keep(entries.into_iter(), |e| {
-            let label = format!("{key}.{}", e.key.value);
+            let label = join(&[key, ".", &e.key.value]);
             self.string(e.value, &label).map(|v| (e.key, v))
         })
     }
@@ -502,7 +503,7 @@ impl<'t> Decoder<'t> {
             let label = if at.prefix.is_empty() {
                 std::borrow::Cow::Borrowed(name)
             } else {
-                std::borrow::Cow::Owned(format!("{}{name}", at.prefix))
+                std::borrow::Cow::Owned(join(&[at.prefix, name]))
             };
             self.value(model, key, &e.key, e.value, &label, at.context);
             read.push(Sp::new(key.name, e.key.span));
@@ -617,10 +618,10 @@ impl<'t> Decoder<'t> {
             Kind::Map(table) => {
                 let missing = node.span;
                 if let Some(mut entries) = self.entries(node, label) {
-                    let context = format!("`{label}` of {context}");
+                    let context = join(&["`", label, "` of ", context]);
                     let at = Place {
                         context: &context,
-                        prefix: &format!("{label}."),
+                        prefix: &join(&[label, "."]),
                         missing,
                     };
                     self.fields(&mut entries, &[table], model, at, &|_| None);
@@ -699,7 +700,6 @@ impl<'t> Decoder<'t> {
 
     fn resource(&mut self, entry: Entry<'_>) -> Resource {
         let id = entry.key;
-        let context = format!("resource `{}`", id.value);
         let Some(mut entries) = self.entries(&mut *entry.value, &id.value) else {
             return Resource {
                 id,
@@ -712,7 +712,7 @@ impl<'t> Decoder<'t> {
                 let help = keys::find(stream::KEYS, "type").and_then(|k| k.required);
                 self.problems.push(Problem::MissingKey {
                     key: "type",
-                    context: context.clone(),
+                    context: format!("resource `{}`", id.value),
                     span: id.span,
                     help: help.map(str::to_owned),
                 });
@@ -775,7 +775,7 @@ impl<'t> Decoder<'t> {
         table: &'static [Key<M>],
         model: &mut M,
     ) -> Vec<Sp<&'static str>> {
-        let context = format!("{} `{}`", of.name(), id.value);
+        let context = join(&[of.name(), " `", &id.value, "`"]);
         let at = Place {
             context: &context,
             prefix: "",
@@ -831,7 +831,7 @@ impl<'t> Decoder<'t> {
                 continue;
             };
             let value = self
-                .string(e.value, &format!("existing.{}", form.name))
+                .string(e.value, &join(&["existing.", form.name]))
                 .map(form.make);
             if found.is_some() {
                 self.wrong_type(

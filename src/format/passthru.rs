@@ -285,7 +285,7 @@ impl Decoder<'_> {
                 let raw = self.raw(e.value);
                 return Some((e.key, EnvValue::Raw(raw)));
             }
-            let label = format!("{key}.{}", e.key.value);
+            let label = crate::ids::join(&[key, ".", &e.key.value]);
             self.string(e.value, &label)
                 .map(|v| (e.key, EnvValue::Text(v)))
         })

@@ -16,8 +16,41 @@ pub struct GeneratedId<'a> {
     pub id: String,
     /// The Logical ID of the stack resource it belongs to, where a collision is reported.
     pub owner: &'a Sp<String>,
-    /// What it is, in words, for messages ("the role SAM generates for Function `Processor`").
-    pub origin: String,
+    /// What it is, for messages ("the role SAM generates for Function `Processor`").
+    pub origin: Origin<'a>,
+}
+
+/// What generates an ID, put into words only when a message needs it (a stack generates
+/// hundreds of IDs and nearly never one twice).
+#[derive(Debug, Clone, Copy)]
+pub enum Origin<'a> {
+    /// A Function's role.
+    Role { function: &'a str },
+    /// The event source mapping of a wire from `stream` to `function`.
+    Wire { stream: &'a str, function: &'a str },
+    /// What SAM generates for a Function's pass-through event.
+    Event { event: &'a str, function: &'a str },
+    /// The fan-out consumer of `stream` for `function`.
+    Consumer { stream: &'a str, function: &'a str },
+}
+
+impl Origin<'_> {
+    pub fn shown(self) -> String {
+        match self {
+            Origin::Role { function } => {
+                format!("the role SAM generates for Function `{function}`")
+            }
+            Origin::Wire { stream, function } => {
+                format!("the event source mapping SAM generates from `{stream}` to `{function}`")
+            }
+            Origin::Event { event, function } => {
+                format!("what SAM generates for the event `{event}` of `{function}`")
+            }
+            Origin::Consumer { stream, function } => {
+                format!("the fan-out consumer of `{stream}` for `{function}`")
+            }
+        }
+    }
 }
 
 /// What IAM and Lambda will count for one Function once deployed.

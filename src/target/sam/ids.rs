@@ -3,11 +3,11 @@
 
 /// The IAM role SAM creates for a function.
 pub fn role(function: &str) -> String {
-    format!("{function}Role")
+    crate::ids::join(&[function, "Role"])
 }
 
 /// The `AWS::Lambda::EventSourceMapping` SAM creates for a function's event, which stackwire
 /// names after the stream.
 pub fn event_source_mapping(function: &str, stream: &str) -> String {
-    format!("{function}{stream}")
+    crate::ids::join(&[function, stream])
 }

@@ -11,7 +11,7 @@ use count::passthru_events;
 
 use crate::format::model::{Body, Existing};
 use crate::plan::Plan;
-use crate::target::{GeneratedId, Lowered, Target};
+use crate::target::{GeneratedId, Lowered, Origin, Target};
 
 pub struct Sam;
 
@@ -27,7 +27,9 @@ impl Target for Sam {
             let id = &r.id;
             match &r.body {
                 Body::Function(_) => {
-                    let origin = format!("the role SAM generates for Function `{}`", id.value);
+                    let origin = Origin::Role {
+                        function: &id.value,
+                    };
                     generated.push(GeneratedId {
                         id: ids::role(&id.value),
                         owner: id,
@@ -35,10 +37,10 @@ impl Target for Sam {
                     });
                     for e in &plan.events[i] {
                         let stream = &resources[e.stream].id.value;
-                        let origin = format!(
-                            "the event source mapping SAM generates from `{stream}` to `{}`",
-                            id.value
-                        );
+                        let origin = Origin::Wire {
+                            stream,
+                            function: &id.value,
+                        };
                         let event = e.options.name.as_ref().map_or(stream, |n| &n.value);
                         generated.push(GeneratedId {
                             id: ids::event_source_mapping(&id.value, event),
@@ -58,10 +60,10 @@ impl Target for Sam {
                         .collect();
                     // An event named like a wire's is already an error of its own.
                     for (event, _) in passthru_events(r).filter(|(e, _)| !wired.contains(e)) {
-                        let origin = format!(
-                            "what SAM generates for the event `{event}` of `{}`",
-                            id.value
-                        );
+                        let origin = Origin::Event {
+                            event,
+                            function: &id.value,
+                        };
                         generated.push(GeneratedId {
                             id: ids::event_source_mapping(&id.value, event),
                             owner: id,
@@ -72,8 +74,10 @@ impl Target for Sam {
                 Body::Stream(_) => {
                     for f in &plan.consumers[i] {
                         let function = &resources[*f].id.value;
-                        let origin =
-                            format!("the fan-out consumer of `{}` for `{function}`", id.value);
+                        let origin = Origin::Consumer {
+                            stream: &id.value,
+                            function,
+                        };
                         generated.push(GeneratedId {
                             id: crate::ids::consumer(&id.value, function),
                             owner: id,
