@@ -122,6 +122,12 @@ impl Default for Repr {
     }
 }
 
+/// A mapping's own entries, to change.
+enum Owned<'a> {
+    Small(&'a mut Vec<(Key, Value)>),
+    Large(&'a mut Inner),
+}
+
 /// A mapping's entries as they are held.
 enum View<'a> {
     Small(&'a [(Key, Value)]),
@@ -170,11 +176,14 @@ impl Map {
     }
 
     /// The entries to change: a shared mapping is copied first.
-    fn owned(&mut self) -> &mut Repr {
-        if let Repr::Shared(m) = self.0 {
-            self.0 = m.0.clone();
+    fn owned(&mut self) -> Owned<'_> {
+        loop {
+            match self.0 {
+                Repr::Small(ref mut v) => return Owned::Small(v),
+                Repr::Large(ref mut m) => return Owned::Large(m),
+                Repr::Shared(m) => self.0 = m.0.clone(),
+            }
         }
-        &mut self.0
     }
 
     pub fn len(&self) -> usize {
@@ -197,12 +206,11 @@ impl Map {
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
         match self.owned() {
-            Repr::Small(v) => v
+            Owned::Small(v) => v
                 .iter_mut()
                 .find(|(k, _)| k.as_str() == key)
                 .map(|(_, v)| v),
-            Repr::Large(m) => m.get_mut(key),
-            Repr::Shared(_) => None,
+            Owned::Large(m) => m.get_mut(key),
         }
     }
 
@@ -220,47 +228,44 @@ impl Map {
     /// Sets `key` to `value`: in its place when the mapping has it (the old value returned),
     /// else last.
     pub fn insert(&mut self, key: Key, value: Value) -> Option<Value> {
-        let repr = self.owned();
-        if let Repr::Small(entries) = repr {
-            if let Some((_, old)) = entries.iter_mut().find(|(k, _)| *k == key) {
-                return Some(std::mem::replace(old, value));
-            }
-            if entries.len() < SMALL {
-                entries.push((key, value));
-                return None;
-            }
-            let mut large = IndexMap::with_capacity_and_hasher(SMALL * 2, Hasher::default());
-            large.extend(entries.drain(..));
-            *repr = Repr::Large(large);
+        let entries = match self.owned() {
+            Owned::Large(m) => return m.insert(key, value),
+            Owned::Small(entries) => entries,
+        };
+        if let Some((_, old)) = entries.iter_mut().find(|(k, _)| *k == key) {
+            return Some(std::mem::replace(old, value));
         }
-        match repr {
-            Repr::Large(m) => m.insert(key, value),
-            // `owned` leaves no mapping shared, and a small one was made large above.
-            Repr::Small(_) | Repr::Shared(_) => None,
+        if entries.len() < SMALL {
+            entries.push((key, value));
+            return None;
         }
+        // One more than a list holds: the mapping becomes an IndexMap.
+        let mut large = IndexMap::with_capacity_and_hasher(SMALL * 2, Hasher::default());
+        large.extend(entries.drain(..));
+        large.insert(key, value);
+        self.0 = Repr::Large(large);
+        None
     }
 
     /// Removes `key`, the entries after it moving up one place.
     pub fn shift_remove(&mut self, key: &str) -> Option<Value> {
         match self.owned() {
-            Repr::Small(v) => {
+            Owned::Small(v) => {
                 let at = v.iter().position(|(k, _)| k.as_str() == key)?;
                 Some(v.remove(at).1)
             }
-            Repr::Large(m) => m.shift_remove(key),
-            Repr::Shared(_) => None,
+            Owned::Large(m) => m.shift_remove(key),
         }
     }
 
     /// Removes `key`, the last entry taking its place.
     pub fn swap_remove(&mut self, key: &str) -> Option<Value> {
         match self.owned() {
-            Repr::Small(v) => {
+            Owned::Small(v) => {
                 let at = v.iter().position(|(k, _)| k.as_str() == key)?;
                 Some(v.swap_remove(at).1)
             }
-            Repr::Large(m) => m.swap_remove(key),
-            Repr::Shared(_) => None,
+            Owned::Large(m) => m.swap_remove(key),
         }
     }
 
@@ -273,9 +278,8 @@ impl Map {
 
     pub fn iter_mut(&mut self) -> IterMut<'_> {
         IterMut(match self.owned() {
-            Repr::Small(v) => Either::Small(v.iter_mut()),
-            Repr::Large(m) => Either::Large(m.iter_mut()),
-            Repr::Shared(_) => Either::Small([].iter_mut()),
+            Owned::Small(v) => Either::Small(v.iter_mut()),
+            Owned::Large(m) => Either::Large(m.iter_mut()),
         })
     }
 

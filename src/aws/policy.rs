@@ -118,6 +118,22 @@ pub fn expand_template(
         .collect()
 }
 
+/// Whether a parameter's value is substituted as it is, nothing in it searched: text, a number,
+/// a boolean, null, and the intrinsic functions that hold only text (`Ref`, `GetAtt`, `Sub`).
+pub fn substituted_whole(value: &Value) -> bool {
+    matches!(
+        value,
+        Value::Str(_)
+            | Value::Int(_)
+            | Value::Bool(_)
+            | Value::Plain(_)
+            | Value::Null
+            | Value::Ref(_)
+            | Value::GetAtt(_)
+            | Value::Sub(_)
+    )
+}
+
 struct Resolver<'a> {
     template: &'static PolicyTemplate,
     /// (parameter, value): the parameter is renamed [`PARAMETER_PREFIX`] and its name.
@@ -203,6 +219,9 @@ impl Resolver<'_> {
     /// translator walks a mapping's values and a list's items; intrinsics are the mappings they
     /// stand for (`!If [c, a, b]` is `{"Fn::If": [c, a, b]}`: the condition's name is text).
     fn contents(&self, value: &Value, chain: &mut Vec<usize>) -> Result<Value, ExpandError> {
+        if substituted_whole(value) {
+            return Ok(value.clone());
+        }
         let mut node = |v: &Value| self.node(v, chain).map(Box::new);
         Ok(match value {
             Value::Seq(items) => {
@@ -237,14 +256,7 @@ impl Resolver<'_> {
                 Value::Join(delimiter.clone(), out)
             }
             Value::Tagged(tag, inner) => Value::Tagged(tag.clone(), node(inner)?),
-            Value::Str(_)
-            | Value::Int(_)
-            | Value::Bool(_)
-            | Value::Plain(_)
-            | Value::Null
-            | Value::Ref(_)
-            | Value::GetAtt(_)
-            | Value::Sub(_) => value.clone(),
+            _ => value.clone(),
         })
     }
 }

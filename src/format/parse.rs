@@ -160,14 +160,20 @@ impl<'t> Decoder<'t> {
 
     /// The entries of a mapping, keys as text, duplicates reported and dropped.
     pub(crate) fn entries<'n>(&mut self, node: &'n mut Node, key: &str) -> Option<Vec<Entry<'n>>> {
+        self.is_mapping(node, key)
+            .then(|| self.map_entries(node, key))
+    }
+
+    /// Whether `node` is a mapping without a tag, the problem reported when it is not.
+    fn is_mapping(&mut self, node: &Node, key: &str) -> bool {
         if !self.untagged(node, key) {
-            return None;
+            return false;
         }
-        let Value::Map(_) = &node.value else {
+        if !matches!(node.value, Value::Map(_)) {
             self.wrong_type(node, key, "a mapping", None);
-            return None;
-        };
-        Some(self.map_entries(node, key))
+            return false;
+        }
+        true
     }
 
     /// [`Decoder::entries`] of a node that stays whole (see [`Decoder::map_entries_copied`]).
@@ -176,14 +182,8 @@ impl<'t> Decoder<'t> {
         node: &'n Node,
         key: &str,
     ) -> Option<Vec<(Sp<String>, &'n Node)>> {
-        if !self.untagged(node, key) {
-            return None;
-        }
-        let Value::Map(_) = &node.value else {
-            self.wrong_type(node, key, "a mapping", None);
-            return None;
-        };
-        Some(self.map_entries_copied(node, key))
+        self.is_mapping(node, key)
+            .then(|| self.map_entries_copied(node, key))
     }
 
     /// The entries of a mapping node (whatever its tag), keys as text, duplicates reported and

@@ -13,7 +13,7 @@
 
 use foldhash::{HashMap, HashMapExt};
 
-use crate::aws::policy::{PARAMETER_PREFIX, PLACEHOLDER};
+use crate::aws::policy::{PARAMETER_PREFIX, PLACEHOLDER, substituted_whole};
 use crate::aws::{Json, PolicyTemplate, policy_templates};
 use crate::format::model::{Body, Existing, Resource};
 use crate::limits::{MAX_STREAM_NAME, STACK_NAME_ROOM};
@@ -187,18 +187,7 @@ fn definition_chars(
         let Some(value) = params.get(parameter) else {
             return Some(0);
         };
-        let leaf = matches!(
-            value,
-            Value::Str(_)
-                | Value::Int(_)
-                | Value::Bool(_)
-                | Value::Plain(_)
-                | Value::Null
-                | Value::Ref(_)
-                | Value::GetAtt(_)
-                | Value::Sub(_)
-        );
-        if !leaf {
+        if !substituted_whole(value) {
             return None;
         }
         // A placeholder is not substituted: the renamed `Ref` stays.
