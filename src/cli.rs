@@ -118,6 +118,7 @@ impl PipelineArgs {
             // The parser accepts only the names of targets.
             target: crate::target::find(&self.target).unwrap_or(crate::target::DEFAULT),
             code_bucket: self.code_bucket.as_deref(),
+            writes: true,
         }
     }
 }

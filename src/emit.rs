@@ -11,14 +11,82 @@ use crate::template::{Map, Value};
 
 pub fn emit(template: &Value) -> String {
     let mut out = String::with_capacity(4096);
+    write_template(&mut out, template);
+    out
+}
+
+/// The length in bytes of [`emit`]'s text, counted without writing it: what `validate` needs
+/// of a template it does not write (the quotas on its size).
+pub fn size(template: &Value) -> usize {
+    let mut out = Count {
+        len: 0,
+        line_start: true,
+    };
+    write_template(&mut out, template);
+    out.len
+}
+
+fn write_template(out: &mut impl Out, template: &Value) {
     match template {
-        Value::Map(map) => write_map(&mut out, map, 0),
+        Value::Map(map) => write_map(out, map, 0),
         other => {
-            write_inline(&mut out, other, false);
+            write_inline(out, other, false);
             out.push('\n');
         }
     }
-    out
+}
+
+/// Where the emitter writes: a `String`, or a [`Count`] of the bytes.
+trait Out: Write {
+    fn push_str(&mut self, s: &str);
+    fn push(&mut self, c: char);
+    /// Whether nothing is written yet or the last byte written ends a line.
+    fn at_line_start(&self) -> bool;
+}
+
+impl Out for String {
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s);
+    }
+
+    fn push(&mut self, c: char) {
+        String::push(self, c);
+    }
+
+    fn at_line_start(&self) -> bool {
+        self.is_empty() || self.ends_with('\n')
+    }
+}
+
+/// The bytes the emitter would write, counted.
+struct Count {
+    len: usize,
+    line_start: bool,
+}
+
+impl Write for Count {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        Out::push_str(self, s);
+        Ok(())
+    }
+}
+
+impl Out for Count {
+    fn push_str(&mut self, s: &str) {
+        if let Some(last) = s.as_bytes().last() {
+            self.len += s.len();
+            self.line_start = *last == b'\n';
+        }
+    }
+
+    fn push(&mut self, c: char) {
+        self.len += c.len_utf8();
+        self.line_start = c == '\n';
+    }
+
+    fn at_line_start(&self) -> bool {
+        self.line_start
+    }
 }
 
 fn is_block(value: &Value) -> bool {
@@ -29,7 +97,7 @@ fn is_block(value: &Value) -> bool {
     }
 }
 
-fn indent(out: &mut String, n: usize) {
+fn indent(out: &mut impl Out, n: usize) {
     const SPACES: &str = "                                                                ";
     let mut left = n;
     while left > 0 {
@@ -41,9 +109,9 @@ fn indent(out: &mut String, n: usize) {
 
 /// Writes the entries of a mapping at `col`. The first entry's indentation is assumed to be
 /// written already when `out` does not end with a newline (a sequence item's `- `).
-fn write_map(out: &mut String, map: &Map, col: usize) {
+fn write_map(out: &mut impl Out, map: &Map, col: usize) {
     for (k, v) in map {
-        if out.is_empty() || out.ends_with('\n') {
+        if out.at_line_start() {
             indent(out, col);
         }
         write_scalar(out, k, false);
@@ -53,7 +121,7 @@ fn write_map(out: &mut String, map: &Map, col: usize) {
 }
 
 /// Writes what follows `key:`: an inline value on the same line, or a block below it.
-fn write_value(out: &mut String, v: &Value, col: usize) {
+fn write_value(out: &mut impl Out, v: &Value, col: usize) {
     match v {
         Value::Map(m) if is_block(v) => {
             out.push('\n');
@@ -71,7 +139,7 @@ fn write_value(out: &mut String, v: &Value, col: usize) {
     }
 }
 
-fn write_seq(out: &mut String, items: &[Value], col: usize) {
+fn write_seq(out: &mut impl Out, items: &[Value], col: usize) {
     for item in items {
         indent(out, col);
         out.push_str("- ");
@@ -98,10 +166,10 @@ fn inline(v: &Value, flow: bool) -> String {
 }
 
 /// Writes `items` separated by `, `.
-fn write_list<T>(
-    out: &mut String,
+fn write_list<O: Out, T>(
+    out: &mut O,
     items: impl IntoIterator<Item = T>,
-    mut f: impl FnMut(&mut String, T),
+    mut f: impl FnMut(&mut O, T),
 ) {
     for (i, item) in items.into_iter().enumerate() {
         if i > 0 {
@@ -112,10 +180,10 @@ fn write_list<T>(
 }
 
 /// Writes a value on one line: a scalar, a short-form intrinsic, or a flow collection.
-fn write_inline(out: &mut String, v: &Value, flow: bool) {
+fn write_inline(out: &mut impl Out, v: &Value, flow: bool) {
     match v {
         Value::Str(s) => write_scalar(out, s, flow),
-        // Writing into a String cannot fail.
+        // Writing into a String or a Count cannot fail.
         Value::Int(i) => {
             let _ = write!(out, "{i}");
         }
@@ -268,7 +336,7 @@ pub fn scalar(s: &str, flow: bool) -> String {
 }
 
 /// Writes `s` as a YAML scalar, quoted only as much as needed.
-fn write_scalar(out: &mut String, s: &str, flow: bool) {
+fn write_scalar(out: &mut impl Out, s: &str, flow: bool) {
     if plain_ok(s, flow) {
         out.push_str(s);
         return;
@@ -294,7 +362,7 @@ fn write_scalar(out: &mut String, s: &str, flow: bool) {
             '\r' => out.push_str("\\r"),
             c if needs_escape(c) => {
                 let code = u32::from(c);
-                // Writing into a String cannot fail.
+                // Writing into a String or a Count cannot fail.
                 let _ = if code <= 0xFF {
                     write!(out, "\\x{code:02X}")
                 } else if code <= 0xFFFF {
@@ -346,6 +414,43 @@ mod tests {
         assert_eq!(scalar("héllo", false), "'héllo'");
         assert_eq!(scalar("a, b", false), "a, b");
         assert_eq!(scalar("a, b", true), "'a, b'");
+    }
+
+    /// The count `validate` weighs a template by is the length of the text `compile` writes,
+    /// whatever the values: quoted, escaped, multi-byte, empty, nested in flow and in blocks.
+    #[test]
+    fn size_is_the_length_of_the_text() {
+        let strings = [
+            "plain",
+            "",
+            "it's",
+            "line\nbreak",
+            "héllo ☃",
+            "bom\u{FEFF}",
+            "\u{10FFFF}\u{7}",
+        ];
+        let leaf = |i: usize| match i % 5 {
+            0 => Value::str(strings[i % strings.len()]),
+            1 => Value::Int(-(i as i128) * 1_000_003),
+            2 => Value::Ref(strings[(i + 1) % strings.len()].into()),
+            3 => Value::Seq(Vec::new()),
+            _ => Value::Map(Map::new()),
+        };
+        let mut map = Map::new();
+        for i in 0..40 {
+            let mut inner = Map::new();
+            inner.insert(strings[i % strings.len()].into(), leaf(i));
+            let value = match i % 4 {
+                0 => leaf(i),
+                1 => Value::Seq(vec![leaf(i), Value::Map(inner), leaf(i + 1)]),
+                2 => Value::Map(inner),
+                _ => Value::Tagged("!Custom".into(), Box::new(Value::Seq(vec![leaf(i)]))),
+            };
+            map.insert(format!("{}{i}", strings[i % strings.len()]).into(), value);
+        }
+        for template in [Value::Map(map), leaf(0), leaf(2), Value::Seq(vec![leaf(1)])] {
+            assert_eq!(size(&template), emit(&template).len());
+        }
     }
 
     #[test]

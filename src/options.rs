@@ -13,6 +13,10 @@ pub struct Options<'a> {
     /// `--code-bucket`: the S3 bucket a plain CloudFormation template's `Code` names (the key is
     /// `<source>.zip`); not set, `Code` is the local folder, for `aws cloudformation package`.
     pub code_bucket: Option<&'a str>,
+    /// Whether the run wants the template's text. `validate` does not: it only weighs the
+    /// template (the quotas on its size), so the emitter counts the bytes it would write, and
+    /// [`crate::pipeline::Compiled::template`] is `None` however valid the stack is.
+    pub writes: bool,
 }
 
 impl Default for Options<'_> {
@@ -21,6 +25,7 @@ impl Default for Options<'_> {
             environment: None,
             target: target::DEFAULT,
             code_bucket: None,
+            writes: true,
         }
     }
 }
@@ -41,6 +46,7 @@ impl std::fmt::Debug for Options<'_> {
             .field("environment", &self.environment)
             .field("target", &self.target.name())
             .field("code_bucket", &self.code_bucket)
+            .field("writes", &self.writes)
             .finish()
     }
 }

@@ -20,7 +20,8 @@ use crate::target::{Lowered, Target};
 pub struct Compiled {
     /// The source as text, for rendering diagnostics (lossy where the input was not UTF-8).
     pub text: String,
-    /// The template, when there were no errors.
+    /// The template, when there were no errors and the run wants its text
+    /// ([`Options::writes`]).
     pub template: Option<String>,
     /// Every error and warning, in the order found.
     pub problems: Vec<Problem>,
@@ -92,6 +93,13 @@ enum Source<'a> {
     Owned(Vec<u8>),
 }
 
+impl Compiled {
+    /// Whether the stack has no errors (warnings aside).
+    pub fn is_valid(&self) -> bool {
+        !self.problems.iter().any(Problem::is_error)
+    }
+}
+
 impl Source<'_> {
     fn bytes(&self) -> &[u8] {
         match self {
@@ -114,9 +122,15 @@ thread_local! {
     static PIPELINE: Pipeline = const { Pipeline { worker: std::cell::RefCell::new(None) } };
 }
 
-/// The bytes, `--environment`, the target and `--code-bucket`: what a job's [`Options`] are made
-/// of, owned.
-type Job = (Vec<u8>, Option<String>, &'static dyn Target, Option<String>);
+/// The bytes, `--environment`, the target, `--code-bucket` and whether the template is written:
+/// what a job's [`Options`] are made of, owned.
+type Job = (
+    Vec<u8>,
+    Option<String>,
+    &'static dyn Target,
+    Option<String>,
+    bool,
+);
 type Outcome = std::thread::Result<Compiled>;
 
 /// A calling thread's pipeline thread: jobs in, outcomes out. It ends when its caller does (the
@@ -147,6 +161,7 @@ impl Pipeline {
             options.environment.map(str::to_owned),
             options.target,
             options.code_bucket.map(str::to_owned),
+            options.writes,
         );
         if let Err(std::sync::mpsc::SendError((bytes, ..))) = w.jobs.send(job) {
             *worker = None;
@@ -177,11 +192,12 @@ impl Worker {
             .name("stackwire-compile".to_owned())
             .stack_size(PIPELINE_STACK)
             .spawn(move || {
-                for (bytes, environment, target, code_bucket) in job_rx {
+                for (bytes, environment, target, code_bucket, writes) in job_rx {
                     let options = Options {
                         environment: environment.as_deref(),
                         target,
                         code_bucket: code_bucket.as_deref(),
+                        writes,
                     };
                     let outcome =
                         std::panic::catch_unwind(|| compile_here(Source::Owned(bytes), &options));
@@ -380,22 +396,28 @@ fn lower_and_emit(
     if problems.iter().any(Problem::is_error) {
         return None;
     }
-    let template = emit::emit(&lowered.template);
+    let (template, len) = if options.writes {
+        let template = emit::emit(&lowered.template);
+        let len = template.len();
+        (Some(template), len)
+    } else {
+        (None, emit::size(&lowered.template))
+    };
     let span = stack.resources_key;
-    if template.len() > MAX_TEMPLATE_BYTES {
+    if len > MAX_TEMPLATE_BYTES {
         problems.push(Problem::TemplateTooLarge {
-            bytes: thousands(template.len()),
+            bytes: thousands(len),
             span,
         });
         return None;
     }
-    if template.len() > MAX_DIRECT_TEMPLATE_BYTES {
+    if len > MAX_DIRECT_TEMPLATE_BYTES {
         problems.push(Problem::TemplateNeedsS3 {
-            bytes: thousands(template.len()),
+            bytes: thousands(len),
             span,
         });
     }
-    Some(template)
+    template
 }
 
 fn first_offset(problem: &Problem) -> usize {

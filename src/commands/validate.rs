@@ -15,7 +15,11 @@ use crate::pipeline::{Compiled, compile, compile_owned};
 
 pub fn run(args: &ValidateArgs, io: &mut Io<'_>) -> i32 {
     let mut reporter = super::reporter(&args.report, io, Sink::Stdout);
-    let options = args.pipeline.options();
+    // The template is weighed, never written.
+    let options = Options {
+        writes: false,
+        ..args.pipeline.options()
+    };
     // Standard input is read here, where `-` stands in the arguments, before any worker starts.
     let inputs: Vec<Input<'_>> = args
         .stacks
@@ -40,7 +44,8 @@ pub fn run(args: &ValidateArgs, io: &mut Io<'_>) -> i32 {
     let (mut unreadable, mut invalid) = (false, false);
     check_in_order(&inputs, &options, jobs, |checked| match checked {
         Ok((name, compiled)) => {
-            invalid |= super::report(&name, compiled, &mut reporter, io).is_none();
+            invalid |= !compiled.is_valid();
+            super::report(&name, compiled, &mut reporter, io);
         }
         Err(e) => {
             reporter.failure(io, Some(&e.name), e.to_string(), true);

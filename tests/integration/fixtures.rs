@@ -6,7 +6,7 @@
 //!
 //! A fixture whose first line is `# args: ...` passes those arguments to `stackwire compile`.
 
-use crate::support::{compile_fixture, fixture_paths, run_args, settings};
+use crate::support::{compile_fixture, fixture_paths, run_args, run_fixture, settings};
 
 #[test]
 fn ok() {
@@ -51,6 +51,24 @@ fn err() {
             insta::assert_snapshot!(out.stderr);
         });
     });
+}
+
+/// `validate` weighs the template without writing it (the emitter counts its bytes): every
+/// fixture gets the diagnostics, the exit code and the template sizes `compile` reports.
+#[test]
+fn validate_reports_what_compile_does() {
+    let mut sized = 0;
+    for kind in ["ok", "warn", "err"] {
+        for path in fixture_paths(kind) {
+            let compiled = run_fixture("compile", &path, &["--format", "json"]);
+            let validated = run_fixture("validate", &path, &["--format", "json"]);
+            assert_eq!(validated.code, compiled.code, "{}", path.display());
+            assert_eq!(validated.stdout, compiled.stderr, "{}", path.display());
+            sized += usize::from(compiled.stderr.contains("\"the template is "));
+        }
+    }
+    // The size quotas themselves are among what is compared.
+    assert!(sized >= 2, "{sized} fixtures report a template's size");
 }
 
 fn fixture_texts(kind: &str) -> Vec<(String, String)> {

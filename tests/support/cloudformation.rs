@@ -47,6 +47,7 @@ fn compile(stack: &Stack, target: &str, code_bucket: Option<&str>) -> String {
         environment: stack.environment.as_deref(),
         target: target::find(target).unwrap_or_else(|| panic!("no target {target}")),
         code_bucket,
+        writes: true,
     };
     let compiled = stackwire::compile(stack.text.as_bytes(), &options);
     let errors: Vec<String> = compiled
