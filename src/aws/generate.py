@@ -89,6 +89,8 @@ def rust_str(s):
             out.append("\\\\")
         elif ch == '"':
             out.append('\\"')
+        elif ch == "\t":
+            out.append("\\t")
         elif " " <= ch <= "~":
             out.append(ch)
         else:
@@ -148,7 +150,74 @@ def pointers(schema, key):
     return value
 
 
+def table(records, what):
+    """A table of text records as Rust items without a pointer in them (nothing for the loader to
+    relocate at every start): `TABLE`, the records one after the other, and `STARTS`, where
+    each begins (and, last, where the table ends). Fields are separated by a tab, list items
+    each end with a comma; no field may hold either."""
+    texts = []
+    for record in records:
+        for field in record:
+            if isinstance(field, list):
+                for item in field:
+                    if not item or any(c in item for c in "\t,\n"):
+                        fail(f"{what}: {item!r} is empty or holds a tab, a comma or a line break")
+            elif any(c in field for c in "\t\n"):
+                fail(f"{what}: {field!r} holds a tab or a line break")
+        texts.append("\t".join(
+            "".join(f"{i}," for i in f) if isinstance(f, list) else f for f in record
+        ))
+    starts = [0]
+    for text in texts:
+        starts.append(starts[-1] + len(text.encode("utf-8")))
+    if starts[-1] >= 2**32:
+        fail(f"{what}: the table is too large for 32-bit offsets")
+    lines = ["#[rustfmt::skip]", "const TABLE: &str = \"\\"]
+    for text in texts:
+        lines.append(rust_str(text)[1:-1] + "\\")
+    lines.append("\";\n")
+    lines.append("#[rustfmt::skip]")
+    lines.append(f"static STARTS: [u32; {len(starts)}] = [")
+    for i in range(0, len(starts), 12):
+        lines.append(" ".join(f"{n}," for n in starts[i:i + 12]))
+    lines.append("];\n")
+    lines.append(
+        "/// Record `i` of the table.\n"
+        "fn record(i: usize) -> Option<&'static str> {\n"
+        "    let (&start, &end) = (STARTS.get(i)?, STARTS.get(i + 1)?);\n"
+        "    TABLE.get(start as usize..end as usize)\n"
+        "}\n\n"
+        "/// The number of records.\n"
+        "pub const LEN: usize = STARTS.len() - 1;\n\n"
+        "/// The record whose first field is `name` (the records are sorted by it).\n"
+        "fn find(name: &str) -> Option<&'static str> {\n"
+        "    let (mut low, mut high) = (0, LEN);\n"
+        "    while low < high {\n"
+        "        let mid = low + (high - low) / 2;\n"
+        "        let record = record(mid)?;\n"
+        "        let first = record.split('\\t').next().unwrap_or_default();\n"
+        "        match first.cmp(name) {\n"
+        "            std::cmp::Ordering::Less => low = mid + 1,\n"
+        "            std::cmp::Ordering::Greater => high = mid,\n"
+        "            std::cmp::Ordering::Equal => return Some(record),\n"
+        "        }\n"
+        "    }\n"
+        "    None\n"
+        "}\n"
+    )
+    return lines
+
+
 def create_only(schemas, version, schema_date):
+    records = []
+    for type_name in ascii_sorted(schemas, "resource type"):
+        schema = schemas[type_name]
+        records.append([
+            type_name,
+            pointers(schema, "createOnlyProperties"),
+            pointers(schema, "conditionalCreateOnlyProperties"),
+            pointers(schema, "primaryIdentifier"),
+        ])
     lines = [
         header(
             "Create-only properties of every CloudFormation resource type: a change to one "
@@ -156,42 +225,31 @@ def create_only(schemas, version, schema_date):
             f"the {REGION} resource provider schemas that cfn-lint {version} ships "
             f"(cfnlint/data/schemas, schema_date {schema_date}), {len(schemas)} types",
         ),
-        "use super::ResourceSchema;\n",
-        "const fn s(\n"
-        "    type_name: &'static str,\n"
-        "    create_only: &'static [&'static str],\n"
-        "    conditional_create_only: &'static [&'static str],\n"
-        "    primary_identifier: &'static [&'static str],\n"
-        ") -> ResourceSchema {\n"
+        "use super::{Pointers, ResourceSchema};\n",
+        "// Every type, sorted by name: name, createOnlyProperties, conditionalCreateOnlyProperties,",
+        "// primaryIdentifier.",
+    ]
+    lines += table(records, "resource schemas")
+    lines.append(
+        "/// A record as the schema it holds.\n"
+        "fn schema(record: &'static str) -> ResourceSchema {\n"
+        "    let mut fields = record.split('\\t');\n"
+        "    let mut next = || Pointers(fields.next().unwrap_or_default());\n"
+        "    let type_name = next().0;\n"
         "    ResourceSchema {\n"
         "        type_name,\n"
-        "        create_only,\n"
-        "        conditional_create_only,\n"
-        "        primary_identifier,\n"
+        "        create_only: next(),\n"
+        "        conditional_create_only: next(),\n"
+        "        primary_identifier: next(),\n"
         "    }\n"
-        "}\n",
-        "/// Every type, sorted by name (binary-searchable): name, createOnlyProperties,\n"
-        "/// conditionalCreateOnlyProperties, primaryIdentifier.\n"
-        "#[rustfmt::skip]\n"
-        "pub static SCHEMAS: &[ResourceSchema] = &[",
-    ]
-    for type_name in ascii_sorted(schemas, "resource type"):
-        schema = schemas[type_name]
-        fields = [
-            rust_str(type_name),
-            rust_strs(pointers(schema, "createOnlyProperties")),
-            rust_strs(pointers(schema, "conditionalCreateOnlyProperties")),
-            rust_strs(pointers(schema, "primaryIdentifier")),
-        ]
-        lines.append(f"s({', '.join(fields)}),")
-    lines.append("];\n")
-    lines.append(
+        "}\n\n"
         "/// The schema of `type_name` (`AWS::Kinesis::Stream`), if CloudFormation has that type.\n"
-        "pub fn create_only(type_name: &str) -> Option<&'static ResourceSchema> {\n"
-        "    SCHEMAS\n"
-        "        .binary_search_by(|s| s.type_name.cmp(type_name))\n"
-        "        .ok()\n"
-        "        .and_then(|i| SCHEMAS.get(i))\n"
+        "pub fn create_only(type_name: &str) -> Option<ResourceSchema> {\n"
+        "    find(type_name).map(schema)\n"
+        "}\n\n"
+        "/// Every type's schema, sorted by name.\n"
+        "pub fn all() -> impl Iterator<Item = ResourceSchema> {\n"
+        "    (0..LEN).filter_map(record).map(schema)\n"
         "}\n"
     )
     return "\n".join(lines)
@@ -361,20 +419,21 @@ def managed_policies(version):
         "/// The partition of the ARNs below, which SAM's translator also writes the managed policies",
         "/// it attaches itself in (`AWSLambdaBasicExecutionRole`, ...).",
         f"pub const PARTITION: &str = {rust_str(PARTITION)};\n",
-        "/// (name, ARN), sorted by name.",
-        "pub const POLICIES: &[(&str, &str)] = &[",
+        "// Name, ARN; sorted by name.",
     ]
-    for name in names:
-        lines.append(f"({rust_str(name)}, {rust_str(policies[name])}),")
-    lines.append("];\n")
+    lines += table([[name, policies[name]] for name in names], "managed policies")
     lines.append(
+        "/// A record's two fields.\n"
+        "fn fields(record: &'static str) -> (&'static str, &'static str) {\n"
+        "    record.split_once('\\t').unwrap_or((record, \"\"))\n"
+        "}\n\n"
         "/// The ARN of AWS managed policy `name`, as SAM's bundled list has it.\n"
         "pub fn arn(name: &str) -> Option<&'static str> {\n"
-        "    POLICIES\n"
-        "        .binary_search_by(|(n, _)| n.cmp(&name))\n"
-        "        .ok()\n"
-        "        .and_then(|i| POLICIES.get(i))\n"
-        "        .map(|(_, arn)| *arn)\n"
+        "    find(name).map(|record| fields(record).1)\n"
+        "}\n\n"
+        "/// Every (name, ARN), sorted by name.\n"
+        "pub fn all() -> impl Iterator<Item = (&'static str, &'static str)> {\n"
+        "    (0..LEN).filter_map(record).map(fields)\n"
         "}\n"
     )
     return "\n".join(lines)

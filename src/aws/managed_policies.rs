@@ -7,1196 +7,1331 @@
 /// it attaches itself in (`AWSLambdaBasicExecutionRole`, ...).
 pub const PARTITION: &str = "aws";
 
-/// (name, ARN), sorted by name.
-pub const POLICIES: &[(&str, &str)] = &[
-("APIGatewayServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/APIGatewayServiceRolePolicy"),
-("AWSAccountActivityAccess", "arn:aws:iam::aws:policy/AWSAccountActivityAccess"),
-("AWSAccountManagementFullAccess", "arn:aws:iam::aws:policy/AWSAccountManagementFullAccess"),
-("AWSAccountManagementReadOnlyAccess", "arn:aws:iam::aws:policy/AWSAccountManagementReadOnlyAccess"),
-("AWSAccountUsageReportAccess", "arn:aws:iam::aws:policy/AWSAccountUsageReportAccess"),
-("AWSAgentlessDiscoveryService", "arn:aws:iam::aws:policy/AWSAgentlessDiscoveryService"),
-("AWSAppFabricFullAccess", "arn:aws:iam::aws:policy/AWSAppFabricFullAccess"),
-("AWSAppFabricReadOnlyAccess", "arn:aws:iam::aws:policy/AWSAppFabricReadOnlyAccess"),
-("AWSAppFabricServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSAppFabricServiceRolePolicy"),
-("AWSAppMeshEnvoyAccess", "arn:aws:iam::aws:policy/AWSAppMeshEnvoyAccess"),
-("AWSAppMeshFullAccess", "arn:aws:iam::aws:policy/AWSAppMeshFullAccess"),
-("AWSAppMeshPreviewEnvoyAccess", "arn:aws:iam::aws:policy/AWSAppMeshPreviewEnvoyAccess"),
-("AWSAppMeshPreviewServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSAppMeshPreviewServiceRolePolicy"),
-("AWSAppMeshReadOnly", "arn:aws:iam::aws:policy/AWSAppMeshReadOnly"),
-("AWSAppMeshServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSAppMeshServiceRolePolicy"),
-("AWSAppRunnerFullAccess", "arn:aws:iam::aws:policy/AWSAppRunnerFullAccess"),
-("AWSAppRunnerReadOnlyAccess", "arn:aws:iam::aws:policy/AWSAppRunnerReadOnlyAccess"),
-("AWSAppRunnerServicePolicyForECRAccess", "arn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess"),
-("AWSAppSyncAdministrator", "arn:aws:iam::aws:policy/AWSAppSyncAdministrator"),
-("AWSAppSyncInvokeFullAccess", "arn:aws:iam::aws:policy/AWSAppSyncInvokeFullAccess"),
-("AWSAppSyncPushToCloudWatchLogs", "arn:aws:iam::aws:policy/service-role/AWSAppSyncPushToCloudWatchLogs"),
-("AWSAppSyncSchemaAuthor", "arn:aws:iam::aws:policy/AWSAppSyncSchemaAuthor"),
-("AWSAppSyncServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSAppSyncServiceRolePolicy"),
-("AWSApplicationAutoScalingCustomResourcePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoScalingCustomResourcePolicy"),
-("AWSApplicationAutoscalingAppStreamFleetPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingAppStreamFleetPolicy"),
-("AWSApplicationAutoscalingCassandraTablePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingCassandraTablePolicy"),
-("AWSApplicationAutoscalingComprehendEndpointPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingComprehendEndpointPolicy"),
-("AWSApplicationAutoscalingDynamoDBTablePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingDynamoDBTablePolicy"),
-("AWSApplicationAutoscalingEC2SpotFleetRequestPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingEC2SpotFleetRequestPolicy"),
-("AWSApplicationAutoscalingECSServicePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingECSServicePolicy"),
-("AWSApplicationAutoscalingEMRInstanceGroupPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingEMRInstanceGroupPolicy"),
-("AWSApplicationAutoscalingElastiCacheRGPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingElastiCacheRGPolicy"),
-("AWSApplicationAutoscalingKafkaClusterPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingKafkaClusterPolicy"),
-("AWSApplicationAutoscalingLambdaConcurrencyPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingLambdaConcurrencyPolicy"),
-("AWSApplicationAutoscalingNeptuneClusterPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingNeptuneClusterPolicy"),
-("AWSApplicationAutoscalingRDSClusterPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingRDSClusterPolicy"),
-("AWSApplicationAutoscalingSageMakerEndpointPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingSageMakerEndpointPolicy"),
-("AWSApplicationDiscoveryAgentAccess", "arn:aws:iam::aws:policy/AWSApplicationDiscoveryAgentAccess"),
-("AWSApplicationDiscoveryAgentlessCollectorAccess", "arn:aws:iam::aws:policy/AWSApplicationDiscoveryAgentlessCollectorAccess"),
-("AWSApplicationDiscoveryServiceFullAccess", "arn:aws:iam::aws:policy/AWSApplicationDiscoveryServiceFullAccess"),
-("AWSApplicationMigrationAgentInstallationPolicy", "arn:aws:iam::aws:policy/AWSApplicationMigrationAgentInstallationPolicy"),
-("AWSApplicationMigrationAgentPolicy", "arn:aws:iam::aws:policy/AWSApplicationMigrationAgentPolicy"),
-("AWSApplicationMigrationAgentPolicy_v2", "arn:aws:iam::aws:policy/service-role/AWSApplicationMigrationAgentPolicy_v2"),
-("AWSApplicationMigrationConversionServerPolicy", "arn:aws:iam::aws:policy/service-role/AWSApplicationMigrationConversionServerPolicy"),
-("AWSApplicationMigrationEC2Access", "arn:aws:iam::aws:policy/AWSApplicationMigrationEC2Access"),
-("AWSApplicationMigrationFullAccess", "arn:aws:iam::aws:policy/AWSApplicationMigrationFullAccess"),
-("AWSApplicationMigrationMGHAccess", "arn:aws:iam::aws:policy/service-role/AWSApplicationMigrationMGHAccess"),
-("AWSApplicationMigrationReadOnlyAccess", "arn:aws:iam::aws:policy/AWSApplicationMigrationReadOnlyAccess"),
-("AWSApplicationMigrationReplicationServerPolicy", "arn:aws:iam::aws:policy/service-role/AWSApplicationMigrationReplicationServerPolicy"),
-("AWSApplicationMigrationSSMAccess", "arn:aws:iam::aws:policy/AWSApplicationMigrationSSMAccess"),
-("AWSApplicationMigrationServiceEc2InstancePolicy", "arn:aws:iam::aws:policy/AWSApplicationMigrationServiceEc2InstancePolicy"),
-("AWSApplicationMigrationServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSApplicationMigrationServiceRolePolicy"),
-("AWSApplicationMigrationVCenterClientPolicy", "arn:aws:iam::aws:policy/AWSApplicationMigrationVCenterClientPolicy"),
-("AWSArtifactAccountSync", "arn:aws:iam::aws:policy/service-role/AWSArtifactAccountSync"),
-("AWSArtifactReportsReadOnlyAccess", "arn:aws:iam::aws:policy/AWSArtifactReportsReadOnlyAccess"),
-("AWSArtifactServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSArtifactServiceRolePolicy"),
-("AWSAuditManagerAdministratorAccess", "arn:aws:iam::aws:policy/AWSAuditManagerAdministratorAccess"),
-("AWSAuditManagerServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSAuditManagerServiceRolePolicy"),
-("AWSAutoScalingPlansEC2AutoScalingPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSAutoScalingPlansEC2AutoScalingPolicy"),
-("AWSBackupAuditAccess", "arn:aws:iam::aws:policy/AWSBackupAuditAccess"),
-("AWSBackupDataTransferAccess", "arn:aws:iam::aws:policy/AWSBackupDataTransferAccess"),
-("AWSBackupFullAccess", "arn:aws:iam::aws:policy/AWSBackupFullAccess"),
-("AWSBackupGatewayServiceRolePolicyForVirtualMachineMetadataSync", "arn:aws:iam::aws:policy/service-role/AWSBackupGatewayServiceRolePolicyForVirtualMachineMetadataSync"),
-("AWSBackupOperatorAccess", "arn:aws:iam::aws:policy/AWSBackupOperatorAccess"),
-("AWSBackupOrganizationAdminAccess", "arn:aws:iam::aws:policy/AWSBackupOrganizationAdminAccess"),
-("AWSBackupRestoreAccessForSAPHANA", "arn:aws:iam::aws:policy/AWSBackupRestoreAccessForSAPHANA"),
-("AWSBackupServiceLinkedRolePolicyForBackup", "arn:aws:iam::aws:policy/aws-service-role/AWSBackupServiceLinkedRolePolicyForBackup"),
-("AWSBackupServiceLinkedRolePolicyForBackupTest", "arn:aws:iam::aws:policy/aws-service-role/AWSBackupServiceLinkedRolePolicyForBackupTest"),
-("AWSBackupServiceRolePolicyForBackup", "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"),
-("AWSBackupServiceRolePolicyForRestores", "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores"),
-("AWSBackupServiceRolePolicyForS3Backup", "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup"),
-("AWSBackupServiceRolePolicyForS3Restore", "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore"),
-("AWSBatchFullAccess", "arn:aws:iam::aws:policy/AWSBatchFullAccess"),
-("AWSBatchServiceEventTargetRole", "arn:aws:iam::aws:policy/service-role/AWSBatchServiceEventTargetRole"),
-("AWSBatchServiceRole", "arn:aws:iam::aws:policy/service-role/AWSBatchServiceRole"),
-("AWSBillingConductorFullAccess", "arn:aws:iam::aws:policy/AWSBillingConductorFullAccess"),
-("AWSBillingConductorReadOnlyAccess", "arn:aws:iam::aws:policy/AWSBillingConductorReadOnlyAccess"),
-("AWSBillingReadOnlyAccess", "arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess"),
-("AWSBudgetsActionsWithAWSResourceControlAccess", "arn:aws:iam::aws:policy/AWSBudgetsActionsWithAWSResourceControlAccess"),
-("AWSBudgetsActions_RolePolicyForResourceAdministrationWithSSM", "arn:aws:iam::aws:policy/AWSBudgetsActions_RolePolicyForResourceAdministrationWithSSM"),
-("AWSBudgetsReadOnlyAccess", "arn:aws:iam::aws:policy/AWSBudgetsReadOnlyAccess"),
-("AWSBugBustFullAccess", "arn:aws:iam::aws:policy/AWSBugBustFullAccess"),
-("AWSBugBustPlayerAccess", "arn:aws:iam::aws:policy/AWSBugBustPlayerAccess"),
-("AWSBugBustServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSBugBustServiceRolePolicy"),
-("AWSCertificateManagerFullAccess", "arn:aws:iam::aws:policy/AWSCertificateManagerFullAccess"),
-("AWSCertificateManagerPrivateCAAuditor", "arn:aws:iam::aws:policy/AWSCertificateManagerPrivateCAAuditor"),
-("AWSCertificateManagerPrivateCAFullAccess", "arn:aws:iam::aws:policy/AWSCertificateManagerPrivateCAFullAccess"),
-("AWSCertificateManagerPrivateCAPrivilegedUser", "arn:aws:iam::aws:policy/AWSCertificateManagerPrivateCAPrivilegedUser"),
-("AWSCertificateManagerPrivateCAReadOnly", "arn:aws:iam::aws:policy/AWSCertificateManagerPrivateCAReadOnly"),
-("AWSCertificateManagerPrivateCAUser", "arn:aws:iam::aws:policy/AWSCertificateManagerPrivateCAUser"),
-("AWSCertificateManagerReadOnly", "arn:aws:iam::aws:policy/AWSCertificateManagerReadOnly"),
-("AWSChatbotServiceLinkedRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSChatbotServiceLinkedRolePolicy"),
-("AWSCleanRoomsFullAccess", "arn:aws:iam::aws:policy/AWSCleanRoomsFullAccess"),
-("AWSCleanRoomsFullAccessNoQuerying", "arn:aws:iam::aws:policy/AWSCleanRoomsFullAccessNoQuerying"),
-("AWSCleanRoomsMLFullAccess", "arn:aws:iam::aws:policy/AWSCleanRoomsMLFullAccess"),
-("AWSCleanRoomsMLReadOnlyAccess", "arn:aws:iam::aws:policy/AWSCleanRoomsMLReadOnlyAccess"),
-("AWSCleanRoomsReadOnlyAccess", "arn:aws:iam::aws:policy/AWSCleanRoomsReadOnlyAccess"),
-("AWSCloud9Administrator", "arn:aws:iam::aws:policy/AWSCloud9Administrator"),
-("AWSCloud9EnvironmentMember", "arn:aws:iam::aws:policy/AWSCloud9EnvironmentMember"),
-("AWSCloud9SSMInstanceProfile", "arn:aws:iam::aws:policy/AWSCloud9SSMInstanceProfile"),
-("AWSCloud9ServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSCloud9ServiceRolePolicy"),
-("AWSCloud9User", "arn:aws:iam::aws:policy/AWSCloud9User"),
-("AWSCloudFormationFullAccess", "arn:aws:iam::aws:policy/AWSCloudFormationFullAccess"),
-("AWSCloudFormationReadOnlyAccess", "arn:aws:iam::aws:policy/AWSCloudFormationReadOnlyAccess"),
-("AWSCloudFrontLogger", "arn:aws:iam::aws:policy/aws-service-role/AWSCloudFrontLogger"),
-("AWSCloudHSMFullAccess", "arn:aws:iam::aws:policy/AWSCloudHSMFullAccess"),
-("AWSCloudHSMReadOnlyAccess", "arn:aws:iam::aws:policy/AWSCloudHSMReadOnlyAccess"),
-("AWSCloudHSMRole", "arn:aws:iam::aws:policy/service-role/AWSCloudHSMRole"),
-("AWSCloudMapDiscoverInstanceAccess", "arn:aws:iam::aws:policy/AWSCloudMapDiscoverInstanceAccess"),
-("AWSCloudMapFullAccess", "arn:aws:iam::aws:policy/AWSCloudMapFullAccess"),
-("AWSCloudMapReadOnlyAccess", "arn:aws:iam::aws:policy/AWSCloudMapReadOnlyAccess"),
-("AWSCloudMapRegisterInstanceAccess", "arn:aws:iam::aws:policy/AWSCloudMapRegisterInstanceAccess"),
-("AWSCloudShellFullAccess", "arn:aws:iam::aws:policy/AWSCloudShellFullAccess"),
-("AWSCloudTrail_FullAccess", "arn:aws:iam::aws:policy/AWSCloudTrail_FullAccess"),
-("AWSCloudTrail_ReadOnlyAccess", "arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess"),
-("AWSCloudWatchAlarms_ActionSSMIncidentsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSCloudWatchAlarms_ActionSSMIncidentsServiceRolePolicy"),
-("AWSCodeArtifactAdminAccess", "arn:aws:iam::aws:policy/AWSCodeArtifactAdminAccess"),
-("AWSCodeArtifactReadOnlyAccess", "arn:aws:iam::aws:policy/AWSCodeArtifactReadOnlyAccess"),
-("AWSCodeBuildAdminAccess", "arn:aws:iam::aws:policy/AWSCodeBuildAdminAccess"),
-("AWSCodeBuildDeveloperAccess", "arn:aws:iam::aws:policy/AWSCodeBuildDeveloperAccess"),
-("AWSCodeBuildReadOnlyAccess", "arn:aws:iam::aws:policy/AWSCodeBuildReadOnlyAccess"),
-("AWSCodeCommitFullAccess", "arn:aws:iam::aws:policy/AWSCodeCommitFullAccess"),
-("AWSCodeCommitPowerUser", "arn:aws:iam::aws:policy/AWSCodeCommitPowerUser"),
-("AWSCodeCommitReadOnly", "arn:aws:iam::aws:policy/AWSCodeCommitReadOnly"),
-("AWSCodeDeployDeployerAccess", "arn:aws:iam::aws:policy/AWSCodeDeployDeployerAccess"),
-("AWSCodeDeployFullAccess", "arn:aws:iam::aws:policy/AWSCodeDeployFullAccess"),
-("AWSCodeDeployReadOnlyAccess", "arn:aws:iam::aws:policy/AWSCodeDeployReadOnlyAccess"),
-("AWSCodeDeployRole", "arn:aws:iam::aws:policy/service-role/AWSCodeDeployRole"),
-("AWSCodeDeployRoleForCloudFormation", "arn:aws:iam::aws:policy/service-role/AWSCodeDeployRoleForCloudFormation"),
-("AWSCodeDeployRoleForECS", "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS"),
-("AWSCodeDeployRoleForECSLimited", "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECSLimited"),
-("AWSCodeDeployRoleForLambda", "arn:aws:iam::aws:policy/service-role/AWSCodeDeployRoleForLambda"),
-("AWSCodeDeployRoleForLambdaLimited", "arn:aws:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited"),
-("AWSCodePipelineApproverAccess", "arn:aws:iam::aws:policy/AWSCodePipelineApproverAccess"),
-("AWSCodePipelineCustomActionAccess", "arn:aws:iam::aws:policy/AWSCodePipelineCustomActionAccess"),
-("AWSCodePipeline_FullAccess", "arn:aws:iam::aws:policy/AWSCodePipeline_FullAccess"),
-("AWSCodePipeline_ReadOnlyAccess", "arn:aws:iam::aws:policy/AWSCodePipeline_ReadOnlyAccess"),
-("AWSCodeStarFullAccess", "arn:aws:iam::aws:policy/AWSCodeStarFullAccess"),
-("AWSCodeStarNotificationsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSCodeStarNotificationsServiceRolePolicy"),
-("AWSCodeStarServiceRole", "arn:aws:iam::aws:policy/service-role/AWSCodeStarServiceRole"),
-("AWSCompromisedKeyQuarantine", "arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantine"),
-("AWSCompromisedKeyQuarantineV2", "arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV2"),
-("AWSConfigMultiAccountSetupPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSConfigMultiAccountSetupPolicy"),
-("AWSConfigRemediationServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSConfigRemediationServiceRolePolicy"),
-("AWSConfigRoleForOrganizations", "arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizations"),
-("AWSConfigRulesExecutionRole", "arn:aws:iam::aws:policy/service-role/AWSConfigRulesExecutionRole"),
-("AWSConfigServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSConfigServiceRolePolicy"),
-("AWSConfigUserAccess", "arn:aws:iam::aws:policy/AWSConfigUserAccess"),
-("AWSConnector", "arn:aws:iam::aws:policy/AWSConnector"),
-("AWSControlTowerAccountServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSControlTowerAccountServiceRolePolicy"),
-("AWSControlTowerServiceRolePolicy", "arn:aws:iam::aws:policy/service-role/AWSControlTowerServiceRolePolicy"),
-("AWSCostAndUsageReportAutomationPolicy", "arn:aws:iam::aws:policy/service-role/AWSCostAndUsageReportAutomationPolicy"),
-("AWSDMSFleetAdvisorServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSDMSFleetAdvisorServiceRolePolicy"),
-("AWSDMSServerlessServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSDMSServerlessServiceRolePolicy"),
-("AWSDataExchangeFullAccess", "arn:aws:iam::aws:policy/AWSDataExchangeFullAccess"),
-("AWSDataExchangeProviderFullAccess", "arn:aws:iam::aws:policy/AWSDataExchangeProviderFullAccess"),
-("AWSDataExchangeReadOnly", "arn:aws:iam::aws:policy/AWSDataExchangeReadOnly"),
-("AWSDataExchangeSubscriberFullAccess", "arn:aws:iam::aws:policy/AWSDataExchangeSubscriberFullAccess"),
-("AWSDataLifecycleManagerSSMFullAccess", "arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerSSMFullAccess"),
-("AWSDataLifecycleManagerServiceRole", "arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole"),
-("AWSDataLifecycleManagerServiceRoleForAMIManagement", "arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRoleForAMIManagement"),
-("AWSDataPipeline_FullAccess", "arn:aws:iam::aws:policy/AWSDataPipeline_FullAccess"),
-("AWSDataPipeline_PowerUser", "arn:aws:iam::aws:policy/AWSDataPipeline_PowerUser"),
-("AWSDataSyncDiscoveryServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSDataSyncDiscoveryServiceRolePolicy"),
-("AWSDataSyncFullAccess", "arn:aws:iam::aws:policy/AWSDataSyncFullAccess"),
-("AWSDataSyncReadOnlyAccess", "arn:aws:iam::aws:policy/AWSDataSyncReadOnlyAccess"),
-("AWSDeepLensLambdaFunctionAccessPolicy", "arn:aws:iam::aws:policy/AWSDeepLensLambdaFunctionAccessPolicy"),
-("AWSDeepLensServiceRolePolicy", "arn:aws:iam::aws:policy/service-role/AWSDeepLensServiceRolePolicy"),
-("AWSDeepRacerAccountAdminAccess", "arn:aws:iam::aws:policy/AWSDeepRacerAccountAdminAccess"),
-("AWSDeepRacerCloudFormationAccessPolicy", "arn:aws:iam::aws:policy/AWSDeepRacerCloudFormationAccessPolicy"),
-("AWSDeepRacerDefaultMultiUserAccess", "arn:aws:iam::aws:policy/AWSDeepRacerDefaultMultiUserAccess"),
-("AWSDeepRacerFullAccess", "arn:aws:iam::aws:policy/AWSDeepRacerFullAccess"),
-("AWSDeepRacerRoboMakerAccessPolicy", "arn:aws:iam::aws:policy/AWSDeepRacerRoboMakerAccessPolicy"),
-("AWSDeepRacerServiceRolePolicy", "arn:aws:iam::aws:policy/service-role/AWSDeepRacerServiceRolePolicy"),
-("AWSDenyAll", "arn:aws:iam::aws:policy/AWSDenyAll"),
-("AWSDeviceFarmFullAccess", "arn:aws:iam::aws:policy/AWSDeviceFarmFullAccess"),
-("AWSDeviceFarmServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSDeviceFarmServiceRolePolicy"),
-("AWSDeviceFarmTestGridServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSDeviceFarmTestGridServiceRolePolicy"),
-("AWSDirectConnectFullAccess", "arn:aws:iam::aws:policy/AWSDirectConnectFullAccess"),
-("AWSDirectConnectReadOnlyAccess", "arn:aws:iam::aws:policy/AWSDirectConnectReadOnlyAccess"),
-("AWSDirectConnectServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSDirectConnectServiceRolePolicy"),
-("AWSDirectoryServiceFullAccess", "arn:aws:iam::aws:policy/AWSDirectoryServiceFullAccess"),
-("AWSDirectoryServiceReadOnlyAccess", "arn:aws:iam::aws:policy/AWSDirectoryServiceReadOnlyAccess"),
-("AWSDiscoveryContinuousExportFirehosePolicy", "arn:aws:iam::aws:policy/AWSDiscoveryContinuousExportFirehosePolicy"),
-("AWSEC2CapacityReservationFleetRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSEC2CapacityReservationFleetRolePolicy"),
-("AWSEC2FleetServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSEC2FleetServiceRolePolicy"),
-("AWSEC2SpotFleetServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSEC2SpotFleetServiceRolePolicy"),
-("AWSEC2SpotServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSEC2SpotServiceRolePolicy"),
-("AWSECRPullThroughCache_ServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSECRPullThroughCache_ServiceRolePolicy"),
-("AWSElasticBeanstalkCustomPlatformforEC2Role", "arn:aws:iam::aws:policy/AWSElasticBeanstalkCustomPlatformforEC2Role"),
-("AWSElasticBeanstalkEnhancedHealth", "arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth"),
-("AWSElasticBeanstalkMaintenance", "arn:aws:iam::aws:policy/aws-service-role/AWSElasticBeanstalkMaintenance"),
-("AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy", "arn:aws:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy"),
-("AWSElasticBeanstalkManagedUpdatesServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSElasticBeanstalkManagedUpdatesServiceRolePolicy"),
-("AWSElasticBeanstalkMulticontainerDocker", "arn:aws:iam::aws:policy/AWSElasticBeanstalkMulticontainerDocker"),
-("AWSElasticBeanstalkReadOnly", "arn:aws:iam::aws:policy/AWSElasticBeanstalkReadOnly"),
-("AWSElasticBeanstalkRoleCWL", "arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkRoleCWL"),
-("AWSElasticBeanstalkRoleCore", "arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkRoleCore"),
-("AWSElasticBeanstalkRoleECS", "arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkRoleECS"),
-("AWSElasticBeanstalkRoleRDS", "arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkRoleRDS"),
-("AWSElasticBeanstalkRoleSNS", "arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkRoleSNS"),
-("AWSElasticBeanstalkRoleWorkerTier", "arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkRoleWorkerTier"),
-("AWSElasticBeanstalkService", "arn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkService"),
-("AWSElasticBeanstalkServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSElasticBeanstalkServiceRolePolicy"),
-("AWSElasticBeanstalkWebTier", "arn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier"),
-("AWSElasticBeanstalkWorkerTier", "arn:aws:iam::aws:policy/AWSElasticBeanstalkWorkerTier"),
-("AWSElasticDisasterRecoveryAgentInstallationPolicy", "arn:aws:iam::aws:policy/AWSElasticDisasterRecoveryAgentInstallationPolicy"),
-("AWSElasticDisasterRecoveryAgentPolicy", "arn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryAgentPolicy"),
-("AWSElasticDisasterRecoveryConsoleFullAccess", "arn:aws:iam::aws:policy/AWSElasticDisasterRecoveryConsoleFullAccess"),
-("AWSElasticDisasterRecoveryConsoleFullAccess_v2", "arn:aws:iam::aws:policy/AWSElasticDisasterRecoveryConsoleFullAccess_v2"),
-("AWSElasticDisasterRecoveryConversionServerPolicy", "arn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryConversionServerPolicy"),
-("AWSElasticDisasterRecoveryCrossAccountReplicationPolicy", "arn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryCrossAccountReplicationPolicy"),
-("AWSElasticDisasterRecoveryEc2InstancePolicy", "arn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryEc2InstancePolicy"),
-("AWSElasticDisasterRecoveryFailbackInstallationPolicy", "arn:aws:iam::aws:policy/AWSElasticDisasterRecoveryFailbackInstallationPolicy"),
-("AWSElasticDisasterRecoveryFailbackPolicy", "arn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryFailbackPolicy"),
-("AWSElasticDisasterRecoveryLaunchActionsPolicy", "arn:aws:iam::aws:policy/AWSElasticDisasterRecoveryLaunchActionsPolicy"),
-("AWSElasticDisasterRecoveryNetworkReplicationPolicy", "arn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryNetworkReplicationPolicy"),
-("AWSElasticDisasterRecoveryReadOnlyAccess", "arn:aws:iam::aws:policy/AWSElasticDisasterRecoveryReadOnlyAccess"),
-("AWSElasticDisasterRecoveryRecoveryInstancePolicy", "arn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryRecoveryInstancePolicy"),
-("AWSElasticDisasterRecoveryReplicationServerPolicy", "arn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryReplicationServerPolicy"),
-("AWSElasticDisasterRecoveryServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSElasticDisasterRecoveryServiceRolePolicy"),
-("AWSElasticDisasterRecoveryStagingAccountPolicy", "arn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryStagingAccountPolicy"),
-("AWSElasticDisasterRecoveryStagingAccountPolicy_v2", "arn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryStagingAccountPolicy_v2"),
-("AWSElasticLoadBalancingClassicServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSElasticLoadBalancingClassicServiceRolePolicy"),
-("AWSElasticLoadBalancingServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSElasticLoadBalancingServiceRolePolicy"),
-("AWSElementalMediaConvertFullAccess", "arn:aws:iam::aws:policy/AWSElementalMediaConvertFullAccess"),
-("AWSElementalMediaConvertReadOnly", "arn:aws:iam::aws:policy/AWSElementalMediaConvertReadOnly"),
-("AWSElementalMediaLiveFullAccess", "arn:aws:iam::aws:policy/AWSElementalMediaLiveFullAccess"),
-("AWSElementalMediaLiveReadOnly", "arn:aws:iam::aws:policy/AWSElementalMediaLiveReadOnly"),
-("AWSElementalMediaPackageFullAccess", "arn:aws:iam::aws:policy/AWSElementalMediaPackageFullAccess"),
-("AWSElementalMediaPackageReadOnly", "arn:aws:iam::aws:policy/AWSElementalMediaPackageReadOnly"),
-("AWSElementalMediaPackageV2FullAccess", "arn:aws:iam::aws:policy/AWSElementalMediaPackageV2FullAccess"),
-("AWSElementalMediaPackageV2ReadOnly", "arn:aws:iam::aws:policy/AWSElementalMediaPackageV2ReadOnly"),
-("AWSElementalMediaStoreFullAccess", "arn:aws:iam::aws:policy/AWSElementalMediaStoreFullAccess"),
-("AWSElementalMediaStoreReadOnly", "arn:aws:iam::aws:policy/AWSElementalMediaStoreReadOnly"),
-("AWSElementalMediaTailorFullAccess", "arn:aws:iam::aws:policy/AWSElementalMediaTailorFullAccess"),
-("AWSElementalMediaTailorReadOnly", "arn:aws:iam::aws:policy/AWSElementalMediaTailorReadOnly"),
-("AWSEnhancedClassicNetworkingMangementPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSEnhancedClassicNetworkingMangementPolicy"),
-("AWSEntityResolutionConsoleFullAccess", "arn:aws:iam::aws:policy/AWSEntityResolutionConsoleFullAccess"),
-("AWSEntityResolutionConsoleReadOnlyAccess", "arn:aws:iam::aws:policy/AWSEntityResolutionConsoleReadOnlyAccess"),
-("AWSFMAdminFullAccess", "arn:aws:iam::aws:policy/AWSFMAdminFullAccess"),
-("AWSFMAdminReadOnlyAccess", "arn:aws:iam::aws:policy/AWSFMAdminReadOnlyAccess"),
-("AWSFMMemberReadOnlyAccess", "arn:aws:iam::aws:policy/AWSFMMemberReadOnlyAccess"),
-("AWSFaultInjectionSimulatorEC2Access", "arn:aws:iam::aws:policy/service-role/AWSFaultInjectionSimulatorEC2Access"),
-("AWSFaultInjectionSimulatorECSAccess", "arn:aws:iam::aws:policy/service-role/AWSFaultInjectionSimulatorECSAccess"),
-("AWSFaultInjectionSimulatorEKSAccess", "arn:aws:iam::aws:policy/service-role/AWSFaultInjectionSimulatorEKSAccess"),
-("AWSFaultInjectionSimulatorNetworkAccess", "arn:aws:iam::aws:policy/service-role/AWSFaultInjectionSimulatorNetworkAccess"),
-("AWSFaultInjectionSimulatorRDSAccess", "arn:aws:iam::aws:policy/service-role/AWSFaultInjectionSimulatorRDSAccess"),
-("AWSFaultInjectionSimulatorSSMAccess", "arn:aws:iam::aws:policy/service-role/AWSFaultInjectionSimulatorSSMAccess"),
-("AWSFinSpaceServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSFinSpaceServiceRolePolicy"),
-("AWSForWordPressPluginPolicy", "arn:aws:iam::aws:policy/AWSForWordPressPluginPolicy"),
-("AWSGitSyncServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSGitSyncServiceRolePolicy"),
-("AWSGlobalAcceleratorSLRPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSGlobalAcceleratorSLRPolicy"),
-("AWSGlueConsoleFullAccess", "arn:aws:iam::aws:policy/AWSGlueConsoleFullAccess"),
-("AWSGlueConsoleSageMakerNotebookFullAccess", "arn:aws:iam::aws:policy/AWSGlueConsoleSageMakerNotebookFullAccess"),
-("AWSGlueDataBrewServiceRole", "arn:aws:iam::aws:policy/service-role/AWSGlueDataBrewServiceRole"),
-("AWSGlueSchemaRegistryFullAccess", "arn:aws:iam::aws:policy/AWSGlueSchemaRegistryFullAccess"),
-("AWSGlueSchemaRegistryReadonlyAccess", "arn:aws:iam::aws:policy/AWSGlueSchemaRegistryReadonlyAccess"),
-("AWSGlueServiceNotebookRole", "arn:aws:iam::aws:policy/service-role/AWSGlueServiceNotebookRole"),
-("AWSGlueServiceRole", "arn:aws:iam::aws:policy/service-role/AWSGlueServiceRole"),
-("AWSGrafanaAccountAdministrator", "arn:aws:iam::aws:policy/AWSGrafanaAccountAdministrator"),
-("AWSGrafanaConsoleReadOnlyAccess", "arn:aws:iam::aws:policy/AWSGrafanaConsoleReadOnlyAccess"),
-("AWSGrafanaWorkspacePermissionManagement", "arn:aws:iam::aws:policy/AWSGrafanaWorkspacePermissionManagement"),
-("AWSGrafanaWorkspacePermissionManagementV2", "arn:aws:iam::aws:policy/AWSGrafanaWorkspacePermissionManagementV2"),
-("AWSGreengrassFullAccess", "arn:aws:iam::aws:policy/AWSGreengrassFullAccess"),
-("AWSGreengrassReadOnlyAccess", "arn:aws:iam::aws:policy/AWSGreengrassReadOnlyAccess"),
-("AWSGreengrassResourceAccessRolePolicy", "arn:aws:iam::aws:policy/service-role/AWSGreengrassResourceAccessRolePolicy"),
-("AWSGroundStationAgentInstancePolicy", "arn:aws:iam::aws:policy/AWSGroundStationAgentInstancePolicy"),
-("AWSHealthFullAccess", "arn:aws:iam::aws:policy/AWSHealthFullAccess"),
-("AWSHealthImagingFullAccess", "arn:aws:iam::aws:policy/AWSHealthImagingFullAccess"),
-("AWSHealthImagingReadOnlyAccess", "arn:aws:iam::aws:policy/AWSHealthImagingReadOnlyAccess"),
-("AWSHealth_EventProcessorServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSHealth_EventProcessorServiceRolePolicy"),
-("AWSIAMIdentityCenterAllowListForIdentityContext", "arn:aws:iam::aws:policy/AWSIAMIdentityCenterAllowListForIdentityContext"),
-("AWSIPAMServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSIPAMServiceRolePolicy"),
-("AWSIQContractServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSIQContractServiceRolePolicy"),
-("AWSIQFullAccess", "arn:aws:iam::aws:policy/AWSIQFullAccess"),
-("AWSIQPermissionServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSIQPermissionServiceRolePolicy"),
-("AWSIdentitySyncFullAccess", "arn:aws:iam::aws:policy/AWSIdentitySyncFullAccess"),
-("AWSIdentitySyncReadOnlyAccess", "arn:aws:iam::aws:policy/AWSIdentitySyncReadOnlyAccess"),
-("AWSImageBuilderFullAccess", "arn:aws:iam::aws:policy/AWSImageBuilderFullAccess"),
-("AWSImageBuilderReadOnlyAccess", "arn:aws:iam::aws:policy/AWSImageBuilderReadOnlyAccess"),
-("AWSImportExportFullAccess", "arn:aws:iam::aws:policy/AWSImportExportFullAccess"),
-("AWSImportExportReadOnlyAccess", "arn:aws:iam::aws:policy/AWSImportExportReadOnlyAccess"),
-("AWSIncidentManagerIncidentAccessServiceRolePolicy", "arn:aws:iam::aws:policy/AWSIncidentManagerIncidentAccessServiceRolePolicy"),
-("AWSIncidentManagerResolverAccess", "arn:aws:iam::aws:policy/AWSIncidentManagerResolverAccess"),
-("AWSIncidentManagerServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSIncidentManagerServiceRolePolicy"),
-("AWSIoT1ClickFullAccess", "arn:aws:iam::aws:policy/AWSIoT1ClickFullAccess"),
-("AWSIoT1ClickReadOnlyAccess", "arn:aws:iam::aws:policy/AWSIoT1ClickReadOnlyAccess"),
-("AWSIoTAnalyticsFullAccess", "arn:aws:iam::aws:policy/AWSIoTAnalyticsFullAccess"),
-("AWSIoTAnalyticsReadOnlyAccess", "arn:aws:iam::aws:policy/AWSIoTAnalyticsReadOnlyAccess"),
-("AWSIoTConfigAccess", "arn:aws:iam::aws:policy/AWSIoTConfigAccess"),
-("AWSIoTConfigReadOnlyAccess", "arn:aws:iam::aws:policy/AWSIoTConfigReadOnlyAccess"),
-("AWSIoTDataAccess", "arn:aws:iam::aws:policy/AWSIoTDataAccess"),
-("AWSIoTDeviceDefenderAddThingsToThingGroupMitigationAction", "arn:aws:iam::aws:policy/service-role/AWSIoTDeviceDefenderAddThingsToThingGroupMitigationAction"),
-("AWSIoTDeviceDefenderAudit", "arn:aws:iam::aws:policy/service-role/AWSIoTDeviceDefenderAudit"),
-("AWSIoTDeviceDefenderEnableIoTLoggingMitigationAction", "arn:aws:iam::aws:policy/service-role/AWSIoTDeviceDefenderEnableIoTLoggingMitigationAction"),
-("AWSIoTDeviceDefenderPublishFindingsToSNSMitigationAction", "arn:aws:iam::aws:policy/service-role/AWSIoTDeviceDefenderPublishFindingsToSNSMitigationAction"),
-("AWSIoTDeviceDefenderReplaceDefaultPolicyMitigationAction", "arn:aws:iam::aws:policy/service-role/AWSIoTDeviceDefenderReplaceDefaultPolicyMitigationAction"),
-("AWSIoTDeviceDefenderUpdateCACertMitigationAction", "arn:aws:iam::aws:policy/service-role/AWSIoTDeviceDefenderUpdateCACertMitigationAction"),
-("AWSIoTDeviceDefenderUpdateDeviceCertMitigationAction", "arn:aws:iam::aws:policy/service-role/AWSIoTDeviceDefenderUpdateDeviceCertMitigationAction"),
-("AWSIoTDeviceTesterForFreeRTOSFullAccess", "arn:aws:iam::aws:policy/AWSIoTDeviceTesterForFreeRTOSFullAccess"),
-("AWSIoTDeviceTesterForGreengrassFullAccess", "arn:aws:iam::aws:policy/AWSIoTDeviceTesterForGreengrassFullAccess"),
-("AWSIoTEventsFullAccess", "arn:aws:iam::aws:policy/AWSIoTEventsFullAccess"),
-("AWSIoTEventsReadOnlyAccess", "arn:aws:iam::aws:policy/AWSIoTEventsReadOnlyAccess"),
-("AWSIoTFleetHubFederationAccess", "arn:aws:iam::aws:policy/service-role/AWSIoTFleetHubFederationAccess"),
-("AWSIoTFleetwiseServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSIoTFleetwiseServiceRolePolicy"),
-("AWSIoTFullAccess", "arn:aws:iam::aws:policy/AWSIoTFullAccess"),
-("AWSIoTLogging", "arn:aws:iam::aws:policy/service-role/AWSIoTLogging"),
-("AWSIoTOTAUpdate", "arn:aws:iam::aws:policy/service-role/AWSIoTOTAUpdate"),
-("AWSIoTRuleActions", "arn:aws:iam::aws:policy/service-role/AWSIoTRuleActions"),
-("AWSIoTSiteWiseConsoleFullAccess", "arn:aws:iam::aws:policy/AWSIoTSiteWiseConsoleFullAccess"),
-("AWSIoTSiteWiseFullAccess", "arn:aws:iam::aws:policy/AWSIoTSiteWiseFullAccess"),
-("AWSIoTSiteWiseMonitorPortalAccess", "arn:aws:iam::aws:policy/service-role/AWSIoTSiteWiseMonitorPortalAccess"),
-("AWSIoTSiteWiseMonitorServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSIoTSiteWiseMonitorServiceRolePolicy"),
-("AWSIoTSiteWiseReadOnlyAccess", "arn:aws:iam::aws:policy/AWSIoTSiteWiseReadOnlyAccess"),
-("AWSIoTThingsRegistration", "arn:aws:iam::aws:policy/service-role/AWSIoTThingsRegistration"),
-("AWSIoTTwinMakerServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSIoTTwinMakerServiceRolePolicy"),
-("AWSIoTWirelessDataAccess", "arn:aws:iam::aws:policy/AWSIoTWirelessDataAccess"),
-("AWSIoTWirelessFullAccess", "arn:aws:iam::aws:policy/AWSIoTWirelessFullAccess"),
-("AWSIoTWirelessFullPublishAccess", "arn:aws:iam::aws:policy/AWSIoTWirelessFullPublishAccess"),
-("AWSIoTWirelessGatewayCertManager", "arn:aws:iam::aws:policy/AWSIoTWirelessGatewayCertManager"),
-("AWSIoTWirelessLogging", "arn:aws:iam::aws:policy/AWSIoTWirelessLogging"),
-("AWSIoTWirelessReadOnlyAccess", "arn:aws:iam::aws:policy/AWSIoTWirelessReadOnlyAccess"),
-("AWSIotRoboRunnerFullAccess", "arn:aws:iam::aws:policy/AWSIotRoboRunnerFullAccess"),
-("AWSIotRoboRunnerReadOnly", "arn:aws:iam::aws:policy/AWSIotRoboRunnerReadOnly"),
-("AWSIotRoboRunnerServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSIotRoboRunnerServiceRolePolicy"),
-("AWSKeyManagementServiceCustomKeyStoresServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSKeyManagementServiceCustomKeyStoresServiceRolePolicy"),
-("AWSKeyManagementServiceMultiRegionKeysServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSKeyManagementServiceMultiRegionKeysServiceRolePolicy"),
-("AWSKeyManagementServicePowerUser", "arn:aws:iam::aws:policy/AWSKeyManagementServicePowerUser"),
-("AWSLakeFormationCrossAccountManager", "arn:aws:iam::aws:policy/AWSLakeFormationCrossAccountManager"),
-("AWSLakeFormationDataAdmin", "arn:aws:iam::aws:policy/AWSLakeFormationDataAdmin"),
-("AWSLambdaBasicExecutionRole", "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"),
-("AWSLambdaDynamoDBExecutionRole", "arn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole"),
-("AWSLambdaENIManagementAccess", "arn:aws:iam::aws:policy/service-role/AWSLambdaENIManagementAccess"),
-("AWSLambdaExecute", "arn:aws:iam::aws:policy/AWSLambdaExecute"),
-("AWSLambdaInvocation-DynamoDB", "arn:aws:iam::aws:policy/AWSLambdaInvocation-DynamoDB"),
-("AWSLambdaKinesisExecutionRole", "arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole"),
-("AWSLambdaMSKExecutionRole", "arn:aws:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole"),
-("AWSLambdaReplicator", "arn:aws:iam::aws:policy/aws-service-role/AWSLambdaReplicator"),
-("AWSLambdaRole", "arn:aws:iam::aws:policy/service-role/AWSLambdaRole"),
-("AWSLambdaSQSQueueExecutionRole", "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole"),
-("AWSLambdaVPCAccessExecutionRole", "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"),
-("AWSLambda_FullAccess", "arn:aws:iam::aws:policy/AWSLambda_FullAccess"),
-("AWSLambda_ReadOnlyAccess", "arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess"),
-("AWSLicenseManagerConsumptionPolicy", "arn:aws:iam::aws:policy/service-role/AWSLicenseManagerConsumptionPolicy"),
-("AWSLicenseManagerLinuxSubscriptionsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSLicenseManagerLinuxSubscriptionsServiceRolePolicy"),
-("AWSLicenseManagerMasterAccountRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSLicenseManagerMasterAccountRolePolicy"),
-("AWSLicenseManagerMemberAccountRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSLicenseManagerMemberAccountRolePolicy"),
-("AWSLicenseManagerServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSLicenseManagerServiceRolePolicy"),
-("AWSLicenseManagerUserSubscriptionsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSLicenseManagerUserSubscriptionsServiceRolePolicy"),
-("AWSM2ServicePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSM2ServicePolicy"),
-("AWSMSKReplicatorExecutionRole", "arn:aws:iam::aws:policy/service-role/AWSMSKReplicatorExecutionRole"),
-("AWSManagedServicesDeploymentToolkitPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSManagedServicesDeploymentToolkitPolicy"),
-("AWSManagedServices_ContactsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSManagedServices_ContactsServiceRolePolicy"),
-("AWSManagedServices_DetectiveControlsConfig_ServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSManagedServices_DetectiveControlsConfig_ServiceRolePolicy"),
-("AWSManagedServices_EventsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSManagedServices_EventsServiceRolePolicy"),
-("AWSMarketplaceAmiIngestion", "arn:aws:iam::aws:policy/AWSMarketplaceAmiIngestion"),
-("AWSMarketplaceDeploymentServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSMarketplaceDeploymentServiceRolePolicy"),
-("AWSMarketplaceFullAccess", "arn:aws:iam::aws:policy/AWSMarketplaceFullAccess"),
-("AWSMarketplaceGetEntitlements", "arn:aws:iam::aws:policy/AWSMarketplaceGetEntitlements"),
-("AWSMarketplaceImageBuildFullAccess", "arn:aws:iam::aws:policy/AWSMarketplaceImageBuildFullAccess"),
-("AWSMarketplaceLicenseManagementServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSMarketplaceLicenseManagementServiceRolePolicy"),
-("AWSMarketplaceManageSubscriptions", "arn:aws:iam::aws:policy/AWSMarketplaceManageSubscriptions"),
-("AWSMarketplaceMeteringFullAccess", "arn:aws:iam::aws:policy/AWSMarketplaceMeteringFullAccess"),
-("AWSMarketplaceMeteringRegisterUsage", "arn:aws:iam::aws:policy/AWSMarketplaceMeteringRegisterUsage"),
-("AWSMarketplaceProcurementSystemAdminFullAccess", "arn:aws:iam::aws:policy/AWSMarketplaceProcurementSystemAdminFullAccess"),
-("AWSMarketplacePurchaseOrdersServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSMarketplacePurchaseOrdersServiceRolePolicy"),
-("AWSMarketplaceRead-only", "arn:aws:iam::aws:policy/AWSMarketplaceRead-only"),
-("AWSMarketplaceSellerFullAccess", "arn:aws:iam::aws:policy/AWSMarketplaceSellerFullAccess"),
-("AWSMarketplaceSellerProductsFullAccess", "arn:aws:iam::aws:policy/AWSMarketplaceSellerProductsFullAccess"),
-("AWSMarketplaceSellerProductsReadOnly", "arn:aws:iam::aws:policy/AWSMarketplaceSellerProductsReadOnly"),
-("AWSMediaConnectServicePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSMediaConnectServicePolicy"),
-("AWSMediaTailorServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSMediaTailorServiceRolePolicy"),
-("AWSMigrationHubDMSAccess", "arn:aws:iam::aws:policy/service-role/AWSMigrationHubDMSAccess"),
-("AWSMigrationHubDiscoveryAccess", "arn:aws:iam::aws:policy/service-role/AWSMigrationHubDiscoveryAccess"),
-("AWSMigrationHubFullAccess", "arn:aws:iam::aws:policy/AWSMigrationHubFullAccess"),
-("AWSMigrationHubOrchestratorConsoleFullAccess", "arn:aws:iam::aws:policy/AWSMigrationHubOrchestratorConsoleFullAccess"),
-("AWSMigrationHubOrchestratorInstanceRolePolicy", "arn:aws:iam::aws:policy/AWSMigrationHubOrchestratorInstanceRolePolicy"),
-("AWSMigrationHubOrchestratorPlugin", "arn:aws:iam::aws:policy/AWSMigrationHubOrchestratorPlugin"),
-("AWSMigrationHubOrchestratorServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSMigrationHubOrchestratorServiceRolePolicy"),
-("AWSMigrationHubRefactorSpaces-EnvironmentsWithoutBridgesFullAccess", "arn:aws:iam::aws:policy/AWSMigrationHubRefactorSpaces-EnvironmentsWithoutBridgesFullAccess"),
-("AWSMigrationHubRefactorSpaces-SSMAutomationPolicy", "arn:aws:iam::aws:policy/service-role/AWSMigrationHubRefactorSpaces-SSMAutomationPolicy"),
-("AWSMigrationHubRefactorSpacesFullAccess", "arn:aws:iam::aws:policy/AWSMigrationHubRefactorSpacesFullAccess"),
-("AWSMigrationHubRefactorSpacesServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSMigrationHubRefactorSpacesServiceRolePolicy"),
-("AWSMigrationHubSMSAccess", "arn:aws:iam::aws:policy/service-role/AWSMigrationHubSMSAccess"),
-("AWSMigrationHubStrategyCollector", "arn:aws:iam::aws:policy/AWSMigrationHubStrategyCollector"),
-("AWSMigrationHubStrategyConsoleFullAccess", "arn:aws:iam::aws:policy/AWSMigrationHubStrategyConsoleFullAccess"),
-("AWSMigrationHubStrategyServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSMigrationHubStrategyServiceRolePolicy"),
-("AWSMobileHub_FullAccess", "arn:aws:iam::aws:policy/AWSMobileHub_FullAccess"),
-("AWSMobileHub_ReadOnly", "arn:aws:iam::aws:policy/AWSMobileHub_ReadOnly"),
-("AWSNetworkFirewallServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSNetworkFirewallServiceRolePolicy"),
-("AWSNetworkManagerCloudWANServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSNetworkManagerCloudWANServiceRolePolicy"),
-("AWSNetworkManagerFullAccess", "arn:aws:iam::aws:policy/AWSNetworkManagerFullAccess"),
-("AWSNetworkManagerReadOnlyAccess", "arn:aws:iam::aws:policy/AWSNetworkManagerReadOnlyAccess"),
-("AWSNetworkManagerServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSNetworkManagerServiceRolePolicy"),
-("AWSOpsWorksCMInstanceProfileRole", "arn:aws:iam::aws:policy/AWSOpsWorksCMInstanceProfileRole"),
-("AWSOpsWorksCMServiceRole", "arn:aws:iam::aws:policy/service-role/AWSOpsWorksCMServiceRole"),
-("AWSOpsWorksCloudWatchLogs", "arn:aws:iam::aws:policy/AWSOpsWorksCloudWatchLogs"),
-("AWSOpsWorksInstanceRegistration", "arn:aws:iam::aws:policy/AWSOpsWorksInstanceRegistration"),
-("AWSOpsWorksRegisterCLI_EC2", "arn:aws:iam::aws:policy/AWSOpsWorksRegisterCLI_EC2"),
-("AWSOpsWorksRegisterCLI_OnPremises", "arn:aws:iam::aws:policy/AWSOpsWorksRegisterCLI_OnPremises"),
-("AWSOpsWorks_FullAccess", "arn:aws:iam::aws:policy/AWSOpsWorks_FullAccess"),
-("AWSOrganizationsFullAccess", "arn:aws:iam::aws:policy/AWSOrganizationsFullAccess"),
-("AWSOrganizationsReadOnlyAccess", "arn:aws:iam::aws:policy/AWSOrganizationsReadOnlyAccess"),
-("AWSOrganizationsServiceTrustPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSOrganizationsServiceTrustPolicy"),
-("AWSOutpostsAuthorizeServerPolicy", "arn:aws:iam::aws:policy/AWSOutpostsAuthorizeServerPolicy"),
-("AWSOutpostsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSOutpostsServiceRolePolicy"),
-("AWSPanoramaApplianceRolePolicy", "arn:aws:iam::aws:policy/service-role/AWSPanoramaApplianceRolePolicy"),
-("AWSPanoramaApplianceServiceRolePolicy", "arn:aws:iam::aws:policy/service-role/AWSPanoramaApplianceServiceRolePolicy"),
-("AWSPanoramaFullAccess", "arn:aws:iam::aws:policy/AWSPanoramaFullAccess"),
-("AWSPanoramaGreengrassGroupRolePolicy", "arn:aws:iam::aws:policy/service-role/AWSPanoramaGreengrassGroupRolePolicy"),
-("AWSPanoramaSageMakerRolePolicy", "arn:aws:iam::aws:policy/service-role/AWSPanoramaSageMakerRolePolicy"),
-("AWSPanoramaServiceLinkedRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSPanoramaServiceLinkedRolePolicy"),
-("AWSPanoramaServiceRolePolicy", "arn:aws:iam::aws:policy/service-role/AWSPanoramaServiceRolePolicy"),
-("AWSPriceListServiceFullAccess", "arn:aws:iam::aws:policy/AWSPriceListServiceFullAccess"),
-("AWSPrivateCAAuditor", "arn:aws:iam::aws:policy/AWSPrivateCAAuditor"),
-("AWSPrivateCAFullAccess", "arn:aws:iam::aws:policy/AWSPrivateCAFullAccess"),
-("AWSPrivateCAPrivilegedUser", "arn:aws:iam::aws:policy/AWSPrivateCAPrivilegedUser"),
-("AWSPrivateCAReadOnly", "arn:aws:iam::aws:policy/AWSPrivateCAReadOnly"),
-("AWSPrivateCAUser", "arn:aws:iam::aws:policy/AWSPrivateCAUser"),
-("AWSPrivateMarketplaceAdminFullAccess", "arn:aws:iam::aws:policy/AWSPrivateMarketplaceAdminFullAccess"),
-("AWSPrivateMarketplaceRequests", "arn:aws:iam::aws:policy/AWSPrivateMarketplaceRequests"),
-("AWSPrivateNetworksServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSPrivateNetworksServiceRolePolicy"),
-("AWSProtonCodeBuildProvisioningBasicAccess", "arn:aws:iam::aws:policy/AWSProtonCodeBuildProvisioningBasicAccess"),
-("AWSProtonCodeBuildProvisioningServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSProtonCodeBuildProvisioningServiceRolePolicy"),
-("AWSProtonDeveloperAccess", "arn:aws:iam::aws:policy/AWSProtonDeveloperAccess"),
-("AWSProtonFullAccess", "arn:aws:iam::aws:policy/AWSProtonFullAccess"),
-("AWSProtonReadOnlyAccess", "arn:aws:iam::aws:policy/AWSProtonReadOnlyAccess"),
-("AWSProtonServiceGitSyncServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSProtonServiceGitSyncServiceRolePolicy"),
-("AWSProtonSyncServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSProtonSyncServiceRolePolicy"),
-("AWSPurchaseOrdersServiceRolePolicy", "arn:aws:iam::aws:policy/AWSPurchaseOrdersServiceRolePolicy"),
-("AWSQuickSightDescribeRDS", "arn:aws:iam::aws:policy/service-role/AWSQuickSightDescribeRDS"),
-("AWSQuickSightDescribeRedshift", "arn:aws:iam::aws:policy/service-role/AWSQuickSightDescribeRedshift"),
-("AWSQuickSightElasticsearchPolicy", "arn:aws:iam::aws:policy/service-role/AWSQuickSightElasticsearchPolicy"),
-("AWSQuickSightIoTAnalyticsAccess", "arn:aws:iam::aws:policy/AWSQuickSightIoTAnalyticsAccess"),
-("AWSQuickSightListIAM", "arn:aws:iam::aws:policy/service-role/AWSQuickSightListIAM"),
-("AWSQuickSightSageMakerPolicy", "arn:aws:iam::aws:policy/service-role/AWSQuickSightSageMakerPolicy"),
-("AWSQuickSightTimestreamPolicy", "arn:aws:iam::aws:policy/service-role/AWSQuickSightTimestreamPolicy"),
-("AWSQuicksightAthenaAccess", "arn:aws:iam::aws:policy/service-role/AWSQuicksightAthenaAccess"),
-("AWSQuicksightOpenSearchPolicy", "arn:aws:iam::aws:policy/service-role/AWSQuicksightOpenSearchPolicy"),
-("AWSReachabilityAnalyzerServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSReachabilityAnalyzerServiceRolePolicy"),
-("AWSRefactoringToolkitFullAccess", "arn:aws:iam::aws:policy/AWSRefactoringToolkitFullAccess"),
-("AWSRefactoringToolkitSidecarPolicy", "arn:aws:iam::aws:policy/AWSRefactoringToolkitSidecarPolicy"),
-("AWSRepostSpaceSupportOperationsPolicy", "arn:aws:iam::aws:policy/AWSRepostSpaceSupportOperationsPolicy"),
-("AWSResilienceHubAsssessmentExecutionPolicy", "arn:aws:iam::aws:policy/AWSResilienceHubAsssessmentExecutionPolicy"),
-("AWSResourceAccessManagerFullAccess", "arn:aws:iam::aws:policy/AWSResourceAccessManagerFullAccess"),
-("AWSResourceAccessManagerReadOnlyAccess", "arn:aws:iam::aws:policy/AWSResourceAccessManagerReadOnlyAccess"),
-("AWSResourceAccessManagerResourceShareParticipantAccess", "arn:aws:iam::aws:policy/AWSResourceAccessManagerResourceShareParticipantAccess"),
-("AWSResourceAccessManagerServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSResourceAccessManagerServiceRolePolicy"),
-("AWSResourceExplorerFullAccess", "arn:aws:iam::aws:policy/AWSResourceExplorerFullAccess"),
-("AWSResourceExplorerOrganizationsAccess", "arn:aws:iam::aws:policy/AWSResourceExplorerOrganizationsAccess"),
-("AWSResourceExplorerReadOnlyAccess", "arn:aws:iam::aws:policy/AWSResourceExplorerReadOnlyAccess"),
-("AWSResourceExplorerServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSResourceExplorerServiceRolePolicy"),
-("AWSResourceGroupsReadOnlyAccess", "arn:aws:iam::aws:policy/AWSResourceGroupsReadOnlyAccess"),
-("AWSRoboMakerReadOnlyAccess", "arn:aws:iam::aws:policy/AWSRoboMakerReadOnlyAccess"),
-("AWSRoboMakerServicePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSRoboMakerServicePolicy"),
-("AWSRoboMakerServiceRolePolicy", "arn:aws:iam::aws:policy/AWSRoboMakerServiceRolePolicy"),
-("AWSRoboMaker_FullAccess", "arn:aws:iam::aws:policy/AWSRoboMaker_FullAccess"),
-("AWSRolesAnywhereServicePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSRolesAnywhereServicePolicy"),
-("AWSS3OnOutpostsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSS3OnOutpostsServiceRolePolicy"),
-("AWSSSMForSAPServiceLinkedRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSSSMForSAPServiceLinkedRolePolicy"),
-("AWSSSMOpsInsightsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSSSMOpsInsightsServiceRolePolicy"),
-("AWSSSODirectoryAdministrator", "arn:aws:iam::aws:policy/AWSSSODirectoryAdministrator"),
-("AWSSSODirectoryReadOnly", "arn:aws:iam::aws:policy/AWSSSODirectoryReadOnly"),
-("AWSSSOMasterAccountAdministrator", "arn:aws:iam::aws:policy/AWSSSOMasterAccountAdministrator"),
-("AWSSSOMemberAccountAdministrator", "arn:aws:iam::aws:policy/AWSSSOMemberAccountAdministrator"),
-("AWSSSOReadOnly", "arn:aws:iam::aws:policy/AWSSSOReadOnly"),
-("AWSSSOServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSSSOServiceRolePolicy"),
-("AWSSavingsPlansFullAccess", "arn:aws:iam::aws:policy/AWSSavingsPlansFullAccess"),
-("AWSSavingsPlansReadOnlyAccess", "arn:aws:iam::aws:policy/AWSSavingsPlansReadOnlyAccess"),
-("AWSSecurityHubFullAccess", "arn:aws:iam::aws:policy/AWSSecurityHubFullAccess"),
-("AWSSecurityHubOrganizationsAccess", "arn:aws:iam::aws:policy/AWSSecurityHubOrganizationsAccess"),
-("AWSSecurityHubReadOnlyAccess", "arn:aws:iam::aws:policy/AWSSecurityHubReadOnlyAccess"),
-("AWSSecurityHubServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSSecurityHubServiceRolePolicy"),
-("AWSServiceCatalogAdminFullAccess", "arn:aws:iam::aws:policy/AWSServiceCatalogAdminFullAccess"),
-("AWSServiceCatalogAdminReadOnlyAccess", "arn:aws:iam::aws:policy/AWSServiceCatalogAdminReadOnlyAccess"),
-("AWSServiceCatalogAppRegistryFullAccess", "arn:aws:iam::aws:policy/AWSServiceCatalogAppRegistryFullAccess"),
-("AWSServiceCatalogAppRegistryReadOnlyAccess", "arn:aws:iam::aws:policy/AWSServiceCatalogAppRegistryReadOnlyAccess"),
-("AWSServiceCatalogAppRegistryServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSServiceCatalogAppRegistryServiceRolePolicy"),
-("AWSServiceCatalogEndUserFullAccess", "arn:aws:iam::aws:policy/AWSServiceCatalogEndUserFullAccess"),
-("AWSServiceCatalogEndUserReadOnlyAccess", "arn:aws:iam::aws:policy/AWSServiceCatalogEndUserReadOnlyAccess"),
-("AWSServiceCatalogOrgsDataSyncServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSServiceCatalogOrgsDataSyncServiceRolePolicy"),
-("AWSServiceCatalogSyncServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSServiceCatalogSyncServiceRolePolicy"),
-("AWSServiceRoleForAmazonEKSNodegroup", "arn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForAmazonEKSNodegroup"),
-("AWSServiceRoleForCloudWatchAlarmsActionSSMServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForCloudWatchAlarmsActionSSMServiceRolePolicy"),
-("AWSServiceRoleForCloudWatchMetrics_DbPerfInsightsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForCloudWatchMetrics_DbPerfInsightsServiceRolePolicy"),
-("AWSServiceRoleForCodeGuru-Profiler", "arn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForCodeGuru-Profiler"),
-("AWSServiceRoleForCodeWhispererPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForCodeWhispererPolicy"),
-("AWSServiceRoleForEC2ScheduledInstances", "arn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForEC2ScheduledInstances"),
-("AWSServiceRoleForGroundStationDataflowEndpointGroupPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForGroundStationDataflowEndpointGroupPolicy"),
-("AWSServiceRoleForImageBuilder", "arn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForImageBuilder"),
-("AWSServiceRoleForIoTSiteWise", "arn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForIoTSiteWise"),
-("AWSServiceRoleForLogDeliveryPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForLogDeliveryPolicy"),
-("AWSServiceRoleForMonitronPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForMonitronPolicy"),
-("AWSServiceRoleForNeptuneGraphPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForNeptuneGraphPolicy"),
-("AWSServiceRoleForSMS", "arn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForSMS"),
-("AWSServiceRolePolicyForBackupReports", "arn:aws:iam::aws:policy/aws-service-role/AWSServiceRolePolicyForBackupReports"),
-("AWSServiceRolePolicyForBackupRestoreTesting", "arn:aws:iam::aws:policy/aws-service-role/AWSServiceRolePolicyForBackupRestoreTesting"),
-("AWSShieldDRTAccessPolicy", "arn:aws:iam::aws:policy/service-role/AWSShieldDRTAccessPolicy"),
-("AWSShieldServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSShieldServiceRolePolicy"),
-("AWSStepFunctionsConsoleFullAccess", "arn:aws:iam::aws:policy/AWSStepFunctionsConsoleFullAccess"),
-("AWSStepFunctionsFullAccess", "arn:aws:iam::aws:policy/AWSStepFunctionsFullAccess"),
-("AWSStepFunctionsReadOnlyAccess", "arn:aws:iam::aws:policy/AWSStepFunctionsReadOnlyAccess"),
-("AWSStorageGatewayFullAccess", "arn:aws:iam::aws:policy/AWSStorageGatewayFullAccess"),
-("AWSStorageGatewayReadOnlyAccess", "arn:aws:iam::aws:policy/AWSStorageGatewayReadOnlyAccess"),
-("AWSStorageGatewayServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSStorageGatewayServiceRolePolicy"),
-("AWSSupplyChainFederationAdminAccess", "arn:aws:iam::aws:policy/service-role/AWSSupplyChainFederationAdminAccess"),
-("AWSSupportAccess", "arn:aws:iam::aws:policy/AWSSupportAccess"),
-("AWSSupportAppFullAccess", "arn:aws:iam::aws:policy/AWSSupportAppFullAccess"),
-("AWSSupportAppReadOnlyAccess", "arn:aws:iam::aws:policy/AWSSupportAppReadOnlyAccess"),
-("AWSSupportPlansFullAccess", "arn:aws:iam::aws:policy/AWSSupportPlansFullAccess"),
-("AWSSupportPlansReadOnlyAccess", "arn:aws:iam::aws:policy/AWSSupportPlansReadOnlyAccess"),
-("AWSSupportServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSSupportServiceRolePolicy"),
-("AWSSystemsManagerAccountDiscoveryServicePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSSystemsManagerAccountDiscoveryServicePolicy"),
-("AWSSystemsManagerChangeManagementServicePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSSystemsManagerChangeManagementServicePolicy"),
-("AWSSystemsManagerForSAPFullAccess", "arn:aws:iam::aws:policy/AWSSystemsManagerForSAPFullAccess"),
-("AWSSystemsManagerForSAPReadOnlyAccess", "arn:aws:iam::aws:policy/AWSSystemsManagerForSAPReadOnlyAccess"),
-("AWSSystemsManagerOpsDataSyncServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSSystemsManagerOpsDataSyncServiceRolePolicy"),
-("AWSThinkboxAWSPortalAdminPolicy", "arn:aws:iam::aws:policy/AWSThinkboxAWSPortalAdminPolicy"),
-("AWSThinkboxAWSPortalGatewayPolicy", "arn:aws:iam::aws:policy/AWSThinkboxAWSPortalGatewayPolicy"),
-("AWSThinkboxAWSPortalWorkerPolicy", "arn:aws:iam::aws:policy/AWSThinkboxAWSPortalWorkerPolicy"),
-("AWSThinkboxAssetServerPolicy", "arn:aws:iam::aws:policy/AWSThinkboxAssetServerPolicy"),
-("AWSThinkboxDeadlineResourceTrackerAccessPolicy", "arn:aws:iam::aws:policy/AWSThinkboxDeadlineResourceTrackerAccessPolicy"),
-("AWSThinkboxDeadlineResourceTrackerAdminPolicy", "arn:aws:iam::aws:policy/AWSThinkboxDeadlineResourceTrackerAdminPolicy"),
-("AWSThinkboxDeadlineSpotEventPluginAdminPolicy", "arn:aws:iam::aws:policy/AWSThinkboxDeadlineSpotEventPluginAdminPolicy"),
-("AWSThinkboxDeadlineSpotEventPluginWorkerPolicy", "arn:aws:iam::aws:policy/AWSThinkboxDeadlineSpotEventPluginWorkerPolicy"),
-("AWSTransferConsoleFullAccess", "arn:aws:iam::aws:policy/AWSTransferConsoleFullAccess"),
-("AWSTransferFullAccess", "arn:aws:iam::aws:policy/AWSTransferFullAccess"),
-("AWSTransferLoggingAccess", "arn:aws:iam::aws:policy/service-role/AWSTransferLoggingAccess"),
-("AWSTransferReadOnlyAccess", "arn:aws:iam::aws:policy/AWSTransferReadOnlyAccess"),
-("AWSTrustedAdvisorPriorityFullAccess", "arn:aws:iam::aws:policy/AWSTrustedAdvisorPriorityFullAccess"),
-("AWSTrustedAdvisorPriorityReadOnlyAccess", "arn:aws:iam::aws:policy/AWSTrustedAdvisorPriorityReadOnlyAccess"),
-("AWSTrustedAdvisorReportingServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSTrustedAdvisorReportingServiceRolePolicy"),
-("AWSTrustedAdvisorServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSTrustedAdvisorServiceRolePolicy"),
-("AWSUserNotificationsServiceLinkedRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSUserNotificationsServiceLinkedRolePolicy"),
-("AWSVPCS2SVpnServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSVPCS2SVpnServiceRolePolicy"),
-("AWSVPCTransitGatewayServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSVPCTransitGatewayServiceRolePolicy"),
-("AWSVPCVerifiedAccessServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSVPCVerifiedAccessServiceRolePolicy"),
-("AWSVendorInsightsAssessorFullAccess", "arn:aws:iam::aws:policy/AWSVendorInsightsAssessorFullAccess"),
-("AWSVendorInsightsAssessorReadOnly", "arn:aws:iam::aws:policy/AWSVendorInsightsAssessorReadOnly"),
-("AWSVendorInsightsVendorFullAccess", "arn:aws:iam::aws:policy/AWSVendorInsightsVendorFullAccess"),
-("AWSVendorInsightsVendorReadOnly", "arn:aws:iam::aws:policy/AWSVendorInsightsVendorReadOnly"),
-("AWSVpcLatticeServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSVpcLatticeServiceRolePolicy"),
-("AWSWAFConsoleFullAccess", "arn:aws:iam::aws:policy/AWSWAFConsoleFullAccess"),
-("AWSWAFConsoleReadOnlyAccess", "arn:aws:iam::aws:policy/AWSWAFConsoleReadOnlyAccess"),
-("AWSWAFFullAccess", "arn:aws:iam::aws:policy/AWSWAFFullAccess"),
-("AWSWAFReadOnlyAccess", "arn:aws:iam::aws:policy/AWSWAFReadOnlyAccess"),
-("AWSWellArchitectedDiscoveryServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSWellArchitectedDiscoveryServiceRolePolicy"),
-("AWSWellArchitectedOrganizationsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSWellArchitectedOrganizationsServiceRolePolicy"),
-("AWSWickrFullAccess", "arn:aws:iam::aws:policy/AWSWickrFullAccess"),
-("AWSXRayDaemonWriteAccess", "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"),
-("AWSXrayCrossAccountSharingConfiguration", "arn:aws:iam::aws:policy/AWSXrayCrossAccountSharingConfiguration"),
-("AWSXrayFullAccess", "arn:aws:iam::aws:policy/AWSXrayFullAccess"),
-("AWSXrayReadOnlyAccess", "arn:aws:iam::aws:policy/AWSXrayReadOnlyAccess"),
-("AWSXrayWriteOnlyAccess", "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"),
-("AWSZonalAutoshiftPracticeRunSLRPolicy", "arn:aws:iam::aws:policy/aws-service-role/AWSZonalAutoshiftPracticeRunSLRPolicy"),
-("AWS_ConfigRole", "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole"),
-("AWSrePostPrivateCloudWatchAccess", "arn:aws:iam::aws:policy/aws-service-role/AWSrePostPrivateCloudWatchAccess"),
-("AccessAnalyzerServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AccessAnalyzerServiceRolePolicy"),
-("AdministratorAccess", "arn:aws:iam::aws:policy/AdministratorAccess"),
-("AdministratorAccess-AWSElasticBeanstalk", "arn:aws:iam::aws:policy/AdministratorAccess-AWSElasticBeanstalk"),
-("AdministratorAccess-Amplify", "arn:aws:iam::aws:policy/AdministratorAccess-Amplify"),
-("AlexaForBusinessDeviceSetup", "arn:aws:iam::aws:policy/AlexaForBusinessDeviceSetup"),
-("AlexaForBusinessFullAccess", "arn:aws:iam::aws:policy/AlexaForBusinessFullAccess"),
-("AlexaForBusinessGatewayExecution", "arn:aws:iam::aws:policy/AlexaForBusinessGatewayExecution"),
-("AlexaForBusinessLifesizeDelegatedAccessPolicy", "arn:aws:iam::aws:policy/AlexaForBusinessLifesizeDelegatedAccessPolicy"),
-("AlexaForBusinessNetworkProfileServicePolicy", "arn:aws:iam::aws:policy/aws-service-role/AlexaForBusinessNetworkProfileServicePolicy"),
-("AlexaForBusinessPolyDelegatedAccessPolicy", "arn:aws:iam::aws:policy/AlexaForBusinessPolyDelegatedAccessPolicy"),
-("AlexaForBusinessReadOnlyAccess", "arn:aws:iam::aws:policy/AlexaForBusinessReadOnlyAccess"),
-("AmazonAPIGatewayAdministrator", "arn:aws:iam::aws:policy/AmazonAPIGatewayAdministrator"),
-("AmazonAPIGatewayInvokeFullAccess", "arn:aws:iam::aws:policy/AmazonAPIGatewayInvokeFullAccess"),
-("AmazonAPIGatewayPushToCloudWatchLogs", "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"),
-("AmazonAppFlowFullAccess", "arn:aws:iam::aws:policy/AmazonAppFlowFullAccess"),
-("AmazonAppFlowReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonAppFlowReadOnlyAccess"),
-("AmazonAppStreamFullAccess", "arn:aws:iam::aws:policy/AmazonAppStreamFullAccess"),
-("AmazonAppStreamPCAAccess", "arn:aws:iam::aws:policy/service-role/AmazonAppStreamPCAAccess"),
-("AmazonAppStreamReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonAppStreamReadOnlyAccess"),
-("AmazonAppStreamServiceAccess", "arn:aws:iam::aws:policy/service-role/AmazonAppStreamServiceAccess"),
-("AmazonAthenaFullAccess", "arn:aws:iam::aws:policy/AmazonAthenaFullAccess"),
-("AmazonAugmentedAIFullAccess", "arn:aws:iam::aws:policy/AmazonAugmentedAIFullAccess"),
-("AmazonAugmentedAIHumanLoopFullAccess", "arn:aws:iam::aws:policy/AmazonAugmentedAIHumanLoopFullAccess"),
-("AmazonAugmentedAIIntegratedAPIAccess", "arn:aws:iam::aws:policy/AmazonAugmentedAIIntegratedAPIAccess"),
-("AmazonBedrockFullAccess", "arn:aws:iam::aws:policy/AmazonBedrockFullAccess"),
-("AmazonBedrockReadOnly", "arn:aws:iam::aws:policy/AmazonBedrockReadOnly"),
-("AmazonBraketFullAccess", "arn:aws:iam::aws:policy/AmazonBraketFullAccess"),
-("AmazonBraketJobsExecutionPolicy", "arn:aws:iam::aws:policy/AmazonBraketJobsExecutionPolicy"),
-("AmazonBraketServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonBraketServiceRolePolicy"),
-("AmazonChimeFullAccess", "arn:aws:iam::aws:policy/AmazonChimeFullAccess"),
-("AmazonChimeReadOnly", "arn:aws:iam::aws:policy/AmazonChimeReadOnly"),
-("AmazonChimeSDK", "arn:aws:iam::aws:policy/AmazonChimeSDK"),
-("AmazonChimeSDKMediaPipelinesServiceLinkedRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonChimeSDKMediaPipelinesServiceLinkedRolePolicy"),
-("AmazonChimeSDKMessagingServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonChimeSDKMessagingServiceRolePolicy"),
-("AmazonChimeServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonChimeServiceRolePolicy"),
-("AmazonChimeTranscriptionServiceLinkedRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonChimeTranscriptionServiceLinkedRolePolicy"),
-("AmazonChimeUserManagement", "arn:aws:iam::aws:policy/AmazonChimeUserManagement"),
-("AmazonChimeVoiceConnectorServiceLinkedRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonChimeVoiceConnectorServiceLinkedRolePolicy"),
-("AmazonCloudDirectoryFullAccess", "arn:aws:iam::aws:policy/AmazonCloudDirectoryFullAccess"),
-("AmazonCloudDirectoryReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonCloudDirectoryReadOnlyAccess"),
-("AmazonCloudWatchEvidentlyFullAccess", "arn:aws:iam::aws:policy/AmazonCloudWatchEvidentlyFullAccess"),
-("AmazonCloudWatchEvidentlyReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonCloudWatchEvidentlyReadOnlyAccess"),
-("AmazonCloudWatchEvidentlyServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonCloudWatchEvidentlyServiceRolePolicy"),
-("AmazonCloudWatchRUMFullAccess", "arn:aws:iam::aws:policy/AmazonCloudWatchRUMFullAccess"),
-("AmazonCloudWatchRUMReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonCloudWatchRUMReadOnlyAccess"),
-("AmazonCloudWatchRUMServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonCloudWatchRUMServiceRolePolicy"),
-("AmazonCodeCatalystFullAccess", "arn:aws:iam::aws:policy/AmazonCodeCatalystFullAccess"),
-("AmazonCodeCatalystReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonCodeCatalystReadOnlyAccess"),
-("AmazonCodeCatalystSupportAccess", "arn:aws:iam::aws:policy/service-role/AmazonCodeCatalystSupportAccess"),
-("AmazonCodeGuruProfilerAgentAccess", "arn:aws:iam::aws:policy/AmazonCodeGuruProfilerAgentAccess"),
-("AmazonCodeGuruProfilerFullAccess", "arn:aws:iam::aws:policy/AmazonCodeGuruProfilerFullAccess"),
-("AmazonCodeGuruProfilerReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonCodeGuruProfilerReadOnlyAccess"),
-("AmazonCodeGuruReviewerFullAccess", "arn:aws:iam::aws:policy/AmazonCodeGuruReviewerFullAccess"),
-("AmazonCodeGuruReviewerReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonCodeGuruReviewerReadOnlyAccess"),
-("AmazonCodeGuruReviewerServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonCodeGuruReviewerServiceRolePolicy"),
-("AmazonCodeGuruSecurityFullAccess", "arn:aws:iam::aws:policy/AmazonCodeGuruSecurityFullAccess"),
-("AmazonCodeGuruSecurityScanAccess", "arn:aws:iam::aws:policy/AmazonCodeGuruSecurityScanAccess"),
-("AmazonCognitoDeveloperAuthenticatedIdentities", "arn:aws:iam::aws:policy/AmazonCognitoDeveloperAuthenticatedIdentities"),
-("AmazonCognitoIdpEmailServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonCognitoIdpEmailServiceRolePolicy"),
-("AmazonCognitoIdpServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonCognitoIdpServiceRolePolicy"),
-("AmazonCognitoPowerUser", "arn:aws:iam::aws:policy/AmazonCognitoPowerUser"),
-("AmazonCognitoReadOnly", "arn:aws:iam::aws:policy/AmazonCognitoReadOnly"),
-("AmazonCognitoUnAuthedIdentitiesSessionPolicy", "arn:aws:iam::aws:policy/AmazonCognitoUnAuthedIdentitiesSessionPolicy"),
-("AmazonCognitoUnauthenticatedIdentities", "arn:aws:iam::aws:policy/AmazonCognitoUnauthenticatedIdentities"),
-("AmazonConnectCampaignsServiceLinkedRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonConnectCampaignsServiceLinkedRolePolicy"),
-("AmazonConnectReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonConnectReadOnlyAccess"),
-("AmazonConnectServiceLinkedRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonConnectServiceLinkedRolePolicy"),
-("AmazonConnectSynchronizationServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonConnectSynchronizationServiceRolePolicy"),
-("AmazonConnectVoiceIDFullAccess", "arn:aws:iam::aws:policy/AmazonConnectVoiceIDFullAccess"),
-("AmazonConnect_FullAccess", "arn:aws:iam::aws:policy/AmazonConnect_FullAccess"),
-("AmazonDMSCloudWatchLogsRole", "arn:aws:iam::aws:policy/service-role/AmazonDMSCloudWatchLogsRole"),
-("AmazonDMSRedshiftS3Role", "arn:aws:iam::aws:policy/service-role/AmazonDMSRedshiftS3Role"),
-("AmazonDMSVPCManagementRole", "arn:aws:iam::aws:policy/service-role/AmazonDMSVPCManagementRole"),
-("AmazonDRSVPCManagement", "arn:aws:iam::aws:policy/AmazonDRSVPCManagement"),
-("AmazonDataZoneDomainExecutionRolePolicy", "arn:aws:iam::aws:policy/service-role/AmazonDataZoneDomainExecutionRolePolicy"),
-("AmazonDataZoneEnvironmentRolePermissionsBoundary", "arn:aws:iam::aws:policy/AmazonDataZoneEnvironmentRolePermissionsBoundary"),
-("AmazonDataZoneFullAccess", "arn:aws:iam::aws:policy/AmazonDataZoneFullAccess"),
-("AmazonDataZoneFullUserAccess", "arn:aws:iam::aws:policy/AmazonDataZoneFullUserAccess"),
-("AmazonDataZoneGlueManageAccessRolePolicy", "arn:aws:iam::aws:policy/service-role/AmazonDataZoneGlueManageAccessRolePolicy"),
-("AmazonDataZonePortalFullAccessPolicy", "arn:aws:iam::aws:policy/AmazonDataZonePortalFullAccessPolicy"),
-("AmazonDataZonePreviewConsoleFullAccess", "arn:aws:iam::aws:policy/AmazonDataZonePreviewConsoleFullAccess"),
-("AmazonDataZoneProjectDeploymentPermissionsBoundary", "arn:aws:iam::aws:policy/AmazonDataZoneProjectDeploymentPermissionsBoundary"),
-("AmazonDataZoneProjectRolePermissionsBoundary", "arn:aws:iam::aws:policy/AmazonDataZoneProjectRolePermissionsBoundary"),
-("AmazonDataZoneRedshiftGlueProvisioningPolicy", "arn:aws:iam::aws:policy/AmazonDataZoneRedshiftGlueProvisioningPolicy"),
-("AmazonDataZoneRedshiftManageAccessRolePolicy", "arn:aws:iam::aws:policy/service-role/AmazonDataZoneRedshiftManageAccessRolePolicy"),
-("AmazonDetectiveFullAccess", "arn:aws:iam::aws:policy/AmazonDetectiveFullAccess"),
-("AmazonDetectiveInvestigatorAccess", "arn:aws:iam::aws:policy/AmazonDetectiveInvestigatorAccess"),
-("AmazonDetectiveMemberAccess", "arn:aws:iam::aws:policy/AmazonDetectiveMemberAccess"),
-("AmazonDetectiveOrganizationsAccess", "arn:aws:iam::aws:policy/AmazonDetectiveOrganizationsAccess"),
-("AmazonDetectiveServiceLinkedRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonDetectiveServiceLinkedRolePolicy"),
-("AmazonDevOpsGuruConsoleFullAccess", "arn:aws:iam::aws:policy/AmazonDevOpsGuruConsoleFullAccess"),
-("AmazonDevOpsGuruFullAccess", "arn:aws:iam::aws:policy/AmazonDevOpsGuruFullAccess"),
-("AmazonDevOpsGuruOrganizationsAccess", "arn:aws:iam::aws:policy/AmazonDevOpsGuruOrganizationsAccess"),
-("AmazonDevOpsGuruReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonDevOpsGuruReadOnlyAccess"),
-("AmazonDevOpsGuruServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonDevOpsGuruServiceRolePolicy"),
-("AmazonDocDB-ElasticServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonDocDB-ElasticServiceRolePolicy"),
-("AmazonDocDBConsoleFullAccess", "arn:aws:iam::aws:policy/AmazonDocDBConsoleFullAccess"),
-("AmazonDocDBElasticFullAccess", "arn:aws:iam::aws:policy/AmazonDocDBElasticFullAccess"),
-("AmazonDocDBElasticReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonDocDBElasticReadOnlyAccess"),
-("AmazonDocDBFullAccess", "arn:aws:iam::aws:policy/AmazonDocDBFullAccess"),
-("AmazonDocDBReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonDocDBReadOnlyAccess"),
-("AmazonDynamoDBFullAccess", "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess"),
-("AmazonDynamoDBFullAccesswithDataPipeline", "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccesswithDataPipeline"),
-("AmazonDynamoDBReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess"),
-("AmazonEBSCSIDriverPolicy", "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"),
-("AmazonEC2ContainerRegistryFullAccess", "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryFullAccess"),
-("AmazonEC2ContainerRegistryPowerUser", "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser"),
-("AmazonEC2ContainerRegistryReadOnly", "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"),
-("AmazonEC2ContainerServiceAutoscaleRole", "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceAutoscaleRole"),
-("AmazonEC2ContainerServiceEventsRole", "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceEventsRole"),
-("AmazonEC2ContainerServiceRole", "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceRole"),
-("AmazonEC2ContainerServiceforEC2Role", "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"),
-("AmazonEC2FullAccess", "arn:aws:iam::aws:policy/AmazonEC2FullAccess"),
-("AmazonEC2ReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess"),
-("AmazonEC2RolePolicyForLaunchWizard", "arn:aws:iam::aws:policy/AmazonEC2RolePolicyForLaunchWizard"),
-("AmazonEC2RoleforAWSCodeDeploy", "arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforAWSCodeDeploy"),
-("AmazonEC2RoleforAWSCodeDeployLimited", "arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforAWSCodeDeployLimited"),
-("AmazonEC2RoleforDataPipelineRole", "arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforDataPipelineRole"),
-("AmazonEC2RoleforSSM", "arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM"),
-("AmazonEC2SpotFleetAutoscaleRole", "arn:aws:iam::aws:policy/service-role/AmazonEC2SpotFleetAutoscaleRole"),
-("AmazonEC2SpotFleetTaggingRole", "arn:aws:iam::aws:policy/service-role/AmazonEC2SpotFleetTaggingRole"),
-("AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity", "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity"),
-("AmazonECSInfrastructureRolePolicyForVolumes", "arn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForVolumes"),
-("AmazonECSServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonECSServiceRolePolicy"),
-("AmazonECSTaskExecutionRolePolicy", "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"),
-("AmazonECS_FullAccess", "arn:aws:iam::aws:policy/AmazonECS_FullAccess"),
-("AmazonEFSCSIDriverPolicy", "arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy"),
-("AmazonEKSClusterPolicy", "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"),
-("AmazonEKSConnectorServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonEKSConnectorServiceRolePolicy"),
-("AmazonEKSFargatePodExecutionRolePolicy", "arn:aws:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy"),
-("AmazonEKSForFargateServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonEKSForFargateServiceRolePolicy"),
-("AmazonEKSLocalOutpostClusterPolicy", "arn:aws:iam::aws:policy/AmazonEKSLocalOutpostClusterPolicy"),
-("AmazonEKSLocalOutpostServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonEKSLocalOutpostServiceRolePolicy"),
-("AmazonEKSServicePolicy", "arn:aws:iam::aws:policy/AmazonEKSServicePolicy"),
-("AmazonEKSServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonEKSServiceRolePolicy"),
-("AmazonEKSVPCResourceController", "arn:aws:iam::aws:policy/AmazonEKSVPCResourceController"),
-("AmazonEKSWorkerNodePolicy", "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"),
-("AmazonEKS_CNI_Policy", "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"),
-("AmazonEMRCleanupPolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonEMRCleanupPolicy"),
-("AmazonEMRContainersServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonEMRContainersServiceRolePolicy"),
-("AmazonEMRFullAccessPolicy_v2", "arn:aws:iam::aws:policy/AmazonEMRFullAccessPolicy_v2"),
-("AmazonEMRReadOnlyAccessPolicy_v2", "arn:aws:iam::aws:policy/AmazonEMRReadOnlyAccessPolicy_v2"),
-("AmazonEMRServerlessServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonEMRServerlessServiceRolePolicy"),
-("AmazonEMRServicePolicy_v2", "arn:aws:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2"),
-("AmazonESCognitoAccess", "arn:aws:iam::aws:policy/AmazonESCognitoAccess"),
-("AmazonESFullAccess", "arn:aws:iam::aws:policy/AmazonESFullAccess"),
-("AmazonESReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonESReadOnlyAccess"),
-("AmazonElastiCacheFullAccess", "arn:aws:iam::aws:policy/AmazonElastiCacheFullAccess"),
-("AmazonElastiCacheReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonElastiCacheReadOnlyAccess"),
-("AmazonElasticContainerRegistryPublicFullAccess", "arn:aws:iam::aws:policy/AmazonElasticContainerRegistryPublicFullAccess"),
-("AmazonElasticContainerRegistryPublicPowerUser", "arn:aws:iam::aws:policy/AmazonElasticContainerRegistryPublicPowerUser"),
-("AmazonElasticContainerRegistryPublicReadOnly", "arn:aws:iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly"),
-("AmazonElasticFileSystemClientFullAccess", "arn:aws:iam::aws:policy/AmazonElasticFileSystemClientFullAccess"),
-("AmazonElasticFileSystemClientReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonElasticFileSystemClientReadOnlyAccess"),
-("AmazonElasticFileSystemClientReadWriteAccess", "arn:aws:iam::aws:policy/AmazonElasticFileSystemClientReadWriteAccess"),
-("AmazonElasticFileSystemFullAccess", "arn:aws:iam::aws:policy/AmazonElasticFileSystemFullAccess"),
-("AmazonElasticFileSystemReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonElasticFileSystemReadOnlyAccess"),
-("AmazonElasticFileSystemServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonElasticFileSystemServiceRolePolicy"),
-("AmazonElasticFileSystemsUtils", "arn:aws:iam::aws:policy/AmazonElasticFileSystemsUtils"),
-("AmazonElasticMapReduceEditorsRole", "arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceEditorsRole"),
-("AmazonElasticMapReduceFullAccess", "arn:aws:iam::aws:policy/AmazonElasticMapReduceFullAccess"),
-("AmazonElasticMapReducePlacementGroupPolicy", "arn:aws:iam::aws:policy/AmazonElasticMapReducePlacementGroupPolicy"),
-("AmazonElasticMapReduceReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonElasticMapReduceReadOnlyAccess"),
-("AmazonElasticMapReduceRole", "arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceRole"),
-("AmazonElasticMapReduceforAutoScalingRole", "arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforAutoScalingRole"),
-("AmazonElasticMapReduceforEC2Role", "arn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforEC2Role"),
-("AmazonElasticTranscoderRole", "arn:aws:iam::aws:policy/service-role/AmazonElasticTranscoderRole"),
-("AmazonElasticTranscoder_FullAccess", "arn:aws:iam::aws:policy/AmazonElasticTranscoder_FullAccess"),
-("AmazonElasticTranscoder_JobsSubmitter", "arn:aws:iam::aws:policy/AmazonElasticTranscoder_JobsSubmitter"),
-("AmazonElasticTranscoder_ReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonElasticTranscoder_ReadOnlyAccess"),
-("AmazonElasticsearchServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonElasticsearchServiceRolePolicy"),
-("AmazonEventBridgeApiDestinationsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonEventBridgeApiDestinationsServiceRolePolicy"),
-("AmazonEventBridgeFullAccess", "arn:aws:iam::aws:policy/AmazonEventBridgeFullAccess"),
-("AmazonEventBridgePipesFullAccess", "arn:aws:iam::aws:policy/AmazonEventBridgePipesFullAccess"),
-("AmazonEventBridgePipesOperatorAccess", "arn:aws:iam::aws:policy/AmazonEventBridgePipesOperatorAccess"),
-("AmazonEventBridgePipesReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonEventBridgePipesReadOnlyAccess"),
-("AmazonEventBridgeReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonEventBridgeReadOnlyAccess"),
-("AmazonEventBridgeSchedulerFullAccess", "arn:aws:iam::aws:policy/AmazonEventBridgeSchedulerFullAccess"),
-("AmazonEventBridgeSchedulerReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonEventBridgeSchedulerReadOnlyAccess"),
-("AmazonEventBridgeSchemasFullAccess", "arn:aws:iam::aws:policy/AmazonEventBridgeSchemasFullAccess"),
-("AmazonEventBridgeSchemasReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonEventBridgeSchemasReadOnlyAccess"),
-("AmazonEventBridgeSchemasServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonEventBridgeSchemasServiceRolePolicy"),
-("AmazonFISServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonFISServiceRolePolicy"),
-("AmazonFSxConsoleFullAccess", "arn:aws:iam::aws:policy/AmazonFSxConsoleFullAccess"),
-("AmazonFSxConsoleReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonFSxConsoleReadOnlyAccess"),
-("AmazonFSxFullAccess", "arn:aws:iam::aws:policy/AmazonFSxFullAccess"),
-("AmazonFSxReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonFSxReadOnlyAccess"),
-("AmazonFSxServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonFSxServiceRolePolicy"),
-("AmazonForecastFullAccess", "arn:aws:iam::aws:policy/AmazonForecastFullAccess"),
-("AmazonFraudDetectorFullAccessPolicy", "arn:aws:iam::aws:policy/AmazonFraudDetectorFullAccessPolicy"),
-("AmazonFreeRTOSFullAccess", "arn:aws:iam::aws:policy/AmazonFreeRTOSFullAccess"),
-("AmazonFreeRTOSOTAUpdate", "arn:aws:iam::aws:policy/service-role/AmazonFreeRTOSOTAUpdate"),
-("AmazonGlacierFullAccess", "arn:aws:iam::aws:policy/AmazonGlacierFullAccess"),
-("AmazonGlacierReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonGlacierReadOnlyAccess"),
-("AmazonGrafanaAthenaAccess", "arn:aws:iam::aws:policy/service-role/AmazonGrafanaAthenaAccess"),
-("AmazonGrafanaCloudWatchAccess", "arn:aws:iam::aws:policy/service-role/AmazonGrafanaCloudWatchAccess"),
-("AmazonGrafanaRedshiftAccess", "arn:aws:iam::aws:policy/service-role/AmazonGrafanaRedshiftAccess"),
-("AmazonGrafanaServiceLinkedRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonGrafanaServiceLinkedRolePolicy"),
-("AmazonGuardDutyFullAccess_v2", "arn:aws:iam::aws:policy/AmazonGuardDutyFullAccess_v2"),
-("AmazonGuardDutyMalwareProtectionServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonGuardDutyMalwareProtectionServiceRolePolicy"),
-("AmazonGuardDutyReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonGuardDutyReadOnlyAccess"),
-("AmazonGuardDutyServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonGuardDutyServiceRolePolicy"),
-("AmazonHealthLakeFullAccess", "arn:aws:iam::aws:policy/AmazonHealthLakeFullAccess"),
-("AmazonHealthLakeReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonHealthLakeReadOnlyAccess"),
-("AmazonHoneycodeFullAccess", "arn:aws:iam::aws:policy/AmazonHoneycodeFullAccess"),
-("AmazonHoneycodeReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonHoneycodeReadOnlyAccess"),
-("AmazonHoneycodeServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonHoneycodeServiceRolePolicy"),
-("AmazonHoneycodeTeamAssociationFullAccess", "arn:aws:iam::aws:policy/AmazonHoneycodeTeamAssociationFullAccess"),
-("AmazonHoneycodeTeamAssociationReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonHoneycodeTeamAssociationReadOnlyAccess"),
-("AmazonHoneycodeWorkbookFullAccess", "arn:aws:iam::aws:policy/AmazonHoneycodeWorkbookFullAccess"),
-("AmazonHoneycodeWorkbookReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonHoneycodeWorkbookReadOnlyAccess"),
-("AmazonInspector2AgentlessServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonInspector2AgentlessServiceRolePolicy"),
-("AmazonInspector2FullAccess", "arn:aws:iam::aws:policy/AmazonInspector2FullAccess"),
-("AmazonInspector2ManagedCisPolicy", "arn:aws:iam::aws:policy/AmazonInspector2ManagedCisPolicy"),
-("AmazonInspector2ReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonInspector2ReadOnlyAccess"),
-("AmazonInspector2ServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonInspector2ServiceRolePolicy"),
-("AmazonInspectorFullAccess", "arn:aws:iam::aws:policy/AmazonInspectorFullAccess"),
-("AmazonInspectorReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonInspectorReadOnlyAccess"),
-("AmazonInspectorServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonInspectorServiceRolePolicy"),
-("AmazonKendraFullAccess", "arn:aws:iam::aws:policy/AmazonKendraFullAccess"),
-("AmazonKendraReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonKendraReadOnlyAccess"),
-("AmazonKeyspacesFullAccess", "arn:aws:iam::aws:policy/AmazonKeyspacesFullAccess"),
-("AmazonKeyspacesReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonKeyspacesReadOnlyAccess"),
-("AmazonKeyspacesReadOnlyAccess_v2", "arn:aws:iam::aws:policy/AmazonKeyspacesReadOnlyAccess_v2"),
-("AmazonKinesisAnalyticsFullAccess", "arn:aws:iam::aws:policy/AmazonKinesisAnalyticsFullAccess"),
-("AmazonKinesisAnalyticsReadOnly", "arn:aws:iam::aws:policy/AmazonKinesisAnalyticsReadOnly"),
-("AmazonKinesisFirehoseFullAccess", "arn:aws:iam::aws:policy/AmazonKinesisFirehoseFullAccess"),
-("AmazonKinesisFirehoseReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonKinesisFirehoseReadOnlyAccess"),
-("AmazonKinesisFullAccess", "arn:aws:iam::aws:policy/AmazonKinesisFullAccess"),
-("AmazonKinesisReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonKinesisReadOnlyAccess"),
-("AmazonKinesisVideoStreamsFullAccess", "arn:aws:iam::aws:policy/AmazonKinesisVideoStreamsFullAccess"),
-("AmazonKinesisVideoStreamsReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonKinesisVideoStreamsReadOnlyAccess"),
-("AmazonLaunchWizardFullAccessV2", "arn:aws:iam::aws:policy/AmazonLaunchWizardFullAccessV2"),
-("AmazonLaunchWizard_Fullaccess", "arn:aws:iam::aws:policy/AmazonLaunchWizard_Fullaccess"),
-("AmazonLexChannelsAccess", "arn:aws:iam::aws:policy/aws-service-role/AmazonLexChannelsAccess"),
-("AmazonLexFullAccess", "arn:aws:iam::aws:policy/AmazonLexFullAccess"),
-("AmazonLexReadOnly", "arn:aws:iam::aws:policy/AmazonLexReadOnly"),
-("AmazonLexRunBotsOnly", "arn:aws:iam::aws:policy/AmazonLexRunBotsOnly"),
-("AmazonLexV2BotPolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonLexV2BotPolicy"),
-("AmazonLookoutEquipmentFullAccess", "arn:aws:iam::aws:policy/AmazonLookoutEquipmentFullAccess"),
-("AmazonLookoutEquipmentReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonLookoutEquipmentReadOnlyAccess"),
-("AmazonLookoutMetricsFullAccess", "arn:aws:iam::aws:policy/AmazonLookoutMetricsFullAccess"),
-("AmazonLookoutMetricsReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonLookoutMetricsReadOnlyAccess"),
-("AmazonLookoutVisionConsoleFullAccess", "arn:aws:iam::aws:policy/AmazonLookoutVisionConsoleFullAccess"),
-("AmazonLookoutVisionConsoleReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonLookoutVisionConsoleReadOnlyAccess"),
-("AmazonLookoutVisionFullAccess", "arn:aws:iam::aws:policy/AmazonLookoutVisionFullAccess"),
-("AmazonLookoutVisionReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonLookoutVisionReadOnlyAccess"),
-("AmazonMCSFullAccess", "arn:aws:iam::aws:policy/AmazonMCSFullAccess"),
-("AmazonMCSReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonMCSReadOnlyAccess"),
-("AmazonMQApiFullAccess", "arn:aws:iam::aws:policy/AmazonMQApiFullAccess"),
-("AmazonMQApiReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonMQApiReadOnlyAccess"),
-("AmazonMQFullAccess", "arn:aws:iam::aws:policy/AmazonMQFullAccess"),
-("AmazonMQReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonMQReadOnlyAccess"),
-("AmazonMQServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonMQServiceRolePolicy"),
-("AmazonMSKConnectReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonMSKConnectReadOnlyAccess"),
-("AmazonMSKFullAccess", "arn:aws:iam::aws:policy/AmazonMSKFullAccess"),
-("AmazonMSKReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonMSKReadOnlyAccess"),
-("AmazonMWAAServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonMWAAServiceRolePolicy"),
-("AmazonMachineLearningBatchPredictionsAccess", "arn:aws:iam::aws:policy/AmazonMachineLearningBatchPredictionsAccess"),
-("AmazonMachineLearningCreateOnlyAccess", "arn:aws:iam::aws:policy/AmazonMachineLearningCreateOnlyAccess"),
-("AmazonMachineLearningFullAccess", "arn:aws:iam::aws:policy/AmazonMachineLearningFullAccess"),
-("AmazonMachineLearningManageRealTimeEndpointOnlyAccess", "arn:aws:iam::aws:policy/AmazonMachineLearningManageRealTimeEndpointOnlyAccess"),
-("AmazonMachineLearningReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonMachineLearningReadOnlyAccess"),
-("AmazonMachineLearningRealTimePredictionOnlyAccess", "arn:aws:iam::aws:policy/AmazonMachineLearningRealTimePredictionOnlyAccess"),
-("AmazonMachineLearningRoleforRedshiftDataSourceV3", "arn:aws:iam::aws:policy/service-role/AmazonMachineLearningRoleforRedshiftDataSourceV3"),
-("AmazonMacieFullAccess", "arn:aws:iam::aws:policy/AmazonMacieFullAccess"),
-("AmazonMacieHandshakeRole", "arn:aws:iam::aws:policy/service-role/AmazonMacieHandshakeRole"),
-("AmazonMacieReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonMacieReadOnlyAccess"),
-("AmazonMacieServiceRole", "arn:aws:iam::aws:policy/service-role/AmazonMacieServiceRole"),
-("AmazonMacieServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonMacieServiceRolePolicy"),
-("AmazonManagedBlockchainConsoleFullAccess", "arn:aws:iam::aws:policy/AmazonManagedBlockchainConsoleFullAccess"),
-("AmazonManagedBlockchainFullAccess", "arn:aws:iam::aws:policy/AmazonManagedBlockchainFullAccess"),
-("AmazonManagedBlockchainReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonManagedBlockchainReadOnlyAccess"),
-("AmazonManagedBlockchainServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonManagedBlockchainServiceRolePolicy"),
-("AmazonMechanicalTurkFullAccess", "arn:aws:iam::aws:policy/AmazonMechanicalTurkFullAccess"),
-("AmazonMechanicalTurkReadOnly", "arn:aws:iam::aws:policy/AmazonMechanicalTurkReadOnly"),
-("AmazonMemoryDBFullAccess", "arn:aws:iam::aws:policy/AmazonMemoryDBFullAccess"),
-("AmazonMemoryDBReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonMemoryDBReadOnlyAccess"),
-("AmazonMobileAnalyticsFinancialReportAccess", "arn:aws:iam::aws:policy/AmazonMobileAnalyticsFinancialReportAccess"),
-("AmazonMobileAnalyticsFullAccess", "arn:aws:iam::aws:policy/AmazonMobileAnalyticsFullAccess"),
-("AmazonMobileAnalyticsNon-financialReportAccess", "arn:aws:iam::aws:policy/AmazonMobileAnalyticsNon-financialReportAccess"),
-("AmazonMobileAnalyticsWriteOnlyAccess", "arn:aws:iam::aws:policy/AmazonMobileAnalyticsWriteOnlyAccess"),
-("AmazonMonitronFullAccess", "arn:aws:iam::aws:policy/AmazonMonitronFullAccess"),
-("AmazonNimbleStudio-LaunchProfileWorker", "arn:aws:iam::aws:policy/AmazonNimbleStudio-LaunchProfileWorker"),
-("AmazonNimbleStudio-StudioAdmin", "arn:aws:iam::aws:policy/AmazonNimbleStudio-StudioAdmin"),
-("AmazonNimbleStudio-StudioUser", "arn:aws:iam::aws:policy/AmazonNimbleStudio-StudioUser"),
-("AmazonOmicsFullAccess", "arn:aws:iam::aws:policy/AmazonOmicsFullAccess"),
-("AmazonOmicsReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonOmicsReadOnlyAccess"),
-("AmazonOneEnterpriseFullAccess", "arn:aws:iam::aws:policy/AmazonOneEnterpriseFullAccess"),
-("AmazonOneEnterpriseInstallerAccess", "arn:aws:iam::aws:policy/AmazonOneEnterpriseInstallerAccess"),
-("AmazonOneEnterpriseReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonOneEnterpriseReadOnlyAccess"),
-("AmazonOpenSearchDashboardsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonOpenSearchDashboardsServiceRolePolicy"),
-("AmazonOpenSearchIngestionFullAccess", "arn:aws:iam::aws:policy/AmazonOpenSearchIngestionFullAccess"),
-("AmazonOpenSearchIngestionReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonOpenSearchIngestionReadOnlyAccess"),
-("AmazonOpenSearchIngestionServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonOpenSearchIngestionServiceRolePolicy"),
-("AmazonOpenSearchServerlessServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonOpenSearchServerlessServiceRolePolicy"),
-("AmazonOpenSearchServiceCognitoAccess", "arn:aws:iam::aws:policy/AmazonOpenSearchServiceCognitoAccess"),
-("AmazonOpenSearchServiceFullAccess", "arn:aws:iam::aws:policy/AmazonOpenSearchServiceFullAccess"),
-("AmazonOpenSearchServiceReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonOpenSearchServiceReadOnlyAccess"),
-("AmazonOpenSearchServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonOpenSearchServiceRolePolicy"),
-("AmazonPersonalizeFullAccess", "arn:aws:iam::aws:policy/service-role/AmazonPersonalizeFullAccess"),
-("AmazonPollyFullAccess", "arn:aws:iam::aws:policy/AmazonPollyFullAccess"),
-("AmazonPollyReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonPollyReadOnlyAccess"),
-("AmazonPrometheusConsoleFullAccess", "arn:aws:iam::aws:policy/AmazonPrometheusConsoleFullAccess"),
-("AmazonPrometheusFullAccess", "arn:aws:iam::aws:policy/AmazonPrometheusFullAccess"),
-("AmazonPrometheusQueryAccess", "arn:aws:iam::aws:policy/AmazonPrometheusQueryAccess"),
-("AmazonPrometheusRemoteWriteAccess", "arn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess"),
-("AmazonPrometheusScraperServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonPrometheusScraperServiceRolePolicy"),
-("AmazonQFullAccess", "arn:aws:iam::aws:policy/AmazonQFullAccess"),
-("AmazonQLDBConsoleFullAccess", "arn:aws:iam::aws:policy/AmazonQLDBConsoleFullAccess"),
-("AmazonQLDBFullAccess", "arn:aws:iam::aws:policy/AmazonQLDBFullAccess"),
-("AmazonQLDBReadOnly", "arn:aws:iam::aws:policy/AmazonQLDBReadOnly"),
-("AmazonRDSBetaServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonRDSBetaServiceRolePolicy"),
-("AmazonRDSCustomPreviewServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonRDSCustomPreviewServiceRolePolicy"),
-("AmazonRDSCustomServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonRDSCustomServiceRolePolicy"),
-("AmazonRDSDataFullAccess", "arn:aws:iam::aws:policy/AmazonRDSDataFullAccess"),
-("AmazonRDSDirectoryServiceAccess", "arn:aws:iam::aws:policy/service-role/AmazonRDSDirectoryServiceAccess"),
-("AmazonRDSEnhancedMonitoringRole", "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"),
-("AmazonRDSFullAccess", "arn:aws:iam::aws:policy/AmazonRDSFullAccess"),
-("AmazonRDSPerformanceInsightsFullAccess", "arn:aws:iam::aws:policy/AmazonRDSPerformanceInsightsFullAccess"),
-("AmazonRDSPerformanceInsightsReadOnly", "arn:aws:iam::aws:policy/AmazonRDSPerformanceInsightsReadOnly"),
-("AmazonRDSPreviewServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonRDSPreviewServiceRolePolicy"),
-("AmazonRDSReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonRDSReadOnlyAccess"),
-("AmazonRDSServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonRDSServiceRolePolicy"),
-("AmazonRedshiftAllCommandsFullAccess", "arn:aws:iam::aws:policy/AmazonRedshiftAllCommandsFullAccess"),
-("AmazonRedshiftDataFullAccess", "arn:aws:iam::aws:policy/AmazonRedshiftDataFullAccess"),
-("AmazonRedshiftFullAccess", "arn:aws:iam::aws:policy/AmazonRedshiftFullAccess"),
-("AmazonRedshiftQueryEditor", "arn:aws:iam::aws:policy/AmazonRedshiftQueryEditor"),
-("AmazonRedshiftQueryEditorV2FullAccess", "arn:aws:iam::aws:policy/AmazonRedshiftQueryEditorV2FullAccess"),
-("AmazonRedshiftQueryEditorV2NoSharing", "arn:aws:iam::aws:policy/AmazonRedshiftQueryEditorV2NoSharing"),
-("AmazonRedshiftQueryEditorV2ReadSharing", "arn:aws:iam::aws:policy/AmazonRedshiftQueryEditorV2ReadSharing"),
-("AmazonRedshiftQueryEditorV2ReadWriteSharing", "arn:aws:iam::aws:policy/AmazonRedshiftQueryEditorV2ReadWriteSharing"),
-("AmazonRedshiftReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonRedshiftReadOnlyAccess"),
-("AmazonRedshiftServiceLinkedRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonRedshiftServiceLinkedRolePolicy"),
-("AmazonRekognitionCustomLabelsFullAccess", "arn:aws:iam::aws:policy/AmazonRekognitionCustomLabelsFullAccess"),
-("AmazonRekognitionFullAccess", "arn:aws:iam::aws:policy/AmazonRekognitionFullAccess"),
-("AmazonRekognitionReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonRekognitionReadOnlyAccess"),
-("AmazonRekognitionServiceRole", "arn:aws:iam::aws:policy/service-role/AmazonRekognitionServiceRole"),
-("AmazonRoute53AutoNamingFullAccess", "arn:aws:iam::aws:policy/AmazonRoute53AutoNamingFullAccess"),
-("AmazonRoute53AutoNamingReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonRoute53AutoNamingReadOnlyAccess"),
-("AmazonRoute53AutoNamingRegistrantAccess", "arn:aws:iam::aws:policy/AmazonRoute53AutoNamingRegistrantAccess"),
-("AmazonRoute53DomainsFullAccess", "arn:aws:iam::aws:policy/AmazonRoute53DomainsFullAccess"),
-("AmazonRoute53DomainsReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonRoute53DomainsReadOnlyAccess"),
-("AmazonRoute53FullAccess", "arn:aws:iam::aws:policy/AmazonRoute53FullAccess"),
-("AmazonRoute53ReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonRoute53ReadOnlyAccess"),
-("AmazonRoute53RecoveryClusterFullAccess", "arn:aws:iam::aws:policy/AmazonRoute53RecoveryClusterFullAccess"),
-("AmazonRoute53RecoveryClusterReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonRoute53RecoveryClusterReadOnlyAccess"),
-("AmazonRoute53RecoveryControlConfigFullAccess", "arn:aws:iam::aws:policy/AmazonRoute53RecoveryControlConfigFullAccess"),
-("AmazonRoute53RecoveryControlConfigReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonRoute53RecoveryControlConfigReadOnlyAccess"),
-("AmazonRoute53RecoveryReadinessFullAccess", "arn:aws:iam::aws:policy/AmazonRoute53RecoveryReadinessFullAccess"),
-("AmazonRoute53RecoveryReadinessReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonRoute53RecoveryReadinessReadOnlyAccess"),
-("AmazonRoute53ResolverFullAccess", "arn:aws:iam::aws:policy/AmazonRoute53ResolverFullAccess"),
-("AmazonRoute53ResolverReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonRoute53ResolverReadOnlyAccess"),
-("AmazonS3FullAccess", "arn:aws:iam::aws:policy/AmazonS3FullAccess"),
-("AmazonS3ObjectLambdaExecutionRolePolicy", "arn:aws:iam::aws:policy/service-role/AmazonS3ObjectLambdaExecutionRolePolicy"),
-("AmazonS3OutpostsFullAccess", "arn:aws:iam::aws:policy/AmazonS3OutpostsFullAccess"),
-("AmazonS3OutpostsReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonS3OutpostsReadOnlyAccess"),
-("AmazonS3ReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"),
-("AmazonSESFullAccess", "arn:aws:iam::aws:policy/AmazonSESFullAccess"),
-("AmazonSESReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonSESReadOnlyAccess"),
-("AmazonSNSFullAccess", "arn:aws:iam::aws:policy/AmazonSNSFullAccess"),
-("AmazonSNSReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonSNSReadOnlyAccess"),
-("AmazonSNSRole", "arn:aws:iam::aws:policy/service-role/AmazonSNSRole"),
-("AmazonSQSFullAccess", "arn:aws:iam::aws:policy/AmazonSQSFullAccess"),
-("AmazonSQSReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess"),
-("AmazonSSMAutomationApproverAccess", "arn:aws:iam::aws:policy/AmazonSSMAutomationApproverAccess"),
-("AmazonSSMAutomationRole", "arn:aws:iam::aws:policy/service-role/AmazonSSMAutomationRole"),
-("AmazonSSMDirectoryServiceAccess", "arn:aws:iam::aws:policy/AmazonSSMDirectoryServiceAccess"),
-("AmazonSSMFullAccess", "arn:aws:iam::aws:policy/AmazonSSMFullAccess"),
-("AmazonSSMMaintenanceWindowRole", "arn:aws:iam::aws:policy/service-role/AmazonSSMMaintenanceWindowRole"),
-("AmazonSSMManagedEC2InstanceDefaultPolicy", "arn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy"),
-("AmazonSSMManagedInstanceCore", "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"),
-("AmazonSSMPatchAssociation", "arn:aws:iam::aws:policy/AmazonSSMPatchAssociation"),
-("AmazonSSMReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"),
-("AmazonSSMServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonSSMServiceRolePolicy"),
-("AmazonSageMakerAdmin-ServiceCatalogProductsServiceRolePolicy", "arn:aws:iam::aws:policy/AmazonSageMakerAdmin-ServiceCatalogProductsServiceRolePolicy"),
-("AmazonSageMakerCanvasAIServicesAccess", "arn:aws:iam::aws:policy/AmazonSageMakerCanvasAIServicesAccess"),
-("AmazonSageMakerCanvasDataPrepFullAccess", "arn:aws:iam::aws:policy/AmazonSageMakerCanvasDataPrepFullAccess"),
-("AmazonSageMakerCanvasDirectDeployAccess", "arn:aws:iam::aws:policy/service-role/AmazonSageMakerCanvasDirectDeployAccess"),
-("AmazonSageMakerCanvasForecastAccess", "arn:aws:iam::aws:policy/service-role/AmazonSageMakerCanvasForecastAccess"),
-("AmazonSageMakerCanvasFullAccess", "arn:aws:iam::aws:policy/AmazonSageMakerCanvasFullAccess"),
-("AmazonSageMakerClusterInstanceRolePolicy", "arn:aws:iam::aws:policy/AmazonSageMakerClusterInstanceRolePolicy"),
-("AmazonSageMakerCoreServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonSageMakerCoreServiceRolePolicy"),
-("AmazonSageMakerEdgeDeviceFleetPolicy", "arn:aws:iam::aws:policy/service-role/AmazonSageMakerEdgeDeviceFleetPolicy"),
-("AmazonSageMakerFeatureStoreAccess", "arn:aws:iam::aws:policy/AmazonSageMakerFeatureStoreAccess"),
-("AmazonSageMakerFullAccess", "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess"),
-("AmazonSageMakerGeospatialExecutionRole", "arn:aws:iam::aws:policy/service-role/AmazonSageMakerGeospatialExecutionRole"),
-("AmazonSageMakerGeospatialFullAccess", "arn:aws:iam::aws:policy/service-role/AmazonSageMakerGeospatialFullAccess"),
-("AmazonSageMakerGroundTruthExecution", "arn:aws:iam::aws:policy/AmazonSageMakerGroundTruthExecution"),
-("AmazonSageMakerMechanicalTurkAccess", "arn:aws:iam::aws:policy/AmazonSageMakerMechanicalTurkAccess"),
-("AmazonSageMakerModelGovernanceUseAccess", "arn:aws:iam::aws:policy/AmazonSageMakerModelGovernanceUseAccess"),
-("AmazonSageMakerModelRegistryFullAccess", "arn:aws:iam::aws:policy/AmazonSageMakerModelRegistryFullAccess"),
-("AmazonSageMakerNotebooksServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonSageMakerNotebooksServiceRolePolicy"),
-("AmazonSageMakerPartnerServiceCatalogProductsApiGatewayServiceRolePolicy", "arn:aws:iam::aws:policy/service-role/AmazonSageMakerPartnerServiceCatalogProductsApiGatewayServiceRolePolicy"),
-("AmazonSageMakerPartnerServiceCatalogProductsCloudFormationServiceRolePolicy", "arn:aws:iam::aws:policy/service-role/AmazonSageMakerPartnerServiceCatalogProductsCloudFormationServiceRolePolicy"),
-("AmazonSageMakerPartnerServiceCatalogProductsLambdaServiceRolePolicy", "arn:aws:iam::aws:policy/service-role/AmazonSageMakerPartnerServiceCatalogProductsLambdaServiceRolePolicy"),
-("AmazonSageMakerPipelinesIntegrations", "arn:aws:iam::aws:policy/AmazonSageMakerPipelinesIntegrations"),
-("AmazonSageMakerReadOnly", "arn:aws:iam::aws:policy/AmazonSageMakerReadOnly"),
-("AmazonSageMakerServiceCatalogProductsApiGatewayServiceRolePolicy", "arn:aws:iam::aws:policy/service-role/AmazonSageMakerServiceCatalogProductsApiGatewayServiceRolePolicy"),
-("AmazonSageMakerServiceCatalogProductsCloudformationServiceRolePolicy", "arn:aws:iam::aws:policy/service-role/AmazonSageMakerServiceCatalogProductsCloudformationServiceRolePolicy"),
-("AmazonSageMakerServiceCatalogProductsCodeBuildServiceRolePolicy", "arn:aws:iam::aws:policy/AmazonSageMakerServiceCatalogProductsCodeBuildServiceRolePolicy"),
-("AmazonSageMakerServiceCatalogProductsCodePipelineServiceRolePolicy", "arn:aws:iam::aws:policy/service-role/AmazonSageMakerServiceCatalogProductsCodePipelineServiceRolePolicy"),
-("AmazonSageMakerServiceCatalogProductsEventsServiceRolePolicy", "arn:aws:iam::aws:policy/service-role/AmazonSageMakerServiceCatalogProductsEventsServiceRolePolicy"),
-("AmazonSageMakerServiceCatalogProductsFirehoseServiceRolePolicy", "arn:aws:iam::aws:policy/service-role/AmazonSageMakerServiceCatalogProductsFirehoseServiceRolePolicy"),
-("AmazonSageMakerServiceCatalogProductsGlueServiceRolePolicy", "arn:aws:iam::aws:policy/service-role/AmazonSageMakerServiceCatalogProductsGlueServiceRolePolicy"),
-("AmazonSageMakerServiceCatalogProductsLambdaServiceRolePolicy", "arn:aws:iam::aws:policy/service-role/AmazonSageMakerServiceCatalogProductsLambdaServiceRolePolicy"),
-("AmazonSecurityLakeAdministrator", "arn:aws:iam::aws:policy/AmazonSecurityLakeAdministrator"),
-("AmazonSecurityLakeMetastoreManager", "arn:aws:iam::aws:policy/service-role/AmazonSecurityLakeMetastoreManager"),
-("AmazonSecurityLakePermissionsBoundary", "arn:aws:iam::aws:policy/AmazonSecurityLakePermissionsBoundary"),
-("AmazonSumerianFullAccess", "arn:aws:iam::aws:policy/AmazonSumerianFullAccess"),
-("AmazonTextractFullAccess", "arn:aws:iam::aws:policy/AmazonTextractFullAccess"),
-("AmazonTextractServiceRole", "arn:aws:iam::aws:policy/service-role/AmazonTextractServiceRole"),
-("AmazonTimestreamConsoleFullAccess", "arn:aws:iam::aws:policy/AmazonTimestreamConsoleFullAccess"),
-("AmazonTimestreamFullAccess", "arn:aws:iam::aws:policy/AmazonTimestreamFullAccess"),
-("AmazonTimestreamReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonTimestreamReadOnlyAccess"),
-("AmazonTranscribeFullAccess", "arn:aws:iam::aws:policy/AmazonTranscribeFullAccess"),
-("AmazonTranscribeReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonTranscribeReadOnlyAccess"),
-("AmazonVPCCrossAccountNetworkInterfaceOperations", "arn:aws:iam::aws:policy/AmazonVPCCrossAccountNetworkInterfaceOperations"),
-("AmazonVPCFullAccess", "arn:aws:iam::aws:policy/AmazonVPCFullAccess"),
-("AmazonVPCNetworkAccessAnalyzerFullAccessPolicy", "arn:aws:iam::aws:policy/AmazonVPCNetworkAccessAnalyzerFullAccessPolicy"),
-("AmazonVPCReachabilityAnalyzerFullAccessPolicy", "arn:aws:iam::aws:policy/AmazonVPCReachabilityAnalyzerFullAccessPolicy"),
-("AmazonVPCReachabilityAnalyzerPathComponentReadPolicy", "arn:aws:iam::aws:policy/AmazonVPCReachabilityAnalyzerPathComponentReadPolicy"),
-("AmazonVPCReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonVPCReadOnlyAccess"),
-("AmazonWorkDocsFullAccess", "arn:aws:iam::aws:policy/AmazonWorkDocsFullAccess"),
-("AmazonWorkDocsReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonWorkDocsReadOnlyAccess"),
-("AmazonWorkMailEventsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonWorkMailEventsServiceRolePolicy"),
-("AmazonWorkMailFullAccess", "arn:aws:iam::aws:policy/AmazonWorkMailFullAccess"),
-("AmazonWorkMailMessageFlowFullAccess", "arn:aws:iam::aws:policy/AmazonWorkMailMessageFlowFullAccess"),
-("AmazonWorkMailMessageFlowReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonWorkMailMessageFlowReadOnlyAccess"),
-("AmazonWorkMailReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonWorkMailReadOnlyAccess"),
-("AmazonWorkSpacesAdmin", "arn:aws:iam::aws:policy/AmazonWorkSpacesAdmin"),
-("AmazonWorkSpacesApplicationManagerAdminAccess", "arn:aws:iam::aws:policy/AmazonWorkSpacesApplicationManagerAdminAccess"),
-("AmazonWorkSpacesSelfServiceAccess", "arn:aws:iam::aws:policy/AmazonWorkSpacesSelfServiceAccess"),
-("AmazonWorkSpacesServiceAccess", "arn:aws:iam::aws:policy/AmazonWorkSpacesServiceAccess"),
-("AmazonWorkSpacesWebReadOnly", "arn:aws:iam::aws:policy/AmazonWorkSpacesWebReadOnly"),
-("AmazonWorkSpacesWebServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AmazonWorkSpacesWebServiceRolePolicy"),
-("AmazonWorkspacesPCAAccess", "arn:aws:iam::aws:policy/AmazonWorkspacesPCAAccess"),
-("AmazonZocaloFullAccess", "arn:aws:iam::aws:policy/AmazonZocaloFullAccess"),
-("AmazonZocaloReadOnlyAccess", "arn:aws:iam::aws:policy/AmazonZocaloReadOnlyAccess"),
-("AmplifyBackendDeployFullAccess", "arn:aws:iam::aws:policy/service-role/AmplifyBackendDeployFullAccess"),
-("AppIntegrationsServiceLinkedRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AppIntegrationsServiceLinkedRolePolicy"),
-("AppRunnerNetworkingServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AppRunnerNetworkingServiceRolePolicy"),
-("AppRunnerServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AppRunnerServiceRolePolicy"),
-("ApplicationAutoScalingForAmazonAppStreamAccess", "arn:aws:iam::aws:policy/service-role/ApplicationAutoScalingForAmazonAppStreamAccess"),
-("ApplicationDiscoveryServiceContinuousExportServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/ApplicationDiscoveryServiceContinuousExportServiceRolePolicy"),
-("AutoScalingConsoleFullAccess", "arn:aws:iam::aws:policy/AutoScalingConsoleFullAccess"),
-("AutoScalingConsoleReadOnlyAccess", "arn:aws:iam::aws:policy/AutoScalingConsoleReadOnlyAccess"),
-("AutoScalingFullAccess", "arn:aws:iam::aws:policy/AutoScalingFullAccess"),
-("AutoScalingNotificationAccessRole", "arn:aws:iam::aws:policy/service-role/AutoScalingNotificationAccessRole"),
-("AutoScalingReadOnlyAccess", "arn:aws:iam::aws:policy/AutoScalingReadOnlyAccess"),
-("AutoScalingServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/AutoScalingServiceRolePolicy"),
-("AwsGlueDataBrewFullAccessPolicy", "arn:aws:iam::aws:policy/AwsGlueDataBrewFullAccessPolicy"),
-("AwsGlueSessionUserRestrictedNotebookPolicy", "arn:aws:iam::aws:policy/AwsGlueSessionUserRestrictedNotebookPolicy"),
-("AwsGlueSessionUserRestrictedNotebookServiceRole", "arn:aws:iam::aws:policy/service-role/AwsGlueSessionUserRestrictedNotebookServiceRole"),
-("AwsGlueSessionUserRestrictedPolicy", "arn:aws:iam::aws:policy/AwsGlueSessionUserRestrictedPolicy"),
-("AwsGlueSessionUserRestrictedServiceRole", "arn:aws:iam::aws:policy/service-role/AwsGlueSessionUserRestrictedServiceRole"),
-("BatchServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/BatchServiceRolePolicy"),
-("Billing", "arn:aws:iam::aws:policy/job-function/Billing"),
-("CertificateManagerServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/CertificateManagerServiceRolePolicy"),
-("ClientVPNServiceConnectionsRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/ClientVPNServiceConnectionsRolePolicy"),
-("ClientVPNServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/ClientVPNServiceRolePolicy"),
-("CloudFormationStackSetsOrgAdminServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/CloudFormationStackSetsOrgAdminServiceRolePolicy"),
-("CloudFormationStackSetsOrgMemberServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/CloudFormationStackSetsOrgMemberServiceRolePolicy"),
-("CloudFrontFullAccess", "arn:aws:iam::aws:policy/CloudFrontFullAccess"),
-("CloudFrontReadOnlyAccess", "arn:aws:iam::aws:policy/CloudFrontReadOnlyAccess"),
-("CloudHSMServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/CloudHSMServiceRolePolicy"),
-("CloudSearchFullAccess", "arn:aws:iam::aws:policy/CloudSearchFullAccess"),
-("CloudSearchReadOnlyAccess", "arn:aws:iam::aws:policy/CloudSearchReadOnlyAccess"),
-("CloudTrailServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/CloudTrailServiceRolePolicy"),
-("CloudWatch-CrossAccountAccess", "arn:aws:iam::aws:policy/aws-service-role/CloudWatch-CrossAccountAccess"),
-("CloudWatchActionsEC2Access", "arn:aws:iam::aws:policy/CloudWatchActionsEC2Access"),
-("CloudWatchAgentAdminPolicy", "arn:aws:iam::aws:policy/CloudWatchAgentAdminPolicy"),
-("CloudWatchAgentServerPolicy", "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"),
-("CloudWatchApplicationInsightsFullAccess", "arn:aws:iam::aws:policy/CloudWatchApplicationInsightsFullAccess"),
-("CloudWatchApplicationInsightsReadOnlyAccess", "arn:aws:iam::aws:policy/CloudWatchApplicationInsightsReadOnlyAccess"),
-("CloudWatchApplicationSignalsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/CloudWatchApplicationSignalsServiceRolePolicy"),
-("CloudWatchAutomaticDashboardsAccess", "arn:aws:iam::aws:policy/CloudWatchAutomaticDashboardsAccess"),
-("CloudWatchCrossAccountSharingConfiguration", "arn:aws:iam::aws:policy/CloudWatchCrossAccountSharingConfiguration"),
-("CloudWatchEventsBuiltInTargetExecutionAccess", "arn:aws:iam::aws:policy/service-role/CloudWatchEventsBuiltInTargetExecutionAccess"),
-("CloudWatchEventsFullAccess", "arn:aws:iam::aws:policy/CloudWatchEventsFullAccess"),
-("CloudWatchEventsInvocationAccess", "arn:aws:iam::aws:policy/service-role/CloudWatchEventsInvocationAccess"),
-("CloudWatchEventsReadOnlyAccess", "arn:aws:iam::aws:policy/CloudWatchEventsReadOnlyAccess"),
-("CloudWatchEventsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/CloudWatchEventsServiceRolePolicy"),
-("CloudWatchFullAccess", "arn:aws:iam::aws:policy/CloudWatchFullAccess"),
-("CloudWatchFullAccessV2", "arn:aws:iam::aws:policy/CloudWatchFullAccessV2"),
-("CloudWatchInternetMonitorServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/CloudWatchInternetMonitorServiceRolePolicy"),
-("CloudWatchLambdaInsightsExecutionRolePolicy", "arn:aws:iam::aws:policy/CloudWatchLambdaInsightsExecutionRolePolicy"),
-("CloudWatchLogsCrossAccountSharingConfiguration", "arn:aws:iam::aws:policy/CloudWatchLogsCrossAccountSharingConfiguration"),
-("CloudWatchLogsFullAccess", "arn:aws:iam::aws:policy/CloudWatchLogsFullAccess"),
-("CloudWatchLogsReadOnlyAccess", "arn:aws:iam::aws:policy/CloudWatchLogsReadOnlyAccess"),
-("CloudWatchNetworkMonitorServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/CloudWatchNetworkMonitorServiceRolePolicy"),
-("CloudWatchReadOnlyAccess", "arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess"),
-("CloudWatchSyntheticsFullAccess", "arn:aws:iam::aws:policy/CloudWatchSyntheticsFullAccess"),
-("CloudWatchSyntheticsReadOnlyAccess", "arn:aws:iam::aws:policy/CloudWatchSyntheticsReadOnlyAccess"),
-("CloudwatchApplicationInsightsServiceLinkedRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/CloudwatchApplicationInsightsServiceLinkedRolePolicy"),
-("ComprehendDataAccessRolePolicy", "arn:aws:iam::aws:policy/service-role/ComprehendDataAccessRolePolicy"),
-("ComprehendFullAccess", "arn:aws:iam::aws:policy/ComprehendFullAccess"),
-("ComprehendMedicalFullAccess", "arn:aws:iam::aws:policy/ComprehendMedicalFullAccess"),
-("ComprehendReadOnly", "arn:aws:iam::aws:policy/ComprehendReadOnly"),
-("ComputeOptimizerReadOnlyAccess", "arn:aws:iam::aws:policy/ComputeOptimizerReadOnlyAccess"),
-("ComputeOptimizerServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/ComputeOptimizerServiceRolePolicy"),
-("ConfigConformsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/ConfigConformsServiceRolePolicy"),
-("CostOptimizationHubAdminAccess", "arn:aws:iam::aws:policy/CostOptimizationHubAdminAccess"),
-("CostOptimizationHubReadOnlyAccess", "arn:aws:iam::aws:policy/CostOptimizationHubReadOnlyAccess"),
-("CostOptimizationHubServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/CostOptimizationHubServiceRolePolicy"),
-("CustomerProfilesServiceLinkedRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/CustomerProfilesServiceLinkedRolePolicy"),
-("DAXServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/DAXServiceRolePolicy"),
-("DataScientist", "arn:aws:iam::aws:policy/job-function/DataScientist"),
-("DatabaseAdministrator", "arn:aws:iam::aws:policy/job-function/DatabaseAdministrator"),
-("DynamoDBCloudWatchContributorInsightsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/DynamoDBCloudWatchContributorInsightsServiceRolePolicy"),
-("DynamoDBKinesisReplicationServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/DynamoDBKinesisReplicationServiceRolePolicy"),
-("DynamoDBReplicationServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/DynamoDBReplicationServiceRolePolicy"),
-("EC2FastLaunchServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/EC2FastLaunchServiceRolePolicy"),
-("EC2FleetTimeShiftableServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/EC2FleetTimeShiftableServiceRolePolicy"),
-("EC2ImageBuilderLifecycleExecutionPolicy", "arn:aws:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy"),
-("EC2InstanceConnect", "arn:aws:iam::aws:policy/EC2InstanceConnect"),
-("EC2InstanceProfileForImageBuilder", "arn:aws:iam::aws:policy/EC2InstanceProfileForImageBuilder"),
-("EC2InstanceProfileForImageBuilderECRContainerBuilds", "arn:aws:iam::aws:policy/EC2InstanceProfileForImageBuilderECRContainerBuilds"),
-("ECRReplicationServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/ECRReplicationServiceRolePolicy"),
-("EMRDescribeClusterPolicyForEMRWAL", "arn:aws:iam::aws:policy/aws-service-role/EMRDescribeClusterPolicyForEMRWAL"),
-("Ec2ImageBuilderCrossAccountDistributionAccess", "arn:aws:iam::aws:policy/Ec2ImageBuilderCrossAccountDistributionAccess"),
-("Ec2InstanceConnectEndpoint", "arn:aws:iam::aws:policy/aws-service-role/Ec2InstanceConnectEndpoint"),
-("ElastiCacheServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/ElastiCacheServiceRolePolicy"),
-("ElasticLoadBalancingFullAccess", "arn:aws:iam::aws:policy/ElasticLoadBalancingFullAccess"),
-("ElasticLoadBalancingReadOnly", "arn:aws:iam::aws:policy/ElasticLoadBalancingReadOnly"),
-("ElementalActivationsDownloadSoftwareAccess", "arn:aws:iam::aws:policy/ElementalActivationsDownloadSoftwareAccess"),
-("ElementalActivationsFullAccess", "arn:aws:iam::aws:policy/ElementalActivationsFullAccess"),
-("ElementalActivationsGenerateLicenses", "arn:aws:iam::aws:policy/ElementalActivationsGenerateLicenses"),
-("ElementalActivationsReadOnlyAccess", "arn:aws:iam::aws:policy/ElementalActivationsReadOnlyAccess"),
-("ElementalAppliancesSoftwareFullAccess", "arn:aws:iam::aws:policy/ElementalAppliancesSoftwareFullAccess"),
-("ElementalAppliancesSoftwareReadOnlyAccess", "arn:aws:iam::aws:policy/ElementalAppliancesSoftwareReadOnlyAccess"),
-("ElementalSupportCenterFullAccess", "arn:aws:iam::aws:policy/ElementalSupportCenterFullAccess"),
-("FMSServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/FMSServiceRolePolicy"),
-("FSxDeleteServiceLinkedRoleAccess", "arn:aws:iam::aws:policy/aws-service-role/FSxDeleteServiceLinkedRoleAccess"),
-("GameLiftGameServerGroupPolicy", "arn:aws:iam::aws:policy/GameLiftGameServerGroupPolicy"),
-("GlobalAcceleratorFullAccess", "arn:aws:iam::aws:policy/GlobalAcceleratorFullAccess"),
-("GlobalAcceleratorReadOnlyAccess", "arn:aws:iam::aws:policy/GlobalAcceleratorReadOnlyAccess"),
-("GreengrassOTAUpdateArtifactAccess", "arn:aws:iam::aws:policy/service-role/GreengrassOTAUpdateArtifactAccess"),
-("GroundTruthSyntheticConsoleFullAccess", "arn:aws:iam::aws:policy/GroundTruthSyntheticConsoleFullAccess"),
-("GroundTruthSyntheticConsoleReadOnlyAccess", "arn:aws:iam::aws:policy/GroundTruthSyntheticConsoleReadOnlyAccess"),
-("Health_OrganizationsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/Health_OrganizationsServiceRolePolicy"),
-("IAMAccessAdvisorReadOnly", "arn:aws:iam::aws:policy/IAMAccessAdvisorReadOnly"),
-("IAMAccessAnalyzerFullAccess", "arn:aws:iam::aws:policy/IAMAccessAnalyzerFullAccess"),
-("IAMAccessAnalyzerReadOnlyAccess", "arn:aws:iam::aws:policy/IAMAccessAnalyzerReadOnlyAccess"),
-("IAMFullAccess", "arn:aws:iam::aws:policy/IAMFullAccess"),
-("IAMReadOnlyAccess", "arn:aws:iam::aws:policy/IAMReadOnlyAccess"),
-("IAMSelfManageServiceSpecificCredentials", "arn:aws:iam::aws:policy/IAMSelfManageServiceSpecificCredentials"),
-("IAMUserChangePassword", "arn:aws:iam::aws:policy/IAMUserChangePassword"),
-("IAMUserSSHKeys", "arn:aws:iam::aws:policy/IAMUserSSHKeys"),
-("IVSFullAccess", "arn:aws:iam::aws:policy/IVSFullAccess"),
-("IVSReadOnlyAccess", "arn:aws:iam::aws:policy/IVSReadOnlyAccess"),
-("IVSRecordToS3", "arn:aws:iam::aws:policy/aws-service-role/IVSRecordToS3"),
-("KafkaConnectServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/KafkaConnectServiceRolePolicy"),
-("KafkaServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/KafkaServiceRolePolicy"),
-("KeyspacesReplicationServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/KeyspacesReplicationServiceRolePolicy"),
-("LakeFormationDataAccessServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/LakeFormationDataAccessServiceRolePolicy"),
-("LexBotPolicy", "arn:aws:iam::aws:policy/aws-service-role/LexBotPolicy"),
-("LexChannelPolicy", "arn:aws:iam::aws:policy/aws-service-role/LexChannelPolicy"),
-("LightsailExportAccess", "arn:aws:iam::aws:policy/aws-service-role/LightsailExportAccess"),
-("MediaConnectGatewayInstanceRolePolicy", "arn:aws:iam::aws:policy/MediaConnectGatewayInstanceRolePolicy"),
-("MediaPackageServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/MediaPackageServiceRolePolicy"),
-("MemoryDBServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/MemoryDBServiceRolePolicy"),
-("MigrationHubDMSAccessServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/MigrationHubDMSAccessServiceRolePolicy"),
-("MigrationHubSMSAccessServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/MigrationHubSMSAccessServiceRolePolicy"),
-("MigrationHubServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/MigrationHubServiceRolePolicy"),
-("MonitronServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/MonitronServiceRolePolicy"),
-("NeptuneConsoleFullAccess", "arn:aws:iam::aws:policy/NeptuneConsoleFullAccess"),
-("NeptuneFullAccess", "arn:aws:iam::aws:policy/NeptuneFullAccess"),
-("NeptuneGraphReadOnlyAccess", "arn:aws:iam::aws:policy/NeptuneGraphReadOnlyAccess"),
-("NeptuneReadOnlyAccess", "arn:aws:iam::aws:policy/NeptuneReadOnlyAccess"),
-("NetworkAdministrator", "arn:aws:iam::aws:policy/job-function/NetworkAdministrator"),
-("OAMFullAccess", "arn:aws:iam::aws:policy/OAMFullAccess"),
-("OAMReadOnlyAccess", "arn:aws:iam::aws:policy/OAMReadOnlyAccess"),
-("PartnerCentralAccountManagementUserRoleAssociation", "arn:aws:iam::aws:policy/PartnerCentralAccountManagementUserRoleAssociation"),
-("PowerUserAccess", "arn:aws:iam::aws:policy/PowerUserAccess"),
-("QuickSightAccessForS3StorageManagementAnalyticsReadOnly", "arn:aws:iam::aws:policy/service-role/QuickSightAccessForS3StorageManagementAnalyticsReadOnly"),
-("RDSCloudHsmAuthorizationRole", "arn:aws:iam::aws:policy/service-role/RDSCloudHsmAuthorizationRole"),
-("ROSAAmazonEBSCSIDriverOperatorPolicy", "arn:aws:iam::aws:policy/service-role/ROSAAmazonEBSCSIDriverOperatorPolicy"),
-("ROSACloudNetworkConfigOperatorPolicy", "arn:aws:iam::aws:policy/service-role/ROSACloudNetworkConfigOperatorPolicy"),
-("ROSAControlPlaneOperatorPolicy", "arn:aws:iam::aws:policy/service-role/ROSAControlPlaneOperatorPolicy"),
-("ROSAImageRegistryOperatorPolicy", "arn:aws:iam::aws:policy/service-role/ROSAImageRegistryOperatorPolicy"),
-("ROSAIngressOperatorPolicy", "arn:aws:iam::aws:policy/service-role/ROSAIngressOperatorPolicy"),
-("ROSAInstallerPolicy", "arn:aws:iam::aws:policy/service-role/ROSAInstallerPolicy"),
-("ROSAKMSProviderPolicy", "arn:aws:iam::aws:policy/service-role/ROSAKMSProviderPolicy"),
-("ROSAKubeControllerPolicy", "arn:aws:iam::aws:policy/service-role/ROSAKubeControllerPolicy"),
-("ROSAManageSubscription", "arn:aws:iam::aws:policy/ROSAManageSubscription"),
-("ROSANodePoolManagementPolicy", "arn:aws:iam::aws:policy/service-role/ROSANodePoolManagementPolicy"),
-("ROSASRESupportPolicy", "arn:aws:iam::aws:policy/service-role/ROSASRESupportPolicy"),
-("ROSAWorkerInstancePolicy", "arn:aws:iam::aws:policy/service-role/ROSAWorkerInstancePolicy"),
-("ReadOnlyAccess", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
-("ResourceGroupsServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/ResourceGroupsServiceRolePolicy"),
-("ResourceGroupsandTagEditorFullAccess", "arn:aws:iam::aws:policy/ResourceGroupsandTagEditorFullAccess"),
-("ResourceGroupsandTagEditorReadOnlyAccess", "arn:aws:iam::aws:policy/ResourceGroupsandTagEditorReadOnlyAccess"),
-("Route53RecoveryReadinessServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/Route53RecoveryReadinessServiceRolePolicy"),
-("Route53ResolverServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/Route53ResolverServiceRolePolicy"),
-("S3StorageLensServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/S3StorageLensServiceRolePolicy"),
-("SecretsManagerReadWrite", "arn:aws:iam::aws:policy/SecretsManagerReadWrite"),
-("SecurityAudit", "arn:aws:iam::aws:policy/SecurityAudit"),
-("SecurityLakeServiceLinkedRole", "arn:aws:iam::aws:policy/aws-service-role/SecurityLakeServiceLinkedRole"),
-("ServerMigrationConnector", "arn:aws:iam::aws:policy/ServerMigrationConnector"),
-("ServerMigrationServiceConsoleFullAccess", "arn:aws:iam::aws:policy/ServerMigrationServiceConsoleFullAccess"),
-("ServerMigrationServiceLaunchRole", "arn:aws:iam::aws:policy/service-role/ServerMigrationServiceLaunchRole"),
-("ServerMigrationServiceRoleForInstanceValidation", "arn:aws:iam::aws:policy/service-role/ServerMigrationServiceRoleForInstanceValidation"),
-("ServerMigration_ServiceRole", "arn:aws:iam::aws:policy/service-role/ServerMigration_ServiceRole"),
-("ServiceQuotasFullAccess", "arn:aws:iam::aws:policy/ServiceQuotasFullAccess"),
-("ServiceQuotasReadOnlyAccess", "arn:aws:iam::aws:policy/ServiceQuotasReadOnlyAccess"),
-("ServiceQuotasServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/ServiceQuotasServiceRolePolicy"),
-("SimpleWorkflowFullAccess", "arn:aws:iam::aws:policy/SimpleWorkflowFullAccess"),
-("SupportUser", "arn:aws:iam::aws:policy/job-function/SupportUser"),
-("SystemAdministrator", "arn:aws:iam::aws:policy/job-function/SystemAdministrator"),
-("TranslateFullAccess", "arn:aws:iam::aws:policy/TranslateFullAccess"),
-("TranslateReadOnly", "arn:aws:iam::aws:policy/TranslateReadOnly"),
-("VMImportExportRoleForAWSConnector", "arn:aws:iam::aws:policy/service-role/VMImportExportRoleForAWSConnector"),
-("VPCLatticeFullAccess", "arn:aws:iam::aws:policy/VPCLatticeFullAccess"),
-("VPCLatticeReadOnlyAccess", "arn:aws:iam::aws:policy/VPCLatticeReadOnlyAccess"),
-("VPCLatticeServicesInvokeAccess", "arn:aws:iam::aws:policy/VPCLatticeServicesInvokeAccess"),
-("ViewOnlyAccess", "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess"),
-("WAFLoggingServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/WAFLoggingServiceRolePolicy"),
-("WAFRegionalLoggingServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/WAFRegionalLoggingServiceRolePolicy"),
-("WAFV2LoggingServiceRolePolicy", "arn:aws:iam::aws:policy/aws-service-role/WAFV2LoggingServiceRolePolicy"),
-("WellArchitectedConsoleFullAccess", "arn:aws:iam::aws:policy/WellArchitectedConsoleFullAccess"),
-("WellArchitectedConsoleReadOnlyAccess", "arn:aws:iam::aws:policy/WellArchitectedConsoleReadOnlyAccess"),
-("WorkLinkServiceRolePolicy", "arn:aws:iam::aws:policy/WorkLinkServiceRolePolicy"),
+// Name, ARN; sorted by name.
+#[rustfmt::skip]
+const TABLE: &str = "\
+APIGatewayServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/APIGatewayServiceRolePolicy\
+AWSAccountActivityAccess\tarn:aws:iam::aws:policy/AWSAccountActivityAccess\
+AWSAccountManagementFullAccess\tarn:aws:iam::aws:policy/AWSAccountManagementFullAccess\
+AWSAccountManagementReadOnlyAccess\tarn:aws:iam::aws:policy/AWSAccountManagementReadOnlyAccess\
+AWSAccountUsageReportAccess\tarn:aws:iam::aws:policy/AWSAccountUsageReportAccess\
+AWSAgentlessDiscoveryService\tarn:aws:iam::aws:policy/AWSAgentlessDiscoveryService\
+AWSAppFabricFullAccess\tarn:aws:iam::aws:policy/AWSAppFabricFullAccess\
+AWSAppFabricReadOnlyAccess\tarn:aws:iam::aws:policy/AWSAppFabricReadOnlyAccess\
+AWSAppFabricServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSAppFabricServiceRolePolicy\
+AWSAppMeshEnvoyAccess\tarn:aws:iam::aws:policy/AWSAppMeshEnvoyAccess\
+AWSAppMeshFullAccess\tarn:aws:iam::aws:policy/AWSAppMeshFullAccess\
+AWSAppMeshPreviewEnvoyAccess\tarn:aws:iam::aws:policy/AWSAppMeshPreviewEnvoyAccess\
+AWSAppMeshPreviewServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSAppMeshPreviewServiceRolePolicy\
+AWSAppMeshReadOnly\tarn:aws:iam::aws:policy/AWSAppMeshReadOnly\
+AWSAppMeshServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSAppMeshServiceRolePolicy\
+AWSAppRunnerFullAccess\tarn:aws:iam::aws:policy/AWSAppRunnerFullAccess\
+AWSAppRunnerReadOnlyAccess\tarn:aws:iam::aws:policy/AWSAppRunnerReadOnlyAccess\
+AWSAppRunnerServicePolicyForECRAccess\tarn:aws:iam::aws:policy/service-role/AWSAppRunnerServicePolicyForECRAccess\
+AWSAppSyncAdministrator\tarn:aws:iam::aws:policy/AWSAppSyncAdministrator\
+AWSAppSyncInvokeFullAccess\tarn:aws:iam::aws:policy/AWSAppSyncInvokeFullAccess\
+AWSAppSyncPushToCloudWatchLogs\tarn:aws:iam::aws:policy/service-role/AWSAppSyncPushToCloudWatchLogs\
+AWSAppSyncSchemaAuthor\tarn:aws:iam::aws:policy/AWSAppSyncSchemaAuthor\
+AWSAppSyncServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSAppSyncServiceRolePolicy\
+AWSApplicationAutoScalingCustomResourcePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoScalingCustomResourcePolicy\
+AWSApplicationAutoscalingAppStreamFleetPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingAppStreamFleetPolicy\
+AWSApplicationAutoscalingCassandraTablePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingCassandraTablePolicy\
+AWSApplicationAutoscalingComprehendEndpointPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingComprehendEndpointPolicy\
+AWSApplicationAutoscalingDynamoDBTablePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingDynamoDBTablePolicy\
+AWSApplicationAutoscalingEC2SpotFleetRequestPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingEC2SpotFleetRequestPolicy\
+AWSApplicationAutoscalingECSServicePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingECSServicePolicy\
+AWSApplicationAutoscalingEMRInstanceGroupPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingEMRInstanceGroupPolicy\
+AWSApplicationAutoscalingElastiCacheRGPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingElastiCacheRGPolicy\
+AWSApplicationAutoscalingKafkaClusterPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingKafkaClusterPolicy\
+AWSApplicationAutoscalingLambdaConcurrencyPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingLambdaConcurrencyPolicy\
+AWSApplicationAutoscalingNeptuneClusterPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingNeptuneClusterPolicy\
+AWSApplicationAutoscalingRDSClusterPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingRDSClusterPolicy\
+AWSApplicationAutoscalingSageMakerEndpointPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSApplicationAutoscalingSageMakerEndpointPolicy\
+AWSApplicationDiscoveryAgentAccess\tarn:aws:iam::aws:policy/AWSApplicationDiscoveryAgentAccess\
+AWSApplicationDiscoveryAgentlessCollectorAccess\tarn:aws:iam::aws:policy/AWSApplicationDiscoveryAgentlessCollectorAccess\
+AWSApplicationDiscoveryServiceFullAccess\tarn:aws:iam::aws:policy/AWSApplicationDiscoveryServiceFullAccess\
+AWSApplicationMigrationAgentInstallationPolicy\tarn:aws:iam::aws:policy/AWSApplicationMigrationAgentInstallationPolicy\
+AWSApplicationMigrationAgentPolicy\tarn:aws:iam::aws:policy/AWSApplicationMigrationAgentPolicy\
+AWSApplicationMigrationAgentPolicy_v2\tarn:aws:iam::aws:policy/service-role/AWSApplicationMigrationAgentPolicy_v2\
+AWSApplicationMigrationConversionServerPolicy\tarn:aws:iam::aws:policy/service-role/AWSApplicationMigrationConversionServerPolicy\
+AWSApplicationMigrationEC2Access\tarn:aws:iam::aws:policy/AWSApplicationMigrationEC2Access\
+AWSApplicationMigrationFullAccess\tarn:aws:iam::aws:policy/AWSApplicationMigrationFullAccess\
+AWSApplicationMigrationMGHAccess\tarn:aws:iam::aws:policy/service-role/AWSApplicationMigrationMGHAccess\
+AWSApplicationMigrationReadOnlyAccess\tarn:aws:iam::aws:policy/AWSApplicationMigrationReadOnlyAccess\
+AWSApplicationMigrationReplicationServerPolicy\tarn:aws:iam::aws:policy/service-role/AWSApplicationMigrationReplicationServerPolicy\
+AWSApplicationMigrationSSMAccess\tarn:aws:iam::aws:policy/AWSApplicationMigrationSSMAccess\
+AWSApplicationMigrationServiceEc2InstancePolicy\tarn:aws:iam::aws:policy/AWSApplicationMigrationServiceEc2InstancePolicy\
+AWSApplicationMigrationServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSApplicationMigrationServiceRolePolicy\
+AWSApplicationMigrationVCenterClientPolicy\tarn:aws:iam::aws:policy/AWSApplicationMigrationVCenterClientPolicy\
+AWSArtifactAccountSync\tarn:aws:iam::aws:policy/service-role/AWSArtifactAccountSync\
+AWSArtifactReportsReadOnlyAccess\tarn:aws:iam::aws:policy/AWSArtifactReportsReadOnlyAccess\
+AWSArtifactServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSArtifactServiceRolePolicy\
+AWSAuditManagerAdministratorAccess\tarn:aws:iam::aws:policy/AWSAuditManagerAdministratorAccess\
+AWSAuditManagerServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSAuditManagerServiceRolePolicy\
+AWSAutoScalingPlansEC2AutoScalingPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSAutoScalingPlansEC2AutoScalingPolicy\
+AWSBackupAuditAccess\tarn:aws:iam::aws:policy/AWSBackupAuditAccess\
+AWSBackupDataTransferAccess\tarn:aws:iam::aws:policy/AWSBackupDataTransferAccess\
+AWSBackupFullAccess\tarn:aws:iam::aws:policy/AWSBackupFullAccess\
+AWSBackupGatewayServiceRolePolicyForVirtualMachineMetadataSync\tarn:aws:iam::aws:policy/service-role/AWSBackupGatewayServiceRolePolicyForVirtualMachineMetadataSync\
+AWSBackupOperatorAccess\tarn:aws:iam::aws:policy/AWSBackupOperatorAccess\
+AWSBackupOrganizationAdminAccess\tarn:aws:iam::aws:policy/AWSBackupOrganizationAdminAccess\
+AWSBackupRestoreAccessForSAPHANA\tarn:aws:iam::aws:policy/AWSBackupRestoreAccessForSAPHANA\
+AWSBackupServiceLinkedRolePolicyForBackup\tarn:aws:iam::aws:policy/aws-service-role/AWSBackupServiceLinkedRolePolicyForBackup\
+AWSBackupServiceLinkedRolePolicyForBackupTest\tarn:aws:iam::aws:policy/aws-service-role/AWSBackupServiceLinkedRolePolicyForBackupTest\
+AWSBackupServiceRolePolicyForBackup\tarn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup\
+AWSBackupServiceRolePolicyForRestores\tarn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores\
+AWSBackupServiceRolePolicyForS3Backup\tarn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup\
+AWSBackupServiceRolePolicyForS3Restore\tarn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore\
+AWSBatchFullAccess\tarn:aws:iam::aws:policy/AWSBatchFullAccess\
+AWSBatchServiceEventTargetRole\tarn:aws:iam::aws:policy/service-role/AWSBatchServiceEventTargetRole\
+AWSBatchServiceRole\tarn:aws:iam::aws:policy/service-role/AWSBatchServiceRole\
+AWSBillingConductorFullAccess\tarn:aws:iam::aws:policy/AWSBillingConductorFullAccess\
+AWSBillingConductorReadOnlyAccess\tarn:aws:iam::aws:policy/AWSBillingConductorReadOnlyAccess\
+AWSBillingReadOnlyAccess\tarn:aws:iam::aws:policy/AWSBillingReadOnlyAccess\
+AWSBudgetsActionsWithAWSResourceControlAccess\tarn:aws:iam::aws:policy/AWSBudgetsActionsWithAWSResourceControlAccess\
+AWSBudgetsActions_RolePolicyForResourceAdministrationWithSSM\tarn:aws:iam::aws:policy/AWSBudgetsActions_RolePolicyForResourceAdministrationWithSSM\
+AWSBudgetsReadOnlyAccess\tarn:aws:iam::aws:policy/AWSBudgetsReadOnlyAccess\
+AWSBugBustFullAccess\tarn:aws:iam::aws:policy/AWSBugBustFullAccess\
+AWSBugBustPlayerAccess\tarn:aws:iam::aws:policy/AWSBugBustPlayerAccess\
+AWSBugBustServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSBugBustServiceRolePolicy\
+AWSCertificateManagerFullAccess\tarn:aws:iam::aws:policy/AWSCertificateManagerFullAccess\
+AWSCertificateManagerPrivateCAAuditor\tarn:aws:iam::aws:policy/AWSCertificateManagerPrivateCAAuditor\
+AWSCertificateManagerPrivateCAFullAccess\tarn:aws:iam::aws:policy/AWSCertificateManagerPrivateCAFullAccess\
+AWSCertificateManagerPrivateCAPrivilegedUser\tarn:aws:iam::aws:policy/AWSCertificateManagerPrivateCAPrivilegedUser\
+AWSCertificateManagerPrivateCAReadOnly\tarn:aws:iam::aws:policy/AWSCertificateManagerPrivateCAReadOnly\
+AWSCertificateManagerPrivateCAUser\tarn:aws:iam::aws:policy/AWSCertificateManagerPrivateCAUser\
+AWSCertificateManagerReadOnly\tarn:aws:iam::aws:policy/AWSCertificateManagerReadOnly\
+AWSChatbotServiceLinkedRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSChatbotServiceLinkedRolePolicy\
+AWSCleanRoomsFullAccess\tarn:aws:iam::aws:policy/AWSCleanRoomsFullAccess\
+AWSCleanRoomsFullAccessNoQuerying\tarn:aws:iam::aws:policy/AWSCleanRoomsFullAccessNoQuerying\
+AWSCleanRoomsMLFullAccess\tarn:aws:iam::aws:policy/AWSCleanRoomsMLFullAccess\
+AWSCleanRoomsMLReadOnlyAccess\tarn:aws:iam::aws:policy/AWSCleanRoomsMLReadOnlyAccess\
+AWSCleanRoomsReadOnlyAccess\tarn:aws:iam::aws:policy/AWSCleanRoomsReadOnlyAccess\
+AWSCloud9Administrator\tarn:aws:iam::aws:policy/AWSCloud9Administrator\
+AWSCloud9EnvironmentMember\tarn:aws:iam::aws:policy/AWSCloud9EnvironmentMember\
+AWSCloud9SSMInstanceProfile\tarn:aws:iam::aws:policy/AWSCloud9SSMInstanceProfile\
+AWSCloud9ServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSCloud9ServiceRolePolicy\
+AWSCloud9User\tarn:aws:iam::aws:policy/AWSCloud9User\
+AWSCloudFormationFullAccess\tarn:aws:iam::aws:policy/AWSCloudFormationFullAccess\
+AWSCloudFormationReadOnlyAccess\tarn:aws:iam::aws:policy/AWSCloudFormationReadOnlyAccess\
+AWSCloudFrontLogger\tarn:aws:iam::aws:policy/aws-service-role/AWSCloudFrontLogger\
+AWSCloudHSMFullAccess\tarn:aws:iam::aws:policy/AWSCloudHSMFullAccess\
+AWSCloudHSMReadOnlyAccess\tarn:aws:iam::aws:policy/AWSCloudHSMReadOnlyAccess\
+AWSCloudHSMRole\tarn:aws:iam::aws:policy/service-role/AWSCloudHSMRole\
+AWSCloudMapDiscoverInstanceAccess\tarn:aws:iam::aws:policy/AWSCloudMapDiscoverInstanceAccess\
+AWSCloudMapFullAccess\tarn:aws:iam::aws:policy/AWSCloudMapFullAccess\
+AWSCloudMapReadOnlyAccess\tarn:aws:iam::aws:policy/AWSCloudMapReadOnlyAccess\
+AWSCloudMapRegisterInstanceAccess\tarn:aws:iam::aws:policy/AWSCloudMapRegisterInstanceAccess\
+AWSCloudShellFullAccess\tarn:aws:iam::aws:policy/AWSCloudShellFullAccess\
+AWSCloudTrail_FullAccess\tarn:aws:iam::aws:policy/AWSCloudTrail_FullAccess\
+AWSCloudTrail_ReadOnlyAccess\tarn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess\
+AWSCloudWatchAlarms_ActionSSMIncidentsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSCloudWatchAlarms_ActionSSMIncidentsServiceRolePolicy\
+AWSCodeArtifactAdminAccess\tarn:aws:iam::aws:policy/AWSCodeArtifactAdminAccess\
+AWSCodeArtifactReadOnlyAccess\tarn:aws:iam::aws:policy/AWSCodeArtifactReadOnlyAccess\
+AWSCodeBuildAdminAccess\tarn:aws:iam::aws:policy/AWSCodeBuildAdminAccess\
+AWSCodeBuildDeveloperAccess\tarn:aws:iam::aws:policy/AWSCodeBuildDeveloperAccess\
+AWSCodeBuildReadOnlyAccess\tarn:aws:iam::aws:policy/AWSCodeBuildReadOnlyAccess\
+AWSCodeCommitFullAccess\tarn:aws:iam::aws:policy/AWSCodeCommitFullAccess\
+AWSCodeCommitPowerUser\tarn:aws:iam::aws:policy/AWSCodeCommitPowerUser\
+AWSCodeCommitReadOnly\tarn:aws:iam::aws:policy/AWSCodeCommitReadOnly\
+AWSCodeDeployDeployerAccess\tarn:aws:iam::aws:policy/AWSCodeDeployDeployerAccess\
+AWSCodeDeployFullAccess\tarn:aws:iam::aws:policy/AWSCodeDeployFullAccess\
+AWSCodeDeployReadOnlyAccess\tarn:aws:iam::aws:policy/AWSCodeDeployReadOnlyAccess\
+AWSCodeDeployRole\tarn:aws:iam::aws:policy/service-role/AWSCodeDeployRole\
+AWSCodeDeployRoleForCloudFormation\tarn:aws:iam::aws:policy/service-role/AWSCodeDeployRoleForCloudFormation\
+AWSCodeDeployRoleForECS\tarn:aws:iam::aws:policy/AWSCodeDeployRoleForECS\
+AWSCodeDeployRoleForECSLimited\tarn:aws:iam::aws:policy/AWSCodeDeployRoleForECSLimited\
+AWSCodeDeployRoleForLambda\tarn:aws:iam::aws:policy/service-role/AWSCodeDeployRoleForLambda\
+AWSCodeDeployRoleForLambdaLimited\tarn:aws:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited\
+AWSCodePipelineApproverAccess\tarn:aws:iam::aws:policy/AWSCodePipelineApproverAccess\
+AWSCodePipelineCustomActionAccess\tarn:aws:iam::aws:policy/AWSCodePipelineCustomActionAccess\
+AWSCodePipeline_FullAccess\tarn:aws:iam::aws:policy/AWSCodePipeline_FullAccess\
+AWSCodePipeline_ReadOnlyAccess\tarn:aws:iam::aws:policy/AWSCodePipeline_ReadOnlyAccess\
+AWSCodeStarFullAccess\tarn:aws:iam::aws:policy/AWSCodeStarFullAccess\
+AWSCodeStarNotificationsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSCodeStarNotificationsServiceRolePolicy\
+AWSCodeStarServiceRole\tarn:aws:iam::aws:policy/service-role/AWSCodeStarServiceRole\
+AWSCompromisedKeyQuarantine\tarn:aws:iam::aws:policy/AWSCompromisedKeyQuarantine\
+AWSCompromisedKeyQuarantineV2\tarn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV2\
+AWSConfigMultiAccountSetupPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSConfigMultiAccountSetupPolicy\
+AWSConfigRemediationServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSConfigRemediationServiceRolePolicy\
+AWSConfigRoleForOrganizations\tarn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizations\
+AWSConfigRulesExecutionRole\tarn:aws:iam::aws:policy/service-role/AWSConfigRulesExecutionRole\
+AWSConfigServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSConfigServiceRolePolicy\
+AWSConfigUserAccess\tarn:aws:iam::aws:policy/AWSConfigUserAccess\
+AWSConnector\tarn:aws:iam::aws:policy/AWSConnector\
+AWSControlTowerAccountServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSControlTowerAccountServiceRolePolicy\
+AWSControlTowerServiceRolePolicy\tarn:aws:iam::aws:policy/service-role/AWSControlTowerServiceRolePolicy\
+AWSCostAndUsageReportAutomationPolicy\tarn:aws:iam::aws:policy/service-role/AWSCostAndUsageReportAutomationPolicy\
+AWSDMSFleetAdvisorServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSDMSFleetAdvisorServiceRolePolicy\
+AWSDMSServerlessServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSDMSServerlessServiceRolePolicy\
+AWSDataExchangeFullAccess\tarn:aws:iam::aws:policy/AWSDataExchangeFullAccess\
+AWSDataExchangeProviderFullAccess\tarn:aws:iam::aws:policy/AWSDataExchangeProviderFullAccess\
+AWSDataExchangeReadOnly\tarn:aws:iam::aws:policy/AWSDataExchangeReadOnly\
+AWSDataExchangeSubscriberFullAccess\tarn:aws:iam::aws:policy/AWSDataExchangeSubscriberFullAccess\
+AWSDataLifecycleManagerSSMFullAccess\tarn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerSSMFullAccess\
+AWSDataLifecycleManagerServiceRole\tarn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole\
+AWSDataLifecycleManagerServiceRoleForAMIManagement\tarn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRoleForAMIManagement\
+AWSDataPipeline_FullAccess\tarn:aws:iam::aws:policy/AWSDataPipeline_FullAccess\
+AWSDataPipeline_PowerUser\tarn:aws:iam::aws:policy/AWSDataPipeline_PowerUser\
+AWSDataSyncDiscoveryServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSDataSyncDiscoveryServiceRolePolicy\
+AWSDataSyncFullAccess\tarn:aws:iam::aws:policy/AWSDataSyncFullAccess\
+AWSDataSyncReadOnlyAccess\tarn:aws:iam::aws:policy/AWSDataSyncReadOnlyAccess\
+AWSDeepLensLambdaFunctionAccessPolicy\tarn:aws:iam::aws:policy/AWSDeepLensLambdaFunctionAccessPolicy\
+AWSDeepLensServiceRolePolicy\tarn:aws:iam::aws:policy/service-role/AWSDeepLensServiceRolePolicy\
+AWSDeepRacerAccountAdminAccess\tarn:aws:iam::aws:policy/AWSDeepRacerAccountAdminAccess\
+AWSDeepRacerCloudFormationAccessPolicy\tarn:aws:iam::aws:policy/AWSDeepRacerCloudFormationAccessPolicy\
+AWSDeepRacerDefaultMultiUserAccess\tarn:aws:iam::aws:policy/AWSDeepRacerDefaultMultiUserAccess\
+AWSDeepRacerFullAccess\tarn:aws:iam::aws:policy/AWSDeepRacerFullAccess\
+AWSDeepRacerRoboMakerAccessPolicy\tarn:aws:iam::aws:policy/AWSDeepRacerRoboMakerAccessPolicy\
+AWSDeepRacerServiceRolePolicy\tarn:aws:iam::aws:policy/service-role/AWSDeepRacerServiceRolePolicy\
+AWSDenyAll\tarn:aws:iam::aws:policy/AWSDenyAll\
+AWSDeviceFarmFullAccess\tarn:aws:iam::aws:policy/AWSDeviceFarmFullAccess\
+AWSDeviceFarmServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSDeviceFarmServiceRolePolicy\
+AWSDeviceFarmTestGridServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSDeviceFarmTestGridServiceRolePolicy\
+AWSDirectConnectFullAccess\tarn:aws:iam::aws:policy/AWSDirectConnectFullAccess\
+AWSDirectConnectReadOnlyAccess\tarn:aws:iam::aws:policy/AWSDirectConnectReadOnlyAccess\
+AWSDirectConnectServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSDirectConnectServiceRolePolicy\
+AWSDirectoryServiceFullAccess\tarn:aws:iam::aws:policy/AWSDirectoryServiceFullAccess\
+AWSDirectoryServiceReadOnlyAccess\tarn:aws:iam::aws:policy/AWSDirectoryServiceReadOnlyAccess\
+AWSDiscoveryContinuousExportFirehosePolicy\tarn:aws:iam::aws:policy/AWSDiscoveryContinuousExportFirehosePolicy\
+AWSEC2CapacityReservationFleetRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSEC2CapacityReservationFleetRolePolicy\
+AWSEC2FleetServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSEC2FleetServiceRolePolicy\
+AWSEC2SpotFleetServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSEC2SpotFleetServiceRolePolicy\
+AWSEC2SpotServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSEC2SpotServiceRolePolicy\
+AWSECRPullThroughCache_ServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSECRPullThroughCache_ServiceRolePolicy\
+AWSElasticBeanstalkCustomPlatformforEC2Role\tarn:aws:iam::aws:policy/AWSElasticBeanstalkCustomPlatformforEC2Role\
+AWSElasticBeanstalkEnhancedHealth\tarn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkEnhancedHealth\
+AWSElasticBeanstalkMaintenance\tarn:aws:iam::aws:policy/aws-service-role/AWSElasticBeanstalkMaintenance\
+AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy\tarn:aws:iam::aws:policy/AWSElasticBeanstalkManagedUpdatesCustomerRolePolicy\
+AWSElasticBeanstalkManagedUpdatesServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSElasticBeanstalkManagedUpdatesServiceRolePolicy\
+AWSElasticBeanstalkMulticontainerDocker\tarn:aws:iam::aws:policy/AWSElasticBeanstalkMulticontainerDocker\
+AWSElasticBeanstalkReadOnly\tarn:aws:iam::aws:policy/AWSElasticBeanstalkReadOnly\
+AWSElasticBeanstalkRoleCWL\tarn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkRoleCWL\
+AWSElasticBeanstalkRoleCore\tarn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkRoleCore\
+AWSElasticBeanstalkRoleECS\tarn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkRoleECS\
+AWSElasticBeanstalkRoleRDS\tarn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkRoleRDS\
+AWSElasticBeanstalkRoleSNS\tarn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkRoleSNS\
+AWSElasticBeanstalkRoleWorkerTier\tarn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkRoleWorkerTier\
+AWSElasticBeanstalkService\tarn:aws:iam::aws:policy/service-role/AWSElasticBeanstalkService\
+AWSElasticBeanstalkServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSElasticBeanstalkServiceRolePolicy\
+AWSElasticBeanstalkWebTier\tarn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier\
+AWSElasticBeanstalkWorkerTier\tarn:aws:iam::aws:policy/AWSElasticBeanstalkWorkerTier\
+AWSElasticDisasterRecoveryAgentInstallationPolicy\tarn:aws:iam::aws:policy/AWSElasticDisasterRecoveryAgentInstallationPolicy\
+AWSElasticDisasterRecoveryAgentPolicy\tarn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryAgentPolicy\
+AWSElasticDisasterRecoveryConsoleFullAccess\tarn:aws:iam::aws:policy/AWSElasticDisasterRecoveryConsoleFullAccess\
+AWSElasticDisasterRecoveryConsoleFullAccess_v2\tarn:aws:iam::aws:policy/AWSElasticDisasterRecoveryConsoleFullAccess_v2\
+AWSElasticDisasterRecoveryConversionServerPolicy\tarn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryConversionServerPolicy\
+AWSElasticDisasterRecoveryCrossAccountReplicationPolicy\tarn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryCrossAccountReplicationPolicy\
+AWSElasticDisasterRecoveryEc2InstancePolicy\tarn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryEc2InstancePolicy\
+AWSElasticDisasterRecoveryFailbackInstallationPolicy\tarn:aws:iam::aws:policy/AWSElasticDisasterRecoveryFailbackInstallationPolicy\
+AWSElasticDisasterRecoveryFailbackPolicy\tarn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryFailbackPolicy\
+AWSElasticDisasterRecoveryLaunchActionsPolicy\tarn:aws:iam::aws:policy/AWSElasticDisasterRecoveryLaunchActionsPolicy\
+AWSElasticDisasterRecoveryNetworkReplicationPolicy\tarn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryNetworkReplicationPolicy\
+AWSElasticDisasterRecoveryReadOnlyAccess\tarn:aws:iam::aws:policy/AWSElasticDisasterRecoveryReadOnlyAccess\
+AWSElasticDisasterRecoveryRecoveryInstancePolicy\tarn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryRecoveryInstancePolicy\
+AWSElasticDisasterRecoveryReplicationServerPolicy\tarn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryReplicationServerPolicy\
+AWSElasticDisasterRecoveryServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSElasticDisasterRecoveryServiceRolePolicy\
+AWSElasticDisasterRecoveryStagingAccountPolicy\tarn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryStagingAccountPolicy\
+AWSElasticDisasterRecoveryStagingAccountPolicy_v2\tarn:aws:iam::aws:policy/service-role/AWSElasticDisasterRecoveryStagingAccountPolicy_v2\
+AWSElasticLoadBalancingClassicServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSElasticLoadBalancingClassicServiceRolePolicy\
+AWSElasticLoadBalancingServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSElasticLoadBalancingServiceRolePolicy\
+AWSElementalMediaConvertFullAccess\tarn:aws:iam::aws:policy/AWSElementalMediaConvertFullAccess\
+AWSElementalMediaConvertReadOnly\tarn:aws:iam::aws:policy/AWSElementalMediaConvertReadOnly\
+AWSElementalMediaLiveFullAccess\tarn:aws:iam::aws:policy/AWSElementalMediaLiveFullAccess\
+AWSElementalMediaLiveReadOnly\tarn:aws:iam::aws:policy/AWSElementalMediaLiveReadOnly\
+AWSElementalMediaPackageFullAccess\tarn:aws:iam::aws:policy/AWSElementalMediaPackageFullAccess\
+AWSElementalMediaPackageReadOnly\tarn:aws:iam::aws:policy/AWSElementalMediaPackageReadOnly\
+AWSElementalMediaPackageV2FullAccess\tarn:aws:iam::aws:policy/AWSElementalMediaPackageV2FullAccess\
+AWSElementalMediaPackageV2ReadOnly\tarn:aws:iam::aws:policy/AWSElementalMediaPackageV2ReadOnly\
+AWSElementalMediaStoreFullAccess\tarn:aws:iam::aws:policy/AWSElementalMediaStoreFullAccess\
+AWSElementalMediaStoreReadOnly\tarn:aws:iam::aws:policy/AWSElementalMediaStoreReadOnly\
+AWSElementalMediaTailorFullAccess\tarn:aws:iam::aws:policy/AWSElementalMediaTailorFullAccess\
+AWSElementalMediaTailorReadOnly\tarn:aws:iam::aws:policy/AWSElementalMediaTailorReadOnly\
+AWSEnhancedClassicNetworkingMangementPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSEnhancedClassicNetworkingMangementPolicy\
+AWSEntityResolutionConsoleFullAccess\tarn:aws:iam::aws:policy/AWSEntityResolutionConsoleFullAccess\
+AWSEntityResolutionConsoleReadOnlyAccess\tarn:aws:iam::aws:policy/AWSEntityResolutionConsoleReadOnlyAccess\
+AWSFMAdminFullAccess\tarn:aws:iam::aws:policy/AWSFMAdminFullAccess\
+AWSFMAdminReadOnlyAccess\tarn:aws:iam::aws:policy/AWSFMAdminReadOnlyAccess\
+AWSFMMemberReadOnlyAccess\tarn:aws:iam::aws:policy/AWSFMMemberReadOnlyAccess\
+AWSFaultInjectionSimulatorEC2Access\tarn:aws:iam::aws:policy/service-role/AWSFaultInjectionSimulatorEC2Access\
+AWSFaultInjectionSimulatorECSAccess\tarn:aws:iam::aws:policy/service-role/AWSFaultInjectionSimulatorECSAccess\
+AWSFaultInjectionSimulatorEKSAccess\tarn:aws:iam::aws:policy/service-role/AWSFaultInjectionSimulatorEKSAccess\
+AWSFaultInjectionSimulatorNetworkAccess\tarn:aws:iam::aws:policy/service-role/AWSFaultInjectionSimulatorNetworkAccess\
+AWSFaultInjectionSimulatorRDSAccess\tarn:aws:iam::aws:policy/service-role/AWSFaultInjectionSimulatorRDSAccess\
+AWSFaultInjectionSimulatorSSMAccess\tarn:aws:iam::aws:policy/service-role/AWSFaultInjectionSimulatorSSMAccess\
+AWSFinSpaceServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSFinSpaceServiceRolePolicy\
+AWSForWordPressPluginPolicy\tarn:aws:iam::aws:policy/AWSForWordPressPluginPolicy\
+AWSGitSyncServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSGitSyncServiceRolePolicy\
+AWSGlobalAcceleratorSLRPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSGlobalAcceleratorSLRPolicy\
+AWSGlueConsoleFullAccess\tarn:aws:iam::aws:policy/AWSGlueConsoleFullAccess\
+AWSGlueConsoleSageMakerNotebookFullAccess\tarn:aws:iam::aws:policy/AWSGlueConsoleSageMakerNotebookFullAccess\
+AWSGlueDataBrewServiceRole\tarn:aws:iam::aws:policy/service-role/AWSGlueDataBrewServiceRole\
+AWSGlueSchemaRegistryFullAccess\tarn:aws:iam::aws:policy/AWSGlueSchemaRegistryFullAccess\
+AWSGlueSchemaRegistryReadonlyAccess\tarn:aws:iam::aws:policy/AWSGlueSchemaRegistryReadonlyAccess\
+AWSGlueServiceNotebookRole\tarn:aws:iam::aws:policy/service-role/AWSGlueServiceNotebookRole\
+AWSGlueServiceRole\tarn:aws:iam::aws:policy/service-role/AWSGlueServiceRole\
+AWSGrafanaAccountAdministrator\tarn:aws:iam::aws:policy/AWSGrafanaAccountAdministrator\
+AWSGrafanaConsoleReadOnlyAccess\tarn:aws:iam::aws:policy/AWSGrafanaConsoleReadOnlyAccess\
+AWSGrafanaWorkspacePermissionManagement\tarn:aws:iam::aws:policy/AWSGrafanaWorkspacePermissionManagement\
+AWSGrafanaWorkspacePermissionManagementV2\tarn:aws:iam::aws:policy/AWSGrafanaWorkspacePermissionManagementV2\
+AWSGreengrassFullAccess\tarn:aws:iam::aws:policy/AWSGreengrassFullAccess\
+AWSGreengrassReadOnlyAccess\tarn:aws:iam::aws:policy/AWSGreengrassReadOnlyAccess\
+AWSGreengrassResourceAccessRolePolicy\tarn:aws:iam::aws:policy/service-role/AWSGreengrassResourceAccessRolePolicy\
+AWSGroundStationAgentInstancePolicy\tarn:aws:iam::aws:policy/AWSGroundStationAgentInstancePolicy\
+AWSHealthFullAccess\tarn:aws:iam::aws:policy/AWSHealthFullAccess\
+AWSHealthImagingFullAccess\tarn:aws:iam::aws:policy/AWSHealthImagingFullAccess\
+AWSHealthImagingReadOnlyAccess\tarn:aws:iam::aws:policy/AWSHealthImagingReadOnlyAccess\
+AWSHealth_EventProcessorServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSHealth_EventProcessorServiceRolePolicy\
+AWSIAMIdentityCenterAllowListForIdentityContext\tarn:aws:iam::aws:policy/AWSIAMIdentityCenterAllowListForIdentityContext\
+AWSIPAMServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSIPAMServiceRolePolicy\
+AWSIQContractServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSIQContractServiceRolePolicy\
+AWSIQFullAccess\tarn:aws:iam::aws:policy/AWSIQFullAccess\
+AWSIQPermissionServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSIQPermissionServiceRolePolicy\
+AWSIdentitySyncFullAccess\tarn:aws:iam::aws:policy/AWSIdentitySyncFullAccess\
+AWSIdentitySyncReadOnlyAccess\tarn:aws:iam::aws:policy/AWSIdentitySyncReadOnlyAccess\
+AWSImageBuilderFullAccess\tarn:aws:iam::aws:policy/AWSImageBuilderFullAccess\
+AWSImageBuilderReadOnlyAccess\tarn:aws:iam::aws:policy/AWSImageBuilderReadOnlyAccess\
+AWSImportExportFullAccess\tarn:aws:iam::aws:policy/AWSImportExportFullAccess\
+AWSImportExportReadOnlyAccess\tarn:aws:iam::aws:policy/AWSImportExportReadOnlyAccess\
+AWSIncidentManagerIncidentAccessServiceRolePolicy\tarn:aws:iam::aws:policy/AWSIncidentManagerIncidentAccessServiceRolePolicy\
+AWSIncidentManagerResolverAccess\tarn:aws:iam::aws:policy/AWSIncidentManagerResolverAccess\
+AWSIncidentManagerServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSIncidentManagerServiceRolePolicy\
+AWSIoT1ClickFullAccess\tarn:aws:iam::aws:policy/AWSIoT1ClickFullAccess\
+AWSIoT1ClickReadOnlyAccess\tarn:aws:iam::aws:policy/AWSIoT1ClickReadOnlyAccess\
+AWSIoTAnalyticsFullAccess\tarn:aws:iam::aws:policy/AWSIoTAnalyticsFullAccess\
+AWSIoTAnalyticsReadOnlyAccess\tarn:aws:iam::aws:policy/AWSIoTAnalyticsReadOnlyAccess\
+AWSIoTConfigAccess\tarn:aws:iam::aws:policy/AWSIoTConfigAccess\
+AWSIoTConfigReadOnlyAccess\tarn:aws:iam::aws:policy/AWSIoTConfigReadOnlyAccess\
+AWSIoTDataAccess\tarn:aws:iam::aws:policy/AWSIoTDataAccess\
+AWSIoTDeviceDefenderAddThingsToThingGroupMitigationAction\tarn:aws:iam::aws:policy/service-role/AWSIoTDeviceDefenderAddThingsToThingGroupMitigationAction\
+AWSIoTDeviceDefenderAudit\tarn:aws:iam::aws:policy/service-role/AWSIoTDeviceDefenderAudit\
+AWSIoTDeviceDefenderEnableIoTLoggingMitigationAction\tarn:aws:iam::aws:policy/service-role/AWSIoTDeviceDefenderEnableIoTLoggingMitigationAction\
+AWSIoTDeviceDefenderPublishFindingsToSNSMitigationAction\tarn:aws:iam::aws:policy/service-role/AWSIoTDeviceDefenderPublishFindingsToSNSMitigationAction\
+AWSIoTDeviceDefenderReplaceDefaultPolicyMitigationAction\tarn:aws:iam::aws:policy/service-role/AWSIoTDeviceDefenderReplaceDefaultPolicyMitigationAction\
+AWSIoTDeviceDefenderUpdateCACertMitigationAction\tarn:aws:iam::aws:policy/service-role/AWSIoTDeviceDefenderUpdateCACertMitigationAction\
+AWSIoTDeviceDefenderUpdateDeviceCertMitigationAction\tarn:aws:iam::aws:policy/service-role/AWSIoTDeviceDefenderUpdateDeviceCertMitigationAction\
+AWSIoTDeviceTesterForFreeRTOSFullAccess\tarn:aws:iam::aws:policy/AWSIoTDeviceTesterForFreeRTOSFullAccess\
+AWSIoTDeviceTesterForGreengrassFullAccess\tarn:aws:iam::aws:policy/AWSIoTDeviceTesterForGreengrassFullAccess\
+AWSIoTEventsFullAccess\tarn:aws:iam::aws:policy/AWSIoTEventsFullAccess\
+AWSIoTEventsReadOnlyAccess\tarn:aws:iam::aws:policy/AWSIoTEventsReadOnlyAccess\
+AWSIoTFleetHubFederationAccess\tarn:aws:iam::aws:policy/service-role/AWSIoTFleetHubFederationAccess\
+AWSIoTFleetwiseServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSIoTFleetwiseServiceRolePolicy\
+AWSIoTFullAccess\tarn:aws:iam::aws:policy/AWSIoTFullAccess\
+AWSIoTLogging\tarn:aws:iam::aws:policy/service-role/AWSIoTLogging\
+AWSIoTOTAUpdate\tarn:aws:iam::aws:policy/service-role/AWSIoTOTAUpdate\
+AWSIoTRuleActions\tarn:aws:iam::aws:policy/service-role/AWSIoTRuleActions\
+AWSIoTSiteWiseConsoleFullAccess\tarn:aws:iam::aws:policy/AWSIoTSiteWiseConsoleFullAccess\
+AWSIoTSiteWiseFullAccess\tarn:aws:iam::aws:policy/AWSIoTSiteWiseFullAccess\
+AWSIoTSiteWiseMonitorPortalAccess\tarn:aws:iam::aws:policy/service-role/AWSIoTSiteWiseMonitorPortalAccess\
+AWSIoTSiteWiseMonitorServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSIoTSiteWiseMonitorServiceRolePolicy\
+AWSIoTSiteWiseReadOnlyAccess\tarn:aws:iam::aws:policy/AWSIoTSiteWiseReadOnlyAccess\
+AWSIoTThingsRegistration\tarn:aws:iam::aws:policy/service-role/AWSIoTThingsRegistration\
+AWSIoTTwinMakerServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSIoTTwinMakerServiceRolePolicy\
+AWSIoTWirelessDataAccess\tarn:aws:iam::aws:policy/AWSIoTWirelessDataAccess\
+AWSIoTWirelessFullAccess\tarn:aws:iam::aws:policy/AWSIoTWirelessFullAccess\
+AWSIoTWirelessFullPublishAccess\tarn:aws:iam::aws:policy/AWSIoTWirelessFullPublishAccess\
+AWSIoTWirelessGatewayCertManager\tarn:aws:iam::aws:policy/AWSIoTWirelessGatewayCertManager\
+AWSIoTWirelessLogging\tarn:aws:iam::aws:policy/AWSIoTWirelessLogging\
+AWSIoTWirelessReadOnlyAccess\tarn:aws:iam::aws:policy/AWSIoTWirelessReadOnlyAccess\
+AWSIotRoboRunnerFullAccess\tarn:aws:iam::aws:policy/AWSIotRoboRunnerFullAccess\
+AWSIotRoboRunnerReadOnly\tarn:aws:iam::aws:policy/AWSIotRoboRunnerReadOnly\
+AWSIotRoboRunnerServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSIotRoboRunnerServiceRolePolicy\
+AWSKeyManagementServiceCustomKeyStoresServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSKeyManagementServiceCustomKeyStoresServiceRolePolicy\
+AWSKeyManagementServiceMultiRegionKeysServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSKeyManagementServiceMultiRegionKeysServiceRolePolicy\
+AWSKeyManagementServicePowerUser\tarn:aws:iam::aws:policy/AWSKeyManagementServicePowerUser\
+AWSLakeFormationCrossAccountManager\tarn:aws:iam::aws:policy/AWSLakeFormationCrossAccountManager\
+AWSLakeFormationDataAdmin\tarn:aws:iam::aws:policy/AWSLakeFormationDataAdmin\
+AWSLambdaBasicExecutionRole\tarn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole\
+AWSLambdaDynamoDBExecutionRole\tarn:aws:iam::aws:policy/service-role/AWSLambdaDynamoDBExecutionRole\
+AWSLambdaENIManagementAccess\tarn:aws:iam::aws:policy/service-role/AWSLambdaENIManagementAccess\
+AWSLambdaExecute\tarn:aws:iam::aws:policy/AWSLambdaExecute\
+AWSLambdaInvocation-DynamoDB\tarn:aws:iam::aws:policy/AWSLambdaInvocation-DynamoDB\
+AWSLambdaKinesisExecutionRole\tarn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole\
+AWSLambdaMSKExecutionRole\tarn:aws:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole\
+AWSLambdaReplicator\tarn:aws:iam::aws:policy/aws-service-role/AWSLambdaReplicator\
+AWSLambdaRole\tarn:aws:iam::aws:policy/service-role/AWSLambdaRole\
+AWSLambdaSQSQueueExecutionRole\tarn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole\
+AWSLambdaVPCAccessExecutionRole\tarn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole\
+AWSLambda_FullAccess\tarn:aws:iam::aws:policy/AWSLambda_FullAccess\
+AWSLambda_ReadOnlyAccess\tarn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess\
+AWSLicenseManagerConsumptionPolicy\tarn:aws:iam::aws:policy/service-role/AWSLicenseManagerConsumptionPolicy\
+AWSLicenseManagerLinuxSubscriptionsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSLicenseManagerLinuxSubscriptionsServiceRolePolicy\
+AWSLicenseManagerMasterAccountRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSLicenseManagerMasterAccountRolePolicy\
+AWSLicenseManagerMemberAccountRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSLicenseManagerMemberAccountRolePolicy\
+AWSLicenseManagerServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSLicenseManagerServiceRolePolicy\
+AWSLicenseManagerUserSubscriptionsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSLicenseManagerUserSubscriptionsServiceRolePolicy\
+AWSM2ServicePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSM2ServicePolicy\
+AWSMSKReplicatorExecutionRole\tarn:aws:iam::aws:policy/service-role/AWSMSKReplicatorExecutionRole\
+AWSManagedServicesDeploymentToolkitPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSManagedServicesDeploymentToolkitPolicy\
+AWSManagedServices_ContactsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSManagedServices_ContactsServiceRolePolicy\
+AWSManagedServices_DetectiveControlsConfig_ServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSManagedServices_DetectiveControlsConfig_ServiceRolePolicy\
+AWSManagedServices_EventsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSManagedServices_EventsServiceRolePolicy\
+AWSMarketplaceAmiIngestion\tarn:aws:iam::aws:policy/AWSMarketplaceAmiIngestion\
+AWSMarketplaceDeploymentServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSMarketplaceDeploymentServiceRolePolicy\
+AWSMarketplaceFullAccess\tarn:aws:iam::aws:policy/AWSMarketplaceFullAccess\
+AWSMarketplaceGetEntitlements\tarn:aws:iam::aws:policy/AWSMarketplaceGetEntitlements\
+AWSMarketplaceImageBuildFullAccess\tarn:aws:iam::aws:policy/AWSMarketplaceImageBuildFullAccess\
+AWSMarketplaceLicenseManagementServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSMarketplaceLicenseManagementServiceRolePolicy\
+AWSMarketplaceManageSubscriptions\tarn:aws:iam::aws:policy/AWSMarketplaceManageSubscriptions\
+AWSMarketplaceMeteringFullAccess\tarn:aws:iam::aws:policy/AWSMarketplaceMeteringFullAccess\
+AWSMarketplaceMeteringRegisterUsage\tarn:aws:iam::aws:policy/AWSMarketplaceMeteringRegisterUsage\
+AWSMarketplaceProcurementSystemAdminFullAccess\tarn:aws:iam::aws:policy/AWSMarketplaceProcurementSystemAdminFullAccess\
+AWSMarketplacePurchaseOrdersServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSMarketplacePurchaseOrdersServiceRolePolicy\
+AWSMarketplaceRead-only\tarn:aws:iam::aws:policy/AWSMarketplaceRead-only\
+AWSMarketplaceSellerFullAccess\tarn:aws:iam::aws:policy/AWSMarketplaceSellerFullAccess\
+AWSMarketplaceSellerProductsFullAccess\tarn:aws:iam::aws:policy/AWSMarketplaceSellerProductsFullAccess\
+AWSMarketplaceSellerProductsReadOnly\tarn:aws:iam::aws:policy/AWSMarketplaceSellerProductsReadOnly\
+AWSMediaConnectServicePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSMediaConnectServicePolicy\
+AWSMediaTailorServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSMediaTailorServiceRolePolicy\
+AWSMigrationHubDMSAccess\tarn:aws:iam::aws:policy/service-role/AWSMigrationHubDMSAccess\
+AWSMigrationHubDiscoveryAccess\tarn:aws:iam::aws:policy/service-role/AWSMigrationHubDiscoveryAccess\
+AWSMigrationHubFullAccess\tarn:aws:iam::aws:policy/AWSMigrationHubFullAccess\
+AWSMigrationHubOrchestratorConsoleFullAccess\tarn:aws:iam::aws:policy/AWSMigrationHubOrchestratorConsoleFullAccess\
+AWSMigrationHubOrchestratorInstanceRolePolicy\tarn:aws:iam::aws:policy/AWSMigrationHubOrchestratorInstanceRolePolicy\
+AWSMigrationHubOrchestratorPlugin\tarn:aws:iam::aws:policy/AWSMigrationHubOrchestratorPlugin\
+AWSMigrationHubOrchestratorServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSMigrationHubOrchestratorServiceRolePolicy\
+AWSMigrationHubRefactorSpaces-EnvironmentsWithoutBridgesFullAccess\tarn:aws:iam::aws:policy/AWSMigrationHubRefactorSpaces-EnvironmentsWithoutBridgesFullAccess\
+AWSMigrationHubRefactorSpaces-SSMAutomationPolicy\tarn:aws:iam::aws:policy/service-role/AWSMigrationHubRefactorSpaces-SSMAutomationPolicy\
+AWSMigrationHubRefactorSpacesFullAccess\tarn:aws:iam::aws:policy/AWSMigrationHubRefactorSpacesFullAccess\
+AWSMigrationHubRefactorSpacesServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSMigrationHubRefactorSpacesServiceRolePolicy\
+AWSMigrationHubSMSAccess\tarn:aws:iam::aws:policy/service-role/AWSMigrationHubSMSAccess\
+AWSMigrationHubStrategyCollector\tarn:aws:iam::aws:policy/AWSMigrationHubStrategyCollector\
+AWSMigrationHubStrategyConsoleFullAccess\tarn:aws:iam::aws:policy/AWSMigrationHubStrategyConsoleFullAccess\
+AWSMigrationHubStrategyServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSMigrationHubStrategyServiceRolePolicy\
+AWSMobileHub_FullAccess\tarn:aws:iam::aws:policy/AWSMobileHub_FullAccess\
+AWSMobileHub_ReadOnly\tarn:aws:iam::aws:policy/AWSMobileHub_ReadOnly\
+AWSNetworkFirewallServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSNetworkFirewallServiceRolePolicy\
+AWSNetworkManagerCloudWANServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSNetworkManagerCloudWANServiceRolePolicy\
+AWSNetworkManagerFullAccess\tarn:aws:iam::aws:policy/AWSNetworkManagerFullAccess\
+AWSNetworkManagerReadOnlyAccess\tarn:aws:iam::aws:policy/AWSNetworkManagerReadOnlyAccess\
+AWSNetworkManagerServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSNetworkManagerServiceRolePolicy\
+AWSOpsWorksCMInstanceProfileRole\tarn:aws:iam::aws:policy/AWSOpsWorksCMInstanceProfileRole\
+AWSOpsWorksCMServiceRole\tarn:aws:iam::aws:policy/service-role/AWSOpsWorksCMServiceRole\
+AWSOpsWorksCloudWatchLogs\tarn:aws:iam::aws:policy/AWSOpsWorksCloudWatchLogs\
+AWSOpsWorksInstanceRegistration\tarn:aws:iam::aws:policy/AWSOpsWorksInstanceRegistration\
+AWSOpsWorksRegisterCLI_EC2\tarn:aws:iam::aws:policy/AWSOpsWorksRegisterCLI_EC2\
+AWSOpsWorksRegisterCLI_OnPremises\tarn:aws:iam::aws:policy/AWSOpsWorksRegisterCLI_OnPremises\
+AWSOpsWorks_FullAccess\tarn:aws:iam::aws:policy/AWSOpsWorks_FullAccess\
+AWSOrganizationsFullAccess\tarn:aws:iam::aws:policy/AWSOrganizationsFullAccess\
+AWSOrganizationsReadOnlyAccess\tarn:aws:iam::aws:policy/AWSOrganizationsReadOnlyAccess\
+AWSOrganizationsServiceTrustPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSOrganizationsServiceTrustPolicy\
+AWSOutpostsAuthorizeServerPolicy\tarn:aws:iam::aws:policy/AWSOutpostsAuthorizeServerPolicy\
+AWSOutpostsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSOutpostsServiceRolePolicy\
+AWSPanoramaApplianceRolePolicy\tarn:aws:iam::aws:policy/service-role/AWSPanoramaApplianceRolePolicy\
+AWSPanoramaApplianceServiceRolePolicy\tarn:aws:iam::aws:policy/service-role/AWSPanoramaApplianceServiceRolePolicy\
+AWSPanoramaFullAccess\tarn:aws:iam::aws:policy/AWSPanoramaFullAccess\
+AWSPanoramaGreengrassGroupRolePolicy\tarn:aws:iam::aws:policy/service-role/AWSPanoramaGreengrassGroupRolePolicy\
+AWSPanoramaSageMakerRolePolicy\tarn:aws:iam::aws:policy/service-role/AWSPanoramaSageMakerRolePolicy\
+AWSPanoramaServiceLinkedRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSPanoramaServiceLinkedRolePolicy\
+AWSPanoramaServiceRolePolicy\tarn:aws:iam::aws:policy/service-role/AWSPanoramaServiceRolePolicy\
+AWSPriceListServiceFullAccess\tarn:aws:iam::aws:policy/AWSPriceListServiceFullAccess\
+AWSPrivateCAAuditor\tarn:aws:iam::aws:policy/AWSPrivateCAAuditor\
+AWSPrivateCAFullAccess\tarn:aws:iam::aws:policy/AWSPrivateCAFullAccess\
+AWSPrivateCAPrivilegedUser\tarn:aws:iam::aws:policy/AWSPrivateCAPrivilegedUser\
+AWSPrivateCAReadOnly\tarn:aws:iam::aws:policy/AWSPrivateCAReadOnly\
+AWSPrivateCAUser\tarn:aws:iam::aws:policy/AWSPrivateCAUser\
+AWSPrivateMarketplaceAdminFullAccess\tarn:aws:iam::aws:policy/AWSPrivateMarketplaceAdminFullAccess\
+AWSPrivateMarketplaceRequests\tarn:aws:iam::aws:policy/AWSPrivateMarketplaceRequests\
+AWSPrivateNetworksServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSPrivateNetworksServiceRolePolicy\
+AWSProtonCodeBuildProvisioningBasicAccess\tarn:aws:iam::aws:policy/AWSProtonCodeBuildProvisioningBasicAccess\
+AWSProtonCodeBuildProvisioningServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSProtonCodeBuildProvisioningServiceRolePolicy\
+AWSProtonDeveloperAccess\tarn:aws:iam::aws:policy/AWSProtonDeveloperAccess\
+AWSProtonFullAccess\tarn:aws:iam::aws:policy/AWSProtonFullAccess\
+AWSProtonReadOnlyAccess\tarn:aws:iam::aws:policy/AWSProtonReadOnlyAccess\
+AWSProtonServiceGitSyncServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSProtonServiceGitSyncServiceRolePolicy\
+AWSProtonSyncServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSProtonSyncServiceRolePolicy\
+AWSPurchaseOrdersServiceRolePolicy\tarn:aws:iam::aws:policy/AWSPurchaseOrdersServiceRolePolicy\
+AWSQuickSightDescribeRDS\tarn:aws:iam::aws:policy/service-role/AWSQuickSightDescribeRDS\
+AWSQuickSightDescribeRedshift\tarn:aws:iam::aws:policy/service-role/AWSQuickSightDescribeRedshift\
+AWSQuickSightElasticsearchPolicy\tarn:aws:iam::aws:policy/service-role/AWSQuickSightElasticsearchPolicy\
+AWSQuickSightIoTAnalyticsAccess\tarn:aws:iam::aws:policy/AWSQuickSightIoTAnalyticsAccess\
+AWSQuickSightListIAM\tarn:aws:iam::aws:policy/service-role/AWSQuickSightListIAM\
+AWSQuickSightSageMakerPolicy\tarn:aws:iam::aws:policy/service-role/AWSQuickSightSageMakerPolicy\
+AWSQuickSightTimestreamPolicy\tarn:aws:iam::aws:policy/service-role/AWSQuickSightTimestreamPolicy\
+AWSQuicksightAthenaAccess\tarn:aws:iam::aws:policy/service-role/AWSQuicksightAthenaAccess\
+AWSQuicksightOpenSearchPolicy\tarn:aws:iam::aws:policy/service-role/AWSQuicksightOpenSearchPolicy\
+AWSReachabilityAnalyzerServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSReachabilityAnalyzerServiceRolePolicy\
+AWSRefactoringToolkitFullAccess\tarn:aws:iam::aws:policy/AWSRefactoringToolkitFullAccess\
+AWSRefactoringToolkitSidecarPolicy\tarn:aws:iam::aws:policy/AWSRefactoringToolkitSidecarPolicy\
+AWSRepostSpaceSupportOperationsPolicy\tarn:aws:iam::aws:policy/AWSRepostSpaceSupportOperationsPolicy\
+AWSResilienceHubAsssessmentExecutionPolicy\tarn:aws:iam::aws:policy/AWSResilienceHubAsssessmentExecutionPolicy\
+AWSResourceAccessManagerFullAccess\tarn:aws:iam::aws:policy/AWSResourceAccessManagerFullAccess\
+AWSResourceAccessManagerReadOnlyAccess\tarn:aws:iam::aws:policy/AWSResourceAccessManagerReadOnlyAccess\
+AWSResourceAccessManagerResourceShareParticipantAccess\tarn:aws:iam::aws:policy/AWSResourceAccessManagerResourceShareParticipantAccess\
+AWSResourceAccessManagerServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSResourceAccessManagerServiceRolePolicy\
+AWSResourceExplorerFullAccess\tarn:aws:iam::aws:policy/AWSResourceExplorerFullAccess\
+AWSResourceExplorerOrganizationsAccess\tarn:aws:iam::aws:policy/AWSResourceExplorerOrganizationsAccess\
+AWSResourceExplorerReadOnlyAccess\tarn:aws:iam::aws:policy/AWSResourceExplorerReadOnlyAccess\
+AWSResourceExplorerServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSResourceExplorerServiceRolePolicy\
+AWSResourceGroupsReadOnlyAccess\tarn:aws:iam::aws:policy/AWSResourceGroupsReadOnlyAccess\
+AWSRoboMakerReadOnlyAccess\tarn:aws:iam::aws:policy/AWSRoboMakerReadOnlyAccess\
+AWSRoboMakerServicePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSRoboMakerServicePolicy\
+AWSRoboMakerServiceRolePolicy\tarn:aws:iam::aws:policy/AWSRoboMakerServiceRolePolicy\
+AWSRoboMaker_FullAccess\tarn:aws:iam::aws:policy/AWSRoboMaker_FullAccess\
+AWSRolesAnywhereServicePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSRolesAnywhereServicePolicy\
+AWSS3OnOutpostsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSS3OnOutpostsServiceRolePolicy\
+AWSSSMForSAPServiceLinkedRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSSSMForSAPServiceLinkedRolePolicy\
+AWSSSMOpsInsightsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSSSMOpsInsightsServiceRolePolicy\
+AWSSSODirectoryAdministrator\tarn:aws:iam::aws:policy/AWSSSODirectoryAdministrator\
+AWSSSODirectoryReadOnly\tarn:aws:iam::aws:policy/AWSSSODirectoryReadOnly\
+AWSSSOMasterAccountAdministrator\tarn:aws:iam::aws:policy/AWSSSOMasterAccountAdministrator\
+AWSSSOMemberAccountAdministrator\tarn:aws:iam::aws:policy/AWSSSOMemberAccountAdministrator\
+AWSSSOReadOnly\tarn:aws:iam::aws:policy/AWSSSOReadOnly\
+AWSSSOServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSSSOServiceRolePolicy\
+AWSSavingsPlansFullAccess\tarn:aws:iam::aws:policy/AWSSavingsPlansFullAccess\
+AWSSavingsPlansReadOnlyAccess\tarn:aws:iam::aws:policy/AWSSavingsPlansReadOnlyAccess\
+AWSSecurityHubFullAccess\tarn:aws:iam::aws:policy/AWSSecurityHubFullAccess\
+AWSSecurityHubOrganizationsAccess\tarn:aws:iam::aws:policy/AWSSecurityHubOrganizationsAccess\
+AWSSecurityHubReadOnlyAccess\tarn:aws:iam::aws:policy/AWSSecurityHubReadOnlyAccess\
+AWSSecurityHubServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSSecurityHubServiceRolePolicy\
+AWSServiceCatalogAdminFullAccess\tarn:aws:iam::aws:policy/AWSServiceCatalogAdminFullAccess\
+AWSServiceCatalogAdminReadOnlyAccess\tarn:aws:iam::aws:policy/AWSServiceCatalogAdminReadOnlyAccess\
+AWSServiceCatalogAppRegistryFullAccess\tarn:aws:iam::aws:policy/AWSServiceCatalogAppRegistryFullAccess\
+AWSServiceCatalogAppRegistryReadOnlyAccess\tarn:aws:iam::aws:policy/AWSServiceCatalogAppRegistryReadOnlyAccess\
+AWSServiceCatalogAppRegistryServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSServiceCatalogAppRegistryServiceRolePolicy\
+AWSServiceCatalogEndUserFullAccess\tarn:aws:iam::aws:policy/AWSServiceCatalogEndUserFullAccess\
+AWSServiceCatalogEndUserReadOnlyAccess\tarn:aws:iam::aws:policy/AWSServiceCatalogEndUserReadOnlyAccess\
+AWSServiceCatalogOrgsDataSyncServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSServiceCatalogOrgsDataSyncServiceRolePolicy\
+AWSServiceCatalogSyncServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSServiceCatalogSyncServiceRolePolicy\
+AWSServiceRoleForAmazonEKSNodegroup\tarn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForAmazonEKSNodegroup\
+AWSServiceRoleForCloudWatchAlarmsActionSSMServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForCloudWatchAlarmsActionSSMServiceRolePolicy\
+AWSServiceRoleForCloudWatchMetrics_DbPerfInsightsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForCloudWatchMetrics_DbPerfInsightsServiceRolePolicy\
+AWSServiceRoleForCodeGuru-Profiler\tarn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForCodeGuru-Profiler\
+AWSServiceRoleForCodeWhispererPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForCodeWhispererPolicy\
+AWSServiceRoleForEC2ScheduledInstances\tarn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForEC2ScheduledInstances\
+AWSServiceRoleForGroundStationDataflowEndpointGroupPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForGroundStationDataflowEndpointGroupPolicy\
+AWSServiceRoleForImageBuilder\tarn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForImageBuilder\
+AWSServiceRoleForIoTSiteWise\tarn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForIoTSiteWise\
+AWSServiceRoleForLogDeliveryPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForLogDeliveryPolicy\
+AWSServiceRoleForMonitronPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForMonitronPolicy\
+AWSServiceRoleForNeptuneGraphPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForNeptuneGraphPolicy\
+AWSServiceRoleForSMS\tarn:aws:iam::aws:policy/aws-service-role/AWSServiceRoleForSMS\
+AWSServiceRolePolicyForBackupReports\tarn:aws:iam::aws:policy/aws-service-role/AWSServiceRolePolicyForBackupReports\
+AWSServiceRolePolicyForBackupRestoreTesting\tarn:aws:iam::aws:policy/aws-service-role/AWSServiceRolePolicyForBackupRestoreTesting\
+AWSShieldDRTAccessPolicy\tarn:aws:iam::aws:policy/service-role/AWSShieldDRTAccessPolicy\
+AWSShieldServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSShieldServiceRolePolicy\
+AWSStepFunctionsConsoleFullAccess\tarn:aws:iam::aws:policy/AWSStepFunctionsConsoleFullAccess\
+AWSStepFunctionsFullAccess\tarn:aws:iam::aws:policy/AWSStepFunctionsFullAccess\
+AWSStepFunctionsReadOnlyAccess\tarn:aws:iam::aws:policy/AWSStepFunctionsReadOnlyAccess\
+AWSStorageGatewayFullAccess\tarn:aws:iam::aws:policy/AWSStorageGatewayFullAccess\
+AWSStorageGatewayReadOnlyAccess\tarn:aws:iam::aws:policy/AWSStorageGatewayReadOnlyAccess\
+AWSStorageGatewayServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSStorageGatewayServiceRolePolicy\
+AWSSupplyChainFederationAdminAccess\tarn:aws:iam::aws:policy/service-role/AWSSupplyChainFederationAdminAccess\
+AWSSupportAccess\tarn:aws:iam::aws:policy/AWSSupportAccess\
+AWSSupportAppFullAccess\tarn:aws:iam::aws:policy/AWSSupportAppFullAccess\
+AWSSupportAppReadOnlyAccess\tarn:aws:iam::aws:policy/AWSSupportAppReadOnlyAccess\
+AWSSupportPlansFullAccess\tarn:aws:iam::aws:policy/AWSSupportPlansFullAccess\
+AWSSupportPlansReadOnlyAccess\tarn:aws:iam::aws:policy/AWSSupportPlansReadOnlyAccess\
+AWSSupportServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSSupportServiceRolePolicy\
+AWSSystemsManagerAccountDiscoveryServicePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSSystemsManagerAccountDiscoveryServicePolicy\
+AWSSystemsManagerChangeManagementServicePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSSystemsManagerChangeManagementServicePolicy\
+AWSSystemsManagerForSAPFullAccess\tarn:aws:iam::aws:policy/AWSSystemsManagerForSAPFullAccess\
+AWSSystemsManagerForSAPReadOnlyAccess\tarn:aws:iam::aws:policy/AWSSystemsManagerForSAPReadOnlyAccess\
+AWSSystemsManagerOpsDataSyncServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSSystemsManagerOpsDataSyncServiceRolePolicy\
+AWSThinkboxAWSPortalAdminPolicy\tarn:aws:iam::aws:policy/AWSThinkboxAWSPortalAdminPolicy\
+AWSThinkboxAWSPortalGatewayPolicy\tarn:aws:iam::aws:policy/AWSThinkboxAWSPortalGatewayPolicy\
+AWSThinkboxAWSPortalWorkerPolicy\tarn:aws:iam::aws:policy/AWSThinkboxAWSPortalWorkerPolicy\
+AWSThinkboxAssetServerPolicy\tarn:aws:iam::aws:policy/AWSThinkboxAssetServerPolicy\
+AWSThinkboxDeadlineResourceTrackerAccessPolicy\tarn:aws:iam::aws:policy/AWSThinkboxDeadlineResourceTrackerAccessPolicy\
+AWSThinkboxDeadlineResourceTrackerAdminPolicy\tarn:aws:iam::aws:policy/AWSThinkboxDeadlineResourceTrackerAdminPolicy\
+AWSThinkboxDeadlineSpotEventPluginAdminPolicy\tarn:aws:iam::aws:policy/AWSThinkboxDeadlineSpotEventPluginAdminPolicy\
+AWSThinkboxDeadlineSpotEventPluginWorkerPolicy\tarn:aws:iam::aws:policy/AWSThinkboxDeadlineSpotEventPluginWorkerPolicy\
+AWSTransferConsoleFullAccess\tarn:aws:iam::aws:policy/AWSTransferConsoleFullAccess\
+AWSTransferFullAccess\tarn:aws:iam::aws:policy/AWSTransferFullAccess\
+AWSTransferLoggingAccess\tarn:aws:iam::aws:policy/service-role/AWSTransferLoggingAccess\
+AWSTransferReadOnlyAccess\tarn:aws:iam::aws:policy/AWSTransferReadOnlyAccess\
+AWSTrustedAdvisorPriorityFullAccess\tarn:aws:iam::aws:policy/AWSTrustedAdvisorPriorityFullAccess\
+AWSTrustedAdvisorPriorityReadOnlyAccess\tarn:aws:iam::aws:policy/AWSTrustedAdvisorPriorityReadOnlyAccess\
+AWSTrustedAdvisorReportingServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSTrustedAdvisorReportingServiceRolePolicy\
+AWSTrustedAdvisorServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSTrustedAdvisorServiceRolePolicy\
+AWSUserNotificationsServiceLinkedRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSUserNotificationsServiceLinkedRolePolicy\
+AWSVPCS2SVpnServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSVPCS2SVpnServiceRolePolicy\
+AWSVPCTransitGatewayServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSVPCTransitGatewayServiceRolePolicy\
+AWSVPCVerifiedAccessServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSVPCVerifiedAccessServiceRolePolicy\
+AWSVendorInsightsAssessorFullAccess\tarn:aws:iam::aws:policy/AWSVendorInsightsAssessorFullAccess\
+AWSVendorInsightsAssessorReadOnly\tarn:aws:iam::aws:policy/AWSVendorInsightsAssessorReadOnly\
+AWSVendorInsightsVendorFullAccess\tarn:aws:iam::aws:policy/AWSVendorInsightsVendorFullAccess\
+AWSVendorInsightsVendorReadOnly\tarn:aws:iam::aws:policy/AWSVendorInsightsVendorReadOnly\
+AWSVpcLatticeServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSVpcLatticeServiceRolePolicy\
+AWSWAFConsoleFullAccess\tarn:aws:iam::aws:policy/AWSWAFConsoleFullAccess\
+AWSWAFConsoleReadOnlyAccess\tarn:aws:iam::aws:policy/AWSWAFConsoleReadOnlyAccess\
+AWSWAFFullAccess\tarn:aws:iam::aws:policy/AWSWAFFullAccess\
+AWSWAFReadOnlyAccess\tarn:aws:iam::aws:policy/AWSWAFReadOnlyAccess\
+AWSWellArchitectedDiscoveryServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSWellArchitectedDiscoveryServiceRolePolicy\
+AWSWellArchitectedOrganizationsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSWellArchitectedOrganizationsServiceRolePolicy\
+AWSWickrFullAccess\tarn:aws:iam::aws:policy/AWSWickrFullAccess\
+AWSXRayDaemonWriteAccess\tarn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess\
+AWSXrayCrossAccountSharingConfiguration\tarn:aws:iam::aws:policy/AWSXrayCrossAccountSharingConfiguration\
+AWSXrayFullAccess\tarn:aws:iam::aws:policy/AWSXrayFullAccess\
+AWSXrayReadOnlyAccess\tarn:aws:iam::aws:policy/AWSXrayReadOnlyAccess\
+AWSXrayWriteOnlyAccess\tarn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess\
+AWSZonalAutoshiftPracticeRunSLRPolicy\tarn:aws:iam::aws:policy/aws-service-role/AWSZonalAutoshiftPracticeRunSLRPolicy\
+AWS_ConfigRole\tarn:aws:iam::aws:policy/service-role/AWS_ConfigRole\
+AWSrePostPrivateCloudWatchAccess\tarn:aws:iam::aws:policy/aws-service-role/AWSrePostPrivateCloudWatchAccess\
+AccessAnalyzerServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AccessAnalyzerServiceRolePolicy\
+AdministratorAccess\tarn:aws:iam::aws:policy/AdministratorAccess\
+AdministratorAccess-AWSElasticBeanstalk\tarn:aws:iam::aws:policy/AdministratorAccess-AWSElasticBeanstalk\
+AdministratorAccess-Amplify\tarn:aws:iam::aws:policy/AdministratorAccess-Amplify\
+AlexaForBusinessDeviceSetup\tarn:aws:iam::aws:policy/AlexaForBusinessDeviceSetup\
+AlexaForBusinessFullAccess\tarn:aws:iam::aws:policy/AlexaForBusinessFullAccess\
+AlexaForBusinessGatewayExecution\tarn:aws:iam::aws:policy/AlexaForBusinessGatewayExecution\
+AlexaForBusinessLifesizeDelegatedAccessPolicy\tarn:aws:iam::aws:policy/AlexaForBusinessLifesizeDelegatedAccessPolicy\
+AlexaForBusinessNetworkProfileServicePolicy\tarn:aws:iam::aws:policy/aws-service-role/AlexaForBusinessNetworkProfileServicePolicy\
+AlexaForBusinessPolyDelegatedAccessPolicy\tarn:aws:iam::aws:policy/AlexaForBusinessPolyDelegatedAccessPolicy\
+AlexaForBusinessReadOnlyAccess\tarn:aws:iam::aws:policy/AlexaForBusinessReadOnlyAccess\
+AmazonAPIGatewayAdministrator\tarn:aws:iam::aws:policy/AmazonAPIGatewayAdministrator\
+AmazonAPIGatewayInvokeFullAccess\tarn:aws:iam::aws:policy/AmazonAPIGatewayInvokeFullAccess\
+AmazonAPIGatewayPushToCloudWatchLogs\tarn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs\
+AmazonAppFlowFullAccess\tarn:aws:iam::aws:policy/AmazonAppFlowFullAccess\
+AmazonAppFlowReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonAppFlowReadOnlyAccess\
+AmazonAppStreamFullAccess\tarn:aws:iam::aws:policy/AmazonAppStreamFullAccess\
+AmazonAppStreamPCAAccess\tarn:aws:iam::aws:policy/service-role/AmazonAppStreamPCAAccess\
+AmazonAppStreamReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonAppStreamReadOnlyAccess\
+AmazonAppStreamServiceAccess\tarn:aws:iam::aws:policy/service-role/AmazonAppStreamServiceAccess\
+AmazonAthenaFullAccess\tarn:aws:iam::aws:policy/AmazonAthenaFullAccess\
+AmazonAugmentedAIFullAccess\tarn:aws:iam::aws:policy/AmazonAugmentedAIFullAccess\
+AmazonAugmentedAIHumanLoopFullAccess\tarn:aws:iam::aws:policy/AmazonAugmentedAIHumanLoopFullAccess\
+AmazonAugmentedAIIntegratedAPIAccess\tarn:aws:iam::aws:policy/AmazonAugmentedAIIntegratedAPIAccess\
+AmazonBedrockFullAccess\tarn:aws:iam::aws:policy/AmazonBedrockFullAccess\
+AmazonBedrockReadOnly\tarn:aws:iam::aws:policy/AmazonBedrockReadOnly\
+AmazonBraketFullAccess\tarn:aws:iam::aws:policy/AmazonBraketFullAccess\
+AmazonBraketJobsExecutionPolicy\tarn:aws:iam::aws:policy/AmazonBraketJobsExecutionPolicy\
+AmazonBraketServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonBraketServiceRolePolicy\
+AmazonChimeFullAccess\tarn:aws:iam::aws:policy/AmazonChimeFullAccess\
+AmazonChimeReadOnly\tarn:aws:iam::aws:policy/AmazonChimeReadOnly\
+AmazonChimeSDK\tarn:aws:iam::aws:policy/AmazonChimeSDK\
+AmazonChimeSDKMediaPipelinesServiceLinkedRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonChimeSDKMediaPipelinesServiceLinkedRolePolicy\
+AmazonChimeSDKMessagingServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonChimeSDKMessagingServiceRolePolicy\
+AmazonChimeServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonChimeServiceRolePolicy\
+AmazonChimeTranscriptionServiceLinkedRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonChimeTranscriptionServiceLinkedRolePolicy\
+AmazonChimeUserManagement\tarn:aws:iam::aws:policy/AmazonChimeUserManagement\
+AmazonChimeVoiceConnectorServiceLinkedRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonChimeVoiceConnectorServiceLinkedRolePolicy\
+AmazonCloudDirectoryFullAccess\tarn:aws:iam::aws:policy/AmazonCloudDirectoryFullAccess\
+AmazonCloudDirectoryReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonCloudDirectoryReadOnlyAccess\
+AmazonCloudWatchEvidentlyFullAccess\tarn:aws:iam::aws:policy/AmazonCloudWatchEvidentlyFullAccess\
+AmazonCloudWatchEvidentlyReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonCloudWatchEvidentlyReadOnlyAccess\
+AmazonCloudWatchEvidentlyServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonCloudWatchEvidentlyServiceRolePolicy\
+AmazonCloudWatchRUMFullAccess\tarn:aws:iam::aws:policy/AmazonCloudWatchRUMFullAccess\
+AmazonCloudWatchRUMReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonCloudWatchRUMReadOnlyAccess\
+AmazonCloudWatchRUMServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonCloudWatchRUMServiceRolePolicy\
+AmazonCodeCatalystFullAccess\tarn:aws:iam::aws:policy/AmazonCodeCatalystFullAccess\
+AmazonCodeCatalystReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonCodeCatalystReadOnlyAccess\
+AmazonCodeCatalystSupportAccess\tarn:aws:iam::aws:policy/service-role/AmazonCodeCatalystSupportAccess\
+AmazonCodeGuruProfilerAgentAccess\tarn:aws:iam::aws:policy/AmazonCodeGuruProfilerAgentAccess\
+AmazonCodeGuruProfilerFullAccess\tarn:aws:iam::aws:policy/AmazonCodeGuruProfilerFullAccess\
+AmazonCodeGuruProfilerReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonCodeGuruProfilerReadOnlyAccess\
+AmazonCodeGuruReviewerFullAccess\tarn:aws:iam::aws:policy/AmazonCodeGuruReviewerFullAccess\
+AmazonCodeGuruReviewerReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonCodeGuruReviewerReadOnlyAccess\
+AmazonCodeGuruReviewerServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonCodeGuruReviewerServiceRolePolicy\
+AmazonCodeGuruSecurityFullAccess\tarn:aws:iam::aws:policy/AmazonCodeGuruSecurityFullAccess\
+AmazonCodeGuruSecurityScanAccess\tarn:aws:iam::aws:policy/AmazonCodeGuruSecurityScanAccess\
+AmazonCognitoDeveloperAuthenticatedIdentities\tarn:aws:iam::aws:policy/AmazonCognitoDeveloperAuthenticatedIdentities\
+AmazonCognitoIdpEmailServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonCognitoIdpEmailServiceRolePolicy\
+AmazonCognitoIdpServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonCognitoIdpServiceRolePolicy\
+AmazonCognitoPowerUser\tarn:aws:iam::aws:policy/AmazonCognitoPowerUser\
+AmazonCognitoReadOnly\tarn:aws:iam::aws:policy/AmazonCognitoReadOnly\
+AmazonCognitoUnAuthedIdentitiesSessionPolicy\tarn:aws:iam::aws:policy/AmazonCognitoUnAuthedIdentitiesSessionPolicy\
+AmazonCognitoUnauthenticatedIdentities\tarn:aws:iam::aws:policy/AmazonCognitoUnauthenticatedIdentities\
+AmazonConnectCampaignsServiceLinkedRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonConnectCampaignsServiceLinkedRolePolicy\
+AmazonConnectReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonConnectReadOnlyAccess\
+AmazonConnectServiceLinkedRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonConnectServiceLinkedRolePolicy\
+AmazonConnectSynchronizationServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonConnectSynchronizationServiceRolePolicy\
+AmazonConnectVoiceIDFullAccess\tarn:aws:iam::aws:policy/AmazonConnectVoiceIDFullAccess\
+AmazonConnect_FullAccess\tarn:aws:iam::aws:policy/AmazonConnect_FullAccess\
+AmazonDMSCloudWatchLogsRole\tarn:aws:iam::aws:policy/service-role/AmazonDMSCloudWatchLogsRole\
+AmazonDMSRedshiftS3Role\tarn:aws:iam::aws:policy/service-role/AmazonDMSRedshiftS3Role\
+AmazonDMSVPCManagementRole\tarn:aws:iam::aws:policy/service-role/AmazonDMSVPCManagementRole\
+AmazonDRSVPCManagement\tarn:aws:iam::aws:policy/AmazonDRSVPCManagement\
+AmazonDataZoneDomainExecutionRolePolicy\tarn:aws:iam::aws:policy/service-role/AmazonDataZoneDomainExecutionRolePolicy\
+AmazonDataZoneEnvironmentRolePermissionsBoundary\tarn:aws:iam::aws:policy/AmazonDataZoneEnvironmentRolePermissionsBoundary\
+AmazonDataZoneFullAccess\tarn:aws:iam::aws:policy/AmazonDataZoneFullAccess\
+AmazonDataZoneFullUserAccess\tarn:aws:iam::aws:policy/AmazonDataZoneFullUserAccess\
+AmazonDataZoneGlueManageAccessRolePolicy\tarn:aws:iam::aws:policy/service-role/AmazonDataZoneGlueManageAccessRolePolicy\
+AmazonDataZonePortalFullAccessPolicy\tarn:aws:iam::aws:policy/AmazonDataZonePortalFullAccessPolicy\
+AmazonDataZonePreviewConsoleFullAccess\tarn:aws:iam::aws:policy/AmazonDataZonePreviewConsoleFullAccess\
+AmazonDataZoneProjectDeploymentPermissionsBoundary\tarn:aws:iam::aws:policy/AmazonDataZoneProjectDeploymentPermissionsBoundary\
+AmazonDataZoneProjectRolePermissionsBoundary\tarn:aws:iam::aws:policy/AmazonDataZoneProjectRolePermissionsBoundary\
+AmazonDataZoneRedshiftGlueProvisioningPolicy\tarn:aws:iam::aws:policy/AmazonDataZoneRedshiftGlueProvisioningPolicy\
+AmazonDataZoneRedshiftManageAccessRolePolicy\tarn:aws:iam::aws:policy/service-role/AmazonDataZoneRedshiftManageAccessRolePolicy\
+AmazonDetectiveFullAccess\tarn:aws:iam::aws:policy/AmazonDetectiveFullAccess\
+AmazonDetectiveInvestigatorAccess\tarn:aws:iam::aws:policy/AmazonDetectiveInvestigatorAccess\
+AmazonDetectiveMemberAccess\tarn:aws:iam::aws:policy/AmazonDetectiveMemberAccess\
+AmazonDetectiveOrganizationsAccess\tarn:aws:iam::aws:policy/AmazonDetectiveOrganizationsAccess\
+AmazonDetectiveServiceLinkedRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonDetectiveServiceLinkedRolePolicy\
+AmazonDevOpsGuruConsoleFullAccess\tarn:aws:iam::aws:policy/AmazonDevOpsGuruConsoleFullAccess\
+AmazonDevOpsGuruFullAccess\tarn:aws:iam::aws:policy/AmazonDevOpsGuruFullAccess\
+AmazonDevOpsGuruOrganizationsAccess\tarn:aws:iam::aws:policy/AmazonDevOpsGuruOrganizationsAccess\
+AmazonDevOpsGuruReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonDevOpsGuruReadOnlyAccess\
+AmazonDevOpsGuruServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonDevOpsGuruServiceRolePolicy\
+AmazonDocDB-ElasticServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonDocDB-ElasticServiceRolePolicy\
+AmazonDocDBConsoleFullAccess\tarn:aws:iam::aws:policy/AmazonDocDBConsoleFullAccess\
+AmazonDocDBElasticFullAccess\tarn:aws:iam::aws:policy/AmazonDocDBElasticFullAccess\
+AmazonDocDBElasticReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonDocDBElasticReadOnlyAccess\
+AmazonDocDBFullAccess\tarn:aws:iam::aws:policy/AmazonDocDBFullAccess\
+AmazonDocDBReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonDocDBReadOnlyAccess\
+AmazonDynamoDBFullAccess\tarn:aws:iam::aws:policy/AmazonDynamoDBFullAccess\
+AmazonDynamoDBFullAccesswithDataPipeline\tarn:aws:iam::aws:policy/AmazonDynamoDBFullAccesswithDataPipeline\
+AmazonDynamoDBReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess\
+AmazonEBSCSIDriverPolicy\tarn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy\
+AmazonEC2ContainerRegistryFullAccess\tarn:aws:iam::aws:policy/AmazonEC2ContainerRegistryFullAccess\
+AmazonEC2ContainerRegistryPowerUser\tarn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser\
+AmazonEC2ContainerRegistryReadOnly\tarn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly\
+AmazonEC2ContainerServiceAutoscaleRole\tarn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceAutoscaleRole\
+AmazonEC2ContainerServiceEventsRole\tarn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceEventsRole\
+AmazonEC2ContainerServiceRole\tarn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceRole\
+AmazonEC2ContainerServiceforEC2Role\tarn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role\
+AmazonEC2FullAccess\tarn:aws:iam::aws:policy/AmazonEC2FullAccess\
+AmazonEC2ReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonEC2ReadOnlyAccess\
+AmazonEC2RolePolicyForLaunchWizard\tarn:aws:iam::aws:policy/AmazonEC2RolePolicyForLaunchWizard\
+AmazonEC2RoleforAWSCodeDeploy\tarn:aws:iam::aws:policy/service-role/AmazonEC2RoleforAWSCodeDeploy\
+AmazonEC2RoleforAWSCodeDeployLimited\tarn:aws:iam::aws:policy/service-role/AmazonEC2RoleforAWSCodeDeployLimited\
+AmazonEC2RoleforDataPipelineRole\tarn:aws:iam::aws:policy/service-role/AmazonEC2RoleforDataPipelineRole\
+AmazonEC2RoleforSSM\tarn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM\
+AmazonEC2SpotFleetAutoscaleRole\tarn:aws:iam::aws:policy/service-role/AmazonEC2SpotFleetAutoscaleRole\
+AmazonEC2SpotFleetTaggingRole\tarn:aws:iam::aws:policy/service-role/AmazonEC2SpotFleetTaggingRole\
+AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity\tarn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForServiceConnectTransportLayerSecurity\
+AmazonECSInfrastructureRolePolicyForVolumes\tarn:aws:iam::aws:policy/service-role/AmazonECSInfrastructureRolePolicyForVolumes\
+AmazonECSServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonECSServiceRolePolicy\
+AmazonECSTaskExecutionRolePolicy\tarn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy\
+AmazonECS_FullAccess\tarn:aws:iam::aws:policy/AmazonECS_FullAccess\
+AmazonEFSCSIDriverPolicy\tarn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy\
+AmazonEKSClusterPolicy\tarn:aws:iam::aws:policy/AmazonEKSClusterPolicy\
+AmazonEKSConnectorServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonEKSConnectorServiceRolePolicy\
+AmazonEKSFargatePodExecutionRolePolicy\tarn:aws:iam::aws:policy/AmazonEKSFargatePodExecutionRolePolicy\
+AmazonEKSForFargateServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonEKSForFargateServiceRolePolicy\
+AmazonEKSLocalOutpostClusterPolicy\tarn:aws:iam::aws:policy/AmazonEKSLocalOutpostClusterPolicy\
+AmazonEKSLocalOutpostServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonEKSLocalOutpostServiceRolePolicy\
+AmazonEKSServicePolicy\tarn:aws:iam::aws:policy/AmazonEKSServicePolicy\
+AmazonEKSServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonEKSServiceRolePolicy\
+AmazonEKSVPCResourceController\tarn:aws:iam::aws:policy/AmazonEKSVPCResourceController\
+AmazonEKSWorkerNodePolicy\tarn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy\
+AmazonEKS_CNI_Policy\tarn:aws:iam::aws:policy/AmazonEKS_CNI_Policy\
+AmazonEMRCleanupPolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonEMRCleanupPolicy\
+AmazonEMRContainersServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonEMRContainersServiceRolePolicy\
+AmazonEMRFullAccessPolicy_v2\tarn:aws:iam::aws:policy/AmazonEMRFullAccessPolicy_v2\
+AmazonEMRReadOnlyAccessPolicy_v2\tarn:aws:iam::aws:policy/AmazonEMRReadOnlyAccessPolicy_v2\
+AmazonEMRServerlessServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonEMRServerlessServiceRolePolicy\
+AmazonEMRServicePolicy_v2\tarn:aws:iam::aws:policy/service-role/AmazonEMRServicePolicy_v2\
+AmazonESCognitoAccess\tarn:aws:iam::aws:policy/AmazonESCognitoAccess\
+AmazonESFullAccess\tarn:aws:iam::aws:policy/AmazonESFullAccess\
+AmazonESReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonESReadOnlyAccess\
+AmazonElastiCacheFullAccess\tarn:aws:iam::aws:policy/AmazonElastiCacheFullAccess\
+AmazonElastiCacheReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonElastiCacheReadOnlyAccess\
+AmazonElasticContainerRegistryPublicFullAccess\tarn:aws:iam::aws:policy/AmazonElasticContainerRegistryPublicFullAccess\
+AmazonElasticContainerRegistryPublicPowerUser\tarn:aws:iam::aws:policy/AmazonElasticContainerRegistryPublicPowerUser\
+AmazonElasticContainerRegistryPublicReadOnly\tarn:aws:iam::aws:policy/AmazonElasticContainerRegistryPublicReadOnly\
+AmazonElasticFileSystemClientFullAccess\tarn:aws:iam::aws:policy/AmazonElasticFileSystemClientFullAccess\
+AmazonElasticFileSystemClientReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonElasticFileSystemClientReadOnlyAccess\
+AmazonElasticFileSystemClientReadWriteAccess\tarn:aws:iam::aws:policy/AmazonElasticFileSystemClientReadWriteAccess\
+AmazonElasticFileSystemFullAccess\tarn:aws:iam::aws:policy/AmazonElasticFileSystemFullAccess\
+AmazonElasticFileSystemReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonElasticFileSystemReadOnlyAccess\
+AmazonElasticFileSystemServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonElasticFileSystemServiceRolePolicy\
+AmazonElasticFileSystemsUtils\tarn:aws:iam::aws:policy/AmazonElasticFileSystemsUtils\
+AmazonElasticMapReduceEditorsRole\tarn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceEditorsRole\
+AmazonElasticMapReduceFullAccess\tarn:aws:iam::aws:policy/AmazonElasticMapReduceFullAccess\
+AmazonElasticMapReducePlacementGroupPolicy\tarn:aws:iam::aws:policy/AmazonElasticMapReducePlacementGroupPolicy\
+AmazonElasticMapReduceReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonElasticMapReduceReadOnlyAccess\
+AmazonElasticMapReduceRole\tarn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceRole\
+AmazonElasticMapReduceforAutoScalingRole\tarn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforAutoScalingRole\
+AmazonElasticMapReduceforEC2Role\tarn:aws:iam::aws:policy/service-role/AmazonElasticMapReduceforEC2Role\
+AmazonElasticTranscoderRole\tarn:aws:iam::aws:policy/service-role/AmazonElasticTranscoderRole\
+AmazonElasticTranscoder_FullAccess\tarn:aws:iam::aws:policy/AmazonElasticTranscoder_FullAccess\
+AmazonElasticTranscoder_JobsSubmitter\tarn:aws:iam::aws:policy/AmazonElasticTranscoder_JobsSubmitter\
+AmazonElasticTranscoder_ReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonElasticTranscoder_ReadOnlyAccess\
+AmazonElasticsearchServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonElasticsearchServiceRolePolicy\
+AmazonEventBridgeApiDestinationsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonEventBridgeApiDestinationsServiceRolePolicy\
+AmazonEventBridgeFullAccess\tarn:aws:iam::aws:policy/AmazonEventBridgeFullAccess\
+AmazonEventBridgePipesFullAccess\tarn:aws:iam::aws:policy/AmazonEventBridgePipesFullAccess\
+AmazonEventBridgePipesOperatorAccess\tarn:aws:iam::aws:policy/AmazonEventBridgePipesOperatorAccess\
+AmazonEventBridgePipesReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonEventBridgePipesReadOnlyAccess\
+AmazonEventBridgeReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonEventBridgeReadOnlyAccess\
+AmazonEventBridgeSchedulerFullAccess\tarn:aws:iam::aws:policy/AmazonEventBridgeSchedulerFullAccess\
+AmazonEventBridgeSchedulerReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonEventBridgeSchedulerReadOnlyAccess\
+AmazonEventBridgeSchemasFullAccess\tarn:aws:iam::aws:policy/AmazonEventBridgeSchemasFullAccess\
+AmazonEventBridgeSchemasReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonEventBridgeSchemasReadOnlyAccess\
+AmazonEventBridgeSchemasServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonEventBridgeSchemasServiceRolePolicy\
+AmazonFISServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonFISServiceRolePolicy\
+AmazonFSxConsoleFullAccess\tarn:aws:iam::aws:policy/AmazonFSxConsoleFullAccess\
+AmazonFSxConsoleReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonFSxConsoleReadOnlyAccess\
+AmazonFSxFullAccess\tarn:aws:iam::aws:policy/AmazonFSxFullAccess\
+AmazonFSxReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonFSxReadOnlyAccess\
+AmazonFSxServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonFSxServiceRolePolicy\
+AmazonForecastFullAccess\tarn:aws:iam::aws:policy/AmazonForecastFullAccess\
+AmazonFraudDetectorFullAccessPolicy\tarn:aws:iam::aws:policy/AmazonFraudDetectorFullAccessPolicy\
+AmazonFreeRTOSFullAccess\tarn:aws:iam::aws:policy/AmazonFreeRTOSFullAccess\
+AmazonFreeRTOSOTAUpdate\tarn:aws:iam::aws:policy/service-role/AmazonFreeRTOSOTAUpdate\
+AmazonGlacierFullAccess\tarn:aws:iam::aws:policy/AmazonGlacierFullAccess\
+AmazonGlacierReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonGlacierReadOnlyAccess\
+AmazonGrafanaAthenaAccess\tarn:aws:iam::aws:policy/service-role/AmazonGrafanaAthenaAccess\
+AmazonGrafanaCloudWatchAccess\tarn:aws:iam::aws:policy/service-role/AmazonGrafanaCloudWatchAccess\
+AmazonGrafanaRedshiftAccess\tarn:aws:iam::aws:policy/service-role/AmazonGrafanaRedshiftAccess\
+AmazonGrafanaServiceLinkedRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonGrafanaServiceLinkedRolePolicy\
+AmazonGuardDutyFullAccess_v2\tarn:aws:iam::aws:policy/AmazonGuardDutyFullAccess_v2\
+AmazonGuardDutyMalwareProtectionServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonGuardDutyMalwareProtectionServiceRolePolicy\
+AmazonGuardDutyReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonGuardDutyReadOnlyAccess\
+AmazonGuardDutyServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonGuardDutyServiceRolePolicy\
+AmazonHealthLakeFullAccess\tarn:aws:iam::aws:policy/AmazonHealthLakeFullAccess\
+AmazonHealthLakeReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonHealthLakeReadOnlyAccess\
+AmazonHoneycodeFullAccess\tarn:aws:iam::aws:policy/AmazonHoneycodeFullAccess\
+AmazonHoneycodeReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonHoneycodeReadOnlyAccess\
+AmazonHoneycodeServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonHoneycodeServiceRolePolicy\
+AmazonHoneycodeTeamAssociationFullAccess\tarn:aws:iam::aws:policy/AmazonHoneycodeTeamAssociationFullAccess\
+AmazonHoneycodeTeamAssociationReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonHoneycodeTeamAssociationReadOnlyAccess\
+AmazonHoneycodeWorkbookFullAccess\tarn:aws:iam::aws:policy/AmazonHoneycodeWorkbookFullAccess\
+AmazonHoneycodeWorkbookReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonHoneycodeWorkbookReadOnlyAccess\
+AmazonInspector2AgentlessServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonInspector2AgentlessServiceRolePolicy\
+AmazonInspector2FullAccess\tarn:aws:iam::aws:policy/AmazonInspector2FullAccess\
+AmazonInspector2ManagedCisPolicy\tarn:aws:iam::aws:policy/AmazonInspector2ManagedCisPolicy\
+AmazonInspector2ReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonInspector2ReadOnlyAccess\
+AmazonInspector2ServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonInspector2ServiceRolePolicy\
+AmazonInspectorFullAccess\tarn:aws:iam::aws:policy/AmazonInspectorFullAccess\
+AmazonInspectorReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonInspectorReadOnlyAccess\
+AmazonInspectorServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonInspectorServiceRolePolicy\
+AmazonKendraFullAccess\tarn:aws:iam::aws:policy/AmazonKendraFullAccess\
+AmazonKendraReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonKendraReadOnlyAccess\
+AmazonKeyspacesFullAccess\tarn:aws:iam::aws:policy/AmazonKeyspacesFullAccess\
+AmazonKeyspacesReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonKeyspacesReadOnlyAccess\
+AmazonKeyspacesReadOnlyAccess_v2\tarn:aws:iam::aws:policy/AmazonKeyspacesReadOnlyAccess_v2\
+AmazonKinesisAnalyticsFullAccess\tarn:aws:iam::aws:policy/AmazonKinesisAnalyticsFullAccess\
+AmazonKinesisAnalyticsReadOnly\tarn:aws:iam::aws:policy/AmazonKinesisAnalyticsReadOnly\
+AmazonKinesisFirehoseFullAccess\tarn:aws:iam::aws:policy/AmazonKinesisFirehoseFullAccess\
+AmazonKinesisFirehoseReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonKinesisFirehoseReadOnlyAccess\
+AmazonKinesisFullAccess\tarn:aws:iam::aws:policy/AmazonKinesisFullAccess\
+AmazonKinesisReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonKinesisReadOnlyAccess\
+AmazonKinesisVideoStreamsFullAccess\tarn:aws:iam::aws:policy/AmazonKinesisVideoStreamsFullAccess\
+AmazonKinesisVideoStreamsReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonKinesisVideoStreamsReadOnlyAccess\
+AmazonLaunchWizardFullAccessV2\tarn:aws:iam::aws:policy/AmazonLaunchWizardFullAccessV2\
+AmazonLaunchWizard_Fullaccess\tarn:aws:iam::aws:policy/AmazonLaunchWizard_Fullaccess\
+AmazonLexChannelsAccess\tarn:aws:iam::aws:policy/aws-service-role/AmazonLexChannelsAccess\
+AmazonLexFullAccess\tarn:aws:iam::aws:policy/AmazonLexFullAccess\
+AmazonLexReadOnly\tarn:aws:iam::aws:policy/AmazonLexReadOnly\
+AmazonLexRunBotsOnly\tarn:aws:iam::aws:policy/AmazonLexRunBotsOnly\
+AmazonLexV2BotPolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonLexV2BotPolicy\
+AmazonLookoutEquipmentFullAccess\tarn:aws:iam::aws:policy/AmazonLookoutEquipmentFullAccess\
+AmazonLookoutEquipmentReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonLookoutEquipmentReadOnlyAccess\
+AmazonLookoutMetricsFullAccess\tarn:aws:iam::aws:policy/AmazonLookoutMetricsFullAccess\
+AmazonLookoutMetricsReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonLookoutMetricsReadOnlyAccess\
+AmazonLookoutVisionConsoleFullAccess\tarn:aws:iam::aws:policy/AmazonLookoutVisionConsoleFullAccess\
+AmazonLookoutVisionConsoleReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonLookoutVisionConsoleReadOnlyAccess\
+AmazonLookoutVisionFullAccess\tarn:aws:iam::aws:policy/AmazonLookoutVisionFullAccess\
+AmazonLookoutVisionReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonLookoutVisionReadOnlyAccess\
+AmazonMCSFullAccess\tarn:aws:iam::aws:policy/AmazonMCSFullAccess\
+AmazonMCSReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonMCSReadOnlyAccess\
+AmazonMQApiFullAccess\tarn:aws:iam::aws:policy/AmazonMQApiFullAccess\
+AmazonMQApiReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonMQApiReadOnlyAccess\
+AmazonMQFullAccess\tarn:aws:iam::aws:policy/AmazonMQFullAccess\
+AmazonMQReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonMQReadOnlyAccess\
+AmazonMQServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonMQServiceRolePolicy\
+AmazonMSKConnectReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonMSKConnectReadOnlyAccess\
+AmazonMSKFullAccess\tarn:aws:iam::aws:policy/AmazonMSKFullAccess\
+AmazonMSKReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonMSKReadOnlyAccess\
+AmazonMWAAServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonMWAAServiceRolePolicy\
+AmazonMachineLearningBatchPredictionsAccess\tarn:aws:iam::aws:policy/AmazonMachineLearningBatchPredictionsAccess\
+AmazonMachineLearningCreateOnlyAccess\tarn:aws:iam::aws:policy/AmazonMachineLearningCreateOnlyAccess\
+AmazonMachineLearningFullAccess\tarn:aws:iam::aws:policy/AmazonMachineLearningFullAccess\
+AmazonMachineLearningManageRealTimeEndpointOnlyAccess\tarn:aws:iam::aws:policy/AmazonMachineLearningManageRealTimeEndpointOnlyAccess\
+AmazonMachineLearningReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonMachineLearningReadOnlyAccess\
+AmazonMachineLearningRealTimePredictionOnlyAccess\tarn:aws:iam::aws:policy/AmazonMachineLearningRealTimePredictionOnlyAccess\
+AmazonMachineLearningRoleforRedshiftDataSourceV3\tarn:aws:iam::aws:policy/service-role/AmazonMachineLearningRoleforRedshiftDataSourceV3\
+AmazonMacieFullAccess\tarn:aws:iam::aws:policy/AmazonMacieFullAccess\
+AmazonMacieHandshakeRole\tarn:aws:iam::aws:policy/service-role/AmazonMacieHandshakeRole\
+AmazonMacieReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonMacieReadOnlyAccess\
+AmazonMacieServiceRole\tarn:aws:iam::aws:policy/service-role/AmazonMacieServiceRole\
+AmazonMacieServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonMacieServiceRolePolicy\
+AmazonManagedBlockchainConsoleFullAccess\tarn:aws:iam::aws:policy/AmazonManagedBlockchainConsoleFullAccess\
+AmazonManagedBlockchainFullAccess\tarn:aws:iam::aws:policy/AmazonManagedBlockchainFullAccess\
+AmazonManagedBlockchainReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonManagedBlockchainReadOnlyAccess\
+AmazonManagedBlockchainServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonManagedBlockchainServiceRolePolicy\
+AmazonMechanicalTurkFullAccess\tarn:aws:iam::aws:policy/AmazonMechanicalTurkFullAccess\
+AmazonMechanicalTurkReadOnly\tarn:aws:iam::aws:policy/AmazonMechanicalTurkReadOnly\
+AmazonMemoryDBFullAccess\tarn:aws:iam::aws:policy/AmazonMemoryDBFullAccess\
+AmazonMemoryDBReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonMemoryDBReadOnlyAccess\
+AmazonMobileAnalyticsFinancialReportAccess\tarn:aws:iam::aws:policy/AmazonMobileAnalyticsFinancialReportAccess\
+AmazonMobileAnalyticsFullAccess\tarn:aws:iam::aws:policy/AmazonMobileAnalyticsFullAccess\
+AmazonMobileAnalyticsNon-financialReportAccess\tarn:aws:iam::aws:policy/AmazonMobileAnalyticsNon-financialReportAccess\
+AmazonMobileAnalyticsWriteOnlyAccess\tarn:aws:iam::aws:policy/AmazonMobileAnalyticsWriteOnlyAccess\
+AmazonMonitronFullAccess\tarn:aws:iam::aws:policy/AmazonMonitronFullAccess\
+AmazonNimbleStudio-LaunchProfileWorker\tarn:aws:iam::aws:policy/AmazonNimbleStudio-LaunchProfileWorker\
+AmazonNimbleStudio-StudioAdmin\tarn:aws:iam::aws:policy/AmazonNimbleStudio-StudioAdmin\
+AmazonNimbleStudio-StudioUser\tarn:aws:iam::aws:policy/AmazonNimbleStudio-StudioUser\
+AmazonOmicsFullAccess\tarn:aws:iam::aws:policy/AmazonOmicsFullAccess\
+AmazonOmicsReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonOmicsReadOnlyAccess\
+AmazonOneEnterpriseFullAccess\tarn:aws:iam::aws:policy/AmazonOneEnterpriseFullAccess\
+AmazonOneEnterpriseInstallerAccess\tarn:aws:iam::aws:policy/AmazonOneEnterpriseInstallerAccess\
+AmazonOneEnterpriseReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonOneEnterpriseReadOnlyAccess\
+AmazonOpenSearchDashboardsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonOpenSearchDashboardsServiceRolePolicy\
+AmazonOpenSearchIngestionFullAccess\tarn:aws:iam::aws:policy/AmazonOpenSearchIngestionFullAccess\
+AmazonOpenSearchIngestionReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonOpenSearchIngestionReadOnlyAccess\
+AmazonOpenSearchIngestionServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonOpenSearchIngestionServiceRolePolicy\
+AmazonOpenSearchServerlessServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonOpenSearchServerlessServiceRolePolicy\
+AmazonOpenSearchServiceCognitoAccess\tarn:aws:iam::aws:policy/AmazonOpenSearchServiceCognitoAccess\
+AmazonOpenSearchServiceFullAccess\tarn:aws:iam::aws:policy/AmazonOpenSearchServiceFullAccess\
+AmazonOpenSearchServiceReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonOpenSearchServiceReadOnlyAccess\
+AmazonOpenSearchServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonOpenSearchServiceRolePolicy\
+AmazonPersonalizeFullAccess\tarn:aws:iam::aws:policy/service-role/AmazonPersonalizeFullAccess\
+AmazonPollyFullAccess\tarn:aws:iam::aws:policy/AmazonPollyFullAccess\
+AmazonPollyReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonPollyReadOnlyAccess\
+AmazonPrometheusConsoleFullAccess\tarn:aws:iam::aws:policy/AmazonPrometheusConsoleFullAccess\
+AmazonPrometheusFullAccess\tarn:aws:iam::aws:policy/AmazonPrometheusFullAccess\
+AmazonPrometheusQueryAccess\tarn:aws:iam::aws:policy/AmazonPrometheusQueryAccess\
+AmazonPrometheusRemoteWriteAccess\tarn:aws:iam::aws:policy/AmazonPrometheusRemoteWriteAccess\
+AmazonPrometheusScraperServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonPrometheusScraperServiceRolePolicy\
+AmazonQFullAccess\tarn:aws:iam::aws:policy/AmazonQFullAccess\
+AmazonQLDBConsoleFullAccess\tarn:aws:iam::aws:policy/AmazonQLDBConsoleFullAccess\
+AmazonQLDBFullAccess\tarn:aws:iam::aws:policy/AmazonQLDBFullAccess\
+AmazonQLDBReadOnly\tarn:aws:iam::aws:policy/AmazonQLDBReadOnly\
+AmazonRDSBetaServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonRDSBetaServiceRolePolicy\
+AmazonRDSCustomPreviewServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonRDSCustomPreviewServiceRolePolicy\
+AmazonRDSCustomServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonRDSCustomServiceRolePolicy\
+AmazonRDSDataFullAccess\tarn:aws:iam::aws:policy/AmazonRDSDataFullAccess\
+AmazonRDSDirectoryServiceAccess\tarn:aws:iam::aws:policy/service-role/AmazonRDSDirectoryServiceAccess\
+AmazonRDSEnhancedMonitoringRole\tarn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole\
+AmazonRDSFullAccess\tarn:aws:iam::aws:policy/AmazonRDSFullAccess\
+AmazonRDSPerformanceInsightsFullAccess\tarn:aws:iam::aws:policy/AmazonRDSPerformanceInsightsFullAccess\
+AmazonRDSPerformanceInsightsReadOnly\tarn:aws:iam::aws:policy/AmazonRDSPerformanceInsightsReadOnly\
+AmazonRDSPreviewServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonRDSPreviewServiceRolePolicy\
+AmazonRDSReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonRDSReadOnlyAccess\
+AmazonRDSServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonRDSServiceRolePolicy\
+AmazonRedshiftAllCommandsFullAccess\tarn:aws:iam::aws:policy/AmazonRedshiftAllCommandsFullAccess\
+AmazonRedshiftDataFullAccess\tarn:aws:iam::aws:policy/AmazonRedshiftDataFullAccess\
+AmazonRedshiftFullAccess\tarn:aws:iam::aws:policy/AmazonRedshiftFullAccess\
+AmazonRedshiftQueryEditor\tarn:aws:iam::aws:policy/AmazonRedshiftQueryEditor\
+AmazonRedshiftQueryEditorV2FullAccess\tarn:aws:iam::aws:policy/AmazonRedshiftQueryEditorV2FullAccess\
+AmazonRedshiftQueryEditorV2NoSharing\tarn:aws:iam::aws:policy/AmazonRedshiftQueryEditorV2NoSharing\
+AmazonRedshiftQueryEditorV2ReadSharing\tarn:aws:iam::aws:policy/AmazonRedshiftQueryEditorV2ReadSharing\
+AmazonRedshiftQueryEditorV2ReadWriteSharing\tarn:aws:iam::aws:policy/AmazonRedshiftQueryEditorV2ReadWriteSharing\
+AmazonRedshiftReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonRedshiftReadOnlyAccess\
+AmazonRedshiftServiceLinkedRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonRedshiftServiceLinkedRolePolicy\
+AmazonRekognitionCustomLabelsFullAccess\tarn:aws:iam::aws:policy/AmazonRekognitionCustomLabelsFullAccess\
+AmazonRekognitionFullAccess\tarn:aws:iam::aws:policy/AmazonRekognitionFullAccess\
+AmazonRekognitionReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonRekognitionReadOnlyAccess\
+AmazonRekognitionServiceRole\tarn:aws:iam::aws:policy/service-role/AmazonRekognitionServiceRole\
+AmazonRoute53AutoNamingFullAccess\tarn:aws:iam::aws:policy/AmazonRoute53AutoNamingFullAccess\
+AmazonRoute53AutoNamingReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonRoute53AutoNamingReadOnlyAccess\
+AmazonRoute53AutoNamingRegistrantAccess\tarn:aws:iam::aws:policy/AmazonRoute53AutoNamingRegistrantAccess\
+AmazonRoute53DomainsFullAccess\tarn:aws:iam::aws:policy/AmazonRoute53DomainsFullAccess\
+AmazonRoute53DomainsReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonRoute53DomainsReadOnlyAccess\
+AmazonRoute53FullAccess\tarn:aws:iam::aws:policy/AmazonRoute53FullAccess\
+AmazonRoute53ReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonRoute53ReadOnlyAccess\
+AmazonRoute53RecoveryClusterFullAccess\tarn:aws:iam::aws:policy/AmazonRoute53RecoveryClusterFullAccess\
+AmazonRoute53RecoveryClusterReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonRoute53RecoveryClusterReadOnlyAccess\
+AmazonRoute53RecoveryControlConfigFullAccess\tarn:aws:iam::aws:policy/AmazonRoute53RecoveryControlConfigFullAccess\
+AmazonRoute53RecoveryControlConfigReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonRoute53RecoveryControlConfigReadOnlyAccess\
+AmazonRoute53RecoveryReadinessFullAccess\tarn:aws:iam::aws:policy/AmazonRoute53RecoveryReadinessFullAccess\
+AmazonRoute53RecoveryReadinessReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonRoute53RecoveryReadinessReadOnlyAccess\
+AmazonRoute53ResolverFullAccess\tarn:aws:iam::aws:policy/AmazonRoute53ResolverFullAccess\
+AmazonRoute53ResolverReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonRoute53ResolverReadOnlyAccess\
+AmazonS3FullAccess\tarn:aws:iam::aws:policy/AmazonS3FullAccess\
+AmazonS3ObjectLambdaExecutionRolePolicy\tarn:aws:iam::aws:policy/service-role/AmazonS3ObjectLambdaExecutionRolePolicy\
+AmazonS3OutpostsFullAccess\tarn:aws:iam::aws:policy/AmazonS3OutpostsFullAccess\
+AmazonS3OutpostsReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonS3OutpostsReadOnlyAccess\
+AmazonS3ReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess\
+AmazonSESFullAccess\tarn:aws:iam::aws:policy/AmazonSESFullAccess\
+AmazonSESReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonSESReadOnlyAccess\
+AmazonSNSFullAccess\tarn:aws:iam::aws:policy/AmazonSNSFullAccess\
+AmazonSNSReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonSNSReadOnlyAccess\
+AmazonSNSRole\tarn:aws:iam::aws:policy/service-role/AmazonSNSRole\
+AmazonSQSFullAccess\tarn:aws:iam::aws:policy/AmazonSQSFullAccess\
+AmazonSQSReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess\
+AmazonSSMAutomationApproverAccess\tarn:aws:iam::aws:policy/AmazonSSMAutomationApproverAccess\
+AmazonSSMAutomationRole\tarn:aws:iam::aws:policy/service-role/AmazonSSMAutomationRole\
+AmazonSSMDirectoryServiceAccess\tarn:aws:iam::aws:policy/AmazonSSMDirectoryServiceAccess\
+AmazonSSMFullAccess\tarn:aws:iam::aws:policy/AmazonSSMFullAccess\
+AmazonSSMMaintenanceWindowRole\tarn:aws:iam::aws:policy/service-role/AmazonSSMMaintenanceWindowRole\
+AmazonSSMManagedEC2InstanceDefaultPolicy\tarn:aws:iam::aws:policy/AmazonSSMManagedEC2InstanceDefaultPolicy\
+AmazonSSMManagedInstanceCore\tarn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore\
+AmazonSSMPatchAssociation\tarn:aws:iam::aws:policy/AmazonSSMPatchAssociation\
+AmazonSSMReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess\
+AmazonSSMServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonSSMServiceRolePolicy\
+AmazonSageMakerAdmin-ServiceCatalogProductsServiceRolePolicy\tarn:aws:iam::aws:policy/AmazonSageMakerAdmin-ServiceCatalogProductsServiceRolePolicy\
+AmazonSageMakerCanvasAIServicesAccess\tarn:aws:iam::aws:policy/AmazonSageMakerCanvasAIServicesAccess\
+AmazonSageMakerCanvasDataPrepFullAccess\tarn:aws:iam::aws:policy/AmazonSageMakerCanvasDataPrepFullAccess\
+AmazonSageMakerCanvasDirectDeployAccess\tarn:aws:iam::aws:policy/service-role/AmazonSageMakerCanvasDirectDeployAccess\
+AmazonSageMakerCanvasForecastAccess\tarn:aws:iam::aws:policy/service-role/AmazonSageMakerCanvasForecastAccess\
+AmazonSageMakerCanvasFullAccess\tarn:aws:iam::aws:policy/AmazonSageMakerCanvasFullAccess\
+AmazonSageMakerClusterInstanceRolePolicy\tarn:aws:iam::aws:policy/AmazonSageMakerClusterInstanceRolePolicy\
+AmazonSageMakerCoreServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonSageMakerCoreServiceRolePolicy\
+AmazonSageMakerEdgeDeviceFleetPolicy\tarn:aws:iam::aws:policy/service-role/AmazonSageMakerEdgeDeviceFleetPolicy\
+AmazonSageMakerFeatureStoreAccess\tarn:aws:iam::aws:policy/AmazonSageMakerFeatureStoreAccess\
+AmazonSageMakerFullAccess\tarn:aws:iam::aws:policy/AmazonSageMakerFullAccess\
+AmazonSageMakerGeospatialExecutionRole\tarn:aws:iam::aws:policy/service-role/AmazonSageMakerGeospatialExecutionRole\
+AmazonSageMakerGeospatialFullAccess\tarn:aws:iam::aws:policy/service-role/AmazonSageMakerGeospatialFullAccess\
+AmazonSageMakerGroundTruthExecution\tarn:aws:iam::aws:policy/AmazonSageMakerGroundTruthExecution\
+AmazonSageMakerMechanicalTurkAccess\tarn:aws:iam::aws:policy/AmazonSageMakerMechanicalTurkAccess\
+AmazonSageMakerModelGovernanceUseAccess\tarn:aws:iam::aws:policy/AmazonSageMakerModelGovernanceUseAccess\
+AmazonSageMakerModelRegistryFullAccess\tarn:aws:iam::aws:policy/AmazonSageMakerModelRegistryFullAccess\
+AmazonSageMakerNotebooksServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonSageMakerNotebooksServiceRolePolicy\
+AmazonSageMakerPartnerServiceCatalogProductsApiGatewayServiceRolePolicy\tarn:aws:iam::aws:policy/service-role/AmazonSageMakerPartnerServiceCatalogProductsApiGatewayServiceRolePolicy\
+AmazonSageMakerPartnerServiceCatalogProductsCloudFormationServiceRolePolicy\tarn:aws:iam::aws:policy/service-role/AmazonSageMakerPartnerServiceCatalogProductsCloudFormationServiceRolePolicy\
+AmazonSageMakerPartnerServiceCatalogProductsLambdaServiceRolePolicy\tarn:aws:iam::aws:policy/service-role/AmazonSageMakerPartnerServiceCatalogProductsLambdaServiceRolePolicy\
+AmazonSageMakerPipelinesIntegrations\tarn:aws:iam::aws:policy/AmazonSageMakerPipelinesIntegrations\
+AmazonSageMakerReadOnly\tarn:aws:iam::aws:policy/AmazonSageMakerReadOnly\
+AmazonSageMakerServiceCatalogProductsApiGatewayServiceRolePolicy\tarn:aws:iam::aws:policy/service-role/AmazonSageMakerServiceCatalogProductsApiGatewayServiceRolePolicy\
+AmazonSageMakerServiceCatalogProductsCloudformationServiceRolePolicy\tarn:aws:iam::aws:policy/service-role/AmazonSageMakerServiceCatalogProductsCloudformationServiceRolePolicy\
+AmazonSageMakerServiceCatalogProductsCodeBuildServiceRolePolicy\tarn:aws:iam::aws:policy/AmazonSageMakerServiceCatalogProductsCodeBuildServiceRolePolicy\
+AmazonSageMakerServiceCatalogProductsCodePipelineServiceRolePolicy\tarn:aws:iam::aws:policy/service-role/AmazonSageMakerServiceCatalogProductsCodePipelineServiceRolePolicy\
+AmazonSageMakerServiceCatalogProductsEventsServiceRolePolicy\tarn:aws:iam::aws:policy/service-role/AmazonSageMakerServiceCatalogProductsEventsServiceRolePolicy\
+AmazonSageMakerServiceCatalogProductsFirehoseServiceRolePolicy\tarn:aws:iam::aws:policy/service-role/AmazonSageMakerServiceCatalogProductsFirehoseServiceRolePolicy\
+AmazonSageMakerServiceCatalogProductsGlueServiceRolePolicy\tarn:aws:iam::aws:policy/service-role/AmazonSageMakerServiceCatalogProductsGlueServiceRolePolicy\
+AmazonSageMakerServiceCatalogProductsLambdaServiceRolePolicy\tarn:aws:iam::aws:policy/service-role/AmazonSageMakerServiceCatalogProductsLambdaServiceRolePolicy\
+AmazonSecurityLakeAdministrator\tarn:aws:iam::aws:policy/AmazonSecurityLakeAdministrator\
+AmazonSecurityLakeMetastoreManager\tarn:aws:iam::aws:policy/service-role/AmazonSecurityLakeMetastoreManager\
+AmazonSecurityLakePermissionsBoundary\tarn:aws:iam::aws:policy/AmazonSecurityLakePermissionsBoundary\
+AmazonSumerianFullAccess\tarn:aws:iam::aws:policy/AmazonSumerianFullAccess\
+AmazonTextractFullAccess\tarn:aws:iam::aws:policy/AmazonTextractFullAccess\
+AmazonTextractServiceRole\tarn:aws:iam::aws:policy/service-role/AmazonTextractServiceRole\
+AmazonTimestreamConsoleFullAccess\tarn:aws:iam::aws:policy/AmazonTimestreamConsoleFullAccess\
+AmazonTimestreamFullAccess\tarn:aws:iam::aws:policy/AmazonTimestreamFullAccess\
+AmazonTimestreamReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonTimestreamReadOnlyAccess\
+AmazonTranscribeFullAccess\tarn:aws:iam::aws:policy/AmazonTranscribeFullAccess\
+AmazonTranscribeReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonTranscribeReadOnlyAccess\
+AmazonVPCCrossAccountNetworkInterfaceOperations\tarn:aws:iam::aws:policy/AmazonVPCCrossAccountNetworkInterfaceOperations\
+AmazonVPCFullAccess\tarn:aws:iam::aws:policy/AmazonVPCFullAccess\
+AmazonVPCNetworkAccessAnalyzerFullAccessPolicy\tarn:aws:iam::aws:policy/AmazonVPCNetworkAccessAnalyzerFullAccessPolicy\
+AmazonVPCReachabilityAnalyzerFullAccessPolicy\tarn:aws:iam::aws:policy/AmazonVPCReachabilityAnalyzerFullAccessPolicy\
+AmazonVPCReachabilityAnalyzerPathComponentReadPolicy\tarn:aws:iam::aws:policy/AmazonVPCReachabilityAnalyzerPathComponentReadPolicy\
+AmazonVPCReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonVPCReadOnlyAccess\
+AmazonWorkDocsFullAccess\tarn:aws:iam::aws:policy/AmazonWorkDocsFullAccess\
+AmazonWorkDocsReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonWorkDocsReadOnlyAccess\
+AmazonWorkMailEventsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonWorkMailEventsServiceRolePolicy\
+AmazonWorkMailFullAccess\tarn:aws:iam::aws:policy/AmazonWorkMailFullAccess\
+AmazonWorkMailMessageFlowFullAccess\tarn:aws:iam::aws:policy/AmazonWorkMailMessageFlowFullAccess\
+AmazonWorkMailMessageFlowReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonWorkMailMessageFlowReadOnlyAccess\
+AmazonWorkMailReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonWorkMailReadOnlyAccess\
+AmazonWorkSpacesAdmin\tarn:aws:iam::aws:policy/AmazonWorkSpacesAdmin\
+AmazonWorkSpacesApplicationManagerAdminAccess\tarn:aws:iam::aws:policy/AmazonWorkSpacesApplicationManagerAdminAccess\
+AmazonWorkSpacesSelfServiceAccess\tarn:aws:iam::aws:policy/AmazonWorkSpacesSelfServiceAccess\
+AmazonWorkSpacesServiceAccess\tarn:aws:iam::aws:policy/AmazonWorkSpacesServiceAccess\
+AmazonWorkSpacesWebReadOnly\tarn:aws:iam::aws:policy/AmazonWorkSpacesWebReadOnly\
+AmazonWorkSpacesWebServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AmazonWorkSpacesWebServiceRolePolicy\
+AmazonWorkspacesPCAAccess\tarn:aws:iam::aws:policy/AmazonWorkspacesPCAAccess\
+AmazonZocaloFullAccess\tarn:aws:iam::aws:policy/AmazonZocaloFullAccess\
+AmazonZocaloReadOnlyAccess\tarn:aws:iam::aws:policy/AmazonZocaloReadOnlyAccess\
+AmplifyBackendDeployFullAccess\tarn:aws:iam::aws:policy/service-role/AmplifyBackendDeployFullAccess\
+AppIntegrationsServiceLinkedRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AppIntegrationsServiceLinkedRolePolicy\
+AppRunnerNetworkingServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AppRunnerNetworkingServiceRolePolicy\
+AppRunnerServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AppRunnerServiceRolePolicy\
+ApplicationAutoScalingForAmazonAppStreamAccess\tarn:aws:iam::aws:policy/service-role/ApplicationAutoScalingForAmazonAppStreamAccess\
+ApplicationDiscoveryServiceContinuousExportServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/ApplicationDiscoveryServiceContinuousExportServiceRolePolicy\
+AutoScalingConsoleFullAccess\tarn:aws:iam::aws:policy/AutoScalingConsoleFullAccess\
+AutoScalingConsoleReadOnlyAccess\tarn:aws:iam::aws:policy/AutoScalingConsoleReadOnlyAccess\
+AutoScalingFullAccess\tarn:aws:iam::aws:policy/AutoScalingFullAccess\
+AutoScalingNotificationAccessRole\tarn:aws:iam::aws:policy/service-role/AutoScalingNotificationAccessRole\
+AutoScalingReadOnlyAccess\tarn:aws:iam::aws:policy/AutoScalingReadOnlyAccess\
+AutoScalingServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/AutoScalingServiceRolePolicy\
+AwsGlueDataBrewFullAccessPolicy\tarn:aws:iam::aws:policy/AwsGlueDataBrewFullAccessPolicy\
+AwsGlueSessionUserRestrictedNotebookPolicy\tarn:aws:iam::aws:policy/AwsGlueSessionUserRestrictedNotebookPolicy\
+AwsGlueSessionUserRestrictedNotebookServiceRole\tarn:aws:iam::aws:policy/service-role/AwsGlueSessionUserRestrictedNotebookServiceRole\
+AwsGlueSessionUserRestrictedPolicy\tarn:aws:iam::aws:policy/AwsGlueSessionUserRestrictedPolicy\
+AwsGlueSessionUserRestrictedServiceRole\tarn:aws:iam::aws:policy/service-role/AwsGlueSessionUserRestrictedServiceRole\
+BatchServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/BatchServiceRolePolicy\
+Billing\tarn:aws:iam::aws:policy/job-function/Billing\
+CertificateManagerServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/CertificateManagerServiceRolePolicy\
+ClientVPNServiceConnectionsRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/ClientVPNServiceConnectionsRolePolicy\
+ClientVPNServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/ClientVPNServiceRolePolicy\
+CloudFormationStackSetsOrgAdminServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/CloudFormationStackSetsOrgAdminServiceRolePolicy\
+CloudFormationStackSetsOrgMemberServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/CloudFormationStackSetsOrgMemberServiceRolePolicy\
+CloudFrontFullAccess\tarn:aws:iam::aws:policy/CloudFrontFullAccess\
+CloudFrontReadOnlyAccess\tarn:aws:iam::aws:policy/CloudFrontReadOnlyAccess\
+CloudHSMServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/CloudHSMServiceRolePolicy\
+CloudSearchFullAccess\tarn:aws:iam::aws:policy/CloudSearchFullAccess\
+CloudSearchReadOnlyAccess\tarn:aws:iam::aws:policy/CloudSearchReadOnlyAccess\
+CloudTrailServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/CloudTrailServiceRolePolicy\
+CloudWatch-CrossAccountAccess\tarn:aws:iam::aws:policy/aws-service-role/CloudWatch-CrossAccountAccess\
+CloudWatchActionsEC2Access\tarn:aws:iam::aws:policy/CloudWatchActionsEC2Access\
+CloudWatchAgentAdminPolicy\tarn:aws:iam::aws:policy/CloudWatchAgentAdminPolicy\
+CloudWatchAgentServerPolicy\tarn:aws:iam::aws:policy/CloudWatchAgentServerPolicy\
+CloudWatchApplicationInsightsFullAccess\tarn:aws:iam::aws:policy/CloudWatchApplicationInsightsFullAccess\
+CloudWatchApplicationInsightsReadOnlyAccess\tarn:aws:iam::aws:policy/CloudWatchApplicationInsightsReadOnlyAccess\
+CloudWatchApplicationSignalsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/CloudWatchApplicationSignalsServiceRolePolicy\
+CloudWatchAutomaticDashboardsAccess\tarn:aws:iam::aws:policy/CloudWatchAutomaticDashboardsAccess\
+CloudWatchCrossAccountSharingConfiguration\tarn:aws:iam::aws:policy/CloudWatchCrossAccountSharingConfiguration\
+CloudWatchEventsBuiltInTargetExecutionAccess\tarn:aws:iam::aws:policy/service-role/CloudWatchEventsBuiltInTargetExecutionAccess\
+CloudWatchEventsFullAccess\tarn:aws:iam::aws:policy/CloudWatchEventsFullAccess\
+CloudWatchEventsInvocationAccess\tarn:aws:iam::aws:policy/service-role/CloudWatchEventsInvocationAccess\
+CloudWatchEventsReadOnlyAccess\tarn:aws:iam::aws:policy/CloudWatchEventsReadOnlyAccess\
+CloudWatchEventsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/CloudWatchEventsServiceRolePolicy\
+CloudWatchFullAccess\tarn:aws:iam::aws:policy/CloudWatchFullAccess\
+CloudWatchFullAccessV2\tarn:aws:iam::aws:policy/CloudWatchFullAccessV2\
+CloudWatchInternetMonitorServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/CloudWatchInternetMonitorServiceRolePolicy\
+CloudWatchLambdaInsightsExecutionRolePolicy\tarn:aws:iam::aws:policy/CloudWatchLambdaInsightsExecutionRolePolicy\
+CloudWatchLogsCrossAccountSharingConfiguration\tarn:aws:iam::aws:policy/CloudWatchLogsCrossAccountSharingConfiguration\
+CloudWatchLogsFullAccess\tarn:aws:iam::aws:policy/CloudWatchLogsFullAccess\
+CloudWatchLogsReadOnlyAccess\tarn:aws:iam::aws:policy/CloudWatchLogsReadOnlyAccess\
+CloudWatchNetworkMonitorServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/CloudWatchNetworkMonitorServiceRolePolicy\
+CloudWatchReadOnlyAccess\tarn:aws:iam::aws:policy/CloudWatchReadOnlyAccess\
+CloudWatchSyntheticsFullAccess\tarn:aws:iam::aws:policy/CloudWatchSyntheticsFullAccess\
+CloudWatchSyntheticsReadOnlyAccess\tarn:aws:iam::aws:policy/CloudWatchSyntheticsReadOnlyAccess\
+CloudwatchApplicationInsightsServiceLinkedRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/CloudwatchApplicationInsightsServiceLinkedRolePolicy\
+ComprehendDataAccessRolePolicy\tarn:aws:iam::aws:policy/service-role/ComprehendDataAccessRolePolicy\
+ComprehendFullAccess\tarn:aws:iam::aws:policy/ComprehendFullAccess\
+ComprehendMedicalFullAccess\tarn:aws:iam::aws:policy/ComprehendMedicalFullAccess\
+ComprehendReadOnly\tarn:aws:iam::aws:policy/ComprehendReadOnly\
+ComputeOptimizerReadOnlyAccess\tarn:aws:iam::aws:policy/ComputeOptimizerReadOnlyAccess\
+ComputeOptimizerServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/ComputeOptimizerServiceRolePolicy\
+ConfigConformsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/ConfigConformsServiceRolePolicy\
+CostOptimizationHubAdminAccess\tarn:aws:iam::aws:policy/CostOptimizationHubAdminAccess\
+CostOptimizationHubReadOnlyAccess\tarn:aws:iam::aws:policy/CostOptimizationHubReadOnlyAccess\
+CostOptimizationHubServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/CostOptimizationHubServiceRolePolicy\
+CustomerProfilesServiceLinkedRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/CustomerProfilesServiceLinkedRolePolicy\
+DAXServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/DAXServiceRolePolicy\
+DataScientist\tarn:aws:iam::aws:policy/job-function/DataScientist\
+DatabaseAdministrator\tarn:aws:iam::aws:policy/job-function/DatabaseAdministrator\
+DynamoDBCloudWatchContributorInsightsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/DynamoDBCloudWatchContributorInsightsServiceRolePolicy\
+DynamoDBKinesisReplicationServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/DynamoDBKinesisReplicationServiceRolePolicy\
+DynamoDBReplicationServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/DynamoDBReplicationServiceRolePolicy\
+EC2FastLaunchServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/EC2FastLaunchServiceRolePolicy\
+EC2FleetTimeShiftableServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/EC2FleetTimeShiftableServiceRolePolicy\
+EC2ImageBuilderLifecycleExecutionPolicy\tarn:aws:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy\
+EC2InstanceConnect\tarn:aws:iam::aws:policy/EC2InstanceConnect\
+EC2InstanceProfileForImageBuilder\tarn:aws:iam::aws:policy/EC2InstanceProfileForImageBuilder\
+EC2InstanceProfileForImageBuilderECRContainerBuilds\tarn:aws:iam::aws:policy/EC2InstanceProfileForImageBuilderECRContainerBuilds\
+ECRReplicationServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/ECRReplicationServiceRolePolicy\
+EMRDescribeClusterPolicyForEMRWAL\tarn:aws:iam::aws:policy/aws-service-role/EMRDescribeClusterPolicyForEMRWAL\
+Ec2ImageBuilderCrossAccountDistributionAccess\tarn:aws:iam::aws:policy/Ec2ImageBuilderCrossAccountDistributionAccess\
+Ec2InstanceConnectEndpoint\tarn:aws:iam::aws:policy/aws-service-role/Ec2InstanceConnectEndpoint\
+ElastiCacheServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/ElastiCacheServiceRolePolicy\
+ElasticLoadBalancingFullAccess\tarn:aws:iam::aws:policy/ElasticLoadBalancingFullAccess\
+ElasticLoadBalancingReadOnly\tarn:aws:iam::aws:policy/ElasticLoadBalancingReadOnly\
+ElementalActivationsDownloadSoftwareAccess\tarn:aws:iam::aws:policy/ElementalActivationsDownloadSoftwareAccess\
+ElementalActivationsFullAccess\tarn:aws:iam::aws:policy/ElementalActivationsFullAccess\
+ElementalActivationsGenerateLicenses\tarn:aws:iam::aws:policy/ElementalActivationsGenerateLicenses\
+ElementalActivationsReadOnlyAccess\tarn:aws:iam::aws:policy/ElementalActivationsReadOnlyAccess\
+ElementalAppliancesSoftwareFullAccess\tarn:aws:iam::aws:policy/ElementalAppliancesSoftwareFullAccess\
+ElementalAppliancesSoftwareReadOnlyAccess\tarn:aws:iam::aws:policy/ElementalAppliancesSoftwareReadOnlyAccess\
+ElementalSupportCenterFullAccess\tarn:aws:iam::aws:policy/ElementalSupportCenterFullAccess\
+FMSServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/FMSServiceRolePolicy\
+FSxDeleteServiceLinkedRoleAccess\tarn:aws:iam::aws:policy/aws-service-role/FSxDeleteServiceLinkedRoleAccess\
+GameLiftGameServerGroupPolicy\tarn:aws:iam::aws:policy/GameLiftGameServerGroupPolicy\
+GlobalAcceleratorFullAccess\tarn:aws:iam::aws:policy/GlobalAcceleratorFullAccess\
+GlobalAcceleratorReadOnlyAccess\tarn:aws:iam::aws:policy/GlobalAcceleratorReadOnlyAccess\
+GreengrassOTAUpdateArtifactAccess\tarn:aws:iam::aws:policy/service-role/GreengrassOTAUpdateArtifactAccess\
+GroundTruthSyntheticConsoleFullAccess\tarn:aws:iam::aws:policy/GroundTruthSyntheticConsoleFullAccess\
+GroundTruthSyntheticConsoleReadOnlyAccess\tarn:aws:iam::aws:policy/GroundTruthSyntheticConsoleReadOnlyAccess\
+Health_OrganizationsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/Health_OrganizationsServiceRolePolicy\
+IAMAccessAdvisorReadOnly\tarn:aws:iam::aws:policy/IAMAccessAdvisorReadOnly\
+IAMAccessAnalyzerFullAccess\tarn:aws:iam::aws:policy/IAMAccessAnalyzerFullAccess\
+IAMAccessAnalyzerReadOnlyAccess\tarn:aws:iam::aws:policy/IAMAccessAnalyzerReadOnlyAccess\
+IAMFullAccess\tarn:aws:iam::aws:policy/IAMFullAccess\
+IAMReadOnlyAccess\tarn:aws:iam::aws:policy/IAMReadOnlyAccess\
+IAMSelfManageServiceSpecificCredentials\tarn:aws:iam::aws:policy/IAMSelfManageServiceSpecificCredentials\
+IAMUserChangePassword\tarn:aws:iam::aws:policy/IAMUserChangePassword\
+IAMUserSSHKeys\tarn:aws:iam::aws:policy/IAMUserSSHKeys\
+IVSFullAccess\tarn:aws:iam::aws:policy/IVSFullAccess\
+IVSReadOnlyAccess\tarn:aws:iam::aws:policy/IVSReadOnlyAccess\
+IVSRecordToS3\tarn:aws:iam::aws:policy/aws-service-role/IVSRecordToS3\
+KafkaConnectServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/KafkaConnectServiceRolePolicy\
+KafkaServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/KafkaServiceRolePolicy\
+KeyspacesReplicationServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/KeyspacesReplicationServiceRolePolicy\
+LakeFormationDataAccessServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/LakeFormationDataAccessServiceRolePolicy\
+LexBotPolicy\tarn:aws:iam::aws:policy/aws-service-role/LexBotPolicy\
+LexChannelPolicy\tarn:aws:iam::aws:policy/aws-service-role/LexChannelPolicy\
+LightsailExportAccess\tarn:aws:iam::aws:policy/aws-service-role/LightsailExportAccess\
+MediaConnectGatewayInstanceRolePolicy\tarn:aws:iam::aws:policy/MediaConnectGatewayInstanceRolePolicy\
+MediaPackageServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/MediaPackageServiceRolePolicy\
+MemoryDBServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/MemoryDBServiceRolePolicy\
+MigrationHubDMSAccessServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/MigrationHubDMSAccessServiceRolePolicy\
+MigrationHubSMSAccessServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/MigrationHubSMSAccessServiceRolePolicy\
+MigrationHubServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/MigrationHubServiceRolePolicy\
+MonitronServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/MonitronServiceRolePolicy\
+NeptuneConsoleFullAccess\tarn:aws:iam::aws:policy/NeptuneConsoleFullAccess\
+NeptuneFullAccess\tarn:aws:iam::aws:policy/NeptuneFullAccess\
+NeptuneGraphReadOnlyAccess\tarn:aws:iam::aws:policy/NeptuneGraphReadOnlyAccess\
+NeptuneReadOnlyAccess\tarn:aws:iam::aws:policy/NeptuneReadOnlyAccess\
+NetworkAdministrator\tarn:aws:iam::aws:policy/job-function/NetworkAdministrator\
+OAMFullAccess\tarn:aws:iam::aws:policy/OAMFullAccess\
+OAMReadOnlyAccess\tarn:aws:iam::aws:policy/OAMReadOnlyAccess\
+PartnerCentralAccountManagementUserRoleAssociation\tarn:aws:iam::aws:policy/PartnerCentralAccountManagementUserRoleAssociation\
+PowerUserAccess\tarn:aws:iam::aws:policy/PowerUserAccess\
+QuickSightAccessForS3StorageManagementAnalyticsReadOnly\tarn:aws:iam::aws:policy/service-role/QuickSightAccessForS3StorageManagementAnalyticsReadOnly\
+RDSCloudHsmAuthorizationRole\tarn:aws:iam::aws:policy/service-role/RDSCloudHsmAuthorizationRole\
+ROSAAmazonEBSCSIDriverOperatorPolicy\tarn:aws:iam::aws:policy/service-role/ROSAAmazonEBSCSIDriverOperatorPolicy\
+ROSACloudNetworkConfigOperatorPolicy\tarn:aws:iam::aws:policy/service-role/ROSACloudNetworkConfigOperatorPolicy\
+ROSAControlPlaneOperatorPolicy\tarn:aws:iam::aws:policy/service-role/ROSAControlPlaneOperatorPolicy\
+ROSAImageRegistryOperatorPolicy\tarn:aws:iam::aws:policy/service-role/ROSAImageRegistryOperatorPolicy\
+ROSAIngressOperatorPolicy\tarn:aws:iam::aws:policy/service-role/ROSAIngressOperatorPolicy\
+ROSAInstallerPolicy\tarn:aws:iam::aws:policy/service-role/ROSAInstallerPolicy\
+ROSAKMSProviderPolicy\tarn:aws:iam::aws:policy/service-role/ROSAKMSProviderPolicy\
+ROSAKubeControllerPolicy\tarn:aws:iam::aws:policy/service-role/ROSAKubeControllerPolicy\
+ROSAManageSubscription\tarn:aws:iam::aws:policy/ROSAManageSubscription\
+ROSANodePoolManagementPolicy\tarn:aws:iam::aws:policy/service-role/ROSANodePoolManagementPolicy\
+ROSASRESupportPolicy\tarn:aws:iam::aws:policy/service-role/ROSASRESupportPolicy\
+ROSAWorkerInstancePolicy\tarn:aws:iam::aws:policy/service-role/ROSAWorkerInstancePolicy\
+ReadOnlyAccess\tarn:aws:iam::aws:policy/ReadOnlyAccess\
+ResourceGroupsServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/ResourceGroupsServiceRolePolicy\
+ResourceGroupsandTagEditorFullAccess\tarn:aws:iam::aws:policy/ResourceGroupsandTagEditorFullAccess\
+ResourceGroupsandTagEditorReadOnlyAccess\tarn:aws:iam::aws:policy/ResourceGroupsandTagEditorReadOnlyAccess\
+Route53RecoveryReadinessServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/Route53RecoveryReadinessServiceRolePolicy\
+Route53ResolverServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/Route53ResolverServiceRolePolicy\
+S3StorageLensServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/S3StorageLensServiceRolePolicy\
+SecretsManagerReadWrite\tarn:aws:iam::aws:policy/SecretsManagerReadWrite\
+SecurityAudit\tarn:aws:iam::aws:policy/SecurityAudit\
+SecurityLakeServiceLinkedRole\tarn:aws:iam::aws:policy/aws-service-role/SecurityLakeServiceLinkedRole\
+ServerMigrationConnector\tarn:aws:iam::aws:policy/ServerMigrationConnector\
+ServerMigrationServiceConsoleFullAccess\tarn:aws:iam::aws:policy/ServerMigrationServiceConsoleFullAccess\
+ServerMigrationServiceLaunchRole\tarn:aws:iam::aws:policy/service-role/ServerMigrationServiceLaunchRole\
+ServerMigrationServiceRoleForInstanceValidation\tarn:aws:iam::aws:policy/service-role/ServerMigrationServiceRoleForInstanceValidation\
+ServerMigration_ServiceRole\tarn:aws:iam::aws:policy/service-role/ServerMigration_ServiceRole\
+ServiceQuotasFullAccess\tarn:aws:iam::aws:policy/ServiceQuotasFullAccess\
+ServiceQuotasReadOnlyAccess\tarn:aws:iam::aws:policy/ServiceQuotasReadOnlyAccess\
+ServiceQuotasServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/ServiceQuotasServiceRolePolicy\
+SimpleWorkflowFullAccess\tarn:aws:iam::aws:policy/SimpleWorkflowFullAccess\
+SupportUser\tarn:aws:iam::aws:policy/job-function/SupportUser\
+SystemAdministrator\tarn:aws:iam::aws:policy/job-function/SystemAdministrator\
+TranslateFullAccess\tarn:aws:iam::aws:policy/TranslateFullAccess\
+TranslateReadOnly\tarn:aws:iam::aws:policy/TranslateReadOnly\
+VMImportExportRoleForAWSConnector\tarn:aws:iam::aws:policy/service-role/VMImportExportRoleForAWSConnector\
+VPCLatticeFullAccess\tarn:aws:iam::aws:policy/VPCLatticeFullAccess\
+VPCLatticeReadOnlyAccess\tarn:aws:iam::aws:policy/VPCLatticeReadOnlyAccess\
+VPCLatticeServicesInvokeAccess\tarn:aws:iam::aws:policy/VPCLatticeServicesInvokeAccess\
+ViewOnlyAccess\tarn:aws:iam::aws:policy/job-function/ViewOnlyAccess\
+WAFLoggingServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/WAFLoggingServiceRolePolicy\
+WAFRegionalLoggingServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/WAFRegionalLoggingServiceRolePolicy\
+WAFV2LoggingServiceRolePolicy\tarn:aws:iam::aws:policy/aws-service-role/WAFV2LoggingServiceRolePolicy\
+WellArchitectedConsoleFullAccess\tarn:aws:iam::aws:policy/WellArchitectedConsoleFullAccess\
+WellArchitectedConsoleReadOnlyAccess\tarn:aws:iam::aws:policy/WellArchitectedConsoleReadOnlyAccess\
+WorkLinkServiceRolePolicy\tarn:aws:iam::aws:policy/WorkLinkServiceRolePolicy\
+";
+
+#[rustfmt::skip]
+static STARTS: [u32; 1182] = [
+0, 96, 169, 254, 347, 426, 507, 576, 653, 753, 820, 885,
+966, 1076, 1137, 1233, 1302, 1379, 1491, 1562, 1639, 1737, 1806, 1902,
+2034, 2166, 2298, 2438, 2568, 2710, 2834, 2970, 3100, 3228, 3366, 3498,
+3622, 3760, 3853, 3972, 4077, 4194, 4287, 4399, 4527, 4616, 4707, 4809,
+4908, 5038, 5127, 5246, 5368, 5477, 5559, 5648, 5746, 5839, 5945, 6065,
+6130, 6209, 6272, 6434, 6505, 6594, 6683, 6807, 6939, 7047, 7159, 7258,
+7359, 7420, 7518, 7594, 7677, 7768, 7841, 7956, 8101, 8174, 8239, 8308,
+8404, 8491, 8590, 8695, 8808, 8909, 9002, 9085, 9193, 9264, 9355, 9430,
+9513, 9592, 9661, 9738, 9817, 9911, 9962, 10041, 10128, 10208, 10275, 10350,
+10418, 10509, 10576, 10651, 10742, 10813, 10886, 10967, 11119, 11196, 11279, 11350,
+11429, 11506, 11577, 11646, 11713, 11792, 11863, 11942, 12014, 12120, 12191, 12276,
+12366, 12470, 12553, 12644, 12721, 12806, 12873, 12997, 13079, 13158, 13241, 13347,
+13463, 13559, 13651, 13745, 13808, 13857, 13977, 14079, 14191, 14303, 14411, 14486,
+14577, 14648, 14743, 14853, 14959, 15097, 15174, 15249, 15365, 15432, 15507, 15606,
+15700, 15785, 15886, 15979, 16048, 16139, 16235, 16280, 16351, 16453, 16571, 16648,
+16733, 16841, 16924, 17015, 17124, 17246, 17344, 17450, 17546, 17668, 17779, 17883,
+17985, 18112, 18254, 18357, 18436, 18526, 18618, 18708, 18798, 18888, 18992, 19082,
+19196, 19273, 19356, 19479, 19591, 19702, 19819, 19953, 20101, 20225, 20354, 20472,
+20587, 20725, 20830, 20964, 21100, 21228, 21358, 21494, 21630, 21752, 21845, 21934,
+22021, 22104, 22197, 22286, 22383, 22476, 22565, 22650, 22741, 22828, 22956, 23053,
+23158, 23223, 23296, 23371, 23479, 23587, 23695, 23811, 23919, 24027, 24125, 24204,
+24300, 24400, 24473, 24580, 24670, 24757, 24852, 24942, 25016, 25101, 25188, 25291,
+25398, 25469, 25548, 25660, 25755, 25818, 25895, 25980, 26104, 26223, 26313, 26415,
+26470, 26576, 26651, 26734, 26809, 26892, 26967, 27050, 27173, 27262, 27374, 27443,
+27520, 27595, 27678, 27739, 27816, 27873, 28025, 28113, 28255, 28405, 28555, 28689,
+28831, 28934, 29041, 29110, 29187, 29285, 29391, 29448, 29512, 29580, 29652, 29739,
+29812, 29916, 30034, 30115, 30201, 30307, 30380, 30453, 30540, 30629, 30696, 30777,
+30854, 30927, 31035, 31187, 31339, 31428, 31523, 31598, 31690, 31788, 31882, 31939,
+32020, 32116, 32204, 32284, 32348, 32446, 32546, 32611, 32684, 32790, 32936, 33058,
+33180, 33290, 33434, 33512, 33608, 33732, 33862, 34024, 34150, 34227, 34351, 34424,
+34507, 34600, 34738, 34829, 34918, 35013, 35130, 35262, 35333, 35418, 35519, 35616,
+35714, 35818, 35904, 36002, 36077, 36190, 36305, 36396, 36526, 36683, 36819, 36922,
+37056, 37142, 37231, 37336, 37458, 37529, 37596, 37708, 37834, 37913, 38000, 38110,
+38199, 38285, 38360, 38447, 38524, 38615, 38684, 38761, 38846, 38956, 39045, 39143,
+39241, 39353, 39420, 39530, 39628, 39738, 39832, 39915, 39978, 40047, 40124, 40189,
+40246, 40343, 40426, 40538, 40645, 40781, 40854, 40917, 40988, 41110, 41212, 41305,
+41391, 41487, 41589, 41676, 41754, 41848, 41944, 42032, 42128, 42250, 42337, 42430,
+42529, 42638, 42731, 42832, 42965, 43089, 43172, 43273, 43364, 43478, 43565, 43642,
+43734, 43817, 43888, 43988, 44094, 44206, 44316, 44397, 44468, 44557, 44646, 44699,
+44787, 44862, 44945, 45018, 45109, 45190, 45294, 45383, 45480, 45581, 45690, 45822,
+45915, 46016, 46150, 46268, 46380, 46540, 46714, 46824, 46938, 47056, 47212, 47312,
+47410, 47520, 47624, 47736, 47818, 47932, 48060, 48146, 48240, 48331, 48408, 48493,
+48572, 48659, 48769, 48877, 48934, 49005, 49084, 49159, 49242, 49338, 49472, 49606,
+49697, 49796, 49928, 50015, 50106, 50195, 50276, 50393, 50508, 50623, 50740, 50821,
+50888, 50974, 51049, 51144, 51247, 51375, 51485, 51613, 51713, 51829, 51945, 52040,
+52131, 52222, 52309, 52411, 52482, 52561, 52618, 52683, 52813, 52951, 53012, 53085,
+53188, 53247, 53314, 53383, 53499, 53565, 53671, 53775, 53838, 53941, 54020, 54099,
+54176, 54265, 54380, 54508, 54615, 54700, 54783, 54872, 54982, 55053, 55132, 55207,
+55293, 55376, 55470, 55539, 55618, 55715, 55812, 55883, 55950, 56019, 56106, 56206,
+56273, 56336, 56389, 56533, 56655, 56753, 56889, 56964, 57102, 57187, 57280, 57375,
+57478, 57604, 57687, 57778, 57892, 57973, 58062, 58162, 58253, 58342, 58439, 58528,
+58625, 58745, 58834, 58923, 59038, 59156, 59264, 59333, 59400, 59513, 59614, 59746,
+59825, 59939, 60071, 60156, 60229, 60321, 60405, 60495, 60564, 60680, 60801, 60874,
+60955, 61073, 61170, 61271, 61396, 61509, 61622, 61748, 61823, 61914, 61993, 62086,
+62204, 62295, 62372, 62467, 62552, 62660, 62774, 62855, 62936, 63025, 63092, 63167,
+63240, 63345, 63426, 63512, 63609, 63704, 63797, 63911, 64019, 64115, 64223, 64286,
+64357, 64450, 64546, 64656, 64758, 64834, 64934, 65030, 65212, 65336, 65430, 65532,
+65597, 65683, 65752, 65864, 65965, 66079, 66172, 66290, 66359, 66453, 66538, 66613,
+66678, 66764, 66878, 66959, 67048, 67162, 67250, 67317, 67378, 67447, 67526, 67613,
+67730, 67845, 67958, 68061, 68172, 68285, 68376, 68475, 68597, 68680, 68784, 68873,
+68982, 69079, 69169, 69287, 69389, 69481, 69574, 69673, 69774, 69888, 70028, 70107,
+70196, 70293, 70390, 70477, 70574, 70679, 70772, 70873, 70997, 71091, 71168, 71253,
+71316, 71387, 71481, 71554, 71649, 71722, 71806, 71877, 71956, 72044, 72140, 72232,
+72346, 72427, 72567, 72650, 72756, 72833, 72918, 72993, 73076, 73182, 73287, 73400,
+73491, 73590, 73716, 73793, 73882, 73967, 74075, 74150, 74233, 74339, 74408, 74485,
+74560, 74643, 74732, 74821, 74906, 74993, 75088, 75159, 75238, 75333, 75436, 75521,
+75604, 75692, 75755, 75814, 75879, 75961, 76050, 76147, 76232, 76325, 76422, 76527,
+76610, 76701, 76764, 76835, 76902, 76977, 77038, 77107, 77199, 77284, 77347, 77418,
+77514, 77625, 77724, 77811, 77942, 78037, 78160, 78294, 78361, 78447, 78522, 78604,
+78702, 78807, 78898, 78997, 79119, 79204, 79285, 79358, 79439, 79548, 79635, 79752,
+79849, 79922, 80023, 80108, 80191, 80258, 80333, 80416, 80509, 80600, 80728, 80823,
+80926, 81052, 81180, 81277, 81368, 81467, 81575, 81667, 81734, 81809, 81900, 81977,
+82056, 82147, 82269, 82328, 82407, 82472, 82533, 82635, 82755, 82861, 82932, 83032,
+83132, 83195, 83296, 83393, 83501, 83572, 83666, 83761, 83842, 83915, 83990, 84089,
+84186, 84287, 84398, 84479, 84595, 84698, 84777, 84864, 84958, 85049, 85148, 85251,
+85336, 85429, 85500, 85579, 85680, 85789, 85902, 86023, 86128, 86241, 86328, 86423,
+86484, 86600, 86677, 86762, 86831, 86894, 86965, 87028, 87099, 87163, 87226, 87297,
+87388, 87472, 87559, 87622, 87720, 87825, 87906, 87981, 88052, 88146, 88291, 88390,
+88493, 88609, 88717, 88804, 88909, 89023, 89133, 89224, 89299, 89413, 89521, 89616,
+89711, 89814, 89915, 90039, 90219, 90407, 90579, 90676, 90747, 90913, 91087, 91238,
+91408, 91566, 91728, 91882, 92040, 92127, 92233, 92332, 92405, 92478, 92566, 92657,
+92734, 92819, 92896, 92981, 93100, 93163, 93280, 93395, 93524, 93595, 93668, 93749,
+93865, 93938, 94033, 94136, 94217, 94284, 94399, 94490, 94573, 94652, 94766, 94841,
+94910, 94987, 95085, 95203, 95317, 95411, 95541, 95703, 95784, 95873, 95940, 96044,
+96119, 96217, 96304, 96413, 96545, 96638, 96754, 96840, 96892, 97004, 97120, 97214,
+97352, 97492, 97557, 97630, 97722, 97789, 97864, 97960, 98060, 98137, 98214, 98293,
+98396, 98507, 98639, 98734, 98843, 98969, 99046, 99148, 99233, 99341, 99406, 99475,
+99601, 99712, 99829, 99902, 99983, 100107, 100180, 100265, 100358, 100504, 100602, 100667,
+100746, 100807, 100892, 101000, 101104, 101189, 101280, 101394, 101514, 101596, 101660, 101740,
+101890, 102018, 102132, 102234, 102352, 102468, 102529, 102620, 102747, 102851, 102959, 103074,
+103168, 103266, 103351, 103432, 103541, 103626, 103723, 103816, 103915, 104022, 104111, 104193,
+104299, 104382, 104461, 104548, 104652, 104751, 104858, 104974, 105047, 105126, 105213, 105264,
+105323, 105426, 105493, 105546, 105597, 105656, 105724, 105824, 105910, 106026, 106148, 106214,
+106288, 106372, 106471, 106571, 106663, 106781, 106899, 106999, 107091, 107164, 107223, 107300,
+107367, 107445, 107496, 107555, 107680, 107735, 107883, 107977, 108087, 108197, 108295, 108395,
+108483, 108559, 108639, 108725, 108794, 108888, 108966, 109052, 109105, 109209, 109306, 109411,
+109535, 109641, 109743, 109814, 109865, 109965, 110038, 110141, 110243, 110375, 110467, 110538,
+110617, 110719, 110792, 110852, 110928, 110991, 111050, 111154, 111219, 111292, 111377, 111443,
+111539, 111651, 111751, 111840, 111937, 112012,
 ];
+
+/// Record `i` of the table.
+fn record(i: usize) -> Option<&'static str> {
+    let (&start, &end) = (STARTS.get(i)?, STARTS.get(i + 1)?);
+    TABLE.get(start as usize..end as usize)
+}
+
+/// The number of records.
+pub const LEN: usize = STARTS.len() - 1;
+
+/// The record whose first field is `name` (the records are sorted by it).
+fn find(name: &str) -> Option<&'static str> {
+    let (mut low, mut high) = (0, LEN);
+    while low < high {
+        let mid = low + (high - low) / 2;
+        let record = record(mid)?;
+        let first = record.split('\t').next().unwrap_or_default();
+        match first.cmp(name) {
+            std::cmp::Ordering::Less => low = mid + 1,
+            std::cmp::Ordering::Greater => high = mid,
+            std::cmp::Ordering::Equal => return Some(record),
+        }
+    }
+    None
+}
+
+/// A record's two fields.
+fn fields(record: &'static str) -> (&'static str, &'static str) {
+    record.split_once('\t').unwrap_or((record, ""))
+}
 
 /// The ARN of AWS managed policy `name`, as SAM's bundled list has it.
 pub fn arn(name: &str) -> Option<&'static str> {
-    POLICIES
-        .binary_search_by(|(n, _)| n.cmp(&name))
-        .ok()
-        .and_then(|i| POLICIES.get(i))
-        .map(|(_, arn)| *arn)
+    find(name).map(|record| fields(record).1)
+}
+
+/// Every (name, ARN), sorted by name.
+pub fn all() -> impl Iterator<Item = (&'static str, &'static str)> {
+    (0..LEN).filter_map(record).map(fields)
 }

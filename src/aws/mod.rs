@@ -27,17 +27,37 @@ pub use create_only::create_only;
 
 /// What a resource type's provider schema says about replacement; each entry is a JSON pointer
 /// into the resource (`/properties/Name`, `/properties/StreamModeDetails/StreamMode`).
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ResourceSchema {
     /// `AWS::Kinesis::Stream`
     pub type_name: &'static str,
     /// `createOnlyProperties`: a change to any of these replaces the resource.
-    pub create_only: &'static [&'static str],
+    pub create_only: Pointers,
     /// `conditionalCreateOnlyProperties`: a change to these may replace the resource, or may be
     /// made in place, depending on the change.
-    pub conditional_create_only: &'static [&'static str],
+    pub conditional_create_only: Pointers,
     /// `primaryIdentifier`: the properties that identify a resource of this type.
-    pub primary_identifier: &'static [&'static str],
+    pub primary_identifier: Pointers,
+}
+
+/// A list of JSON pointers as the generated table holds it: each pointer followed by a comma
+/// (text, not a slice of pointers: the table then holds no address the loader must relocate
+/// at every start, 15,000 of them for the schemas).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Pointers(pub(crate) &'static str);
+
+impl Pointers {
+    pub const NONE: Pointers = Pointers("");
+
+    pub fn iter(self) -> impl Iterator<Item = &'static str> {
+        self.0.split_terminator(',')
+    }
+}
+
+impl std::fmt::Debug for Pointers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 /// A JSON document as static data (a policy template's statements): every leaf in SAM's
@@ -89,8 +109,9 @@ mod tests {
 
     #[test]
     fn tables_are_sorted_for_binary_search() {
+        assert!(strictly_sorted(create_only::all().map(|s| s.type_name)));
         assert!(strictly_sorted(
-            create_only::SCHEMAS.iter().map(|s| s.type_name)
+            managed_policies::all().map(|(name, _)| name)
         ));
         assert!(strictly_sorted(
             policy_templates::TEMPLATES.iter().map(|t| t.name)
@@ -132,18 +153,59 @@ mod tests {
 
     #[test]
     fn create_only_finds_every_type_and_no_other() {
-        for s in create_only::SCHEMAS {
+        assert_eq!(create_only::all().count(), create_only::LEN);
+        assert!(create_only::LEN > 1000);
+        for s in create_only::all() {
             assert_eq!(create_only(s.type_name), Some(s));
+            assert!(s.type_name.contains("::"), "{s:?}");
+            let pointers = [
+                s.create_only,
+                s.conditional_create_only,
+                s.primary_identifier,
+            ];
+            for p in pointers.iter().flat_map(|p| p.iter()) {
+                assert!(p.starts_with("/properties/"), "{s:?}");
+            }
         }
         let stream = create_only("AWS::Kinesis::Stream");
         assert_eq!(
-            stream.map(|s| s.create_only),
-            Some(&["/properties/Name"][..])
+            stream.map(|s| s.create_only.iter().collect::<Vec<_>>()),
+            Some(vec!["/properties/Name"])
+        );
+        let pca = create_only("AWS::ACMPCA::Certificate");
+        assert_eq!(
+            pca.map(|s| s.primary_identifier.iter().collect::<Vec<_>>()),
+            Some(vec![
+                "/properties/Arn",
+                "/properties/CertificateAuthorityArn"
+            ])
+        );
+        assert_eq!(
+            create_only("AWS::AccessAnalyzer::Analyzer")
+                .map(|s| s.conditional_create_only.iter().collect::<Vec<_>>()),
+            Some(vec!["/properties/AnalyzerConfiguration"])
         );
         assert_eq!(create_only("AWS::Kinesis::Streams"), None);
         assert_eq!(create_only(""), None);
         // SAM's own types are macros, not CloudFormation resource types.
         assert_eq!(create_only("AWS::Serverless::Function"), None);
+    }
+
+    #[test]
+    fn managed_policies_find_every_policy_and_no_other() {
+        assert_eq!(managed_policies::all().count(), managed_policies::LEN);
+        assert!(managed_policies::LEN > 1000);
+        for (name, arn) in managed_policies::all() {
+            assert_eq!(managed_policies::arn(name), Some(arn));
+            assert!(arn.starts_with("arn:aws:iam::aws:policy/"), "{name}: {arn}");
+            assert!(arn.ends_with(&format!("/{name}")), "{name}: {arn}");
+        }
+        assert_eq!(
+            managed_policies::arn("AWSLambdaKinesisExecutionRole"),
+            Some("arn:aws:iam::aws:policy/service-role/AWSLambdaKinesisExecutionRole")
+        );
+        assert_eq!(managed_policies::arn("awsLambdaKinesisExecutionRole"), None);
+        assert_eq!(managed_policies::arn(""), None);
     }
 
     #[test]

@@ -23,6 +23,7 @@ use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 
+use crate::aws::Pointers;
 use stateful::{How, MAPPING};
 pub use tree::Tree;
 
@@ -302,10 +303,10 @@ impl Entry {
 }
 
 /// The create-only pointers of `kind` (unconditional, then conditional).
-fn create_only(kind: &str) -> (&'static [&'static str], &'static [&'static str]) {
+fn create_only(kind: &str) -> (Pointers, Pointers) {
     match crate::aws::create_only(kind) {
         Some(schema) => (schema.create_only, schema.conditional_create_only),
-        None => (&[], &[]),
+        None => (Pointers::NONE, Pointers::NONE),
     }
 }
 
@@ -343,7 +344,7 @@ fn changed<'a>(
     let (create_only, conditional) = create_only(&after.kind);
     let mut forcing: HashSet<String> = HashSet::new();
     for (pointers, conditional) in [(create_only, false), (conditional, true)] {
-        for pointer in pointers {
+        for pointer in pointers.iter() {
             let was = before.properties.at_pointer(pointer);
             let now = after.properties.at_pointer(pointer);
             if was == now {
@@ -556,7 +557,7 @@ fn spread(
             (create_only, Effect::Replace),
             (conditional, Effect::MayReplace),
         ] {
-            for pointer in pointers {
+            for pointer in pointers.iter() {
                 for value in resource
                     .properties
                     .at_pointer(pointer)
@@ -752,7 +753,11 @@ fn renames(entries: &mut [Entry], old: &Side, new: &Side) {
 /// its properties.
 type Prepared<'a> = (usize, Vec<Option<&'a Tree>>, &'a Tree);
 
-fn prepared<'a>(side: &'a Side, list: &[(usize, &str)], create_only: &[&str]) -> Vec<Prepared<'a>> {
+fn prepared<'a>(
+    side: &'a Side,
+    list: &[(usize, &str)],
+    create_only: Pointers,
+) -> Vec<Prepared<'a>> {
     list.iter()
         .filter_map(|&(i, id)| {
             let r = side.resources.get(id)?;
