@@ -249,7 +249,8 @@ fn write_inline(out: &mut impl Out, v: &Value, flow: bool) {
             write_inline(out, b, true);
             out.push(']');
         }
-        Value::Join(delimiter, parts) => {
+        Value::Join(join) => {
+            let (delimiter, parts) = &**join;
             out.push_str("!Join [");
             write_scalar(out, delimiter, true);
             out.push_str(", [");
@@ -431,7 +432,7 @@ mod tests {
         ];
         let leaf = |i: usize| match i % 5 {
             0 => Value::str(strings[i % strings.len()]),
-            1 => Value::Int(-(i as i128) * 1_000_003),
+            1 => Value::Int(-(i as i64) * 1_000_003),
             2 => Value::Ref(strings[(i + 1) % strings.len()].into()),
             3 => Value::Seq(Vec::new()),
             _ => Value::Map(Map::new()),

@@ -112,7 +112,8 @@ const SMALL: usize = 8;
 #[derive(Clone)]
 enum Repr {
     Small(Vec<(Key, Value)>),
-    Large(Inner),
+    /// Boxed, so that a mapping, and so every value, is as small as a list's three words.
+    Large(Box<Inner>),
     Shared(&'static Map),
 }
 
@@ -143,10 +144,10 @@ impl Map {
         if n <= SMALL {
             Map(Repr::Small(Vec::with_capacity(n)))
         } else {
-            Map(Repr::Large(IndexMap::with_capacity_and_hasher(
+            Map(Repr::Large(Box::new(IndexMap::with_capacity_and_hasher(
                 n,
                 Hasher::default(),
-            )))
+            ))))
         }
     }
 
@@ -243,7 +244,7 @@ impl Map {
         let mut large = IndexMap::with_capacity_and_hasher(SMALL * 2, Hasher::default());
         large.extend(entries.drain(..));
         large.insert(key, value);
-        self.0 = Repr::Large(large);
+        self.0 = Repr::Large(Box::new(large));
         None
     }
 
@@ -404,7 +405,7 @@ impl IntoIterator for Map {
     fn into_iter(self) -> IntoIter {
         IntoIter(match self.0 {
             Repr::Small(v) => Either::Small(v.into_iter()),
-            Repr::Large(m) => Either::Large(m.into_iter()),
+            Repr::Large(m) => Either::Large((*m).into_iter()),
             Repr::Shared(m) => return m.clone().into_iter(),
         })
     }
@@ -431,7 +432,9 @@ impl<'a> IntoIterator for &'a mut Map {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Str(String),
-    Int(i128),
+    /// An integer; one outside 64 bits (only ever a user's, passed through) is [`Value::Plain`]
+    /// text, see [`Value::int`].
+    Int(i64),
     Bool(bool),
     Seq(Vec<Value>),
     Map(Map),
@@ -449,8 +452,8 @@ pub enum Value {
     Split(String, Box<Value>),
     /// `!Equals [a, b]`
     Equals(Box<Value>, Box<Value>),
-    /// `!Join [delimiter, [parts]]`
-    Join(String, Vec<Value>),
+    /// `!Join [delimiter, [parts]]`, boxed: rare, and the largest of the values.
+    Join(Box<(String, Vec<Value>)>),
     /// A user's value with the short-form tag it was written with (`!FindInMap [...]`), from
     /// pass-through content: written back with that tag, its value inline.
     Tagged(String, Box<Value>),
@@ -496,7 +499,18 @@ impl Value {
             rest = &rest[at + 1..];
         }
         parts.push(Value::str(rest));
-        Value::Join(String::new(), parts)
+        Value::join("", parts)
+    }
+
+    /// `!Join [delimiter, [parts]]`
+    pub fn join(delimiter: impl Into<String>, parts: Vec<Value>) -> Value {
+        Value::Join(Box::new((delimiter.into(), parts)))
+    }
+
+    /// The integer `i`: written as its digits whatever its size (outside 64 bits, as
+    /// [`Value::Plain`] text, the same digits).
+    pub fn int(i: i128) -> Value {
+        i64::try_from(i).map_or_else(|_| Value::Plain(i.to_string()), Value::Int)
     }
 
     /// A mapping from `(key, value)` pairs, in the order given.
@@ -522,6 +536,18 @@ mod tests {
             ("Statement", Value::Seq(vec![Value::str("x")])),
             ("Version", Value::str("2012-10-17")),
         ])
+    }
+
+    /// An integer outside 64 bits (a user's, passed through) is written as the same digits.
+    #[test]
+    fn integers_of_any_size_keep_their_digits() {
+        assert_eq!(Value::int(-42), Value::Int(-42));
+        assert_eq!(Value::int(i64::MIN.into()), Value::Int(i64::MIN));
+        let big = i128::from(u64::MAX);
+        assert_eq!(Value::int(big), Value::Plain("18446744073709551615".into()));
+        for i in [big, i128::MIN, i128::MAX, i64::MAX.into()] {
+            assert_eq!(crate::emit::emit(&Value::int(i)), format!("{i}\n"));
+        }
     }
 
     #[test]
@@ -562,8 +588,8 @@ mod tests {
             for i in 0..n {
                 // Every third key is one written before.
                 let key = format!("k{}", if i % 3 == 2 { i / 2 } else { i });
-                let old = map.insert(Key::from(key.clone()), Value::Int(i as i128));
-                assert_eq!(old, model.insert(key, Value::Int(i as i128)));
+                let old = map.insert(Key::from(key.clone()), Value::Int(i as i64));
+                assert_eq!(old, model.insert(key, Value::Int(i as i64)));
             }
             let same = |map: &Map, model: &IndexMap<String, Value>| {
                 let got: Vec<(&str, &Value)> = map.iter().map(|(k, v)| (k.as_str(), v)).collect();

@@ -75,8 +75,8 @@ fn named_cases() -> Vec<(&'static str, Map)> {
                     Value::If(
                         "IsProd".into(),
                         Box::new(Value::Ref("Stream".into())),
-                        Box::new(Value::Join(
-                            "-".into(),
+                        Box::new(Value::join(
+                            "-",
                             vec![
                                 Value::str("fs"),
                                 Value::Ref(format!(

@@ -248,12 +248,13 @@ impl Resolver<'_> {
                 let a = node(a)?;
                 Value::Equals(a, node(b)?)
             }
-            Value::Join(delimiter, parts) => {
+            Value::Join(join) => {
+                let (delimiter, parts) = &**join;
                 let mut out = Vec::with_capacity(parts.len());
                 for part in parts {
                     out.push(*node(part)?);
                 }
-                Value::Join(delimiter.clone(), out)
+                Value::join(delimiter.clone(), out)
             }
             Value::Tagged(tag, inner) => Value::Tagged(tag.clone(), node(inner)?),
             _ => value.clone(),
@@ -335,8 +336,8 @@ mod tests {
 
     #[test]
     fn a_value_that_refers_to_itself_is_an_error() {
-        let own = Value::Join(
-            "-".into(),
+        let own = Value::join(
+            "-",
             vec![Value::Ref(format!("{PARAMETER_PREFIX}StreamName"))],
         );
         assert_eq!(
@@ -347,8 +348,8 @@ mod tests {
             })
         );
         // A `Ref` to a renamed parameter that is not itself is substituted.
-        let other = Value::Join(
-            "-".into(),
+        let other = Value::join(
+            "-",
             vec![Value::Ref(format!("{PARAMETER_PREFIX}AccessPoint"))],
         );
         let out = expand(
@@ -356,7 +357,7 @@ mod tests {
             &params([("FileSystem", other), ("AccessPoint", Value::str("ap"))]),
         );
         assert!(
-            format!("{out:?}").contains("Join(\"-\", [Str(\"ap\")])"),
+            format!("{out:?}").contains("Join((\"-\", [Str(\"ap\")]))"),
             "{out:?}"
         );
     }

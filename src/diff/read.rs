@@ -84,7 +84,7 @@ fn from_json(value: serde_json::Value, depth: usize) -> Value {
         J::Null => Value::Null,
         J::Bool(b) => Value::Bool(b),
         J::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i128::from(i)),
+            Some(i) => Value::Int(i),
             None => Value::Plain(n.to_string()),
         },
         J::String(s) => Value::Str(s),
@@ -144,7 +144,7 @@ fn value(node: Node) -> Result<Value, ReadError> {
     let inner = match node.value {
         N::Null => Value::Null,
         N::Bool(b) => Value::Bool(b),
-        N::Int(i) => Value::Int(i),
+        N::Int(i) => Value::int(i),
         N::Float(f) => Value::Plain(format!("{f:?}")),
         N::Str(s) => Value::Str(s),
         N::Seq(items) => Value::Seq(items.into_iter().map(value).collect::<Result<_, _>>()?),

@@ -377,13 +377,16 @@ impl From<Value> for Tree {
                 "Fn::Equals",
                 Tree::Seq(vec![Tree::from(*a), Tree::from(*b)]),
             ),
-            Value::Join(delimiter, parts) => intrinsic(
-                "Fn::Join",
-                Tree::Seq(vec![
-                    Tree::Scalar(delimiter),
-                    Tree::Seq(parts.into_iter().map(Tree::from).collect()),
-                ]),
-            ),
+            Value::Join(join) => {
+                let (delimiter, parts) = *join;
+                intrinsic(
+                    "Fn::Join",
+                    Tree::Seq(vec![
+                        Tree::Scalar(delimiter),
+                        Tree::Seq(parts.into_iter().map(Tree::from).collect()),
+                    ]),
+                )
+            }
             Value::Tagged(tag, inner) => {
                 let long = super::read::long_name(&tag);
                 match (long.as_str(), *inner) {

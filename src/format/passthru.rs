@@ -174,7 +174,7 @@ impl Decoder<'_> {
         match &node.value {
             Value::Null => T::Null,
             Value::Bool(b) => T::Bool(*b),
-            Value::Int(i) => self.plain(node).unwrap_or_else(|| T::Int(*i)),
+            Value::Int(i) => self.plain(node).unwrap_or_else(|| T::int(*i)),
             Value::Float(f) => self
                 .plain(node)
                 .unwrap_or_else(|| T::Plain(format!("{f:?}"))),

@@ -474,7 +474,7 @@ impl<'a> Ctx<'a> {
             wire.insert("fanOut".into(), Value::Bool(true));
         }
         let bad = |k: &str| Some(format!("its `{k}` is not a value stackwire writes"));
-        let number = |k: &str, v: &Node| int(v).map(Value::Int).ok_or_else(|| bad(k));
+        let number = |k: &str, v: &Node| int(v).map(Value::int).ok_or_else(|| bad(k));
         let mut knobs: Vec<(&str, Value)> = Vec::new();
         let mut extra = Map::new();
         let mut batch = None;

@@ -174,7 +174,7 @@ pub fn convert(node: &Node, source: &str) -> Value {
     let inner = match &node.value {
         V::Null => Value::Null,
         V::Bool(b) => Value::Bool(*b),
-        V::Int(i) => plain(node, source).unwrap_or(Value::Int(*i)),
+        V::Int(i) => plain(node, source).unwrap_or(Value::int(*i)),
         V::Float(f) => plain(node, source).unwrap_or_else(|| Value::Plain(format!("{f:?}"))),
         V::Str(s) => Value::Str(s.clone()),
         V::Seq(items) => Value::Seq(items.iter().map(|i| convert(i, source)).collect()),
@@ -219,7 +219,7 @@ fn plain(node: &Node, source: &str) -> Option<Value> {
     if let V::Int(i) = node.value
         && text == i.to_string()
     {
-        return Some(Value::Int(i));
+        return Some(Value::int(i));
     }
     Some(Value::Plain(text.to_owned()))
 }

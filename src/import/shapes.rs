@@ -586,12 +586,12 @@ impl<'a> Ctx<'a> {
     /// A number key: an integer, digits in quotes, or an intrinsic as written.
     pub(super) fn number(&self, v: &Node, what: &str) -> Result<Value, String> {
         if let Some(i) = int(v) {
-            return Ok(Value::Int(i));
+            return Ok(Value::int(i));
         }
         if let Some(s) = text(v)
             && let Ok(i) = s.parse::<i128>()
         {
-            return Ok(Value::Int(i));
+            return Ok(Value::int(i));
         }
         if super::read::is_intrinsic(v) {
             return Ok(self.value(v));

@@ -680,7 +680,7 @@ fn destination_grant(mapping: &str, kind: &Value, target: Value) -> Result<Optio
         Value::Str(k) if k == "SQS" => ("SQSPolicy", vec![statement("sqs:SendMessage", target)]),
         Value::Str(k) if k == "SNS" => ("SNSPolicy", vec![statement("sns:publish", target)]),
         Value::Str(k) if k == "S3" => {
-            let objects = Value::Join("/".into(), vec![target.clone(), Value::str("*")]);
+            let objects = Value::join("/", vec![target.clone(), Value::str("*")]);
             (
                 "S3Policy",
                 vec![

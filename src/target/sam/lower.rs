@@ -216,7 +216,7 @@ fn stream(s: &Stream, condition: Option<String>) -> Value {
         p.insert("ShardCount".into(), raw.value.clone());
     } else if !on_demand {
         let shards = s.shard_count.as_ref().map_or(1, |c| c.value);
-        p.insert("ShardCount".into(), Value::Int(shards));
+        p.insert("ShardCount".into(), Value::int(shards));
     }
     if let Some(mode) = &s.mode {
         let mode = match mode.value {
@@ -231,7 +231,7 @@ fn stream(s: &Stream, condition: Option<String>) -> Value {
     if let Some(raw) = s.intrinsic_for("retentionHours") {
         p.insert("RetentionPeriodHours".into(), raw.value.clone());
     } else if let Some(hours) = &s.retention_hours {
-        p.insert("RetentionPeriodHours".into(), Value::Int(hours.value));
+        p.insert("RetentionPeriodHours".into(), Value::int(hours.value));
     }
     let key = match s.encryption.as_ref().map(|e| &e.value) {
         None | Some(Encryption::Aws) => Some("alias/aws/kinesis"),
@@ -330,12 +330,12 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
     if let Some(raw) = f.intrinsic_for("memory") {
         p.insert("MemorySize".into(), raw.value.clone());
     } else if let Some(m) = &f.memory {
-        p.insert("MemorySize".into(), Value::Int(m.value));
+        p.insert("MemorySize".into(), Value::int(m.value));
     }
     if let Some(raw) = f.intrinsic_for("timeout") {
         p.insert("Timeout".into(), raw.value.clone());
     } else if let Some(t) = &f.timeout {
-        p.insert("Timeout".into(), Value::Int(t.value));
+        p.insert("Timeout".into(), Value::int(t.value));
     }
     if f.tracing.as_ref().is_some_and(|t| t.value) {
         p.insert("Tracing".into(), Value::str("Active"));
@@ -565,7 +565,7 @@ fn event(stream: Value, e: &EventOptions, destination_type: bool) -> Value {
         .as_ref()
         .map_or("TRIM_HORIZON", |s| s.value.name());
     p.insert("StartingPosition".into(), Value::str(position));
-    let int = |v: &Option<Sp<i128>>| v.as_ref().map(|v| Value::Int(v.value));
+    let int = |v: &Option<Sp<i128>>| v.as_ref().map(|v| Value::int(v.value));
     let bool = |v: &Option<Sp<bool>>| v.as_ref().map(|v| Value::Bool(v.value));
     let optional = [
         (
@@ -574,7 +574,7 @@ fn event(stream: Value, e: &EventOptions, destination_type: bool) -> Value {
         ),
         (
             "BatchSize",
-            Some(Value::Int(e.batch_size.as_ref().map_or(1, |b| b.value))),
+            Some(Value::int(e.batch_size.as_ref().map_or(1, |b| b.value))),
         ),
         ("MaximumBatchingWindowInSeconds", int(&e.batch_window)),
         ("ParallelizationFactor", int(&e.parallelization)),

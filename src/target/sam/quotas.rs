@@ -398,7 +398,8 @@ impl Sizer<'_, '_> {
             // `!FindInMap`, `!ImportValue`, `!Base64`, ...: known only at deploy time, and counted
             // as nothing, so a value stackwire cannot size never makes it refuse a stack.
             Value::Tagged(..) => 0,
-            Value::Join(d, parts) => {
+            Value::Join(join) => {
+                let (d, parts) = &**join;
                 parts.iter().map(|p| self.len(p)).sum::<usize>()
                     + d.len() * parts.len().saturating_sub(1)
             }
