@@ -558,13 +558,10 @@ fn destination_grants(destination: &str) -> Vec<Value> {
 
 /// The Kinesis event; `destination_type` writes SAM's `OnFailure.Type`.
 fn event(stream: Value, e: &EventOptions, destination_type: bool) -> Value {
-    let mut p = Map::new();
-    p.insert("Stream".into(), stream);
     let position = e
         .starting_position
         .as_ref()
         .map_or("TRIM_HORIZON", |s| s.value.name());
-    p.insert("StartingPosition".into(), Value::str(position));
     let int = |v: &Option<Sp<i128>>| v.as_ref().map(|v| Value::int(v.value));
     let bool = |v: &Option<Sp<bool>>| v.as_ref().map(|v| Value::Bool(v.value));
     let optional = [
@@ -583,15 +580,30 @@ fn event(stream: Value, e: &EventOptions, destination_type: bool) -> Value {
         ("BisectBatchOnFunctionError", bool(&e.bisect_on_error)),
         ("TumblingWindowInSeconds", int(&e.tumbling_window)),
     ];
+    let report_failures = e
+        .report_batch_item_failures
+        .as_ref()
+        .is_some_and(|b| b.value);
+    // The properties written, counted first: a stack has an event per wire, and a mapping
+    // grown a push at a time holds twice the room it needs.
+    let written = [
+        report_failures,
+        e.on_failure.is_some(),
+        e.filters.is_some(),
+        e.enabled.is_some(),
+    ];
+    let len = 2
+        + optional.iter().filter(|(_, v)| v.is_some()).count()
+        + written.iter().filter(|w| **w).count();
+    let mut p = Map::with_capacity(len);
+    p.insert("Stream".into(), stream);
+    p.insert("StartingPosition".into(), Value::str(position));
     for (key, value) in optional {
         if let Some(value) = value {
             p.insert(key.into(), value);
         }
     }
-    if e.report_batch_item_failures
-        .as_ref()
-        .is_some_and(|b| b.value)
-    {
+    if report_failures {
         let types = Value::Seq(vec![Value::str("ReportBatchItemFailures")]);
         p.insert("FunctionResponseTypes".into(), types);
     }
