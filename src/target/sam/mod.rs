@@ -22,7 +22,19 @@ impl Target for Sam {
 
     fn generated_ids<'a>(&self, plan: &Plan<'a>) -> Vec<GeneratedId<'a>> {
         let resources = &plan.stack.resources;
-        let mut generated = Vec::new();
+        // Counted first (a role per Function, a mapping per event wire, a consumer per fan-out
+        // wire; pass-through events come on top): a list grown a push at a time holds up to
+        // twice the room it needs, a megabyte at the input cap.
+        let known: usize = resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| match r.body {
+                Body::Function(_) => 1 + plan.events[i].len(),
+                Body::Stream(_) => plan.consumers[i].len(),
+                Body::Unknown => 0,
+            })
+            .sum();
+        let mut generated = Vec::with_capacity(known);
         for (i, r) in resources.iter().enumerate() {
             let id = &r.id;
             match &r.body {
