@@ -519,12 +519,22 @@ fn resolve(value: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Value 
 
 /// A plain scalar's typed value, or `None` when it is text.
 fn resolve_plain(text: &str) -> Option<Value> {
+    // Only these first characters can start anything but text (looked at before trimming:
+    // nearly every plain scalar is text, and starts with none of them or a space).
+    let starts_typed = |b: Option<&u8>| {
+        matches!(
+            b,
+            Some(b'0'..=b'9' | b'+' | b'-' | b'.' | b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F')
+        )
+    };
+    let first = text.as_bytes().first();
+    if first.is_some_and(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n')) && !starts_typed(first) {
+        return None;
+    }
     let t = text.trim_matches([' ', '\t', '\r', '\n']);
-    // Only these first characters can start anything but text.
     match t.as_bytes().first() {
         None => return Some(Value::Null),
-        Some(b'0'..=b'9' | b'+' | b'-' | b'.' | b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F') => {
-        }
+        first if starts_typed(first) => {}
         Some(_) => return None,
     }
     match text {

@@ -472,7 +472,7 @@ impl Sizer<'_, '_> {
         while let Some(at) = find_sub(rest) {
             total += self.text(&rest[..at]);
             let after = &rest[at + 2..];
-            let Some(end) = after.find('}') else {
+            let Some(end) = memchr::memchr(b'}', after.as_bytes()) else {
                 total += self.text(&rest[at..]);
                 return total;
             };
