@@ -682,7 +682,7 @@ fn from_json(json: &serde_json::Value) -> Value {
         serde_json::Value::Null => Value::Null,
         serde_json::Value::Bool(b) => Value::Bool(*b),
         serde_json::Value::Number(n) => match n.as_i64() {
-            Some(i) => Value::Int(i.into()),
+            Some(i) => Value::Int(i),
             None => Value::Plain(n.to_string()),
         },
         serde_json::Value::String(s) => Value::str(s),
