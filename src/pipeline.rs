@@ -27,6 +27,13 @@ pub struct Compiled {
     pub problems: Vec<Problem>,
 }
 
+impl Compiled {
+    /// Whether the stack has no errors (warnings aside).
+    pub fn is_valid(&self) -> bool {
+        !self.problems.iter().any(Problem::is_error)
+    }
+}
+
 /// The stack the pipeline runs on. Parsing recurses once per level of YAML nesting (bounded by
 /// `limits::MAX_DEPTH`), and an unoptimized build spends tens of KiB per level: 64 levels take
 /// more than 4 MiB there (under 512 KiB in a release build). Running on a thread of its own
@@ -91,13 +98,6 @@ fn stack_limit_suffices() -> bool {
 enum Source<'a> {
     Borrowed(&'a [u8]),
     Owned(Vec<u8>),
-}
-
-impl Compiled {
-    /// Whether the stack has no errors (warnings aside).
-    pub fn is_valid(&self) -> bool {
-        !self.problems.iter().any(Problem::is_error)
-    }
 }
 
 impl Source<'_> {

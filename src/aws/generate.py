@@ -151,10 +151,10 @@ def pointers(schema, key):
 
 
 def table(records, what):
-    """A table of text records as Rust items without a pointer in them (nothing for the loader to
-    relocate at every start): `TABLE`, the records one after the other, and `STARTS`, where
-    each begins (and, last, where the table ends). Fields are separated by a tab, list items
-    each end with a comma; no field may hold either."""
+    """A table of text records as a `Table` (src/aws/mod.rs) without a pointer per record
+    (nothing for the loader to relocate at every start): the records one after the other, and
+    where each begins (and, last, where the table ends). Fields are separated by a tab, list
+    items each end with a comma; no field may hold either."""
     texts = []
     for record in records:
         for field in record:
@@ -172,39 +172,13 @@ def table(records, what):
         starts.append(starts[-1] + len(text.encode("utf-8")))
     if starts[-1] >= 2**32:
         fail(f"{what}: the table is too large for 32-bit offsets")
-    lines = ["#[rustfmt::skip]", "const TABLE: &str = \"\\"]
+    lines = ["#[rustfmt::skip]", "pub(super) static TABLE: Table = Table::new(\"\\"]
     for text in texts:
         lines.append(rust_str(text)[1:-1] + "\\")
-    lines.append("\";\n")
-    lines.append("#[rustfmt::skip]")
-    lines.append(f"static STARTS: [u32; {len(starts)}] = [")
+    lines.append("\", &[")
     for i in range(0, len(starts), 12):
         lines.append(" ".join(f"{n}," for n in starts[i:i + 12]))
-    lines.append("];\n")
-    lines.append(
-        "/// Record `i` of the table.\n"
-        "fn record(i: usize) -> Option<&'static str> {\n"
-        "    let (&start, &end) = (STARTS.get(i)?, STARTS.get(i + 1)?);\n"
-        "    TABLE.get(start as usize..end as usize)\n"
-        "}\n\n"
-        "/// The number of records.\n"
-        "pub const LEN: usize = STARTS.len() - 1;\n\n"
-        "/// The record whose first field is `name` (the records are sorted by it).\n"
-        "fn find(name: &str) -> Option<&'static str> {\n"
-        "    let (mut low, mut high) = (0, LEN);\n"
-        "    while low < high {\n"
-        "        let mid = low + (high - low) / 2;\n"
-        "        let record = record(mid)?;\n"
-        "        let first = record.split('\\t').next().unwrap_or_default();\n"
-        "        match first.cmp(name) {\n"
-        "            std::cmp::Ordering::Less => low = mid + 1,\n"
-        "            std::cmp::Ordering::Greater => high = mid,\n"
-        "            std::cmp::Ordering::Equal => return Some(record),\n"
-        "        }\n"
-        "    }\n"
-        "    None\n"
-        "}\n"
-    )
+    lines.append("]);\n")
     return lines
 
 
@@ -225,7 +199,7 @@ def create_only(schemas, version, schema_date):
             f"the {REGION} resource provider schemas that cfn-lint {version} ships "
             f"(cfnlint/data/schemas, schema_date {schema_date}), {len(schemas)} types",
         ),
-        "use super::{Pointers, ResourceSchema};\n",
+        "use super::{Pointers, ResourceSchema, Table};\n",
         "// Every type, sorted by name: name, createOnlyProperties, conditionalCreateOnlyProperties,",
         "// primaryIdentifier.",
     ]
@@ -245,11 +219,11 @@ def create_only(schemas, version, schema_date):
         "}\n\n"
         "/// The schema of `type_name` (`AWS::Kinesis::Stream`), if CloudFormation has that type.\n"
         "pub fn create_only(type_name: &str) -> Option<ResourceSchema> {\n"
-        "    find(type_name).map(schema)\n"
+        "    TABLE.find(type_name).map(schema)\n"
         "}\n\n"
         "/// Every type's schema, sorted by name.\n"
         "pub fn all() -> impl Iterator<Item = ResourceSchema> {\n"
-        "    (0..LEN).filter_map(record).map(schema)\n"
+        "    TABLE.records().map(schema)\n"
         "}\n"
     )
     return "\n".join(lines)
@@ -416,6 +390,7 @@ def managed_policies(version):
             f"aws-sam-translator {version}, samtranslator/internal/data/aws_managed_policies.json "
             f"(partition {PARTITION}), {len(names)} policies",
         ),
+        "use super::Table;\n",
         "/// The partition of the ARNs below, which SAM's translator also writes the managed policies",
         "/// it attaches itself in (`AWSLambdaBasicExecutionRole`, ...).",
         f"pub const PARTITION: &str = {rust_str(PARTITION)};\n",
@@ -429,11 +404,11 @@ def managed_policies(version):
         "}\n\n"
         "/// The ARN of AWS managed policy `name`, as SAM's bundled list has it.\n"
         "pub fn arn(name: &str) -> Option<&'static str> {\n"
-        "    find(name).map(|record| fields(record).1)\n"
+        "    TABLE.find(name).map(|record| fields(record).1)\n"
         "}\n\n"
         "/// Every (name, ARN), sorted by name.\n"
         "pub fn all() -> impl Iterator<Item = (&'static str, &'static str)> {\n"
-        "    (0..LEN).filter_map(record).map(fields)\n"
+        "    TABLE.records().map(fields)\n"
         "}\n"
     )
     return "\n".join(lines)

@@ -42,7 +42,7 @@ pub struct ResourceSchema {
 
 /// A list of JSON pointers as the generated table holds it: each pointer followed by a comma
 /// (text, not a slice of pointers: the table then holds no address the loader must relocate
-/// at every start, 15,000 of them for the schemas).
+/// at every start, thousands of them for the schemas).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Pointers(pub(crate) &'static str);
 
@@ -57,6 +57,51 @@ impl Pointers {
 impl std::fmt::Debug for Pointers {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// A generated table of text records, one after the other in `text`, record `i` from
+/// `starts[i]` to `starts[i + 1]`, sorted by their first field (up to a tab): an offset per
+/// record, not a string slice, so the loader has nothing to relocate per record at every start.
+pub(crate) struct Table {
+    text: &'static str,
+    starts: &'static [u32],
+}
+
+impl Table {
+    pub(crate) const fn new(text: &'static str, starts: &'static [u32]) -> Table {
+        Table { text, starts }
+    }
+
+    /// The number of records.
+    pub(crate) fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    fn record(&self, i: usize) -> Option<&'static str> {
+        let (&start, &end) = (self.starts.get(i)?, self.starts.get(i + 1)?);
+        self.text.get(start as usize..end as usize)
+    }
+
+    /// Every record, in order.
+    pub(crate) fn records(&self) -> impl Iterator<Item = &'static str> + '_ {
+        (0..self.len()).filter_map(|i| self.record(i))
+    }
+
+    /// The record whose first field is `name`, by binary search.
+    pub(crate) fn find(&self, name: &str) -> Option<&'static str> {
+        let (mut low, mut high) = (0, self.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            let record = self.record(mid)?;
+            let first = record.split('\t').next().unwrap_or_default();
+            match first.cmp(name) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(record),
+            }
+        }
+        None
     }
 }
 
@@ -153,8 +198,8 @@ mod tests {
 
     #[test]
     fn create_only_finds_every_type_and_no_other() {
-        assert_eq!(create_only::all().count(), create_only::LEN);
-        const { assert!(create_only::LEN > 1000) };
+        assert_eq!(create_only::all().count(), create_only::TABLE.len());
+        assert!(create_only::TABLE.len() > 1000);
         for s in create_only::all() {
             assert_eq!(create_only(s.type_name), Some(s));
             assert!(s.type_name.contains("::"), "{s:?}");
@@ -193,8 +238,11 @@ mod tests {
 
     #[test]
     fn managed_policies_find_every_policy_and_no_other() {
-        assert_eq!(managed_policies::all().count(), managed_policies::LEN);
-        const { assert!(managed_policies::LEN > 1000) };
+        assert_eq!(
+            managed_policies::all().count(),
+            managed_policies::TABLE.len()
+        );
+        assert!(managed_policies::TABLE.len() > 1000);
         for (name, arn) in managed_policies::all() {
             assert_eq!(managed_policies::arn(name), Some(arn));
             assert!(arn.starts_with("arn:aws:iam::aws:policy/"), "{name}: {arn}");
