@@ -66,7 +66,8 @@ pub fn read_with_serde(text: &str) -> Result<Node, Problem> {
     }
 }
 
-/// Whether `text` has a merge key with no value (`<<:`, `<<: ~`, `<<: null`): the one input on
+/// Whether `text` has a merge key with no value (`<<:`, `<<: ~`, `<<: null`, each perhaps
+/// followed by a comment): the one input on
 /// which [`read`] (which refuses it) and [`read_with_serde`] (which merges nothing) differ on
 /// purpose. For the tests and the fuzzer that hold the two readers to each other.
 #[doc(hidden)]
@@ -74,8 +75,13 @@ pub fn is_null_merge(text: &str) -> bool {
     text.split(['\n', '\r']).any(|line| {
         let line = line.trim_start().trim_start_matches(['{', ' ']);
         line.strip_prefix("<<:").is_some_and(|rest| {
+            // A comment begins at a `#` after a space (or right after `<<:`'s space).
+            let value = match rest.find(" #") {
+                Some(at) => &rest[..at],
+                None => rest,
+            };
             matches!(
-                rest.trim().trim_end_matches([',', '}']).trim(),
+                value.trim().trim_end_matches([',', '}']).trim(),
                 "" | "~" | "null" | "Null" | "NULL"
             )
         })
@@ -425,6 +431,9 @@ mod tests {
             "m:\n  <<: ~\n",
             "\n <<:  ",
             "<<: null\n",
+            // A comment after the key: found by the fuzzer.
+            "<<: # the defaults\nresources: {}\n",
+            "m:\n  <<: ~ # none\n  a: 1\n",
         ] {
             match read(text) {
                 Err(Problem::YamlSyntax { message, .. }) => {
@@ -437,5 +446,6 @@ mod tests {
         }
         assert!(!is_null_merge("m:\n  <<: 5\n"));
         assert!(!is_null_merge("m:\n  <<: [1]\n"));
+        assert!(!is_null_merge("m:\n  <<: {a: 1} # a comment\n"));
     }
 }
