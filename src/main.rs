@@ -5,6 +5,7 @@ fn main() {
     // to the exit instead of freeing it node by node.
     stackwire::pipeline::exits_after_run();
     // Ctrl-C or SIGTERM during a write removes the temporary file first (exit 130 or 143).
+    // Nothing is watched until a write begins.
     stackwire::interrupt::install();
     // What `--color auto` means; `--color always|never` overrides it.
     let color = stackwire::diagnostics::auto_color(

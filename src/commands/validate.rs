@@ -32,11 +32,14 @@ pub fn run(args: &ValidateArgs, io: &mut Io<'_>) -> i32 {
             }
         })
         .collect();
-    let jobs = args
-        .jobs
-        .or_else(|| std::thread::available_parallelism().ok())
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(inputs.len());
+    // The cores are asked for only when there is more than one file to share among them
+    // (the question reads the process's control-group files).
+    let jobs = match args.jobs {
+        _ if inputs.len() < 2 => 1,
+        Some(jobs) => jobs.get(),
+        None => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+    }
+    .min(inputs.len());
     if inputs.len() == 1 {
         // One file, then the process exits.
         crate::pipeline::leave_to_exit();

@@ -318,7 +318,12 @@ fn sigint_and_sigterm_leave_no_temporary_file() {
     }
     write(&dir.path().join("stack.yaml"), stack.as_bytes());
     let mut interrupted = 0;
-    for round in 0..40u64 {
+    // Forty rounds of signals sent later and later; more (up to 200) until one lands during
+    // a write, on a machine busy enough to shift the window.
+    for round in 0..200u64 {
+        if round >= 40 && interrupted > 0 {
+            break;
+        }
         for (signal, code) in [(libc::SIGINT, 130), (libc::SIGTERM, 143)] {
             let mut child = Command::new(stackwire())
                 .args(["compile", "stack.yaml", "-o", "template.yaml"])
@@ -326,7 +331,7 @@ fn sigint_and_sigterm_leave_no_temporary_file() {
                 .stderr(Stdio::null())
                 .spawn()
                 .unwrap_or_else(|e| panic!("{e}"));
-            std::thread::sleep(Duration::from_micros(500 * round));
+            std::thread::sleep(Duration::from_micros(500 * (round % 40)));
             let pid = i32::try_from(child.id()).unwrap_or(0);
             // SAFETY: signalling our own child, which has not been waited for.
             unsafe { libc::kill(pid, signal) };
@@ -337,7 +342,7 @@ fn sigint_and_sigterm_leave_no_temporary_file() {
                     assert_eq!(c, code, "signal {signal}");
                     interrupted += 1;
                 }
-                // Signalled before `main` installed the handler: nothing was written yet.
+                // Signalled before the write began (the watcher starts with it): nothing to remove.
                 None => {}
             }
             let left: Vec<String> = std::fs::read_dir(dir.path())
