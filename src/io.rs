@@ -108,7 +108,12 @@ enum ReadFailure {
 /// than [`MAX_STACK_BYTES`].
 pub fn read_input(path: &Path, io: &mut Io<'_>) -> Result<Input, ReadError> {
     if path.as_os_str() == "-" {
-        return read_capped(&mut io.stdin, STDIN.to_owned(), "standard input".to_owned());
+        return read_capped(
+            &mut io.stdin,
+            0,
+            STDIN.to_owned(),
+            "standard input".to_owned(),
+        );
     }
     read_file(path)
 }
@@ -118,7 +123,13 @@ pub fn read_file(path: &Path) -> Result<Input, ReadError> {
     let name = path.display().to_string();
     let what = format!("`{name}`");
     match std::fs::File::open(path) {
-        Ok(mut file) => read_capped(&mut file, name, what),
+        Ok(mut file) => {
+            // A regular file's length is known: read into a buffer of that size (a byte more,
+            // for the probe that finds its end) instead of one doubled as it fills.
+            let size = file.metadata().map_or(0, |m| m.len());
+            let hint = usize::try_from(size).map_or(0, |n| n.min(MAX_STACK_BYTES) + 1);
+            read_capped(&mut file, hint, name, what)
+        }
         Err(e) => Err(ReadError {
             name,
             what,
@@ -127,9 +138,15 @@ pub fn read_file(path: &Path) -> Result<Input, ReadError> {
     }
 }
 
-/// Reads at most [`MAX_STACK_BYTES`] (and one more byte, to tell that there is more).
-fn read_capped(from: &mut dyn Read, name: String, what: String) -> Result<Input, ReadError> {
-    let mut bytes = Vec::new();
+/// Reads at most [`MAX_STACK_BYTES`] (and one more byte, to tell that there is more), into a
+/// buffer made for `hint` bytes at first.
+fn read_capped(
+    from: &mut dyn Read,
+    hint: usize,
+    name: String,
+    what: String,
+) -> Result<Input, ReadError> {
+    let mut bytes = Vec::with_capacity(hint);
     let limit = u64::try_from(MAX_STACK_BYTES).unwrap_or(u64::MAX);
     let failed = |why| ReadError {
         name: name.clone(),
