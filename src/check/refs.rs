@@ -93,44 +93,37 @@ impl What<'_> {
 
 pub fn check(stack: &Stack, plan: &Plan<'_>, generated: &[GeneratedId<'_>]) -> Vec<Problem> {
     let mut refs = Refs {
-        names: BTreeMap::new(),
+        names: None,
+        own: Own {
+            stack,
+            consumers: &plan.consumers,
+            generated,
+        },
         conditions: BTreeMap::new(),
         mappings: Vec::new(),
         problems: Vec::new(),
     };
-    refs.define(stack, plan, generated);
+    refs.define(stack);
     refs.events(stack, plan);
     refs.walk_stack(stack);
     refs.problems
 }
 
-struct Refs<'a> {
-    /// Every name a `!Ref` may take, with where it is defined (for "defined twice"); ordered, so
-    /// a did-you-mean between equally near names is the same on every run.
-    names: BTreeMap<Cow<'a, str>, (Named, SourceSpan, What<'a>)>,
-    conditions: BTreeMap<Cow<'a, str>, (SourceSpan, What<'a>)>,
-    mappings: Vec<String>,
-    problems: Vec<Problem>,
+/// The names stackwire and SAM define.
+struct Own<'a> {
+    stack: &'a Stack,
+    consumers: &'a [Vec<usize>],
+    generated: &'a [GeneratedId<'a>],
 }
 
-impl<'a> Refs<'a> {
-    fn claim(&mut self, name: &'a str, named: Named, span: SourceSpan, what: What<'a>) {
-        if let Some((_, first, other)) = self.names.get(name) {
-            self.problems.push(Problem::DefinedTwice {
-                name: name.to_owned(),
-                what: what.shown(),
-                other: other.shown(),
-                span,
-                first: *first,
-            });
-            return;
-        }
-        self.names.insert(Cow::Borrowed(name), (named, span, what));
-    }
+type Names<'a> = BTreeMap<Cow<'a, str>, (Named, SourceSpan, What<'a>)>;
 
-    /// The names stackwire and SAM define, then the pass-through sections' own.
-    fn define(&mut self, stack: &'a Stack, plan: &Plan<'_>, generated: &'a [GeneratedId<'_>]) {
-        // The stack's own IDs and generated IDs are checked against each other by `check`.
+impl<'a> Own<'a> {
+    /// Every name they define, with where. The stack's own IDs and generated IDs are checked
+    /// against each other by `check`.
+    fn names(&self) -> Names<'a> {
+        let stack = self.stack;
+        let mut names = Names::new();
         for (i, r) in stack.resources.iter().enumerate() {
             let id = &r.id.value;
             let what = What::Resource(id);
@@ -139,31 +132,24 @@ impl<'a> Refs<'a> {
                     match s.existing.as_ref().map(|e| &e.value) {
                         None | Some(Existing::Parameter(_)) => {
                             let named = Named::Resource(Some("AWS::Kinesis::Stream"));
-                            self.names
-                                .insert(Cow::Borrowed(id), (named, r.id.span, what));
+                            names.insert(Cow::Borrowed(id), (named, r.id.span, what));
                         }
                         Some(Existing::Env(path)) => {
                             let name = ids::env_parameter(&path.value);
                             let what = What::EnvParameter(id);
-                            self.names
-                                .insert(Cow::Owned(name), (Named::Parameter, path.span, what));
+                            names.insert(Cow::Owned(name), (Named::Parameter, path.span, what));
                         }
                         Some(Existing::Arn(_)) => {}
                     }
                     if let Some(Existing::Parameter(p)) = s.existing.as_ref().map(|e| &e.value) {
                         let what = What::StreamParameter(id);
-                        self.names
-                            .insert(Cow::Borrowed(&p.value), (Named::Parameter, p.span, what));
-                        let condition = ids::create_condition(id);
-                        let what = What::Condition(id);
-                        self.conditions
-                            .insert(Cow::Owned(condition), (p.span, what));
+                        names.insert(Cow::Borrowed(&p.value), (Named::Parameter, p.span, what));
                     }
-                    for f in &plan.consumers[i] {
+                    for f in &self.consumers[i] {
                         let function = &stack.resources[*f].id.value;
                         let named = Named::Resource(Some("AWS::Kinesis::StreamConsumer"));
                         let what = What::Consumer(id, function);
-                        self.names.insert(
+                        names.insert(
                             Cow::Owned(ids::consumer(id, function)),
                             (named, r.id.span, what),
                         );
@@ -171,23 +157,71 @@ impl<'a> Refs<'a> {
                 }
                 Body::Function(_) => {
                     let named = Named::Resource(Some("AWS::Serverless::Function"));
-                    self.names
-                        .insert(Cow::Borrowed(id), (named, r.id.span, what));
+                    names.insert(Cow::Borrowed(id), (named, r.id.span, what));
                     let role = crate::ids::join(&[id, "Role"]);
                     let what = What::Role(id);
                     let named = Named::Resource(Some("AWS::IAM::Role"));
-                    self.names
-                        .insert(Cow::Owned(role), (named, r.id.span, what));
+                    names.insert(Cow::Owned(role), (named, r.id.span, what));
                 }
                 Body::Unknown => {}
             }
         }
-        for g in generated {
-            self.names.entry(Cow::Borrowed(&g.id)).or_insert((
+        for g in self.generated {
+            names.entry(Cow::Borrowed(&g.id)).or_insert((
                 Named::Resource(None),
                 g.owner.span,
                 What::Generated(g.origin),
             ));
+        }
+        names
+    }
+}
+
+struct Refs<'a> {
+    /// Every name a `!Ref` may take, with where it is defined (for "defined twice"); ordered, so
+    /// a did-you-mean between equally near names is the same on every run. Made the first time
+    /// something reads it (a pass-through name or a reference): a stack with neither, however
+    /// large, never holds it.
+    names: Option<Names<'a>>,
+    own: Own<'a>,
+    conditions: BTreeMap<Cow<'a, str>, (SourceSpan, What<'a>)>,
+    mappings: Vec<String>,
+    problems: Vec<Problem>,
+}
+
+impl<'a> Refs<'a> {
+    fn names(&mut self) -> &mut Names<'a> {
+        let own = &self.own;
+        self.names.get_or_insert_with(|| own.names())
+    }
+
+    fn claim(&mut self, name: &'a str, named: Named, span: SourceSpan, what: What<'a>) {
+        if let Some((_, first, other)) = self.names().get(name) {
+            let problem = Problem::DefinedTwice {
+                name: name.to_owned(),
+                what: what.shown(),
+                other: other.shown(),
+                span,
+                first: *first,
+            };
+            self.problems.push(problem);
+            return;
+        }
+        self.names()
+            .insert(Cow::Borrowed(name), (named, span, what));
+    }
+
+    /// The conditions stackwire writes, then the pass-through sections' own names.
+    fn define(&mut self, stack: &'a Stack) {
+        for r in &stack.resources {
+            if let Body::Stream(s) = &r.body
+                && let Some(Existing::Parameter(p)) = s.existing.as_ref().map(|e| &e.value)
+            {
+                let condition = ids::create_condition(&r.id.value);
+                let what = What::Condition(&r.id.value);
+                self.conditions
+                    .insert(Cow::Owned(condition), (p.span, what));
+            }
         }
         for (section, named) in [
             ("Parameters", Named::Parameter),
@@ -485,11 +519,11 @@ impl<'a> Refs<'a> {
 
     /// `!Ref name` (or `${name}`): a resource, a parameter or a pseudo parameter.
     fn reference(&mut self, name: &str, span: SourceSpan, in_sub: bool) {
-        if PSEUDO.contains(&name) || self.names.contains_key(name) {
+        if PSEUDO.contains(&name) || self.names().contains_key(name) {
             return;
         }
         let candidates = self
-            .names
+            .names()
             .keys()
             .map(|k| &**k)
             .chain(PSEUDO.iter().copied());
@@ -531,10 +565,10 @@ impl<'a> Refs<'a> {
     }
 
     fn attribute(&mut self, resource: &str, attribute: Option<&str>, span: SourceSpan) {
-        let found = self.names.get(resource).map(|(named, _, _)| *named);
+        let found = self.names().get(resource).map(|(named, _, _)| *named);
         let Some(Named::Resource(rtype)) = found else {
             let candidates: Vec<&str> = self
-                .names
+                .names()
                 .iter()
                 .filter(|(_, (n, _, _))| matches!(n, Named::Resource(_)))
                 .map(|(k, _)| &**k)
