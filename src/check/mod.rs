@@ -490,13 +490,24 @@ impl Checker<'_> {
     /// The IDs SAM and stackwire generate must not collide with the stack's own, or each other.
     fn generated_ids(&mut self, plan: &Plan<'_>, generated: &[GeneratedId<'_>]) {
         let resources = &plan.stack.resources;
-        // Each ID taken, where, and by what: a stack resource (`None`) or a generated one.
-        let mut taken: HashMap<&str, (SourceSpan, Option<Origin<'_>>)> =
+        // Each ID taken, and by what: the index of a stack resource, or past them, of a
+        // generated ID (an index, not the span and origin themselves: a third of the room).
+        let mut taken: HashMap<&str, usize> =
             HashMap::with_capacity(resources.len() + generated.len());
-        for r in resources {
-            taken.insert(&r.id.value, (r.id.span, None));
+        for (i, r) in resources.iter().enumerate() {
+            taken.insert(&r.id.value, i);
         }
-        for GeneratedId { id, owner, origin } in generated {
+        // Where the taker is, and what it is: a stack resource (`None`) or a generated one.
+        let taker = |i: usize| -> (SourceSpan, Option<Origin<'_>>) {
+            match i
+                .checked_sub(resources.len())
+                .and_then(|g| generated.get(g))
+            {
+                Some(g) => (g.owner.span, Some(g.origin)),
+                None => (resources[i].id.span, None),
+            }
+        };
+        for (n, GeneratedId { id, owner, origin }) in generated.iter().enumerate() {
             if id.len() > MAX_LOGICAL_ID {
                 self.rules.problems.push(Problem::GeneratedIdTooLong {
                     id: owner.value.clone(),
@@ -506,7 +517,7 @@ impl Checker<'_> {
                 });
                 continue;
             }
-            match taken.get(id.as_str()) {
+            match taken.get(id.as_str()).map(|&i| taker(i)) {
                 Some((span, first)) => self.rules.problems.push(Problem::GeneratedIdCollision {
                     id: id.clone(),
                     first: match first {
@@ -514,11 +525,11 @@ impl Checker<'_> {
                         None => format!("resource `{id}`"),
                     },
                     origin: origin.shown(),
-                    span: *span,
+                    span,
                     owner: owner.span,
                 }),
                 None => {
-                    taken.insert(id, (owner.span, Some(*origin)));
+                    taken.insert(id, resources.len() + n);
                 }
             }
         }
@@ -534,12 +545,12 @@ impl Checker<'_> {
                 Existing::Parameter(name) => (name.value.clone(), None, name.span),
                 Existing::Arn(_) => continue,
             };
-            if let Some((first, _)) = taken.get(name.as_str()) {
+            if let Some(&i) = taken.get(name.as_str()) {
                 self.rules.problems.push(Problem::ParameterCollision {
                     other: format!("the resource `{name}`"),
                     name,
                     span,
-                    first: *first,
+                    first: taker(i).0,
                 });
                 continue;
             }
