@@ -558,7 +558,7 @@ impl Bench {
         let cap_path = self.write("at-cap.yaml", &cap.text);
         let _ = writeln!(
             out,
-            "\n### Against the YAML events (whole process)\n\nThe events-only reader is this bench's own `--events FILE`: it reads the file and pulls every event from the parser under stackwire's reader (granit-parser, the same version) and builds nothing. `validate` and `compile -o` read, check and lower the same file (`compile` also writes it; at the cap, both stop at `too_many_resources` after checking all of it). Median of {} runs; CPU time is user + system; peak memory is the peak resident set size, per byte of input.\n\n| stack | run | wall time (CPU) | CPU / events | peak memory | bytes per input byte |\n|---|---|---:|---:|---:|---:|",
+            "\n### Against the YAML events (whole process)\n\nThe events-only reader is this bench's own `--events FILE`: it reads the file and pulls every event from the parser under stackwire's reader (granit-parser, the same version) and builds nothing. `validate` and `compile -o` read, check and lower the same file (`compile` also writes it; at the cap, both stop at `too_many_resources` after checking all of it). The three take turns, a run each per round, so each sees the same machine; median of {} rounds; CPU time is user + system; peak memory is the peak resident set size, per byte of input.\n\n| stack | run | wall time (CPU) | CPU / events | peak memory | bytes per input byte |\n|---|---|---:|---:|---:|---:|",
             self.fast_runs
         );
         let exe =
@@ -584,35 +584,30 @@ impl Bench {
             ),
         ];
         for (what, path, bytes, code, target) in stacks {
-            let events = median(
-                (0..self.fast_runs)
-                    .map(|_| measured(Command::new(&exe).arg("--events").arg(path), 0))
-                    .collect(),
-            );
             let template = self.path("events-template.yaml");
+            let validate = ["validate".as_ref(), path.as_os_str()];
+            let compile = [
+                "compile".as_ref(),
+                path.as_os_str(),
+                "-o".as_ref(),
+                template.as_os_str(),
+            ];
+            for args in [&validate[..], &compile[..]] {
+                self.expect_code(args, code);
+            }
+            // The three take turns, a run each per round, so that each sees the same machine
+            // (a shared machine's speed drifts over a block of runs).
+            let mut measured_runs = [Vec::new(), Vec::new(), Vec::new()];
+            for _ in 0..self.fast_runs {
+                measured_runs[0].push(measured(Command::new(&exe).arg("--events").arg(path), 0));
+                measured_runs[1].push(measured(Command::new(&self.binary).args(validate), code));
+                measured_runs[2].push(measured(Command::new(&self.binary).args(compile), code));
+            }
+            let [events, validate, compile] = measured_runs.map(median);
             let runs = [
                 ("events only", events),
-                (
-                    "`stackwire validate`",
-                    self.median_process(
-                        &["validate".as_ref(), path.as_os_str()],
-                        code,
-                        self.fast_runs,
-                    ),
-                ),
-                (
-                    "`stackwire compile -o`",
-                    self.median_process(
-                        &[
-                            "compile".as_ref(),
-                            path.as_os_str(),
-                            "-o".as_ref(),
-                            template.as_os_str(),
-                        ],
-                        code,
-                        self.fast_runs,
-                    ),
-                ),
+                ("`stackwire validate`", validate),
+                ("`stackwire compile -o`", compile),
             ];
             for (run, m) in &runs {
                 let ratio = m.cpu.as_secs_f64() / events.cpu.as_secs_f64();
@@ -894,14 +889,19 @@ impl Bench {
         )
     }
 
-    /// The median of `runs` runs of stackwire with `args`, which must exit with `code`.
-    fn median_process(&self, args: &[&std::ffi::OsStr], code: i32, runs: usize) -> Measured {
+    /// Fails unless stackwire with `args` exits with `code`.
+    fn expect_code(&self, args: &[&std::ffi::OsStr], code: i32) {
         let (got, _, stderr) = self.output(args);
         if got != code {
             fail(&format!(
                 "stackwire {args:?} exited {got}, expected {code}:\n{stderr}"
             ));
         }
+    }
+
+    /// The median of `runs` runs of stackwire with `args`, which must exit with `code`.
+    fn median_process(&self, args: &[&std::ffi::OsStr], code: i32, runs: usize) -> Measured {
+        self.expect_code(args, code);
         median(
             (0..runs)
                 .map(|_| measured(Command::new(&self.binary).args(args), code))
