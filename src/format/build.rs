@@ -335,9 +335,9 @@ fn close(
     entries: &mut Vec<(Node, Node)>,
 ) -> Node {
     let value = match kind {
-        Kind::Seq { start, .. } => Value::Seq(items.drain(start..).collect()),
+        Kind::Seq { start, .. } => Value::Seq(tail(items, start)),
         Kind::Map { start, merged, .. } => {
-            let mut entries: Vec<(Node, Node)> = entries.drain(start..).collect();
+            let mut entries = tail(entries, start);
             for (key, value) in merged {
                 if !entries.iter().any(|(k, _)| same(k, &key)) {
                     entries.push((key, value));
@@ -362,6 +362,23 @@ fn close(
         tag,
         value,
     }
+}
+
+/// The children of a closing collection, `open[start..]`, in a vector of exactly their number.
+/// Most are copied out of the open list, which keeps its room for the next; a collection that
+/// is nearly all of it (a stack's `resources`, tens of thousands of entries under a few of the
+/// root's) takes the list's own allocation instead, shrunk to fit, and leaves the few before it
+/// in a new one: no second copy of the largest collection, and no room kept for it after.
+fn tail<T>(open: &mut Vec<T>, start: usize) -> Vec<T> {
+    const LARGE: usize = 4096;
+    let len = open.len().saturating_sub(start);
+    if len < LARGE || start > len / 64 {
+        return open.drain(start..).collect();
+    }
+    let before: Vec<T> = open.drain(..start).collect();
+    let mut taken = std::mem::replace(open, before);
+    taken.shrink_to_fit();
+    taken
 }
 
 /// The value of a merge key (`<<`): a mapping, or a list of mappings, whose entries (each
@@ -648,6 +665,41 @@ mod tests {
 
     fn plain(text: &str) -> Value {
         resolve(Cow::Borrowed(text), ScalarStyle::Plain, None)
+    }
+
+    #[test]
+    fn a_closing_collection_takes_its_children_whichever_way_it_moves_them() {
+        // Copied out (small, or behind many open ones) and the open list's own allocation
+        // taken (large, behind few): the same children, the rest left open, exactly sized.
+        for (before, len) in [(3, 10), (3, 5000), (200, 5000), (0, 4096), (70, 4096)] {
+            let mut open: Vec<usize> = (0..before + len).collect();
+            let taken = tail(&mut open, before);
+            assert_eq!(taken, (before..before + len).collect::<Vec<_>>());
+            assert_eq!(taken.capacity(), len);
+            assert_eq!(open, (0..before).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn a_mapping_of_thousands_of_entries_reads_whole() {
+        let mut text = String::from("name: s\nresources:\n");
+        for i in 0..5000 {
+            text.push_str(&format!("  R{i}: {i}\n"));
+        }
+        text.push_str("after: 1\n");
+        let Ok(Some(root)) = build(&text) else {
+            panic!("the file reads");
+        };
+        let Value::Map(entries) = &root.value else {
+            panic!("a mapping");
+        };
+        assert_eq!(entries.len(), 3);
+        let Value::Map(resources) = &entries[1].1.value else {
+            panic!("resources is a mapping");
+        };
+        assert_eq!(resources.len(), 5000);
+        assert_eq!(resources[4999].1.value, Value::Int(4999));
+        assert_eq!(entries[2].0.value, Value::Str("after".into()));
     }
 
     #[test]
