@@ -317,13 +317,24 @@ fn sigint_and_sigterm_leave_no_temporary_file() {
         }
     }
     write(&dir.path().join("stack.yaml"), stack.as_bytes());
+    let whole = Command::new(stackwire())
+        .args(["compile", "stack.yaml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(whole.status.code(), Some(0));
+    let temporary = || -> Vec<String> {
+        std::fs::read_dir(dir.path())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect()
+    };
     let mut interrupted = 0;
-    // Forty rounds of signals sent later and later; more (up to 200) until one lands during
-    // a write, on a machine busy enough to shift the window.
-    for round in 0..200u64 {
-        if round >= 40 && interrupted > 0 {
-            break;
-        }
+    // Each run is signalled as soon as its temporary file is seen (the write, the fsync and
+    // the rename are the window), or, when the run ends before one is seen, not at all.
+    for round in 0..40 {
         for (signal, code) in [(libc::SIGINT, 130), (libc::SIGTERM, 143)] {
             let mut child = Command::new(stackwire())
                 .args(["compile", "stack.yaml", "-o", "template.yaml"])
@@ -331,27 +342,30 @@ fn sigint_and_sigterm_leave_no_temporary_file() {
                 .stderr(Stdio::null())
                 .spawn()
                 .unwrap_or_else(|e| panic!("{e}"));
-            std::thread::sleep(Duration::from_micros(500 * (round % 40)));
-            let pid = i32::try_from(child.id()).unwrap_or(0);
-            // SAFETY: signalling our own child, which has not been waited for.
-            unsafe { libc::kill(pid, signal) };
-            let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
+            let status = loop {
+                if let Some(status) = child.try_wait().unwrap_or_else(|e| panic!("{e}")) {
+                    break status;
+                }
+                if !temporary().is_empty() {
+                    let pid = i32::try_from(child.id()).unwrap_or(0);
+                    // SAFETY: signalling our own child, which has not been waited for.
+                    unsafe { libc::kill(pid, signal) };
+                    break child.wait().unwrap_or_else(|e| panic!("{e}"));
+                }
+            };
             match status.code() {
                 Some(0) => {}
                 Some(c) => {
                     assert_eq!(c, code, "signal {signal}");
                     interrupted += 1;
                 }
-                // Signalled before the write began (the watcher starts with it): nothing to remove.
-                None => {}
+                None => panic!("round {round}: signal {signal} ended the run while it wrote"),
             }
-            let left: Vec<String> = std::fs::read_dir(dir.path())
-                .unwrap_or_else(|e| panic!("{e}"))
-                .flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .filter(|n| n.ends_with(".tmp"))
-                .collect();
-            assert!(left.is_empty(), "round {round}: {left:?}");
+            assert!(temporary().is_empty(), "round {round}: {:?}", temporary());
+            // The old template stays or the new one is whole: never a part of one.
+            if let Ok(written) = std::fs::read(dir.path().join("template.yaml")) {
+                assert!(written == whole.stdout, "round {round}: a partial template");
+            }
         }
     }
     assert!(interrupted > 0, "no run was interrupted");
