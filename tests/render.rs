@@ -178,10 +178,15 @@ fn fixtures() -> Vec<Fixture> {
     let mut fixtures: Vec<Fixture> = paths.iter().map(|path| fixture(path)).collect();
     // `--all` on the whole stacks.
     let whole = root().join("target/render-tools/whole-stack.yaml");
-    if let Some(dir) = whole.parent() {
-        std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    }
-    std::fs::write(&whole, WHOLE_STACK).unwrap_or_else(|e| panic!("{}: {e}", whole.display()));
+    // Written once: the tests run at once, and one rewriting it as another reads it would
+    // hand the reader an empty file.
+    static WRITE_WHOLE: std::sync::Once = std::sync::Once::new();
+    WRITE_WHOLE.call_once(|| {
+        if let Some(dir) = whole.parent() {
+            std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        }
+        std::fs::write(&whole, WHOLE_STACK).unwrap_or_else(|e| panic!("{}: {e}", whole.display()));
+    });
     let passthru = paths.iter().filter(|p| {
         p.file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with("passthru-"))
