@@ -10,9 +10,12 @@ use std::fmt::Write;
 use crate::template::{Map, Value};
 
 pub fn emit(template: &Value) -> String {
-    let mut out = String::with_capacity(4096);
+    let mut out = Text {
+        text: String::with_capacity(4096),
+        seen: Vec::new(),
+    };
     write_template(&mut out, template);
-    out
+    out.text
 }
 
 /// The length in bytes of [`emit`]'s text, counted without writing it: what `validate` needs
@@ -21,6 +24,7 @@ pub fn size(template: &Value) -> usize {
     let mut out = Count {
         len: 0,
         line_start: true,
+        seen: Vec::new(),
     };
     write_template(&mut out, template);
     out.len
@@ -42,6 +46,72 @@ trait Out: Write {
     fn push(&mut self, c: char);
     /// Whether nothing is written yet or the last byte written ends a line.
     fn at_line_start(&self) -> bool;
+    /// Writes again what was written for `shared` in the same place before, if it was.
+    fn repeat(&mut self, _shared: Place) -> bool {
+        false
+    }
+    /// Where the next byte goes, for [`Out::written`].
+    fn mark(&self) -> usize {
+        0
+    }
+    /// What was written from `mark` on was `shared`, written at that place.
+    fn written(&mut self, _shared: Place, _mark: usize) {}
+}
+
+/// A mapping shared by the whole template ([`Map::shared`], the trust policy every generated
+/// role has) and where it is written: its column, and whether its first line is indented
+/// (not after a sequence's `- `). The same place gives the same text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Place {
+    map: *const Map,
+    col: usize,
+    line_start: bool,
+}
+
+/// The template's text, with where each shared mapping's text is, to copy instead of writing
+/// it again.
+struct Text {
+    text: String,
+    seen: Vec<(Place, std::ops::Range<usize>)>,
+}
+
+impl Write for Text {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.text.push_str(s);
+        Ok(())
+    }
+}
+
+impl Out for Text {
+    fn push_str(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    fn push(&mut self, c: char) {
+        self.text.push(c);
+    }
+
+    fn at_line_start(&self) -> bool {
+        self.text.is_empty() || self.text.ends_with('\n')
+    }
+
+    fn repeat(&mut self, shared: Place) -> bool {
+        match self.seen.iter().find(|(p, _)| *p == shared) {
+            Some((_, range)) => {
+                self.text.extend_from_within(range.clone());
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn mark(&self) -> usize {
+        self.text.len()
+    }
+
+    fn written(&mut self, shared: Place, mark: usize) {
+        self.seen.push((shared, mark..self.text.len()));
+    }
 }
 
 impl Out for String {
@@ -62,6 +132,8 @@ impl Out for String {
 struct Count {
     len: usize,
     line_start: bool,
+    /// Each shared mapping's length in bytes where it was written, and whether it ended a line.
+    seen: Vec<(Place, usize, bool)>,
 }
 
 impl Write for Count {
@@ -87,6 +159,27 @@ impl Out for Count {
     fn at_line_start(&self) -> bool {
         self.line_start
     }
+
+    fn repeat(&mut self, shared: Place) -> bool {
+        match self.seen.iter().find(|(p, ..)| *p == shared) {
+            Some(&(_, len, line_start)) => {
+                if len > 0 {
+                    self.len += len;
+                    self.line_start = line_start;
+                }
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn mark(&self) -> usize {
+        self.len
+    }
+
+    fn written(&mut self, shared: Place, mark: usize) {
+        self.seen.push((shared, self.len - mark, self.line_start));
+    }
 }
 
 fn is_block(value: &Value) -> bool {
@@ -110,6 +203,22 @@ fn indent(out: &mut impl Out, n: usize) {
 /// Writes the entries of a mapping at `col`. The first entry's indentation is assumed to be
 /// written already when `out` does not end with a newline (a sequence item's `- `).
 fn write_map(out: &mut impl Out, map: &Map, col: usize) {
+    let Some(shared) = map.shares() else {
+        return write_entries(out, map, col);
+    };
+    let place = Place {
+        map: shared,
+        col,
+        line_start: out.at_line_start(),
+    };
+    if !out.repeat(place) {
+        let mark = out.mark();
+        write_entries(out, map, col);
+        out.written(place, mark);
+    }
+}
+
+fn write_entries(out: &mut impl Out, map: &Map, col: usize) {
     for (k, v) in map {
         if out.at_line_start() {
             indent(out, col);

@@ -159,9 +159,9 @@ impl Map {
         }
     }
 
-    /// The mapping this one shares, if it shares one (for tests of sharing).
-    #[cfg(test)]
-    fn shares(&self) -> Option<&'static Map> {
+    /// The mapping this one shares, if it shares one: the same for every mapping that shares
+    /// it, so the emitter writes its text once and copies it.
+    pub fn shares(&self) -> Option<&'static Map> {
         match self.0 {
             Repr::Shared(m) => Some(m),
             _ => None,
