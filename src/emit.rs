@@ -10,8 +10,11 @@ use std::fmt::Write;
 use crate::template::{Map, Value};
 
 pub fn emit(template: &Value) -> String {
+    // Room for the largest template CloudFormation takes, reserved at once: so large an
+    // allocation is mapped, its pages touched only as they are written, and the text never
+    // moves as it grows.
     let mut out = Text {
-        text: String::with_capacity(4096),
+        text: String::with_capacity(crate::limits::MAX_TEMPLATE_BYTES),
         seen: Vec::new(),
     };
     write_template(&mut out, template);
