@@ -13,14 +13,19 @@ type Hasher = foldhash::fast::RandomState;
 
 type Inner = IndexMap<Key, Value, Hasher>;
 
-/// A mapping's key. Most are names CloudFormation fixes (`Type`, `Properties`, `Statement`),
-/// which stackwire writes thousands of times a template: those are borrowed, never allocated or
-/// freed. The rest (Logical IDs, a user's own keys) are owned. To every reader a key is its text:
-/// it hashes, compares and orders as a `str`.
+/// Text of the template: a mapping's key or a string. Much of it is what stackwire writes the
+/// same way every time (keys CloudFormation fixes, `Type`, `Properties`, `Statement`; values
+/// such as resource types, managed policies' ARNs, the actions of SAM's policy templates),
+/// thousands of times a template: that is borrowed, never allocated or freed. The rest (Logical
+/// IDs, a user's own keys and values) is owned. To every reader it is its text: it hashes,
+/// compares and orders as a `str`.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Key(Cow<'static, str>);
+pub struct Text(Cow<'static, str>);
 
-impl Key {
+/// A mapping's key.
+pub type Key = Text;
+
+impl Text {
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -30,7 +35,7 @@ impl Key {
     }
 }
 
-impl Deref for Key {
+impl Deref for Text {
     type Target = str;
 
     fn deref(&self) -> &str {
@@ -38,55 +43,61 @@ impl Deref for Key {
     }
 }
 
-impl std::borrow::Borrow<str> for Key {
+impl std::borrow::Borrow<str> for Text {
     fn borrow(&self) -> &str {
         &self.0
     }
 }
 
-impl AsRef<str> for Key {
+impl AsRef<str> for Text {
     fn as_ref(&self) -> &str {
         &self.0
     }
 }
 
-impl From<&'static str> for Key {
-    fn from(s: &'static str) -> Key {
-        Key(Cow::Borrowed(s))
+impl From<&'static str> for Text {
+    fn from(s: &'static str) -> Text {
+        Text(Cow::Borrowed(s))
     }
 }
 
-impl From<String> for Key {
-    fn from(s: String) -> Key {
-        Key(Cow::Owned(s))
+impl From<&String> for Text {
+    fn from(s: &String) -> Text {
+        Text(Cow::Owned(s.clone()))
     }
 }
 
-impl From<Key> for String {
-    fn from(k: Key) -> String {
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text(Cow::Owned(s))
+    }
+}
+
+impl From<Text> for String {
+    fn from(k: Text) -> String {
         k.into_string()
     }
 }
 
-impl PartialEq<str> for Key {
+impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
         *self.0 == *other
     }
 }
 
-impl PartialEq<&str> for Key {
+impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
         *self.0 == **other
     }
 }
 
-impl std::fmt::Debug for Key {
+impl std::fmt::Debug for Text {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.fmt(f)
     }
 }
 
-impl std::fmt::Display for Key {
+impl std::fmt::Display for Text {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.0.fmt(f)
     }
@@ -431,7 +442,7 @@ impl<'a> IntoIterator for &'a mut Map {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
-    Str(String),
+    Str(Text),
     /// An integer; one outside 64 bits (only ever a user's, passed through) is [`Value::Plain`]
     /// text, see [`Value::int`].
     Int(i64),
@@ -464,7 +475,7 @@ pub enum Value {
 }
 
 impl Value {
-    pub fn str(s: impl Into<String>) -> Value {
+    pub fn str(s: impl Into<Text>) -> Value {
         Value::Str(s.into())
     }
 
@@ -481,7 +492,7 @@ impl Value {
         if s.contains("${") {
             Value::Sub(s.to_owned())
         } else {
-            Value::Str(s.to_owned())
+            Value::str(s.to_owned())
         }
     }
 
@@ -490,15 +501,15 @@ impl Value {
     /// needless one), so such text is joined from parts that split every `${` between `$` and `{`.
     pub fn literal(s: &str) -> Value {
         if !s.contains("${") {
-            return Value::Str(s.to_owned());
+            return Value::str(s.to_owned());
         }
         let mut parts = Vec::new();
         let mut rest = s;
         while let Some(at) = rest.find("${") {
-            parts.push(Value::str(&rest[..=at]));
+            parts.push(Value::str(rest[..=at].to_owned()));
             rest = &rest[at + 1..];
         }
-        parts.push(Value::str(rest));
+        parts.push(Value::str(rest.to_owned()));
         Value::join("", parts)
     }
 

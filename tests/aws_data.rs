@@ -175,7 +175,7 @@ fn policy_templates_expand_as_the_sam_translator_expands_them() {
         let statements = expand(name, params).unwrap_or_else(|e| panic!("{name}: {e}"));
         expanded.push(Value::map([("Statement", Value::Seq(statements))]));
     }
-    let resource = |t: &str| Value::map([("Type", Value::str(t))]);
+    let resource = |t: &'static str| Value::map([("Type", Value::str(t))]);
     let template = Value::map([
         ("AWSTemplateFormatVersion", Value::str("2010-09-09")),
         ("Transform", Value::str("AWS::Serverless-2016-10-31")),

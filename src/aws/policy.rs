@@ -202,9 +202,9 @@ impl Resolver<'_> {
     /// (a `Value::Ref`, or a mapping of `Ref` alone to text), then its contents searched.
     fn node(&self, value: &Value, chain: &mut Vec<usize>) -> Result<Value, ExpandError> {
         let referred = match value {
-            Value::Ref(name) => Some(name),
+            Value::Ref(name) => Some(name.as_str()),
             Value::Map(map) if map.len() == 1 => match map.get("Ref") {
-                Some(Value::Str(name)) => Some(name),
+                Some(Value::Str(name)) => Some(name.as_str()),
                 _ => None,
             },
             _ => None,

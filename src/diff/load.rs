@@ -129,7 +129,7 @@ pub fn side_of(template: Value) -> Side {
             let mut attributes = indexmap::IndexMap::new();
             for (key, value) in r {
                 match (key.as_str(), value) {
-                    ("Type", Value::Str(t)) => kind = t,
+                    ("Type", Value::Str(t)) => kind = t.into_string(),
                     ("Type", _) => {}
                     ("Properties", value) => properties = Some(Tree::from(value)),
                     (_, value) => {

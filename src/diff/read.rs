@@ -87,7 +87,7 @@ fn from_json(value: serde_json::Value, depth: usize) -> Value {
             Some(i) => Value::Int(i),
             None => Value::Plain(n.to_string()),
         },
-        J::String(s) => Value::Str(s),
+        J::String(s) => Value::Str(s.into()),
         J::Array(items) => Value::Seq(items.into_iter().map(|v| from_json(v, depth + 1)).collect()),
         J::Object(entries) => {
             let map: Map = entries
@@ -108,9 +108,9 @@ fn intrinsic(map: Map) -> Value {
         return Value::Map(map);
     };
     match (key.as_str(), value) {
-        ("Ref", Value::Str(name)) => Value::Ref(name.clone()),
-        ("Fn::Sub", Value::Str(text)) => Value::Sub(text.clone()),
-        ("Fn::GetAtt", Value::Str(path)) if path.contains('.') => Value::GetAtt(path.clone()),
+        ("Ref", Value::Str(name)) => Value::Ref(name.to_string()),
+        ("Fn::Sub", Value::Str(text)) => Value::Sub(text.to_string()),
+        ("Fn::GetAtt", Value::Str(path)) if path.contains('.') => Value::GetAtt(path.to_string()),
         ("Fn::GetAtt", Value::Seq(parts)) => match parts.as_slice() {
             [Value::Str(resource), Value::Str(attribute)] => {
                 Value::GetAtt(format!("{resource}.{attribute}"))
@@ -146,7 +146,7 @@ fn value(node: Node) -> Result<Value, ReadError> {
         N::Bool(b) => Value::Bool(b),
         N::Int(i) => Value::int(i),
         N::Float(f) => Value::Plain(format!("{f:?}")),
-        N::Str(s) => Value::Str(s),
+        N::Str(s) => Value::Str(s.into()),
         N::Seq(items) => Value::Seq(items.into_iter().map(value).collect::<Result<_, _>>()?),
         N::Map(entries) => {
             let mut map = Map::with_capacity(entries.len());
@@ -178,9 +178,9 @@ fn value(node: Node) -> Result<Value, ReadError> {
         });
     };
     Ok(match (*long, inner) {
-        ("Ref", Value::Str(name)) => Value::Ref(name),
-        ("Fn::GetAtt", Value::Str(path)) => Value::GetAtt(path),
-        ("Fn::Sub", Value::Str(text)) => Value::Sub(text),
+        ("Ref", Value::Str(name)) => Value::Ref(name.into_string()),
+        ("Fn::GetAtt", Value::Str(path)) => Value::GetAtt(path.into_string()),
+        ("Fn::Sub", Value::Str(text)) => Value::Sub(text.into_string()),
         (_, inner) => match intrinsic(Map::from_iter([((*long).to_owned(), inner)])) {
             Value::Map(map) => match map.into_iter().next() {
                 Some((_, inner)) => Value::Tagged(tag.into(), Box::new(inner)),

@@ -338,7 +338,7 @@ impl From<Value> for Tree {
     fn from(value: Value) -> Tree {
         let intrinsic = Tree::one;
         match value {
-            Value::Str(s) => Tree::Scalar(s),
+            Value::Str(s) => Tree::Scalar(s.into_string()),
             Value::Int(i) => Tree::text(i.to_string()),
             Value::Bool(b) => Tree::text(b.to_string()),
             Value::Seq(items) => Tree::Seq(items.into_iter().map(Tree::from).collect()),

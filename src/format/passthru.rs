@@ -178,7 +178,7 @@ impl Decoder<'_> {
             Value::Float(f) => self
                 .plain(node)
                 .unwrap_or_else(|| T::Plain(format!("{f:?}"))),
-            Value::Str(s) => T::Str(s.clone()),
+            Value::Str(s) => T::Str(s.clone().into()),
             Value::Seq(items) => T::Seq(items.iter().map(|i| self.convert(i)).collect()),
             Value::Map(_) => {
                 let mut map = Map::new();

@@ -68,7 +68,7 @@ impl<'a> Ctx<'a> {
         }
         if let Some(d) = p("Description") {
             if let Some(t) = text(d) {
-                keys.insert("description".into(), Value::str(t));
+                keys.insert("description".into(), Value::str(t.to_owned()));
             } else if is_intrinsic(d) {
                 keys.insert("description".into(), self.value(d));
             } else {
@@ -115,7 +115,7 @@ impl<'a> Ctx<'a> {
         let handler = p("Handler").and_then(text).filter(|h| !h.is_empty());
         let handler = handler.ok_or("it has no `Handler` of its own")?;
         keys.insert("runtime".into(), Value::str(runtime_id));
-        keys.insert("handler".into(), Value::str(handler));
+        keys.insert("handler".into(), Value::str(handler.to_owned()));
         match p("CodeUri") {
             Some(c) if text(c) == Some(format!("src/{id}").as_str()) => {}
             Some(c) if text(c).is_some_and(|t| !t.is_empty()) => {
@@ -137,7 +137,7 @@ impl<'a> Ctx<'a> {
                 V::Seq(items) if a.tag.is_none() && items.len() == 1 => {
                     let arch = text(&items[0]).filter(|t| matches!(*t, "x86_64" | "arm64"));
                     let arch = arch.ok_or("its `Architectures` is not `x86_64` or `arm64`")?;
-                    keys.insert("architecture".into(), Value::str(arch));
+                    keys.insert("architecture".into(), Value::str(arch.to_owned()));
                 }
                 _ => return Err("its `Architectures` is not one architecture".to_owned()),
             }
@@ -313,8 +313,8 @@ impl<'a> Ctx<'a> {
                 .unwrap_or(1);
             let defaults = (suffixed("STREAM_NAME", n), suffixed("STREAM_ARN", n));
             let mut wire = Map::new();
-            wire.insert("from".into(), Value::str(id));
-            wire.insert("to".into(), Value::str(d.stream));
+            wire.insert("from".into(), Value::str(id.to_owned()));
+            wire.insert("to".into(), Value::str(d.stream.to_owned()));
             let access = match (d.crud, d.read) {
                 (true, true) => None,
                 (true, false) => Some("write"),
@@ -465,10 +465,10 @@ impl<'a> Ctx<'a> {
         let mapping = format!("{function}{name}");
         let mut notes = Vec::new();
         let mut wire = Map::new();
-        wire.insert("from".into(), Value::str(stream));
-        wire.insert("to".into(), Value::str(function));
+        wire.insert("from".into(), Value::str(stream.to_owned()));
+        wire.insert("to".into(), Value::str(function.to_owned()));
         if name != stream {
-            wire.insert("event".into(), Value::str(name));
+            wire.insert("event".into(), Value::str(name.to_owned()));
         }
         if fan_out.is_some() {
             wire.insert("fanOut".into(), Value::Bool(true));
@@ -519,7 +519,7 @@ impl<'a> Ctx<'a> {
                     let d =
                         d.filter(|d| crate::arn::destination(d).is_some() && entries(v).len() == 1);
                     let d = d.ok_or_else(|| bad(k))?;
-                    knobs.push(("onFailure", Value::str(d)));
+                    knobs.push(("onFailure", Value::str(d.to_owned())));
                     notes.push((
                         Problem::ImportChanged {
                             what: format!("`{function}` is given the permission to send to its on-failure destination `{d}`"),
@@ -571,7 +571,7 @@ impl<'a> Ctx<'a> {
         match position {
             Some("TRIM_HORIZON") => {}
             Some(p) => {
-                wire.insert("startingPosition".into(), Value::str(p));
+                wire.insert("startingPosition".into(), Value::str(p.to_owned()));
             }
             None => {
                 notes.push((
@@ -669,7 +669,7 @@ impl<'a> Ctx<'a> {
         }
         match keys.get("encryption") {
             Some(Value::Str(k)) if k != "none" && !crate::arn::is_aws_managed_alias(k) => {
-                Some(k.clone())
+                Some(k.to_string())
             }
             _ => None,
         }

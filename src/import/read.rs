@@ -176,7 +176,7 @@ pub fn convert(node: &Node, source: &str) -> Value {
         V::Bool(b) => Value::Bool(*b),
         V::Int(i) => plain(node, source).unwrap_or(Value::int(*i)),
         V::Float(f) => plain(node, source).unwrap_or_else(|| Value::Plain(format!("{f:?}"))),
-        V::Str(s) => Value::Str(s.clone()),
+        V::Str(s) => Value::Str(s.clone().into()),
         V::Seq(items) => Value::Seq(items.iter().map(|i| convert(i, source)).collect()),
         V::Map(entries) => {
             let mut map = Map::new();

@@ -460,7 +460,7 @@ impl<'a> Ctx<'a> {
                     match (kms, key, entries(v).len()) {
                         (true, Some("alias/aws/kinesis"), 2) => encryption = None,
                         (true, Some(k), 2) if crate::arn::kms_key(k).is_some() => {
-                            encryption = Some(Value::str(k));
+                            encryption = Some(Value::str(k.to_owned()));
                         }
                         _ => {
                             return Err(
@@ -481,7 +481,9 @@ impl<'a> Ctx<'a> {
                         else {
                             return Err("a tag is not a `Key` and a `Value` of text".to_owned());
                         };
-                        if tags.insert(k.to_owned().into(), Value::str(val)).is_some()
+                        if tags
+                            .insert(k.to_owned().into(), Value::str(val.to_owned()))
+                            .is_some()
                             || entries(t).len() != 2
                         {
                             return Err("a tag is written twice or has other keys".to_owned());
@@ -564,7 +566,7 @@ impl<'a> Ctx<'a> {
         };
         if let Some(s) = text(v) {
             return if plain(s) && !s.contains("${") {
-                Ok(Value::str(s))
+                Ok(Value::str(s.to_owned()))
             } else {
                 Err(format!(
                     "its name `{s}` is not one stackwire writes as it is"
@@ -575,7 +577,7 @@ impl<'a> Ctx<'a> {
             && plain(s)
             && s.contains("${")
         {
-            return Ok(Value::str(s));
+            return Ok(Value::str(s.to_owned()));
         }
         if super::read::is_intrinsic(v) {
             return Ok(self.value(v));
@@ -757,7 +759,7 @@ impl<'a> Ctx<'a> {
         if let Some(d) = get(self.root, "Description") {
             match text(d) {
                 Some(t) => {
-                    top.insert("description".into(), Value::str(t));
+                    top.insert("description".into(), Value::str(t.to_owned()));
                 }
                 None => self.problems.push(Problem::ImportChanged {
                     what: "the template's `Description` is not text; stackwire writes none"
@@ -891,9 +893,11 @@ fn native(stream: &str, form: &Form, kind: Kind) -> Value {
         (Form::New, Kind::Name) => Value::Ref(stream.to_owned()),
         (Form::New, Kind::Arn) => Value::get_att(stream, "Arn"),
         (Form::Arn(arn), Kind::Arn) => Value::str(arn),
-        (Form::Arn(arn), Kind::Name) => {
-            Value::str(crate::arn::kinesis_stream_name(arn).unwrap_or(arn))
-        }
+        (Form::Arn(arn), Kind::Name) => Value::str(
+            crate::arn::kinesis_stream_name(arn)
+                .unwrap_or(arn)
+                .to_owned(),
+        ),
         (Form::Env(key), Kind::Arn) => Value::Ref(ids::env_parameter(key)),
         (Form::Env(key), Kind::Name) => Value::Select(
             1,

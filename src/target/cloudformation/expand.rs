@@ -291,18 +291,13 @@ fn function_into(
     );
     lambda.insert("Tags".into(), tags(own_tags));
 
-    // The role's managed policies and inline policies, as SAM orders them, in the partition
-    // the translator is run in (it reads it from the Region).
-    let aws_managed = |name: &str| {
-        let partition = managed_policies::PARTITION;
-        Value::Str(concat(&["arn:", partition, ":iam::aws:policy/", name]))
-    };
-    let mut managed = vec![aws_managed("service-role/AWSLambdaBasicExecutionRole")];
+    // The role's managed policies and inline policies, as SAM orders them.
+    let mut managed = vec![aws_managed(SamManaged::BasicExecution)];
     if traced {
-        managed.push(aws_managed("AWSXrayWriteOnlyAccess"));
+        managed.push(aws_managed(SamManaged::XrayWrite));
     }
     if in_vpc {
-        managed.push(aws_managed("service-role/AWSLambdaVPCAccessExecutionRole"));
+        managed.push(aws_managed(SamManaged::VpcAccess));
     }
     let mut inline = Vec::new();
     let policies: Vec<Value> = match policies {
@@ -326,7 +321,7 @@ fn function_into(
                 }
             }
             Ok(Policy::Inline(document)) => inline.push(Value::map([
-                ("PolicyName", Value::Str(numbered(&role_id, "Policy", n))),
+                ("PolicyName", Value::str(numbered(&role_id, "Policy", n))),
                 ("PolicyDocument", document),
             ])),
             Err(reason) => unexpanded.push(Unexpanded::new(
@@ -346,7 +341,7 @@ fn function_into(
         let mapping_id = concat(&[id, &name]);
         match kinesis_event(id, &mapping_id, event) {
             Ok((mapping, grant)) => {
-                let arn = aws_managed("service-role/AWSLambdaKinesisExecutionRole");
+                let arn = aws_managed(SamManaged::KinesisExecution);
                 if !managed.contains(&arn) {
                     managed.push(arn);
                 }
@@ -370,7 +365,7 @@ fn function_into(
         }
     }
 
-    let with_attributes = |kind: &str, attributes: &[&'static str], properties: Map| {
+    let with_attributes = |kind: &'static str, attributes: &[&'static str], properties: Map| {
         let mut r = Map::with_capacity(2);
         r.insert("Type".into(), Value::str(kind));
         // What is left of the SAM resource is its `Type` and its attributes, if any.
@@ -408,6 +403,47 @@ fn function_into(
     }
 }
 
+/// The AWS managed policies SAM attaches itself.
+#[derive(Clone, Copy)]
+enum SamManaged {
+    BasicExecution,
+    XrayWrite,
+    VpcAccess,
+    KinesisExecution,
+}
+
+/// The ARN of a managed policy SAM attaches, in the partition the translator is run in (it
+/// reads it from the Region): each made once for the process, and borrowed.
+fn aws_managed(policy: SamManaged) -> Value {
+    static ARNS: LazyLock<[String; 4]> = LazyLock::new(|| {
+        [
+            "service-role/AWSLambdaBasicExecutionRole",
+            "AWSXrayWriteOnlyAccess",
+            "service-role/AWSLambdaVPCAccessExecutionRole",
+            "service-role/AWSLambdaKinesisExecutionRole",
+        ]
+        .map(|name| {
+            concat(&[
+                "arn:",
+                managed_policies::PARTITION,
+                ":iam::aws:policy/",
+                name,
+            ])
+        })
+    });
+    let arns: &'static [String; 4] = &ARNS;
+    let [basic, xray, vpc, kinesis] = arns;
+    Value::str(
+        match policy {
+            SamManaged::BasicExecution => basic,
+            SamManaged::XrayWrite => xray,
+            SamManaged::VpcAccess => vpc,
+            SamManaged::KinesisExecution => kinesis,
+        }
+        .as_str(),
+    )
+}
+
 /// The parts, joined (what `format!` would make of them, without its formatting machinery: this
 /// runs for every function).
 fn concat(parts: &[&str]) -> String {
@@ -439,9 +475,10 @@ fn push_number(out: &mut String, n: usize) {
 fn code(uri: Value) -> Value {
     match uri {
         Value::Str(s) => match s.strip_prefix("s3://").and_then(|r| r.split_once('/')) {
-            Some((bucket, key)) => {
-                Value::map([("S3Bucket", Value::str(bucket)), ("S3Key", Value::str(key))])
-            }
+            Some((bucket, key)) => Value::map([
+                ("S3Bucket", Value::str(bucket.to_owned())),
+                ("S3Key", Value::str(key.to_owned())),
+            ]),
             None => Value::Str(s),
         },
         Value::Map(mut m) => {
@@ -473,7 +510,7 @@ fn tags(own: Option<Value>) -> Value {
     let mut list = vec![Value::Map(Map::shared(&SAM_TAG))];
     if let Some(Value::Map(own)) = own {
         for (k, v) in own {
-            list.push(tag(Value::Str(k.into()), v));
+            list.push(tag(Value::Str(k), v));
         }
     }
     Value::Seq(list)
@@ -658,7 +695,7 @@ fn destination(mapping: &str, config: Value) -> Result<(Value, Option<Value>), S
             let target = on_failure
                 .get("Destination")
                 .cloned()
-                .unwrap_or(Value::Str(String::new()));
+                .unwrap_or(Value::str(""));
             grant = destination_grant(mapping, &kind, target)?;
         }
         out.insert(key, Value::Map(on_failure));
@@ -669,7 +706,7 @@ fn destination(mapping: &str, config: Value) -> Result<(Value, Option<Value>), S
 /// The inline policy SAM grants for `OnFailure.Type` (`samtranslator/model/iam.py`), named after
 /// the mapping; none for `Kafka`.
 fn destination_grant(mapping: &str, kind: &Value, target: Value) -> Result<Option<Value>, String> {
-    let statement = |action: &str, resource: Value| {
+    let statement = |action: &'static str, resource: Value| {
         Value::map([
             ("Action", Value::str(action)),
             ("Effect", Value::str("Allow")),
@@ -693,7 +730,7 @@ fn destination_grant(mapping: &str, kind: &Value, target: Value) -> Result<Optio
         _ => return Err("an `OnFailure.Type` other than SQS, SNS, S3 and Kafka".to_owned()),
     };
     Ok(Some(Value::map([
-        ("PolicyName", Value::Str(concat(&[mapping, suffix]))),
+        ("PolicyName", Value::str(concat(&[mapping, suffix]))),
         (
             "PolicyDocument",
             Value::map([("Statement", Value::Seq(statements))]),

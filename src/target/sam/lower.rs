@@ -63,10 +63,10 @@ pub fn lower(plan: &Plan<'_>) -> Value {
                             name.clone().into(),
                             Value::map([
                                 ("Type", Value::str("AWS::SSM::Parameter::Value<String>")),
-                                ("Default", Value::Str(default)),
+                                ("Default", Value::str(default)),
                                 (
                                     "Description",
-                                    Value::Str(format!(
+                                    Value::str(format!(
                                         "ARN of the Kinesis stream for {id}, from Parameter Store"
                                     )),
                                 ),
@@ -142,8 +142,8 @@ impl StreamRefs {
                 key,
             },
             Some(Existing::Arn(text)) => StreamRefs {
-                arn: Value::str(text),
-                name: Value::str(arn::kinesis_stream_name(text).unwrap_or(text)),
+                arn: Value::str(text.to_owned()),
+                name: Value::str(arn::kinesis_stream_name(text).unwrap_or(text).to_owned()),
                 key: None,
             },
             Some(Existing::Env(path)) => {
@@ -185,7 +185,7 @@ fn stream_parameter(id: &str) -> Value {
         ),
         (
             "Description",
-            Value::Str(format!(
+            Value::str(format!(
                 "ARN of an existing Kinesis stream to use for {id}; leave empty to create a new stream"
             )),
         ),
@@ -196,7 +196,7 @@ fn stream(s: &Stream, condition: Option<String>) -> Value {
     let mut r = Map::new();
     r.insert("Type".into(), Value::str("AWS::Kinesis::Stream"));
     if let Some(c) = condition {
-        r.insert("Condition".into(), Value::Str(c));
+        r.insert("Condition".into(), Value::str(c));
     }
     if s.retain.as_ref().is_none_or(|r| r.value) {
         r.insert("DeletionPolicy".into(), Value::str("Retain"));
@@ -243,7 +243,7 @@ fn stream(s: &Stream, condition: Option<String>) -> Value {
             "StreamEncryption".into(),
             Value::map([
                 ("EncryptionType", Value::str("KMS")),
-                ("KeyId", Value::str(key)),
+                ("KeyId", Value::str(key.to_owned())),
             ]),
         );
     }
@@ -307,9 +307,9 @@ fn function(plan: &Plan<'_>, i: usize, f: &Function, refs: &[Option<StreamRefs>]
                 .map_or_else(|| format!("src/{id}"), |s| s.value.clone());
             match plan.code_bucket {
                 Some(bucket) if !path.starts_with("s3://") => {
-                    Value::Str(format!("s3://{bucket}/{}", code_key(&path)))
+                    Value::str(format!("s3://{bucket}/{}", code_key(&path)))
                 }
-                _ => Value::Str(path),
+                _ => Value::str(path),
             }
         }
     };
@@ -488,7 +488,7 @@ fn access_statement(access: Access, arn: Value) -> Value {
     stream_statement(actions.to_vec(), arn)
 }
 
-fn stream_statement(actions: Vec<&str>, arn: Value) -> Value {
+fn stream_statement(actions: Vec<&'static str>, arn: Value) -> Value {
     Value::map([
         ("Effect", Value::str("Allow")),
         (
@@ -538,7 +538,7 @@ fn read_write_actions() -> Vec<&'static str> {
 /// What SAM grants for `OnFailure.Type`: sending to the queue, publishing to the topic, or
 /// writing into the bucket.
 fn destination_grants(destination: &str) -> Vec<Value> {
-    let allow = |action: &str, resource: Value| {
+    let allow = |action: &'static str, resource: Value| {
         Value::map([
             ("Effect", Value::str("Allow")),
             ("Action", Value::str(action)),
@@ -546,11 +546,15 @@ fn destination_grants(destination: &str) -> Vec<Value> {
         ])
     };
     match arn::destination(destination) {
-        Some(arn::Destination::Sqs) => vec![allow("sqs:SendMessage", Value::str(destination))],
-        Some(arn::Destination::Sns) => vec![allow("sns:Publish", Value::str(destination))],
+        Some(arn::Destination::Sqs) => {
+            vec![allow("sqs:SendMessage", Value::str(destination.to_owned()))]
+        }
+        Some(arn::Destination::Sns) => {
+            vec![allow("sns:Publish", Value::str(destination.to_owned()))]
+        }
         Some(arn::Destination::S3) => vec![
-            allow("s3:PutObject", Value::Str(format!("{destination}/*"))),
-            allow("s3:ListBucket", Value::str(destination)),
+            allow("s3:PutObject", Value::str(format!("{destination}/*"))),
+            allow("s3:ListBucket", Value::str(destination.to_owned())),
         ],
         None => Vec::new(),
     }
@@ -662,13 +666,13 @@ impl KmsGrants {
             let actions = Value::Seq(actions.into_iter().map(Value::str).collect());
             let account_keys = "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key";
             let (resource, alias) = match arn::kms_key(&key)? {
-                KmsKey::KeyArn(a) => (Value::str(a), None),
+                KmsKey::KeyArn(a) => (Value::str(a.to_owned()), None),
                 KmsKey::KeyId(id) => (Value::Sub(format!("{account_keys}/{id}")), None),
                 KmsKey::Alias { name, arn: None } => {
                     (Value::Sub(format!("{account_keys}/*")), Some(name))
                 }
                 KmsKey::Alias { name, arn: Some(a) } => (
-                    Value::Str(format!(
+                    Value::str(format!(
                         "arn:{}:kms:{}:{}:key/*",
                         a.partition, a.region, a.account
                     )),
@@ -680,7 +684,7 @@ impl KmsGrants {
             s.insert("Action".into(), actions);
             s.insert("Resource".into(), resource);
             if let Some(alias) = alias {
-                let aliases = Value::map([("kms:ResourceAliases", Value::str(alias))]);
+                let aliases = Value::map([("kms:ResourceAliases", Value::str(alias.to_owned()))]);
                 s.insert(
                     "Condition".into(),
                     Value::map([("ForAnyValue:StringEquals", aliases)]),
