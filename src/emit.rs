@@ -13,10 +13,7 @@ pub fn emit(template: &Value) -> String {
     // Room for the largest template CloudFormation takes, reserved at once: so large an
     // allocation is mapped, its pages touched only as they are written, and the text never
     // moves as it grows.
-    let mut out = Text {
-        text: String::with_capacity(crate::limits::MAX_TEMPLATE_BYTES),
-        seen: Vec::new(),
-    };
+    let mut out = Buffer::with_capacity(crate::limits::MAX_TEMPLATE_BYTES);
     write_template(&mut out, template);
     out.text
 }
@@ -43,7 +40,7 @@ fn write_template(out: &mut impl Out, template: &Value) {
     }
 }
 
-/// Where the emitter writes: a `String`, or a [`Count`] of the bytes.
+/// Where the emitter writes: its [`Buffer`], or a [`Count`] of the bytes.
 trait Out: Write {
     fn push_str(&mut self, s: &str);
     fn push(&mut self, c: char);
@@ -73,19 +70,28 @@ struct Place {
 
 /// The template's text, with where each shared mapping's text is, to copy instead of writing
 /// it again.
-struct Text {
+struct Buffer {
     text: String,
     seen: Vec<(Place, std::ops::Range<usize>)>,
 }
 
-impl Write for Text {
+impl Buffer {
+    fn with_capacity(bytes: usize) -> Buffer {
+        Buffer {
+            text: String::with_capacity(bytes),
+            seen: Vec::new(),
+        }
+    }
+}
+
+impl Write for Buffer {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
         self.text.push_str(s);
         Ok(())
     }
 }
 
-impl Out for Text {
+impl Out for Buffer {
     fn push_str(&mut self, s: &str) {
         self.text.push_str(s);
     }
@@ -114,20 +120,6 @@ impl Out for Text {
 
     fn written(&mut self, shared: Place, mark: usize) {
         self.seen.push((shared, mark..self.text.len()));
-    }
-}
-
-impl Out for String {
-    fn push_str(&mut self, s: &str) {
-        String::push_str(self, s);
-    }
-
-    fn push(&mut self, c: char) {
-        String::push(self, c);
-    }
-
-    fn at_line_start(&self) -> bool {
-        self.is_empty() || self.ends_with('\n')
     }
 }
 
@@ -272,9 +264,9 @@ fn write_seq(out: &mut impl Out, items: &[Value], col: usize) {
 /// A value on one line: a scalar, a short-form intrinsic, or a flow collection.
 #[cfg(test)]
 fn inline(v: &Value, flow: bool) -> String {
-    let mut out = String::new();
+    let mut out = Buffer::with_capacity(0);
     write_inline(&mut out, v, flow);
-    out
+    out.text
 }
 
 /// Writes `items` separated by `, `.
@@ -443,9 +435,9 @@ static PLAIN: [u8; 256] = {
 
 /// A YAML scalar for the string `s`, quoted only as much as needed.
 pub fn scalar(s: &str, flow: bool) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
+    let mut out = Buffer::with_capacity(s.len() + 2);
     write_scalar(&mut out, s, flow);
-    out
+    out.text
 }
 
 /// Writes `s` as a YAML scalar, quoted only as much as needed.
