@@ -33,7 +33,7 @@ fn read(path: &Path) -> Vec<u8> {
 }
 
 /// The names in a folder, sorted.
-fn listing(dir: &Path) -> Vec<String> {
+pub fn listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
         .flatten()

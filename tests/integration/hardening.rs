@@ -324,12 +324,9 @@ fn sigint_and_sigterm_leave_no_temporary_file() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(whole.status.code(), Some(0));
     let temporary = || -> Vec<String> {
-        std::fs::read_dir(dir.path())
-            .unwrap_or_else(|e| panic!("{e}"))
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".tmp"))
-            .collect()
+        let mut names = crate::files::listing(dir.path());
+        names.retain(|n| n.ends_with(".tmp"));
+        names
     };
     let mut interrupted = 0;
     // Each run is signalled as soon as its temporary file is seen (the write, the fsync and
